@@ -1,0 +1,68 @@
+"""Errors of the domain. The edges map each to an HTTP status and a CLI exit code."""
+
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    """Base of every error the domain raises on purpose."""
+
+
+class NotFound(DomainError):
+    def __init__(self, kind: str, key: object) -> None:
+        super().__init__(f"{kind} {key} not found")
+        self.kind = kind
+        self.key = key
+
+
+class LeadNotFound(NotFound):
+    def __init__(self, lead_id: object) -> None:
+        super().__init__("lead", lead_id)
+
+
+class PermissionDenied(DomainError):
+    """The actor's role may not do this."""
+
+
+class InvalidTransition(DomainError):
+    """The move is not in the workspace's transition table from the lead's current stage."""
+
+    def __init__(self, message: str, *, current: str, allowed: list[str]) -> None:
+        super().__init__(message)
+        self.current = current
+        self.allowed = allowed
+
+
+class StaleLead(DomainError):
+    """The lead changed since the caller read it (optimistic concurrency)."""
+
+    def __init__(self, lead_id: object, expected: int, actual: int | None) -> None:
+        super().__init__(
+            f"lead {lead_id} is at version {actual}, not {expected}: reload it and try again"
+        )
+        self.lead_id = lead_id
+        self.expected = expected
+        self.actual = actual
+
+
+class ReasonRequired(DomainError):
+    """The move needs a reason code from the workspace's list."""
+
+    def __init__(self, message: str, *, allowed_reasons: list[str]) -> None:
+        super().__init__(message)
+        self.allowed_reasons = allowed_reasons
+
+
+class GateNotPassed(DomainError):
+    """The qualification gate of the workspace refuses the move (for example sal -> sql)."""
+
+
+class InvalidInput(DomainError):
+    """Input that breaks a domain rule; `field` names where."""
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+class Conflict(DomainError):
+    """The request collides with existing data (a duplicate key, for example)."""
