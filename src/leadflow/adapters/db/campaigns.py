@@ -1,0 +1,78 @@
+"""Campaigns of one workspace."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import insert, select
+from sqlalchemy.engine import Connection
+
+from leadflow.adapters.db.rows import inserted_id
+from leadflow.adapters.db.tables import campaigns
+from leadflow.domain.campaign import Campaign
+from leadflow.domain.errors import NotFound
+
+
+def campaign_from_row(row: Any) -> Campaign:
+    return Campaign(
+        workspace_id=row.workspace_id,
+        id=row.id,
+        name=row.name,
+        channel=row.channel,
+        starts_on=row.starts_on,
+        ends_on=row.ends_on,
+        planned_cost=Decimal(row.planned_cost),
+        actual_cost=Decimal(row.actual_cost),
+        form_key=row.form_key,
+    )
+
+
+class CampaignRepository:
+    def __init__(self, connection: Connection, workspace_id: int) -> None:
+        self.connection = connection
+        self.workspace_id = workspace_id
+
+    def add(self, campaign: Campaign, now: datetime) -> int:
+        result = self.connection.execute(
+            insert(campaigns).values(
+                workspace_id=self.workspace_id,
+                name=campaign.name,
+                channel=campaign.channel,
+                starts_on=campaign.starts_on,
+                ends_on=campaign.ends_on,
+                planned_cost=campaign.planned_cost,
+                actual_cost=campaign.actual_cost,
+                form_key=campaign.form_key,
+                created_at=now,
+            )
+        )
+        campaign.id = inserted_id(result)
+        return campaign.id
+
+    def get(self, campaign_id: int) -> Campaign:
+        row = self.connection.execute(
+            select(campaigns).where(
+                campaigns.c.workspace_id == self.workspace_id, campaigns.c.id == campaign_id
+            )
+        ).first()
+        if row is None:
+            raise NotFound("campaign", campaign_id)
+        return campaign_from_row(row)
+
+    def by_name(self, name: str) -> Campaign | None:
+        row = self.connection.execute(
+            select(campaigns).where(
+                campaigns.c.workspace_id == self.workspace_id, campaigns.c.name == name
+            )
+        ).first()
+        return campaign_from_row(row) if row is not None else None
+
+    def all(self) -> list[Campaign]:
+        rows = self.connection.execute(
+            select(campaigns)
+            .where(campaigns.c.workspace_id == self.workspace_id)
+            .order_by(campaigns.c.starts_on.desc(), campaigns.c.id)
+        )
+        return [campaign_from_row(row) for row in rows]

@@ -1,0 +1,40 @@
+"""The database handle: one engine, and one choke-point for write transactions."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy import Engine
+from sqlalchemy.engine import Connection
+
+from leadflow.adapters.db import migrate
+from leadflow.adapters.db.engine import WRITE_OPTION, make_engine
+
+
+class Database:
+    def __init__(self, url: str) -> None:
+        self.engine: Engine = make_engine(url)
+        self._writer = self.engine.execution_options(**{WRITE_OPTION: True})
+
+    @property
+    def backend(self) -> str:
+        return self.engine.dialect.name
+
+    @contextmanager
+    def transaction(self) -> Iterator[Connection]:
+        """A write transaction: committed when the block ends, rolled back on any error."""
+        with self._writer.begin() as connection:
+            yield connection
+
+    @contextmanager
+    def reading(self) -> Iterator[Connection]:
+        """A read-only connection for reports and lists."""
+        with self.engine.connect() as connection:
+            yield connection
+
+    def upgrade(self) -> None:
+        migrate.upgrade(self.engine)
+
+    def dispose(self) -> None:
+        self.engine.dispose()

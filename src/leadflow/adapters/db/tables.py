@@ -1,0 +1,233 @@
+"""The schema. Every table with workspace data carries workspace_id; unique keys include it."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    Numeric,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+from leadflow.adapters.db.types import UtcDateTime
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+
+def _workspace_id() -> Column[int]:
+    return Column(
+        "workspace_id", Integer, ForeignKey("workspaces.id", ondelete="CASCADE"), nullable=False
+    )
+
+
+workspaces = Table(
+    "workspaces",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("slug", String(64), nullable=False, unique=True),
+    Column("name", String(200), nullable=False),
+    Column("config", JSON, nullable=False, default=dict),
+    Column("created_at", UtcDateTime, nullable=False),
+)
+
+users = Table(
+    "users",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("email", String(320), nullable=False, unique=True),
+    Column("name", String(200)),
+    Column("password_hash", String(200)),
+    Column("locale", String(8)),
+    Column("created_at", UtcDateTime, nullable=False),
+)
+
+memberships = Table(
+    "memberships",
+    metadata,
+    _workspace_id(),
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("role", String(16), nullable=False),
+    UniqueConstraint("workspace_id", "user_id"),
+)
+
+api_tokens = Table(
+    "api_tokens",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    _workspace_id(),
+    Column("role", String(16), nullable=False),
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="SET NULL")),
+    Column("name", String(200)),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("revoked_at", UtcDateTime),
+)
+
+accounts = Table(
+    "accounts",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    _workspace_id(),
+    Column("name", String(300), nullable=False),
+    Column("name_key", String(300), nullable=False),
+    Column("domain", String(255)),
+    Column("industry", String(200)),
+    Column("employees", Integer),
+    Column("country", String(2)),
+    Column("postal_code", String(20)),
+    Column("city", String(200)),
+    Column("owner_id", Integer, ForeignKey("users.id", ondelete="SET NULL")),
+    Column("created_at", UtcDateTime, nullable=False),
+    Index("ix_accounts_workspace_domain", "workspace_id", "domain"),
+    Index("ix_accounts_workspace_name_key", "workspace_id", "name_key"),
+)
+
+contacts = Table(
+    "contacts",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    _workspace_id(),
+    Column("account_id", Integer, ForeignKey("accounts.id", ondelete="SET NULL")),
+    Column("first_name", String(200)),
+    Column("last_name", String(200)),
+    Column("email", String(320)),
+    Column("phone", String(40)),
+    Column("job_title", String(300)),
+    Column("seniority", String(40)),
+    Column("department", String(200)),
+    Column("buying_role", String(40)),
+    Column("created_at", UtcDateTime, nullable=False),
+    UniqueConstraint("workspace_id", "email"),
+)
+
+campaigns = Table(
+    "campaigns",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    _workspace_id(),
+    Column("name", String(300), nullable=False),
+    Column("channel", String(40), nullable=False),
+    Column("starts_on", Date, nullable=False),
+    Column("ends_on", Date),
+    Column("planned_cost", Numeric(14, 2), nullable=False),
+    Column("actual_cost", Numeric(14, 2), nullable=False),
+    Column("form_key", String(64), nullable=False, unique=True),
+    Column("created_at", UtcDateTime, nullable=False),
+    UniqueConstraint("workspace_id", "name"),
+)
+
+leads = Table(
+    "leads",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    _workspace_id(),
+    Column("contact_id", Integer, ForeignKey("contacts.id", ondelete="CASCADE"), nullable=False),
+    Column("account_id", Integer, ForeignKey("accounts.id", ondelete="SET NULL")),
+    Column("campaign_id", Integer, ForeignKey("campaigns.id", ondelete="SET NULL")),
+    Column("owner_id", Integer, ForeignKey("users.id", ondelete="SET NULL")),
+    Column("stage", String(16), nullable=False),
+    Column("source", String(100)),
+    Column("grade", String(1)),
+    Column("version", Integer, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("stage_entered_at", UtcDateTime, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+    Column("extras", JSON, nullable=False, default=dict),
+    UniqueConstraint("workspace_id", "contact_id"),
+    Index("ix_leads_workspace_stage", "workspace_id", "stage"),
+    Index("ix_leads_workspace_created", "workspace_id", "created_at"),
+    Index("ix_leads_workspace_owner", "workspace_id", "owner_id"),
+    Index("ix_leads_workspace_campaign", "workspace_id", "campaign_id"),
+)
+
+stage_changes = Table(
+    "stage_changes",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    _workspace_id(),
+    Column("lead_id", Integer, ForeignKey("leads.id", ondelete="CASCADE"), nullable=False),
+    Column("source", String(16)),
+    Column("target", String(16), nullable=False),
+    Column("at", UtcDateTime, nullable=False),
+    Column("actor", String(16), nullable=False),
+    Column("by_user_id", Integer, ForeignKey("users.id", ondelete="SET NULL")),
+    Column("reason", String(100)),
+    Column("note", Text),
+    Column("automatic", Boolean, nullable=False),
+    Index("ix_stage_changes_workspace_at", "workspace_id", "at"),
+    Index("ix_stage_changes_lead", "lead_id"),
+)
+
+assessments = Table(
+    "assessments",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    _workspace_id(),
+    Column("lead_id", Integer, ForeignKey("leads.id", ondelete="CASCADE"), nullable=False),
+    Column("criterion", String(64), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("value", JSON),
+    Column("note", Text),
+    Column("by_user_id", Integer, ForeignKey("users.id", ondelete="SET NULL")),
+    Column("at", UtcDateTime, nullable=False),
+    Index("ix_assessments_lead", "lead_id"),
+)
+
+grade_changes = Table(
+    "grade_changes",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    _workspace_id(),
+    Column("lead_id", Integer, ForeignKey("leads.id", ondelete="CASCADE"), nullable=False),
+    Column("old_grade", String(1)),
+    Column("new_grade", String(1)),
+    Column("by_user_id", Integer, ForeignKey("users.id", ondelete="SET NULL")),
+    Column("at", UtcDateTime, nullable=False),
+    Index("ix_grade_changes_lead", "lead_id"),
+)
+
+activities = Table(
+    "activities",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    _workspace_id(),
+    Column("lead_id", Integer, ForeignKey("leads.id", ondelete="CASCADE"), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("outcome", String(32), nullable=False),
+    Column("subject", String(300)),
+    Column("body", Text),
+    Column("by_user_id", Integer, ForeignKey("users.id", ondelete="SET NULL")),
+    Column("at", UtcDateTime, nullable=False),
+    Index("ix_activities_lead", "lead_id"),
+)
+
+tasks = Table(
+    "tasks",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    _workspace_id(),
+    Column("lead_id", Integer, ForeignKey("leads.id", ondelete="CASCADE"), nullable=False),
+    Column("title", String(300), nullable=False),
+    Column("due_on", Date, nullable=False),
+    Column("assignee_id", Integer, ForeignKey("users.id", ondelete="SET NULL")),
+    Column("done_at", UtcDateTime),
+    Column("created_at", UtcDateTime, nullable=False),
+    Index("ix_tasks_lead", "lead_id"),
+)

@@ -1,0 +1,118 @@
+"""Commands for workspaces, users and tokens."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from leadflow.adapters.db.directory import Directory
+from leadflow.adapters.db.uow import directory_transaction
+from leadflow.cli.context import database, now
+from leadflow.cli.errors import guarded
+from leadflow.domain.errors import InvalidInput
+from leadflow.domain.stages import Role
+from leadflow.services import directory as directory_service
+from leadflow.services import rules
+
+console = Console()
+workspace_app = typer.Typer(help="Create and configure workspaces (client companies).")
+user_app = typer.Typer(help="Manage users and their roles.")
+token_app = typer.Typer(help="Manage API tokens.")
+
+
+@workspace_app.command("create")
+@guarded
+def workspace_create(
+    slug: str, name: Annotated[str, typer.Option("--name", help="Company name.")]
+) -> None:
+    """Create a workspace."""
+    workspace = directory_service.create_workspace(database(), slug, name, now=now())
+    console.print(f"created workspace {workspace.slug} ({workspace.name})")
+
+
+@workspace_app.command("list")
+@guarded
+def workspace_list() -> None:
+    """List all workspaces."""
+    with database().reading() as connection:
+        found = Directory(connection).all_workspaces()
+    table = Table("slug", "name")
+    for workspace in found:
+        table.add_row(workspace.slug, workspace.name)
+    console.print(table)
+
+
+@workspace_app.command("set-framework")
+@guarded
+def workspace_set_framework(
+    slug: str,
+    preset: Annotated[str | None, typer.Option(help="bant, champ, anum, meddic or gpct.")] = None,
+    file: Annotated[Path | None, typer.Option(help="A TOML file with your own framework.")] = None,
+) -> None:
+    """Choose the qualification framework of a workspace."""
+    toml = file.read_text(encoding="utf-8") if file else None
+    with directory_transaction(database()) as directory:
+        workspace = directory.workspace_by_slug(slug)
+        assert workspace.id is not None
+        chosen = rules.set_framework(directory, workspace.id, preset=preset, toml=toml)
+    console.print(f"{slug} now qualifies leads by {chosen.name}")
+
+
+@workspace_app.command("set-lifecycle")
+@guarded
+def workspace_set_lifecycle(slug: str, file: Path) -> None:
+    """Override the transition table and reason codes of a workspace from a TOML file."""
+    with directory_transaction(database()) as directory:
+        workspace = directory.workspace_by_slug(slug)
+        assert workspace.id is not None
+        table = rules.set_lifecycle(directory, workspace.id, file.read_text(encoding="utf-8"))
+    console.print(f"{slug} now uses {len(table.rules)} transition rules")
+
+
+@user_app.command("add")
+@guarded
+def user_add(
+    email: str,
+    workspace: Annotated[str, typer.Option(help="Workspace slug.")],
+    role: Annotated[Role, typer.Option(help="admin, marketing, sales or viewer.")],
+    name: Annotated[str | None, typer.Option(help="Display name.")] = None,
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Read the password from stdin.")
+    ] = False,
+) -> None:
+    """Add a user to a workspace with a role (the password comes from a prompt or stdin)."""
+    db = database()
+    with db.reading() as connection:
+        exists = Directory(connection).user_by_email(email) is not None
+    password = ""
+    if not exists:
+        if password_stdin:
+            password = sys.stdin.readline().rstrip("\n")
+        else:
+            password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+        if not password:
+            raise InvalidInput("a new user needs a password", field="password")
+    directory_service.add_user(
+        db, email, workspace_slug=workspace, role=role, password=password, name=name, now=now()
+    )
+    console.print(f"{email} is {role} in {workspace}")
+
+
+@token_app.command("create")
+@guarded
+def token_create(
+    workspace: Annotated[str, typer.Option(help="Workspace slug.")],
+    role: Annotated[Role, typer.Option(help="admin, marketing, sales or viewer.")],
+    user: Annotated[str | None, typer.Option(help="E-mail of the user the token acts as.")] = None,
+    name: Annotated[str | None, typer.Option(help="What the token is for.")] = None,
+) -> None:
+    """Create an API token and print it alone on stdout, once."""
+    token = directory_service.create_token(
+        database(), workspace_slug=workspace, role=role, user_email=user, name=name, now=now()
+    )
+    typer.echo(token)

@@ -1,0 +1,43 @@
+"""What every command needs: settings, the database, the clock and the acting principal."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from leadflow.adapters.db import migrate
+from leadflow.adapters.db.database import Database
+from leadflow.adapters.db.directory import Directory
+from leadflow.domain.errors import InvalidInput, NotFound
+from leadflow.domain.principal import Principal
+from leadflow.domain.stages import Actor
+from leadflow.settings import Settings
+
+
+def database(*, initialised: bool = True) -> Database:
+    """The configured database; refuses one that `leadflow init` has not set up yet."""
+    db = Database(Settings().database_url)
+    if initialised and not migrate.current_revisions(db.engine):
+        raise InvalidInput(
+            "the database has no leadflow schema yet: run `leadflow init` (or `leadflow demo`)",
+            field="LEADFLOW_DATABASE_URL",
+        )
+    return db
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def principal(db: Database, workspace_slug: str, by_email: str | None) -> Principal:
+    """Act as the given user with their role, or as the workspace's operator (admin)."""
+    with db.reading() as connection:
+        directory = Directory(connection)
+        workspace = directory.workspace_by_slug(workspace_slug)
+        assert workspace.id is not None
+        if by_email is None:
+            return Principal(workspace.id, Actor.ADMIN)
+        user = directory.user_by_email(by_email)
+        if user is None:
+            raise NotFound("user", by_email)
+        member = directory.member(workspace.id, int(user["id"]))
+    return Principal.member(workspace.id, member.role, member.user_id)

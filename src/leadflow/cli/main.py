@@ -1,0 +1,118 @@
+"""The `leadflow` command."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time
+from typing import Annotated
+
+import typer
+import uvicorn
+from rich.console import Console
+from rich.table import Table
+
+from leadflow.cli.admin import token_app, user_app, workspace_app
+from leadflow.cli.context import database, principal
+from leadflow.cli.errors import guarded
+from leadflow.cli.leads import lead_app
+from leadflow.settings import Settings
+
+console = Console()
+app = typer.Typer(
+    help="leadflow: lead qualification for B2B marketing and sales teams.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+app.add_typer(workspace_app, name="workspace")
+app.add_typer(user_app, name="user")
+app.add_typer(token_app, name="token")
+app.add_typer(lead_app, name="lead")
+
+
+@app.command()
+@guarded
+def init() -> None:
+    """Create or upgrade the database (LEADFLOW_DATABASE_URL)."""
+    db = database(initialised=False)
+    db.upgrade()
+    console.print(f"database ready ({db.backend})")
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Address to listen on.")] = None,
+    port: Annotated[int | None, typer.Option(help="Port to listen on.")] = None,
+) -> None:
+    """Start the web UI and the API."""
+    settings = Settings()
+    _serve(settings, host or settings.host, port or settings.port)
+
+
+def _serve(settings: Settings, host: str, port: int) -> None:
+    from leadflow.web.app import create_app
+
+    console.print(f"leadflow serves http://{host}:{port}/ (API docs at /docs)")
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+
+
+@app.command()
+@guarded
+def demo(
+    serve: Annotated[bool, typer.Option("--serve/--no-serve", help="Serve it afterwards.")] = True,
+    leads: Annotated[int, typer.Option(help="Leads per workspace.", min=10)] = 3000,
+    seed: Annotated[int, typer.Option(help="Random seed.")] = 7,
+    host: Annotated[str | None, typer.Option(help="Address to listen on.")] = None,
+    port: Annotated[int | None, typer.Option(help="Port to listen on.")] = None,
+) -> None:
+    """Create a German demo installation (two client workspaces, a year of leads) and serve it."""
+    from leadflow.services.demo import build_demo
+
+    settings = Settings()
+    db = database(initialised=False)
+    db.upgrade()
+    summary = build_demo(db, leads_per_workspace=leads, seed=seed, now=datetime.now(UTC))
+    for line in summary:
+        console.print(line)
+    if serve:
+        _serve(settings, host or settings.host, port or settings.port)
+
+
+@app.command()
+@guarded
+def funnel(
+    workspace: Annotated[str, typer.Option("--workspace", "-w", help="Workspace slug.")],
+    start: Annotated[str | None, typer.Option("--from", help="First day, YYYY-MM-DD.")] = None,
+    end: Annotated[str | None, typer.Option("--to", help="Last day, YYYY-MM-DD.")] = None,
+) -> None:
+    """Print the funnel: stage counts and conversion rates from the stage log."""
+    from leadflow.services.reports import funnel_report
+
+    db = database()
+    actor = principal(db, workspace, None)
+    report = funnel_report(db, actor.workspace_id, _day(start, time.min), _day(end, time.max))
+    table = Table("stage", "leads", "entries", "conversion to next")
+    rates = {c.source: c for c in report.conversions}
+    for stage_count in report.stages:
+        conversion = rates.get(stage_count.stage)
+        rate = "" if conversion is None or conversion.rate is None else f"{conversion.rate:.1%}"
+        table.add_row(stage_count.stage, str(stage_count.leads), str(stage_count.entries), rate)
+    console.print(table)
+    if report.acceptance_rate is not None:
+        console.print(
+            f"acceptance rate {report.acceptance_rate:.1%} "
+            f"({report.accepted} accepted, {report.rejected} rejected)"
+        )
+    for reason, count in sorted(report.rejection_reasons.items(), key=lambda kv: -kv[1]):
+        console.print(f"  rejected: {reason} x{count}")
+
+
+def _day(value: str | None, at: time) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        return datetime.combine(date.fromisoformat(value), at, UTC)
+    except ValueError as error:
+        raise typer.BadParameter(f"{value!r} is not a date YYYY-MM-DD") from error
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,52 @@
+"""Use cases around campaigns."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy.exc import IntegrityError
+
+from leadflow.adapters.db.database import Database
+from leadflow.adapters.db.uow import unit_of_work
+from leadflow.domain.campaign import Campaign
+from leadflow.domain.errors import Conflict
+from leadflow.domain.principal import Principal
+from leadflow.domain.stages import Actor
+
+
+def new_form_key() -> str:
+    return secrets.token_urlsafe(12)
+
+
+def create_campaign(
+    db: Database,
+    *,
+    by: Principal,
+    name: str,
+    channel: str,
+    starts_on: date,
+    ends_on: date | None = None,
+    planned_cost: Decimal = Decimal("0"),
+    actual_cost: Decimal = Decimal("0"),
+    now: datetime,
+) -> Campaign:
+    """Create a campaign with its own lead-form key."""
+    by.require(Actor.MARKETING)
+    campaign = Campaign(
+        workspace_id=by.workspace_id,
+        name=name.strip(),
+        channel=channel,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        planned_cost=planned_cost,
+        actual_cost=actual_cost,
+        form_key=new_form_key(),
+    )
+    try:
+        with unit_of_work(db, by.workspace_id) as uow:
+            uow.campaigns.add(campaign, now)
+    except IntegrityError as error:
+        raise Conflict(f"a campaign named '{name}' exists already") from error
+    return campaign

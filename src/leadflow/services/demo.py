@@ -1,0 +1,439 @@
+"""A believable German demo: two client workspaces with a year of leads and real histories.
+
+Every history is made by the same transition table and lead behaviour as real work, and then
+written in bulk so the demo is ready in seconds.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import insert
+from sqlalchemy.engine import Connection
+
+from leadflow.adapters.db.database import Database
+from leadflow.adapters.db.directory import Directory
+from leadflow.adapters.db.tables import (
+    accounts,
+    activities,
+    assessments,
+    contacts,
+    grade_changes,
+    leads,
+    stage_changes,
+)
+from leadflow.adapters.db.uow import unit_of_work
+from leadflow.domain import qualification
+from leadflow.domain.campaign import Campaign
+from leadflow.domain.lead import Lead, StageChange
+from leadflow.domain.lifecycle import TransitionTable
+from leadflow.domain.qualification import BANT, Status
+from leadflow.domain.stages import Actor, Role, Stage
+from leadflow.services import demo_names as names
+from leadflow.services.campaigns import new_form_key
+from leadflow.services.directory import add_user, create_workspace
+from leadflow.services.names import company_key
+
+DEMO_PASSWORD = "leadflow-demo"
+_UMLAUTS: dict[str, str | int | None] = {"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "ı": "i"}
+_ASCII = str.maketrans(_UMLAUTS)
+
+
+@dataclass(frozen=True)
+class DemoClient:
+    slug: str
+    name: str
+    domain: str
+    campaigns: tuple[tuple[str, str, int, int], ...]  # name, channel, start month offset, cost
+
+
+CLIENTS = (
+    DemoClient(
+        "schmidt-foerdertechnik",
+        "Schmidt Fördertechnik GmbH",
+        "schmidt-foerdertechnik.de",
+        (
+            ("LogiMAT Stuttgart", "trade_fair", 9, 48000),
+            ("Hannover Messe", "trade_fair", 7, 65000),
+            ("Google Ads Intralogistik", "search", 12, 36000),
+            ("LinkedIn Kampagne Lagerautomatisierung", "social", 8, 18000),
+            ("Webinar: Fahrerlose Transportsysteme", "webinar", 6, 4500),
+            ("Whitepaper Intralogistik 4.0", "content", 11, 7500),
+            ("Mailing Fachhandel", "direct_mail", 4, 12000),
+        ),
+    ),
+    DemoClient(
+        "cloudwerk",
+        "Cloudwerk Software AG",
+        "cloudwerk.de",
+        (
+            ("Google Ads ERP Mittelstand", "search", 12, 42000),
+            ("Newsletter Produktneuheiten", "newsletter", 12, 3000),
+            ("Webinar: ERP-Umstieg ohne Stillstand", "webinar", 9, 5200),
+            ("E-Book Digitalisierung", "content", 10, 6800),
+            ("DMEA Berlin", "trade_fair", 5, 38000),
+            ("Telemarketing Bestandskunden", "telemarketing", 3, 21000),
+            ("Anzeige Produktion Magazin", "print", 6, 9500),
+        ),
+    ),
+)
+
+ROLES = (
+    ("marketing", Role.MARKETING),
+    ("vertrieb.nord", Role.SALES),
+    ("vertrieb.sued", Role.SALES),
+    ("vertrieb.west", Role.SALES),
+    ("geschaeftsfuehrung", Role.VIEWER),
+)
+
+
+def build_demo(db: Database, *, leads_per_workspace: int, seed: int, now: datetime) -> list[str]:
+    """Create the demo workspaces unless they exist; return lines that describe the result."""
+    lines: list[str] = []
+    rng = random.Random(seed)
+    with db.reading() as connection:
+        existing = {w.slug for w in Directory(connection).all_workspaces()}
+    for client in CLIENTS:
+        if client.slug in existing:
+            lines.append(f"workspace {client.slug} exists already: left as it is")
+            continue
+        count = _build_client(db, client, leads_per_workspace, rng, now)
+        lines.append(f"workspace {client.slug}: {count} leads over the last 12 months")
+    lines.append(f"sign in as agentur@leadflow.example (admin of both) with '{DEMO_PASSWORD}'")
+    lines.append(
+        "other demo users: marketing@, vertrieb.nord@, vertrieb.sued@, vertrieb.west@, "
+        "geschaeftsfuehrung@<workspace domain>, same password"
+    )
+    return lines
+
+
+def _build_client(
+    db: Database, client: DemoClient, count: int, rng: random.Random, now: datetime
+) -> int:
+    workspace = create_workspace(db, client.slug, client.name, now=now)
+    assert workspace.id is not None
+    add_user(
+        db,
+        "agentur@leadflow.example",
+        workspace_slug=client.slug,
+        role=Role.ADMIN,
+        password=DEMO_PASSWORD,
+        name="Agentur Admin",
+        now=now,
+    )
+    sales: list[int] = []
+    for local, role in ROLES:
+        user_id = add_user(
+            db,
+            f"{local}@{client.domain}",
+            workspace_slug=client.slug,
+            role=role,
+            password=DEMO_PASSWORD,
+            name=local.replace(".", " ").title(),
+            now=now,
+        )
+        if role is Role.SALES:
+            sales.append(user_id)
+    with unit_of_work(db, workspace.id) as uow:
+        campaign_list = []
+        for name, channel, months, cost in client.campaigns:
+            start = (now - timedelta(days=30 * months)).date()
+            campaign = Campaign(
+                workspace.id,
+                name,
+                channel,
+                start,
+                None,
+                planned_cost=Decimal(cost),
+                actual_cost=Decimal(round(cost * rng.uniform(0.8, 1.15))),
+                form_key=new_form_key(),
+            )
+            uow.campaigns.add(campaign, now)
+            campaign_list.append(campaign)
+        story = _Story(workspace.id, rng, now, sales, campaign_list)
+        for index in range(count):
+            story.lead(index)
+        story.write(uow.connection)
+    return count
+
+
+@dataclass
+class _Story:
+    workspace_id: int
+    rng: random.Random
+    now: datetime
+    sales: list[int]
+    campaigns: list[Campaign]
+    table: TransitionTable = field(default_factory=TransitionTable)
+    account_rows: list[dict[str, Any]] = field(default_factory=list)
+    account_keys: dict[str, int] = field(default_factory=dict)
+    contact_rows: list[dict[str, Any]] = field(default_factory=list)
+    lead_rows: list[dict[str, Any]] = field(default_factory=list)
+    changes: list[StageChange] = field(default_factory=list)
+    assessment_rows: list[dict[str, Any]] = field(default_factory=list)
+    grade_rows: list[dict[str, Any]] = field(default_factory=list)
+    activity_rows: list[dict[str, Any]] = field(default_factory=list)
+
+    def lead(self, index: int) -> None:
+        rng = self.rng
+        campaign = rng.choice(self.campaigns)
+        first = max(campaign.starts_on, (self.now - timedelta(days=365)).date())
+        span = max((self.now.date() - first).days - 1, 1)
+        created = datetime.combine(first, datetime.min.time(), self.now.tzinfo) + timedelta(
+            days=rng.randrange(span), hours=rng.randint(7, 18), minutes=rng.randrange(60)
+        )
+        account_index = self._account(rng)
+        first_name, last_name = rng.choice(names.FIRST_NAMES), rng.choice(names.LAST_NAMES)
+        title, seniority = rng.choice(names.JOB_TITLES)
+        domain = self.account_rows[account_index]["domain"]
+        local = f"{first_name}.{last_name}".lower()
+        local = local.translate(_ASCII)
+        self.contact_rows.append(
+            {
+                "workspace_id": self.workspace_id,
+                "account_index": account_index,
+                "first_name": first_name,
+                "last_name": last_name,
+                "email": f"{local}.{index}@{domain}",
+                "phone": f"+49{rng.randint(30, 911)}{rng.randint(100000, 9999999)}",
+                "job_title": title,
+                "seniority": seniority,
+                "department": None,
+                "buying_role": None,
+                "created_at": created,
+            }
+        )
+        start = (
+            Stage.PROSPECT
+            if campaign.channel in ("trade_fair", "telemarketing") and rng.random() < 0.4
+            else Stage.MQL
+        )
+        actor = Actor.RESEARCH if start is Stage.PROSPECT else Actor.MARKETING
+        move = self.table.decide(None, start, actor)
+        lead = Lead(
+            workspace_id=self.workspace_id,
+            contact_id=index,
+            account_id=account_index,
+            campaign_id=campaign.id,
+            stage=move.target,
+            created_at=created,
+            stage_entered_at=created,
+            id=index,
+            source=campaign.channel,
+        )
+        self.changes.append(
+            StageChange(index, None, move.target, created, actor, None, None, None, False)
+        )
+        self._live(lead, created)
+        self.lead_rows.append(
+            {
+                "workspace_id": self.workspace_id,
+                "contact_index": index,
+                "account_index": account_index,
+                "campaign_id": lead.campaign_id,
+                "owner_id": lead.owner_id,
+                "stage": lead.stage.value,
+                "source": lead.source,
+                "grade": lead.grade,
+                "version": lead.version,
+                "created_at": created,
+                "stage_entered_at": lead.stage_entered_at,
+                "updated_at": lead.stage_entered_at,
+                "extras": {},
+            }
+        )
+
+    def _account(self, rng: random.Random) -> int:
+        stem, (trade, industry) = rng.choice(names.COMPANY_STEMS), rng.choice(names.COMPANY_TRADES)
+        name = f"{stem} {trade} {rng.choice(names.LEGAL_FORMS)}"
+        key = company_key(name)
+        if key in self.account_keys:
+            return self.account_keys[key]
+        city, postal_code, _state = rng.choice(names.PLACES)
+        slug = key.replace(" ", "-")
+        self.account_rows.append(
+            {
+                "workspace_id": self.workspace_id,
+                "name": name,
+                "name_key": key,
+                "domain": f"{slug}.de",
+                "industry": industry,
+                "employees": rng.choice(names.SIZES),
+                "country": "DE",
+                "postal_code": postal_code,
+                "city": city,
+                "created_at": self.now,
+            }
+        )
+        self.account_keys[key] = len(self.account_rows) - 1
+        return self.account_keys[key]
+
+    def _live(self, lead: Lead, at: datetime) -> None:
+        """Walk the lead through the funnel by chance until it rests or reaches today."""
+        rng = self.rng
+        for _ in range(12):
+            at = at + timedelta(days=rng.expovariate(1 / 9), hours=rng.uniform(0, 8))
+            if at >= self.now:
+                return
+            step = self._next(lead.stage, rng)
+            if step is None:
+                return
+            target, actor, reason = step
+            by = None
+            if actor is Actor.SALES:
+                by = lead.owner_id or rng.choice(self.sales)
+            if target is Stage.SQL:
+                self._qualify(lead, at - timedelta(hours=2), by)
+            move = self.table.decide(lead.stage, target, actor, reason)
+            if actor is Actor.SALES and lead.stage is Stage.MQL:
+                self._activity(lead, at - timedelta(hours=1), by)
+            self.changes.append(lead.apply(move, at=at, by_user_id=by))
+
+    @staticmethod
+    def _next(stage: Stage, rng: random.Random) -> tuple[Stage, Actor, str | None] | None:
+        roll = rng.random()
+        if stage is Stage.PROSPECT:
+            if roll < 0.45:
+                return Stage.MQL, Actor.AUTOMATIC, None
+            return (Stage.DISQUALIFIED, Actor.MARKETING, "no_fit") if roll < 0.55 else None
+        if stage is Stage.MQL:
+            if roll < 0.62:
+                return Stage.SAL, Actor.SALES, None
+            if roll < 0.85:
+                reason = rng.choice(
+                    ("not_now", "no_budget_yet", "wrong_contact", "insufficient_information")
+                )
+                return Stage.NURTURE, Actor.SALES, reason
+            if roll < 0.95:
+                reason = rng.choice(
+                    ("no_fit", "student", "competitor", "invalid_data", "duplicate")
+                )
+                return Stage.DISQUALIFIED, Actor.SALES, reason
+            return None
+        if stage is Stage.SAL:
+            if roll < 0.55:
+                return Stage.SQL, Actor.SALES, None
+            if roll < 0.75:
+                return Stage.NURTURE, Actor.SALES, rng.choice(("timing", "no_response", "stalled"))
+            return (Stage.DISQUALIFIED, Actor.SALES, "no_fit") if roll < 0.85 else None
+        if stage is Stage.SQL:
+            if roll < 0.38:
+                return Stage.WON, Actor.SALES, None
+            if roll < 0.82:
+                return (
+                    Stage.LOST,
+                    Actor.SALES,
+                    rng.choice(("price", "competitor", "no_decision", "timing")),
+                )
+            return None
+        if stage in (Stage.LOST, Stage.DISQUALIFIED):
+            return (Stage.NURTURE, Actor.MARKETING, "new_budget_cycle") if roll < 0.12 else None
+        if stage is Stage.NURTURE:
+            return (Stage.MQL, Actor.AUTOMATIC, None) if roll < 0.25 else None
+        return None
+
+    def _qualify(self, lead: Lead, at: datetime, by: int | None) -> None:
+        assert lead.id is not None
+        rng = self.rng
+        statuses = {
+            "need": Status.MET,
+            "budget": rng.choice((Status.MET, Status.PARTLY, Status.MET)),
+            "authority": rng.choice((Status.MET, Status.PARTLY, Status.UNKNOWN)),
+            "timeline": rng.choice((Status.MET, Status.PARTLY, Status.NOT_MET)),
+        }
+        if qualification.grade(BANT, statuses) not in ("A", "B"):
+            statuses["authority"] = Status.MET
+            statuses["budget"] = Status.MET
+        values: dict[str, object] = {
+            "budget": {"amount": rng.choice((25000, 60000, 120000, 250000)), "currency": "EUR"},
+            "timeline": (at + timedelta(days=rng.randint(30, 200))).date().isoformat(),
+        }
+        for key, status in statuses.items():
+            self.assessment_rows.append(
+                {
+                    "workspace_id": self.workspace_id,
+                    "lead_index": lead.id,
+                    "criterion": key,
+                    "status": status.value,
+                    "value": values.get(key),
+                    "note": None,
+                    "by_user_id": by,
+                    "at": at,
+                }
+            )
+        new_grade = qualification.grade(BANT, statuses)
+        self.grade_rows.append(
+            {
+                "workspace_id": self.workspace_id,
+                "lead_index": lead.id,
+                "old_grade": lead.grade,
+                "new_grade": new_grade,
+                "by_user_id": by,
+                "at": at,
+            }
+        )
+        lead.grade = new_grade
+        lead.version += 1
+
+    def _activity(self, lead: Lead, at: datetime, by: int | None) -> None:
+        self.activity_rows.append(
+            {
+                "workspace_id": self.workspace_id,
+                "lead_index": lead.id,
+                "kind": "call",
+                "outcome": self.rng.choice(("reached", "not_reached", "meeting_booked")),
+                "subject": "Erstgespräch",
+                "body": None,
+                "by_user_id": by,
+                "at": at,
+            }
+        )
+
+    def write(self, connection: Connection) -> None:
+        account_ids = _insert(connection, accounts, self.account_rows)
+        for row in self.contact_rows:
+            row["account_id"] = account_ids[row.pop("account_index")]
+        contact_ids = _insert(connection, contacts, self.contact_rows)
+        for row in self.lead_rows:
+            row["contact_id"] = contact_ids[row.pop("contact_index")]
+            row["account_id"] = account_ids[row.pop("account_index")]
+        lead_ids = _insert(connection, leads, self.lead_rows)
+        change_rows = [
+            {
+                "workspace_id": self.workspace_id,
+                "lead_id": lead_ids[c.lead_id],
+                "source": c.source.value if c.source else None,
+                "target": c.target.value,
+                "at": c.at,
+                "actor": c.actor.value,
+                "by_user_id": c.by_user_id,
+                "reason": c.reason,
+                "note": c.note,
+                "automatic": c.automatic,
+            }
+            for c in self.changes
+        ]
+        connection.execute(insert(stage_changes), change_rows)
+        for table, rows in (
+            (assessments, self.assessment_rows),
+            (grade_changes, self.grade_rows),
+            (activities, self.activity_rows),
+        ):
+            for row in rows:
+                row["lead_id"] = lead_ids[row.pop("lead_index")]
+            if rows:
+                connection.execute(insert(table), rows)
+
+
+def _insert(connection: Connection, table: Any, rows: list[dict[str, Any]]) -> list[int]:
+    """Insert rows and return their new ids in the order given."""
+    if not rows:
+        return []
+    result = connection.execute(
+        insert(table).returning(table.c.id, sort_by_parameter_order=True), rows
+    )
+    return [int(row.id) for row in result]

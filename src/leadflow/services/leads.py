@@ -1,0 +1,212 @@
+"""Use cases of a lead's life: create, move through the funnel, qualify."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from leadflow.adapters.db.uow import UnitOfWork
+from leadflow.domain import qualification
+from leadflow.domain.errors import InvalidInput
+from leadflow.domain.freemail import email_domain, is_free_mail
+from leadflow.domain.lead import Lead, LeadDetails, StageChange, enter
+from leadflow.domain.lifecycle import GATE_QUALIFICATION
+from leadflow.domain.party import Account, Contact
+from leadflow.domain.principal import Principal
+from leadflow.domain.qualification import Assessment, Status
+from leadflow.domain.stages import Actor, Stage
+from leadflow.services import rules
+from leadflow.services.names import company_key
+
+
+@dataclass(frozen=True)
+class LeadInput:
+    """What a caller knows about a new lead."""
+
+    email: str | None = None
+    first_name: str | None = None
+    last_name: str | None = None
+    phone: str | None = None
+    job_title: str | None = None
+    company: str | None = None
+    website_domain: str | None = None
+    industry: str | None = None
+    employees: int | None = None
+    country: str | None = None
+    postal_code: str | None = None
+    city: str | None = None
+    source: str | None = None
+    campaign_id: int | None = None
+    owner_id: int | None = None
+    stage: Stage = Stage.PROSPECT
+    note: str | None = None
+    extras: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Created:
+    details: LeadDetails
+    merged: bool
+
+
+def create_lead(uow: UnitOfWork, data: LeadInput, *, by: Principal, now: datetime) -> Created:
+    """Create a lead, or return the workspace's existing lead for the same e-mail address."""
+    if not (data.email or data.last_name or data.phone):
+        raise InvalidInput("a lead needs an e-mail address, a last name or a phone number")
+    email = data.email.strip().lower() if data.email else None
+    if email:
+        existing = uow.contacts.by_email(email)
+        if existing is not None and existing.id is not None:
+            lead = uow.leads.by_contact(existing.id)
+            if lead is not None and lead.id is not None:
+                return Created(uow.leads.details(lead.id), merged=True)
+    table = rules.transition_table(uow.directory.workspace_config(uow.workspace_id))
+    move = enter(table, data.stage, by.actor)
+    if data.campaign_id is not None:
+        uow.campaigns.get(data.campaign_id)
+    if data.owner_id is not None:
+        uow.directory.member(uow.workspace_id, data.owner_id)
+
+    account = _find_or_add_account(uow, data, email, now)
+    contact = Contact(
+        workspace_id=uow.workspace_id,
+        account_id=account.id if account else None,
+        first_name=data.first_name,
+        last_name=data.last_name,
+        email=email,
+        phone=data.phone,
+        job_title=data.job_title,
+    )
+    uow.contacts.add(contact, now)
+    assert contact.id is not None
+    lead = Lead(
+        workspace_id=uow.workspace_id,
+        contact_id=contact.id,
+        account_id=account.id if account else None,
+        campaign_id=data.campaign_id,
+        owner_id=data.owner_id,
+        source=data.source,
+        stage=move.target,
+        created_at=now,
+        stage_entered_at=now,
+        extras=dict(data.extras),
+    )
+    lead_id = uow.leads.add(lead, now)
+    uow.leads.log(
+        StageChange(
+            lead_id=lead_id,
+            source=None,
+            target=move.target,
+            at=now,
+            actor=by.actor,
+            by_user_id=by.user_id,
+            reason=None,
+            note=data.note,
+            automatic=move.automatic,
+        )
+    )
+    return Created(uow.leads.details(lead_id), merged=False)
+
+
+def _find_or_add_account(
+    uow: UnitOfWork, data: LeadInput, email: str | None, now: datetime
+) -> Account | None:
+    domain = data.website_domain
+    if not domain and email and not is_free_mail(email):
+        domain = email_domain(email)
+    if not data.company and not domain:
+        return None
+    name = data.company or domain or ""
+    key = company_key(name)
+    account = uow.accounts.find(domain=domain, name_key=key)
+    if account is not None:
+        return account
+    account = Account(
+        workspace_id=uow.workspace_id,
+        name=name,
+        domain=domain,
+        industry=data.industry,
+        employees=data.employees,
+        country=data.country,
+        postal_code=data.postal_code,
+        city=data.city,
+    )
+    uow.accounts.add(account, key, now)
+    return account
+
+
+def move_lead(
+    uow: UnitOfWork,
+    lead_id: int,
+    target: Stage,
+    *,
+    by: Principal,
+    now: datetime,
+    reason: str | None = None,
+    note: str | None = None,
+    expected_version: int | None = None,
+) -> Lead:
+    """Move a lead to another stage through the workspace's transition table."""
+    lead = uow.leads.get(lead_id)
+    lead.check_version(expected_version)
+    config = uow.directory.workspace_config(uow.workspace_id)
+    move = rules.transition_table(config).decide(lead.stage, target, by.actor, reason)
+    if move.rule.gate == GATE_QUALIFICATION:
+        framework = rules.framework(config)
+        statuses = qualification.current_statuses(framework, uow.leads.assessments(lead_id))
+        qualification.check_gate(framework, statuses, qualification.grade(framework, statuses))
+    read_version = lead.version
+    change = lead.apply(move, at=now, by_user_id=by.user_id, note=note)
+    uow.leads.save(lead, read_version=read_version, now=now)
+    uow.leads.log(change)
+    return lead
+
+
+@dataclass(frozen=True)
+class AssessmentInput:
+    criterion: str
+    status: Status
+    value: object = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class QualificationResult:
+    lead: Lead
+    grade: str
+    statuses: dict[str, Status]
+    framework: qualification.Framework
+
+
+def qualify_lead(
+    uow: UnitOfWork,
+    lead_id: int,
+    items: Sequence[AssessmentInput],
+    *,
+    by: Principal,
+    now: datetime,
+    expected_version: int | None = None,
+) -> QualificationResult:
+    """Record criterion assessments (as history) and recompute the grade."""
+    by.require(Actor.SALES, Actor.MARKETING)
+    if not items:
+        raise InvalidInput("give at least one criterion assessment", field="assessments")
+    lead = uow.leads.get(lead_id)
+    lead.check_version(expected_version)
+    framework = rules.framework(uow.directory.workspace_config(uow.workspace_id))
+    for item in items:
+        criterion = framework.criterion(item.criterion)
+        value = qualification.check_value(criterion, item.value)
+        uow.leads.add_assessment(
+            lead_id, Assessment(criterion.key, item.status, now, value, item.note, by.user_id)
+        )
+    statuses = qualification.current_statuses(framework, uow.leads.assessments(lead_id))
+    new_grade = qualification.grade(framework, statuses)
+    read_version = lead.version
+    if new_grade != lead.grade:
+        uow.leads.log_grade(lead_id, lead.grade, new_grade, by.user_id, now)
+        lead.grade = new_grade
+    lead.version += 1
+    uow.leads.save(lead, read_version=read_version, now=now)
+    return QualificationResult(lead, new_grade, statuses, framework)

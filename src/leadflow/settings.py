@@ -1,0 +1,20 @@
+"""Settings, read from LEADFLOW_* environment variables. Each one is documented in the README."""
+
+from __future__ import annotations
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="LEADFLOW_", extra="ignore")
+
+    database_url: str = Field(
+        default="sqlite:///leadflow.db",
+        description="SQLAlchemy URL of the database: a SQLite file or postgresql://...",
+    )
+    host: str = Field(default="127.0.0.1", description="Address `leadflow serve` listens on.")
+    port: int = Field(default=8000, ge=1, le=65535, description="Port `leadflow serve` uses.")
+    default_locale: str = Field(
+        default="de", pattern="^(de|en)$", description="UI language when the browser says none."
+    )

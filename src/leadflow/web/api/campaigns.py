@@ -1,0 +1,40 @@
+"""Campaign endpoints."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request, status
+
+from leadflow.adapters.db.uow import reading
+from leadflow.services import campaigns as campaign_service
+from leadflow.web.api.deps import DbDep, NowDep, PrincipalDep
+from leadflow.web.api.presenters import campaign_public
+from leadflow.web.api.schemas import CampaignCreate, CampaignPublic
+
+router = APIRouter(prefix="/api/v1/campaigns", tags=["campaigns"])
+
+
+@router.post("", response_model=CampaignPublic, status_code=status.HTTP_201_CREATED)
+def create_campaign(
+    body: CampaignCreate, db: DbDep, principal: PrincipalDep, now: NowDep, request: Request
+) -> CampaignPublic:
+    """Create a campaign; the answer carries its lead form's key and URL."""
+    campaign = campaign_service.create_campaign(db, by=principal, now=now, **body.model_dump())
+    return campaign_public(campaign, str(request.base_url))
+
+
+@router.get("", response_model=list[CampaignPublic])
+def list_campaigns(db: DbDep, principal: PrincipalDep, request: Request) -> list[CampaignPublic]:
+    """All campaigns of the workspace, newest first."""
+    with reading(db, principal.workspace_id) as uow:
+        found = uow.campaigns.all()
+    return [campaign_public(c, str(request.base_url)) for c in found]
+
+
+@router.get("/{campaign_id}", response_model=CampaignPublic)
+def read_campaign(
+    campaign_id: int, db: DbDep, principal: PrincipalDep, request: Request
+) -> CampaignPublic:
+    """One campaign."""
+    with reading(db, principal.workspace_id) as uow:
+        campaign = uow.campaigns.get(campaign_id)
+    return campaign_public(campaign, str(request.base_url))

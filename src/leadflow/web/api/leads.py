@@ -1,0 +1,217 @@
+"""Lead endpoints: create, list, read, move, qualify, history, activities and tasks."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response, status
+
+from leadflow.adapters.db.uow import reading, unit_of_work
+from leadflow.domain.lead import LeadFilter
+from leadflow.domain.stages import Stage
+from leadflow.services import leads as lead_service
+from leadflow.services import work as work_service
+from leadflow.web.api.deps import DbDep, NowDep, PrincipalDep
+from leadflow.web.api.presenters import lead_public
+from leadflow.web.api.schemas import (
+    ActivityCreate,
+    ActivityPublic,
+    CriterionStatus,
+    LeadCreate,
+    LeadPage,
+    LeadPublic,
+    QualificationPublic,
+    QualificationUpdate,
+    StageChangePublic,
+    TaskCreate,
+    TaskPublic,
+    TransitionCreate,
+)
+
+router = APIRouter(prefix="/api/v1/leads", tags=["leads"])
+
+
+@router.post("", response_model=LeadPublic, status_code=status.HTTP_201_CREATED)
+def create_lead(
+    body: LeadCreate, db: DbDep, principal: PrincipalDep, now: NowDep, response: Response
+) -> LeadPublic:
+    """Create a lead, or return the existing lead with the same e-mail (`merged: true`)."""
+    data = lead_service.LeadInput(**body.model_dump())
+    with unit_of_work(db, principal.workspace_id) as uow:
+        created = lead_service.create_lead(uow, data, by=principal, now=now)
+    if created.merged:
+        response.status_code = status.HTTP_200_OK
+    return lead_public(created.details, merged=created.merged)
+
+
+@router.get("", response_model=LeadPage)
+def list_leads(
+    db: DbDep,
+    principal: PrincipalDep,
+    stage: Stage | None = None,
+    grade: Annotated[str | None, Query(pattern="^[ABCD]$")] = None,
+    owner_id: int | None = None,
+    campaign_id: int | None = None,
+    source: str | None = None,
+    q: Annotated[str | None, Query(max_length=200, description="name, company or e-mail")] = None,
+    created_from: date | None = None,
+    created_to: date | None = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> LeadPage:
+    """List the workspace's leads, newest first, with filters and paging."""
+    where = LeadFilter(
+        stage=stage,
+        grade=grade,
+        owner_id=owner_id,
+        campaign_id=campaign_id,
+        source=source,
+        search=q,
+        created_from=_start_of(created_from),
+        created_to=_end_of(created_to),
+    )
+    with reading(db, principal.workspace_id) as uow:
+        items, total = uow.leads.search(where, limit=limit, offset=offset)
+    return LeadPage(
+        items=[lead_public(item) for item in items], total=total, limit=limit, offset=offset
+    )
+
+
+@router.get("/{lead_id}", response_model=LeadPublic)
+def read_lead(lead_id: int, db: DbDep, principal: PrincipalDep) -> LeadPublic:
+    """Read one lead with its contact and account."""
+    with reading(db, principal.workspace_id) as uow:
+        details = uow.leads.details(lead_id)
+    return lead_public(details)
+
+
+@router.post("/{lead_id}/transitions", response_model=LeadPublic)
+def move_lead(
+    lead_id: int, body: TransitionCreate, db: DbDep, principal: PrincipalDep, now: NowDep
+) -> LeadPublic:
+    """Move a lead to another stage: 403 when the role may not, 409 when the move is not
+    allowed from the current stage or the version is stale, 422 when a reason is missing."""
+    with unit_of_work(db, principal.workspace_id) as uow:
+        lead_service.move_lead(
+            uow,
+            lead_id,
+            body.to,
+            by=principal,
+            now=now,
+            reason=body.reason,
+            note=body.note,
+            expected_version=body.expected_version,
+        )
+        details = uow.leads.details(lead_id)
+    return lead_public(details)
+
+
+@router.put("/{lead_id}/qualification", response_model=QualificationPublic)
+def qualify_lead(
+    lead_id: int, body: QualificationUpdate, db: DbDep, principal: PrincipalDep, now: NowDep
+) -> QualificationPublic:
+    """Record criterion assessments and return the resulting grade."""
+    items = [
+        lead_service.AssessmentInput(a.criterion, a.status, a.value, a.note)
+        for a in body.assessments
+    ]
+    with unit_of_work(db, principal.workspace_id) as uow:
+        result = lead_service.qualify_lead(
+            uow, lead_id, items, by=principal, now=now, expected_version=body.expected_version
+        )
+    return QualificationPublic(
+        lead_id=lead_id,
+        framework=result.framework.key,
+        grade=result.grade,
+        version=result.lead.version,
+        criteria=[
+            CriterionStatus(key=c.key, label=c.label_en, status=result.statuses[c.key])
+            for c in result.framework.criteria
+        ],
+    )
+
+
+@router.get("/{lead_id}/history", response_model=list[StageChangePublic])
+def lead_history(lead_id: int, db: DbDep, principal: PrincipalDep) -> list[StageChangePublic]:
+    """The lead's stage log, oldest first."""
+    with reading(db, principal.workspace_id) as uow:
+        uow.leads.get(lead_id)
+        changes = uow.leads.history(lead_id)
+    return [
+        StageChangePublic(
+            source=c.source,
+            target=c.target,
+            at=c.at,
+            actor=c.actor.value,
+            by_user_id=c.by_user_id,
+            reason=c.reason,
+            note=c.note,
+            automatic=c.automatic,
+        )
+        for c in changes
+    ]
+
+
+@router.post("/{lead_id}/activities", response_model=ActivityPublic, status_code=201)
+def log_activity(
+    lead_id: int, body: ActivityCreate, db: DbDep, principal: PrincipalDep, now: NowDep
+) -> ActivityPublic:
+    """Record a call, e-mail, meeting or note with its outcome."""
+    with unit_of_work(db, principal.workspace_id) as uow:
+        activity = work_service.log_activity(
+            uow,
+            lead_id,
+            kind=body.kind,
+            outcome=body.outcome,
+            subject=body.subject,
+            body=body.body,
+            at=body.at or now,
+            by=principal,
+            now=now,
+        )
+    return ActivityPublic.model_validate(activity, from_attributes=True)
+
+
+@router.get("/{lead_id}/activities", response_model=list[ActivityPublic])
+def list_activities(lead_id: int, db: DbDep, principal: PrincipalDep) -> list[ActivityPublic]:
+    """The lead's activities, newest first."""
+    with reading(db, principal.workspace_id) as uow:
+        uow.leads.get(lead_id)
+        found = uow.work.activities(lead_id)
+    return [ActivityPublic.model_validate(a, from_attributes=True) for a in found]
+
+
+@router.post("/{lead_id}/tasks", response_model=TaskPublic, status_code=201)
+def add_task(
+    lead_id: int, body: TaskCreate, db: DbDep, principal: PrincipalDep, now: NowDep
+) -> TaskPublic:
+    """Add a task with a due date."""
+    with unit_of_work(db, principal.workspace_id) as uow:
+        task = work_service.add_task(
+            uow,
+            lead_id,
+            title=body.title,
+            due_on=body.due_on,
+            assignee_id=body.assignee_id,
+            by=principal,
+            now=now,
+        )
+    return TaskPublic.model_validate(task, from_attributes=True)
+
+
+@router.get("/{lead_id}/tasks", response_model=list[TaskPublic])
+def list_tasks(lead_id: int, db: DbDep, principal: PrincipalDep) -> list[TaskPublic]:
+    """The lead's tasks by due date."""
+    with reading(db, principal.workspace_id) as uow:
+        uow.leads.get(lead_id)
+        found = uow.work.tasks(lead_id)
+    return [TaskPublic.model_validate(t, from_attributes=True) for t in found]
+
+
+def _start_of(day: date | None) -> datetime | None:
+    return datetime.combine(day, time.min, UTC) if day else None
+
+
+def _end_of(day: date | None) -> datetime | None:
+    return datetime.combine(day, time.max, UTC) if day else None

@@ -1,0 +1,60 @@
+"""Domain objects to API response models."""
+
+from __future__ import annotations
+
+from leadflow.domain.campaign import Campaign
+from leadflow.domain.lead import LeadDetails
+from leadflow.web.api.schemas import AccountPublic, CampaignPublic, ContactPublic, LeadPublic
+
+
+def lead_public(details: LeadDetails, *, merged: bool = False) -> LeadPublic:
+    lead, contact, account = details.lead, details.contact, details.account
+    assert lead.id is not None and contact.id is not None
+    return LeadPublic(
+        id=lead.id,
+        version=lead.version,
+        stage=lead.stage,
+        grade=lead.grade,
+        owner_id=lead.owner_id,
+        source=lead.source,
+        campaign_id=lead.campaign_id,
+        created_at=lead.created_at,
+        stage_entered_at=lead.stage_entered_at,
+        contact=ContactPublic(
+            id=contact.id,
+            first_name=contact.first_name,
+            last_name=contact.last_name,
+            email=contact.email,
+            phone=contact.phone,
+            job_title=contact.job_title,
+        ),
+        account=None
+        if account is None or account.id is None
+        else AccountPublic(
+            id=account.id,
+            name=account.name,
+            domain=account.domain,
+            industry=account.industry,
+            employees=account.employees,
+            country=account.country,
+            postal_code=account.postal_code,
+            city=account.city,
+        ),
+        merged=merged,
+    )
+
+
+def campaign_public(campaign: Campaign, base_url: str) -> CampaignPublic:
+    assert campaign.id is not None and campaign.form_key is not None
+    return CampaignPublic(
+        id=campaign.id,
+        name=campaign.name,
+        channel=campaign.channel,
+        kind=campaign.kind.value,
+        starts_on=campaign.starts_on,
+        ends_on=campaign.ends_on,
+        planned_cost=campaign.planned_cost,
+        actual_cost=campaign.actual_cost,
+        form_key=campaign.form_key,
+        form_url=f"{base_url.rstrip('/')}/f/{campaign.form_key}",
+    )

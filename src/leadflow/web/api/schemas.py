@@ -1,0 +1,205 @@
+"""Request and response shapes of the JSON API."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints
+
+from leadflow.domain.activity import ActivityKind, Outcome
+from leadflow.domain.qualification import Status
+from leadflow.domain.stages import Stage
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
+CountryCode = Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{2}$", to_upper=True)]
+
+
+class Input(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class LeadCreate(Input):
+    email: EmailStr | None = None
+    first_name: Text | None = None
+    last_name: Text | None = None
+    phone: Annotated[str, StringConstraints(max_length=40)] | None = None
+    job_title: Text | None = None
+    company: Text | None = None
+    website_domain: Annotated[str, StringConstraints(max_length=255, to_lower=True)] | None = None
+    industry: Text | None = None
+    employees: Annotated[int, Field(ge=0)] | None = None
+    country: CountryCode | None = None
+    postal_code: Annotated[str, StringConstraints(max_length=20)] | None = None
+    city: Text | None = None
+    source: Annotated[str, StringConstraints(max_length=100)] | None = None
+    campaign_id: int | None = None
+    owner_id: int | None = None
+    stage: Stage = Stage.PROSPECT
+    note: Annotated[str, StringConstraints(max_length=5000)] | None = None
+
+
+class ContactPublic(BaseModel):
+    id: int
+    first_name: str | None
+    last_name: str | None
+    email: str | None
+    phone: str | None
+    job_title: str | None
+
+
+class AccountPublic(BaseModel):
+    id: int
+    name: str
+    domain: str | None
+    industry: str | None
+    employees: int | None
+    country: str | None
+    postal_code: str | None
+    city: str | None
+
+
+class LeadPublic(BaseModel):
+    id: int
+    version: int
+    stage: Stage
+    grade: str | None
+    owner_id: int | None
+    source: str | None
+    campaign_id: int | None
+    created_at: datetime
+    stage_entered_at: datetime
+    contact: ContactPublic
+    account: AccountPublic | None
+    merged: bool = False
+
+
+class LeadPage(BaseModel):
+    items: list[LeadPublic]
+    total: int
+    limit: int
+    offset: int
+
+
+class TransitionCreate(Input):
+    to: Stage
+    reason: Annotated[str, StringConstraints(max_length=100)] | None = None
+    note: Annotated[str, StringConstraints(max_length=5000)] | None = None
+    expected_version: int | None = None
+
+
+class StageChangePublic(BaseModel):
+    source: Stage | None
+    target: Stage
+    at: datetime
+    actor: str
+    by_user_id: int | None
+    reason: str | None
+    note: str | None
+    automatic: bool
+
+
+class AssessmentIn(Input):
+    criterion: Annotated[str, StringConstraints(max_length=64)]
+    status: Status
+    value: Any = None
+    note: Annotated[str, StringConstraints(max_length=5000)] | None = None
+
+
+class QualificationUpdate(Input):
+    assessments: list[AssessmentIn] = Field(min_length=1)
+    expected_version: int | None = None
+
+
+class CriterionStatus(BaseModel):
+    key: str
+    label: str
+    status: Status
+
+
+class QualificationPublic(BaseModel):
+    lead_id: int
+    framework: str
+    grade: str
+    version: int
+    criteria: list[CriterionStatus]
+
+
+class StageCountPublic(BaseModel):
+    stage: Stage
+    leads: int
+    entries: int
+
+
+class ConversionPublic(BaseModel):
+    source: Stage
+    target: Stage
+    converted: int
+    cohort: int
+    rate: float | None
+
+
+class FunnelPublic(BaseModel):
+    start: date | None
+    end: date | None
+    stages: list[StageCountPublic]
+    conversions: list[ConversionPublic]
+    accepted: int
+    rejected: int
+    acceptance_rate: float | None
+    rejection_reasons: dict[str, int]
+
+
+class CampaignCreate(Input):
+    name: Text
+    channel: str
+    starts_on: date
+    ends_on: date | None = None
+    planned_cost: Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=2)] = Decimal(0)
+    actual_cost: Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=2)] = Decimal(0)
+
+
+class CampaignPublic(BaseModel):
+    id: int
+    name: str
+    channel: str
+    kind: str
+    starts_on: date
+    ends_on: date | None
+    planned_cost: Decimal
+    actual_cost: Decimal
+    form_key: str
+    form_url: str
+
+
+class ActivityCreate(Input):
+    kind: ActivityKind
+    outcome: Outcome = Outcome.NONE
+    subject: Text | None = None
+    body: Annotated[str, StringConstraints(max_length=20000)] | None = None
+    at: datetime | None = None
+
+
+class ActivityPublic(BaseModel):
+    id: int | None
+    kind: ActivityKind
+    outcome: Outcome
+    subject: str | None
+    body: str | None
+    by_user_id: int | None
+    at: datetime
+
+
+class TaskCreate(Input):
+    title: Text
+    due_on: date
+    assignee_id: int | None = None
+
+
+class TaskPublic(BaseModel):
+    id: int | None
+    title: str
+    due_on: date
+    assignee_id: int | None
+    done_at: datetime | None

@@ -1,0 +1,39 @@
+"""The application factory: CLI, server and tests all build leadflow through create_app."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+from fastapi.responses import RedirectResponse
+
+from leadflow import __version__
+from leadflow.adapters.db.database import Database
+from leadflow.settings import Settings
+from leadflow.web import errors
+from leadflow.web.api import campaigns, leads, reports
+
+
+def create_app(settings: Settings | None = None, *, db: Database | None = None) -> FastAPI:
+    """Build the web app (API and pages) for the given settings."""
+    settings = settings or Settings()
+    app = FastAPI(
+        title="leadflow",
+        version=__version__,
+        description="Lead qualification for B2B marketing and sales teams.",
+    )
+    app.state.settings = settings
+    app.state.db = db or Database(settings.database_url)
+    errors.install(app)
+
+    @app.get("/health", tags=["meta"])
+    def health() -> dict[str, str]:
+        """Liveness: 200 while the process serves requests."""
+        return {"status": "ok"}
+
+    @app.get("/", include_in_schema=False)
+    def home() -> RedirectResponse:
+        return RedirectResponse("/docs")
+
+    app.include_router(leads.router)
+    app.include_router(campaigns.router)
+    app.include_router(reports.router)
+    return app
