@@ -24,7 +24,7 @@ from leadflow.domain.errors import (
 P = ParamSpec("P")
 R = TypeVar("R")
 
-stderr = Console(stderr=True)
+stderr = Console(stderr=True, soft_wrap=True)
 
 EXIT_INVALID_INPUT = 2
 EXIT_NOT_FOUND = 3

@@ -1,0 +1,146 @@
+"""Fixtures: a fresh database per test, on SQLite by default or on PostgreSQL when
+LEADFLOW_TEST_DATABASE_URL points at one (then an unreachable server fails the run)."""
+
+from __future__ import annotations
+
+import functools
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from leadflow.adapters.db.database import Database
+from leadflow.adapters.db.engine import normalize_url
+from leadflow.adapters.db.tables import metadata
+from leadflow.adapters.db.uow import directory_transaction
+from leadflow.adapters.passwords import hash_password
+from leadflow.domain.principal import Principal
+from leadflow.domain.stages import Role
+from leadflow.services.directory import create_token, create_workspace
+from leadflow.settings import Settings
+from leadflow.web.app import create_app
+
+NOW = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
+SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+
+
+def _postgres_url() -> str | None:
+    return os.environ.get("LEADFLOW_TEST_DATABASE_URL") or None
+
+
+@pytest.fixture(scope="session")
+def database_template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A migrated database made once per session: a SQLite file, or a PostgreSQL schema."""
+    base = _postgres_url()
+    if base is None:
+        path = tmp_path_factory.mktemp("template") / "template.db"
+        db = Database(f"sqlite:///{path}")
+        db.upgrade()
+        db.dispose()
+        yield str(path)
+        return
+    schema = f"lf_test_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(normalize_url(base))
+    with admin.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    url = make_url(normalize_url(base)).update_query_dict({"options": f"-csearch_path={schema}"})
+    db = Database(url.render_as_string(hide_password=False))
+    db.upgrade()
+    db.dispose()
+    try:
+        yield url.render_as_string(hide_password=False)
+    finally:
+        with admin.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.fixture
+def database_url(database_template: str, tmp_path: Path) -> str:
+    """A clean, migrated database for one test."""
+    if _postgres_url() is None:
+        target = tmp_path / "leadflow.db"
+        shutil.copyfile(database_template, target)
+        return f"sqlite:///{target}"
+    engine = create_engine(database_template)
+    names = ", ".join(f'"{table.name}"' for table in metadata.sorted_tables)
+    with engine.begin() as connection:
+        connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    engine.dispose()
+    return database_template
+
+
+@pytest.fixture
+def db(database_url: str) -> Iterator[Database]:
+    database = Database(database_url)
+    yield database
+    database.dispose()
+
+
+@pytest.fixture
+def settings(database_url: str) -> Settings:
+    return Settings(database_url=database_url)
+
+
+@pytest.fixture
+def app_client(settings: Settings, db: Database) -> Iterator[TestClient]:
+    with TestClient(create_app(settings, db=db)) as client:
+        yield client
+
+
+PASSWORD = "correct horse battery"
+
+
+@functools.cache
+def _password_hash() -> str:
+    """One real argon2 hash for every test user: hashing is slow on purpose."""
+    return hash_password(PASSWORD)
+
+
+class Tenant:
+    """A workspace with one user and one token per role, for tests."""
+
+    def __init__(self, db: Database, slug: str) -> None:
+        workspace = create_workspace(db, slug, slug.title(), now=NOW)
+        assert workspace.id is not None
+        self.id = workspace.id
+        self.slug = slug
+        self.user_ids: dict[Role, int] = {}
+        self.tokens: dict[Role, str] = {}
+        for role in Role:
+            email = f"{role.value}@{slug}.example"
+            with directory_transaction(db) as directory:
+                user_id = directory.add_user(email, role.value.title(), _password_hash(), NOW)
+                directory.set_role(self.id, user_id, role)
+            self.user_ids[role] = user_id
+            self.tokens[role] = create_token(
+                db, workspace_slug=slug, role=role, user_email=email, now=NOW
+            )
+
+    def principal(self, role: Role) -> Principal:
+        return Principal.member(self.id, role, self.user_ids[role])
+
+    def headers(self, role: Role) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.tokens[role]}"}
+
+
+@pytest.fixture
+def tenant(db: Database) -> Tenant:
+    return Tenant(db, "acme")
+
+
+@pytest.fixture
+def other_tenant(db: Database) -> Tenant:
+    return Tenant(db, "globex")
+
+
+@pytest.fixture
+def backend(db: Database) -> str:
+    return db.backend
