@@ -1,0 +1,230 @@
+"""Logistic regression on one-hot categories and binned, scaled numbers (scikit-learn fits it).
+
+Scoring needs no scikit-learn: each field's weight is looked up by its code, so the log-odds
+is the intercept plus one contribution per field, which is also the explanation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any, Self
+
+import numpy as np
+from scipy import sparse  # type: ignore[import-untyped]
+from sklearn.linear_model import LogisticRegression
+
+from leadflow.adapters.ml.base import FloatArray, Labels, ModelNotFitted, dump, outcomes, sigmoid
+from leadflow.adapters.ml.encoding import (
+    IntArray,
+    bin_codes,
+    category,
+    category_counts,
+    encode_categories,
+    encode_numbers,
+    frequent_values,
+    quantile_edges,
+    raw_column,
+)
+from leadflow.domain.errors import InvalidInput
+from leadflow.domain.naive_bayes import Explanation, Factor
+from leadflow.domain.predictive import MISSING, FeatureSpec, Record, infer_spec
+
+
+class LogisticModel:
+    """Additive in log-odds: intercept + category weight + number-bin weight + slope * z."""
+
+    def __init__(
+        self,
+        spec: FeatureSpec | None = None,
+        *,
+        bins: int = 10,
+        log_numbers: bool = True,
+        c: float = 1.0,
+        min_count: int = 2,
+        max_values: int = 200,
+    ) -> None:
+        self.spec = spec
+        self.bins, self.log_numbers, self.c = bins, log_numbers, c
+        self.min_count, self.max_values = min_count, max_values
+        self.values: dict[str, tuple[str, ...]] = {}
+        self.edges: dict[str, FloatArray] = {}
+        self.centre: dict[str, float] = {}
+        self.scale: dict[str, float] = {}
+        self.weights: dict[str, FloatArray] = {}
+        self.slopes: dict[str, float] = {}
+        self.intercept: float | None = None
+
+    @classmethod
+    def plain(cls, spec: FeatureSpec | None = None) -> LogisticModel:
+        """The textbook variant: one-hot categories and standardised raw numbers."""
+        return cls(spec, bins=0, log_numbers=False, min_count=1)
+
+    @property
+    def name(self) -> str:
+        return "logistic" if self.bins or self.log_numbers else "logistic_plain"
+
+    def fit(self, records: Sequence[Record], labels: Labels) -> Self:
+        won = outcomes(records, labels)
+        self._learn_columns(records, self.spec or infer_spec(records))
+        widths, matrix = self._matrix(records)
+        estimator = LogisticRegression(C=self.c, solver="newton-cholesky", max_iter=200)
+        estimator.fit(matrix, won)
+        coef = np.asarray(estimator.coef_, dtype=np.float64)[0]
+        self.intercept = float(estimator.intercept_[0])
+        blocks = np.split(coef, np.cumsum(widths)[:-1])
+        for name, block in zip(self._block_names(), blocks, strict=True):
+            if name.startswith("slope:"):
+                self.slopes[name.removeprefix("slope:")] = float(block[0])
+            else:
+                self.weights[name] = block
+        return self
+
+    def _learn_columns(self, records: Sequence[Record], spec: FeatureSpec) -> None:
+        """The categories, bin edges and scaling that the training leads give."""
+        self.spec = spec
+        for name in spec.categorical:
+            counts = category_counts(records, name)
+            self.values[name] = frequent_values(counts, self.min_count, self.max_values)
+        for name in spec.numeric:
+            numbers = self._transform(encode_numbers(records, name))
+            self.edges[name] = quantile_edges(numbers, self.bins)
+            present = numbers[~np.isnan(numbers)]
+            self.centre[name] = float(present.mean()) if present.size else 0.0
+            self.scale[name] = (float(present.std()) if present.size > 1 else 0.0) or 1.0
+
+    def _matrix(self, records: Sequence[Record]) -> tuple[list[int], Any]:
+        """The sparse design matrix (one active column per block and lead) and block widths."""
+        columns, values, widths = self._design(records)
+        if not widths:
+            raise InvalidInput("no pre-contact feature to learn from")
+        offsets = np.concatenate([[0], np.cumsum(widths)[:-1]]).astype(np.intp)
+        n, k = columns.shape
+        matrix = sparse.csr_matrix(
+            (values.ravel(), (columns + offsets).ravel(), np.arange(0, n * k + 1, k)),
+            shape=(n, int(sum(widths))),
+        )
+        return widths, matrix
+
+    def _transform(self, numbers: FloatArray) -> FloatArray:
+        return np.sign(numbers) * np.log1p(np.abs(numbers)) if self.log_numbers else numbers
+
+    def _block_names(self) -> list[str]:
+        spec = self._spec()
+        binned = [name for name in spec.numeric if self.bins]
+        return [*spec.categorical, *binned, *(f"slope:{name}" for name in spec.numeric)]
+
+    def _design(self, records: Sequence[Record]) -> tuple[IntArray, FloatArray, list[int]]:
+        """Per record, the active column of each block and its value; and the block widths."""
+        spec = self._spec()
+        columns: list[IntArray] = []
+        values: list[FloatArray] = []
+        widths: list[int] = []
+        for name in spec.categorical:
+            columns.append(encode_categories(records, name, self.values[name]))
+            values.append(np.ones(len(records)))
+            widths.append(len(self.values[name]) + 1)
+        numeric = {name: self._numeric(records, name) for name in spec.numeric}
+        if self.bins:
+            for name in spec.numeric:
+                columns.append(numeric[name][0])
+                values.append(np.ones(len(records)))
+                widths.append(self.edges[name].size + 2)
+        for name in spec.numeric:
+            columns.append(np.zeros(len(records), dtype=np.intp))
+            values.append(numeric[name][1])
+            widths.append(1)
+        if not columns:
+            return np.zeros((len(records), 0), np.intp), np.zeros((len(records), 0)), widths
+        return np.column_stack(columns), np.column_stack(values), widths
+
+    def _numeric(self, records: Sequence[Record], name: str) -> tuple[IntArray, FloatArray]:
+        """A numeric field's bin codes and its standardised value (0 where missing)."""
+        numbers = self._transform(encode_numbers(records, name))
+        z = np.nan_to_num((numbers - self.centre[name]) / self.scale[name], nan=0.0)
+        return bin_codes(numbers, self.edges[name]), z
+
+    def _spec(self) -> FeatureSpec:
+        if self.spec is None:
+            raise ModelNotFitted(self.name)
+        return self.spec
+
+    def contributions(self, records: Sequence[Record]) -> dict[str, FloatArray]:
+        """Each field's signed contribution to every record's log-odds."""
+        if self.intercept is None:
+            raise ModelNotFitted(self.name)
+        spec = self._spec()
+        result = {
+            name: self.weights[name][encode_categories(records, name, self.values[name])]
+            for name in spec.categorical
+        }
+        for name in spec.numeric:
+            codes, z = self._numeric(records, name)
+            result[name] = self.slopes[name] * z
+            if self.bins:
+                result[name] += self.weights[name][codes]
+        return result
+
+    def log_odds(self, records: Sequence[Record]) -> FloatArray:
+        total = np.zeros(len(records))
+        for contribution in self.contributions(records).values():
+            total += contribution
+        return total + (self.intercept or 0.0)
+
+    def predict_proba(self, records: Sequence[Record]) -> FloatArray:
+        return sigmoid(self.log_odds(records))
+
+    def explain(self, record: Record, top: int = 5) -> Explanation:
+        contributions = self.contributions([record])
+        numeric = set(self._spec().numeric)
+        factors = []
+        for name, contribution in contributions.items():
+            number = encode_numbers([record], name)[0] if name in numeric else np.nan
+            shown = f"{number:g}" if name in numeric else category(raw_column([record], name)[0])
+            shown = MISSING if name in numeric and np.isnan(number) else shown
+            factors.append(Factor(name, shown, float(contribution[0])))
+        return Explanation(base=self.intercept or 0.0, factors=tuple(factors)).top(top)
+
+    def to_bytes(self) -> bytes:
+        if self.intercept is None:
+            raise ModelNotFitted(self.name)
+        spec = self._spec()
+        return dump(
+            "logistic",
+            {
+                "categorical": list(spec.categorical),
+                "numeric": list(spec.numeric),
+                "options": [self.bins, self.log_numbers, self.c, self.min_count, self.max_values],
+                "values": {name: list(values) for name, values in self.values.items()},
+                "edges": {name: edges.tolist() for name, edges in self.edges.items()},
+                "centre": self.centre,
+                "scale": self.scale,
+                "weights": {name: weights.tolist() for name, weights in self.weights.items()},
+                "slopes": self.slopes,
+                "intercept": self.intercept,
+            },
+        )
+
+    @classmethod
+    def from_state(cls, state: Mapping[str, Any]) -> LogisticModel:
+        bins, log_numbers, c, min_count, max_values = state["options"]
+        spec = FeatureSpec(tuple(state["categorical"]), tuple(state["numeric"]))
+        model = cls(
+            spec,
+            bins=bins,
+            log_numbers=log_numbers,
+            c=c,
+            min_count=min_count,
+            max_values=max_values,
+        )
+        model.values = {name: tuple(values) for name, values in state["values"].items()}
+        model.edges = _arrays(state["edges"])
+        model.centre = {name: float(v) for name, v in state["centre"].items()}
+        model.scale = {name: float(v) for name, v in state["scale"].items()}
+        model.weights = _arrays(state["weights"])
+        model.slopes = {name: float(v) for name, v in state["slopes"].items()}
+        model.intercept = float(state["intercept"])
+        return model
+
+
+def _arrays(lists: Mapping[str, list[float]]) -> dict[str, FloatArray]:
+    return {name: np.array(values, dtype=np.float64) for name, values in lists.items()}
