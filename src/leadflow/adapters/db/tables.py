@@ -7,6 +7,7 @@ from sqlalchemy import (
     Boolean,
     Column,
     Date,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -150,6 +151,11 @@ leads = Table(
     Column("stage_entered_at", UtcDateTime, nullable=False),
     Column("updated_at", UtcDateTime, nullable=False),
     Column("extras", JSON, nullable=False, default=dict),
+    Column("fit_score", Integer),
+    Column("fit_rules_version", Integer),
+    Column("fit_matches", Text),
+    Column("engagement_score", Float),
+    Column("engagement_scored_at", UtcDateTime),
     UniqueConstraint("workspace_id", "contact_id"),
     Index("ix_leads_workspace_stage", "workspace_id", "stage"),
     Index("ix_leads_workspace_created", "workspace_id", "created_at"),
@@ -230,4 +236,183 @@ tasks = Table(
     Column("done_at", UtcDateTime),
     Column("created_at", UtcDateTime, nullable=False),
     Index("ix_tasks_lead", "lead_id"),
+)
+
+# Scoring, hand-over SLA, routing and webhooks.
+
+fit_rule_sets = Table(
+    "fit_rule_sets",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    _workspace_id(),
+    Column("version", Integer, nullable=False),
+    Column("rules_toml", Text, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("created_by_user_id", Integer, ForeignKey("users.id", ondelete="SET NULL")),
+    UniqueConstraint("workspace_id", "version"),
+)
+
+touches = Table(
+    "touches",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    _workspace_id(),
+    Column("lead_id", Integer, ForeignKey("leads.id", ondelete="CASCADE"), nullable=False),
+    Column("type", String(32), nullable=False),
+    Column("at", UtcDateTime, nullable=False),
+    Column("campaign_id", Integer, ForeignKey("campaigns.id", ondelete="SET NULL")),
+    Column("asks_for_contact", Boolean, nullable=False),
+    Column("origin", String(16), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Index("ix_touches_workspace_lead_at", "workspace_id", "lead_id", "at"),
+)
+
+sla_clocks = Table(
+    "sla_clocks",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    _workspace_id(),
+    Column("lead_id", Integer, ForeignKey("leads.id", ondelete="CASCADE"), nullable=False),
+    Column("started_at", UtcDateTime, nullable=False),
+    Column("due_at", UtcDateTime, nullable=False),
+    Column("recycle_at", UtcDateTime, nullable=False),
+    Column("assignee_id", Integer, ForeignKey("users.id", ondelete="SET NULL")),
+    Column("source", String(100)),
+    Column("stopped_at", UtcDateTime),
+    Column("stop_kind", String(16)),
+    Column("stopped_by_user_id", Integer, ForeignKey("users.id", ondelete="SET NULL")),
+    Column("within_sla", Boolean),
+    Column("escalated_at", UtcDateTime),
+    Index("ix_sla_clocks_workspace_due", "workspace_id", "due_at"),
+    Index("ix_sla_clocks_lead", "lead_id"),
+)
+
+notifications = Table(
+    "notifications",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    _workspace_id(),
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("lead_id", Integer, ForeignKey("leads.id", ondelete="CASCADE")),
+    Column("kind", String(32), nullable=False),
+    Column("message", Text, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("read_at", UtcDateTime),
+    Index("ix_notifications_workspace_user", "workspace_id", "user_id"),
+)
+
+routing_capacities = Table(
+    "routing_capacities",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    _workspace_id(),
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("leads_per_30_days", Integer, nullable=False),
+    UniqueConstraint("workspace_id", "user_id"),
+)
+
+absences = Table(
+    "absences",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    _workspace_id(),
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("first_day", Date, nullable=False),
+    Column("last_day", Date, nullable=False),
+    Column("note", String(200)),
+    Column("created_at", UtcDateTime, nullable=False),
+    Index("ix_absences_workspace_user", "workspace_id", "user_id"),
+)
+
+round_robin_weights = Table(
+    "round_robin_weights",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    _workspace_id(),
+    Column("team", String(200), nullable=False),
+    Column("user_id", Integer, nullable=False),
+    Column("weight", Integer, nullable=False),
+    UniqueConstraint("workspace_id", "team", "user_id"),
+)
+
+assignments = Table(
+    "assignments",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    _workspace_id(),
+    Column("lead_id", Integer, ForeignKey("leads.id", ondelete="CASCADE"), nullable=False),
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="SET NULL")),
+    Column("team", String(200)),
+    Column("rule_number", Integer),
+    Column("reason", Text, nullable=False),
+    Column("at", UtcDateTime, nullable=False),
+    Index("ix_assignments_workspace_at", "workspace_id", "at"),
+    Index("ix_assignments_lead", "lead_id"),
+)
+
+webhooks = Table(
+    "webhooks",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    _workspace_id(),
+    Column("url", String(2000), nullable=False),
+    Column("events", JSON, nullable=False),
+    Column("secret_salt", String(64), nullable=False),
+    Column("allow_private", Boolean, nullable=False),
+    Column("active", Boolean, nullable=False),
+    Column("description", String(200)),
+    Column("created_at", UtcDateTime, nullable=False),
+)
+
+outbox_events = Table(
+    "outbox_events",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    _workspace_id(),
+    Column("event_id", String(64), nullable=False, unique=True),
+    Column("type", String(40), nullable=False),
+    Column("payload", JSON, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Index("ix_outbox_events_workspace_created", "workspace_id", "created_at"),
+)
+
+webhook_deliveries = Table(
+    "webhook_deliveries",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    _workspace_id(),
+    Column(
+        "event_row_id", Integer, ForeignKey("outbox_events.id", ondelete="CASCADE"), nullable=False
+    ),
+    Column("webhook_id", Integer, ForeignKey("webhooks.id", ondelete="CASCADE"), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("attempts", Integer, nullable=False),
+    Column("next_attempt_at", UtcDateTime, nullable=False),
+    Column("claim_token", String(64)),
+    Column("last_status_code", Integer),
+    Column("last_error", Text),
+    Column("delivered_at", UtcDateTime),
+    Column("created_at", UtcDateTime, nullable=False),
+    Index("ix_webhook_deliveries_due", "status", "next_attempt_at"),
+    Index("ix_webhook_deliveries_workspace_status", "workspace_id", "status"),
+)
+
+background_jobs = Table(
+    "background_jobs",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    _workspace_id(),
+    Column("kind", String(32), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("params", JSON, nullable=False),
+    Column("progress", Integer, nullable=False),
+    Column("total", Integer),
+    Column("result", JSON),
+    Column("error", Text),
+    Column("claim_token", String(64)),
+    Column("lease_until", UtcDateTime),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("started_at", UtcDateTime),
+    Column("finished_at", UtcDateTime),
+    Index("ix_background_jobs_status_lease", "status", "lease_until"),
 )
