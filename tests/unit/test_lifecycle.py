@@ -27,6 +27,13 @@ IMP, RES, AUTO = Actor.IMPORT, Actor.RESEARCH, Actor.AUTOMATIC
 SPEC: dict[tuple[Stage | None, Stage], tuple[set[Actor], str | None]] = {
     (None, P): ({MKT, ADM, IMP, RES}, None),
     (None, M): ({MKT, ADM, AUTO, IMP}, None),
+    # Records of another system enter in the stage they had there.
+    (None, SA): ({IMP}, None),
+    (None, SQ): ({IMP}, None),
+    (None, W): ({IMP}, None),
+    (None, L): ({IMP}, None),
+    (None, N): ({IMP}, None),
+    (None, D): ({IMP}, None),
     (P, M): ({MKT, ADM, AUTO, IMP}, None),
     (N, M): ({MKT, ADM, AUTO, IMP}, None),
     (M, SA): ({SLS, ADM}, None),

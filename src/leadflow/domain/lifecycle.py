@@ -54,6 +54,14 @@ SALES = frozenset({Actor.SALES, Actor.ADMIN})
 SALES_AND_MARKETING = frozenset({Actor.SALES, Actor.MARKETING, Actor.ADMIN})
 
 DEFAULT_RULES: tuple[TransitionRule, ...] = (
+    # Another system's record enters in the stage it had there; its earlier dates become
+    # imported history in the stage log.
+    TransitionRule(frozenset({NEW}), Stage.SAL, frozenset({Actor.IMPORT})),
+    TransitionRule(frozenset({NEW}), Stage.SQL, frozenset({Actor.IMPORT})),
+    TransitionRule(frozenset({NEW}), Stage.WON, frozenset({Actor.IMPORT})),
+    TransitionRule(frozenset({NEW}), Stage.LOST, frozenset({Actor.IMPORT})),
+    TransitionRule(frozenset({NEW}), Stage.NURTURE, frozenset({Actor.IMPORT})),
+    TransitionRule(frozenset({NEW}), Stage.DISQUALIFIED, frozenset({Actor.IMPORT})),
     TransitionRule(
         frozenset({NEW}),
         Stage.PROSPECT,

@@ -27,6 +27,7 @@ from leadflow.adapters.db.tables import (
     stage_changes,
 )
 from leadflow.adapters.db.uow import unit_of_work
+from leadflow.adapters.importing.normalize import company_key
 from leadflow.domain import qualification
 from leadflow.domain.campaign import Campaign
 from leadflow.domain.lead import Lead, StageChange
@@ -36,7 +37,6 @@ from leadflow.domain.stages import Actor, Role, Stage
 from leadflow.services import demo_names as names
 from leadflow.services.campaigns import new_form_key
 from leadflow.services.directory import add_user, create_workspace
-from leadflow.services.names import company_key
 
 DEMO_PASSWORD = "leadflow-demo"
 _UMLAUTS: dict[str, str | int | None] = {"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "ı": "i"}

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from leadflow.adapters.db.uow import UnitOfWork
+from leadflow.adapters.importing.normalize import company_key
 from leadflow.domain import qualification
 from leadflow.domain.errors import InvalidInput
 from leadflow.domain.freemail import email_domain, is_free_mail
@@ -17,7 +18,6 @@ from leadflow.domain.principal import Principal
 from leadflow.domain.qualification import Assessment, Status
 from leadflow.domain.stages import Actor, Stage
 from leadflow.services import rules
-from leadflow.services.names import company_key
 
 
 @dataclass(frozen=True)
