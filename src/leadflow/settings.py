@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -17,4 +17,13 @@ class Settings(BaseSettings):
     port: int = Field(default=8000, ge=1, le=65535, description="Port `leadflow serve` uses.")
     default_locale: str = Field(
         default="de", pattern="^(de|en)$", description="UI language when the browser says none."
+    )
+    secret_key: SecretStr | None = Field(
+        default=None,
+        min_length=32,
+        description=(
+            "Key for keyed hashes and signed links (suppression list, objection links). Unset: "
+            "a SQLite installation keeps a generated key in <database file>.key (mode 0600); "
+            "PostgreSQL refuses privacy operations until it is set."
+        ),
     )
