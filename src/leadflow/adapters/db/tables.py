@@ -416,3 +416,25 @@ background_jobs = Table(
     Column("finished_at", UtcDateTime),
     Index("ix_background_jobs_status_lease", "status", "lease_until"),
 )
+
+# Web UI: sign-in sessions (only a hash of the session id is stored) and the indexes behind the
+# pipeline board and the lead list.
+web_sessions = Table(
+    "web_sessions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    _workspace_id(),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("expires_at", UtcDateTime, nullable=False),
+    Index("ix_web_sessions_user", "user_id"),
+)
+
+Index(
+    "ix_leads_workspace_stage_entered",
+    leads.c.workspace_id,
+    leads.c.stage,
+    leads.c.stage_entered_at,
+)
+Index("ix_leads_workspace_source", leads.c.workspace_id, leads.c.source)
