@@ -115,7 +115,10 @@ contacts = Table(
     Column("department", String(200)),
     Column("buying_role", String(40)),
     Column("created_at", UtcDateTime, nullable=False),
+    Column("external_id", String(200)),
     UniqueConstraint("workspace_id", "email"),
+    UniqueConstraint("workspace_id", "external_id"),
+    Index("ix_contacts_workspace_phone", "workspace_id", "phone"),
 )
 
 campaigns = Table(
@@ -131,6 +134,8 @@ campaigns = Table(
     Column("actual_cost", Numeric(14, 2), nullable=False),
     Column("form_key", String(64), nullable=False, unique=True),
     Column("created_at", UtcDateTime, nullable=False),
+    Column("form_config", JSON),
+    Column("target_profile", JSON),
     UniqueConstraint("workspace_id", "name"),
 )
 
@@ -156,6 +161,7 @@ leads = Table(
     Column("fit_matches", Text),
     Column("engagement_score", Float),
     Column("engagement_scored_at", UtcDateTime),
+    Column("merged_into_id", Integer, ForeignKey("leads.id", ondelete="SET NULL")),
     UniqueConstraint("workspace_id", "contact_id"),
     Index("ix_leads_workspace_stage", "workspace_id", "stage"),
     Index("ix_leads_workspace_created", "workspace_id", "created_at"),
@@ -236,6 +242,83 @@ tasks = Table(
     Column("done_at", UtcDateTime),
     Column("created_at", UtcDateTime, nullable=False),
     Index("ix_tasks_lead", "lead_id"),
+)
+
+# Capture and import: idempotent API requests, imports with their rejected rows, reversible
+# merges of duplicate leads and the public form's rate-limit window.
+idempotency_keys = Table(
+    "idempotency_keys",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    _workspace_id(),
+    Column("key", String(200), nullable=False),
+    Column("request_hash", String(64), nullable=False),
+    Column("status_code", Integer),
+    Column("response", JSON),
+    Column("created_at", UtcDateTime, nullable=False),
+    UniqueConstraint("workspace_id", "key"),
+)
+
+imports = Table(
+    "imports",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    _workspace_id(),
+    Column("file_name", String(300), nullable=False),
+    Column("file_sha256", String(64), nullable=False),
+    Column("preset", String(16), nullable=False),
+    Column("options", JSON, nullable=False),
+    Column("dry_run", Boolean, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("rows_done", Integer, nullable=False),
+    Column("created", Integer, nullable=False),
+    Column("merged", Integer, nullable=False),
+    Column("rejected", Integer, nullable=False),
+    Column("error", Text),
+    Column("by_user_id", Integer, ForeignKey("users.id", ondelete="SET NULL")),
+    Column("started_at", UtcDateTime, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+    Column("finished_at", UtcDateTime),
+    Index("ix_imports_workspace_file", "workspace_id", "file_sha256"),
+)
+
+import_rejects = Table(
+    "import_rejects",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    _workspace_id(),
+    Column("import_id", Integer, ForeignKey("imports.id", ondelete="CASCADE"), nullable=False),
+    Column("row", Integer, nullable=False),
+    Column("field", String(300), nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("values", JSON, nullable=False),
+    Index("ix_import_rejects_import_row", "import_id", "row"),
+)
+
+lead_merges = Table(
+    "lead_merges",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    _workspace_id(),
+    Column("survivor_id", Integer, ForeignKey("leads.id", ondelete="CASCADE"), nullable=False),
+    Column("merged_id", Integer, ForeignKey("leads.id", ondelete="CASCADE"), nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("changes", JSON, nullable=False),
+    Column("by_user_id", Integer, ForeignKey("users.id", ondelete="SET NULL")),
+    Column("at", UtcDateTime, nullable=False),
+    Column("undone_at", UtcDateTime),
+    Index("ix_lead_merges_workspace_at", "workspace_id", "at"),
+)
+
+form_hits = Table(
+    "form_hits",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    _workspace_id(),
+    Column("campaign_id", Integer, ForeignKey("campaigns.id", ondelete="CASCADE"), nullable=False),
+    Column("client_key", String(64), nullable=False),
+    Column("at", UtcDateTime, nullable=False),
+    Index("ix_form_hits_campaign_at", "campaign_id", "at"),
 )
 
 # Scoring, hand-over SLA, routing and webhooks.
