@@ -15,6 +15,8 @@ from leadflow.domain.errors import (
     GateNotPassed,
     InvalidInput,
     InvalidTransition,
+    MarketingNotAllowed,
+    NotConfigured,
     NotFound,
     PermissionDenied,
     ReasonRequired,
@@ -37,9 +39,11 @@ def exit_code(error: DomainError) -> int:
         return EXIT_NOT_FOUND
     if isinstance(error, PermissionDenied):
         return EXIT_FORBIDDEN
-    if isinstance(error, InvalidTransition | StaleLead | Conflict | GateNotPassed):
+    if isinstance(
+        error, InvalidTransition | StaleLead | Conflict | GateNotPassed | MarketingNotAllowed
+    ):
         return EXIT_CONFLICT
-    if isinstance(error, InvalidInput | ReasonRequired):
+    if isinstance(error, InvalidInput | ReasonRequired | NotConfigured):
         return EXIT_INVALID_INPUT
     return 1
 

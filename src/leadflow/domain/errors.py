@@ -66,3 +66,20 @@ class InvalidInput(DomainError):
 
 class Conflict(DomainError):
     """The request collides with existing data (a duplicate key, for example)."""
+
+
+class MarketingNotAllowed(DomainError):
+    """The person's legal basis, channel permission or objection forbids this marketing action."""
+
+    def __init__(self, message: str, *, action: str, reason: str) -> None:
+        super().__init__(message)
+        self.action = action
+        self.reason = reason
+
+
+class NotConfigured(DomainError):
+    """The operation needs a setting that is missing; `setting` names it."""
+
+    def __init__(self, message: str, *, setting: str) -> None:
+        super().__init__(message)
+        self.setting = setting

@@ -11,6 +11,8 @@ from leadflow.domain.errors import (
     GateNotPassed,
     InvalidInput,
     InvalidTransition,
+    MarketingNotAllowed,
+    NotConfigured,
     NotFound,
     PermissionDenied,
     ReasonRequired,
@@ -37,6 +39,10 @@ def error_body(error: DomainError) -> tuple[int, dict[str, object]]:
         return 409, body
     if isinstance(error, InvalidInput):
         return 422, {**body, "field": error.field}
+    if isinstance(error, MarketingNotAllowed):
+        return 409, {**body, "action": error.action, "reason": error.reason}
+    if isinstance(error, NotConfigured):
+        return 503, {**body, "setting": error.setting}
     return 400, body
 
 
