@@ -11,6 +11,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     Numeric,
     String,
@@ -521,3 +522,41 @@ Index(
     leads.c.stage_entered_at,
 )
 Index("ix_leads_workspace_source", leads.c.workspace_id, leads.c.source)
+
+# Predictive scoring: each training run's model per workspace and target (sql, won) as JSON
+# bytes with its validation figures, and the current scores of open leads with top factors.
+predictive_models = Table(
+    "predictive_models",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    _workspace_id(),
+    Column("target", String(16), nullable=False),
+    Column("model_name", String(40), nullable=False),
+    Column("model", LargeBinary, nullable=False),
+    Column("trained_at", UtcDateTime, nullable=False),
+    Column("training_size", Integer, nullable=False),
+    Column("positives", Integer, nullable=False),
+    Column("validation", JSON, nullable=False),
+    Column("reason", Text, nullable=False),
+    Index("ix_predictive_models_workspace_target", "workspace_id", "target", "id"),
+)
+
+predictive_scores = Table(
+    "predictive_scores",
+    metadata,
+    Column(
+        "workspace_id",
+        Integer,
+        ForeignKey("workspaces.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("lead_id", Integer, ForeignKey("leads.id", ondelete="CASCADE"), primary_key=True),
+    Column("sql_probability", Float),
+    Column("sql_factors", Text),
+    Column("sql_model_id", Integer, ForeignKey("predictive_models.id", ondelete="SET NULL")),
+    Column("won_probability", Float),
+    Column("won_factors", Text),
+    Column("won_model_id", Integer, ForeignKey("predictive_models.id", ondelete="SET NULL")),
+    Column("scored_at", UtcDateTime, nullable=False),
+    Index("ix_predictive_scores_lead", "lead_id"),
+)
