@@ -163,6 +163,7 @@ leads = Table(
     Column("engagement_score", Float),
     Column("engagement_scored_at", UtcDateTime),
     Column("merged_into_id", Integer, ForeignKey("leads.id", ondelete="SET NULL")),
+    Column("provenance", JSON),
     UniqueConstraint("workspace_id", "contact_id"),
     Index("ix_leads_workspace_stage", "workspace_id", "stage"),
     Index("ix_leads_workspace_created", "workspace_id", "created_at"),
@@ -559,4 +560,113 @@ predictive_scores = Table(
     Column("won_model_id", Integer, ForeignKey("predictive_models.id", ondelete="SET NULL")),
     Column("scored_at", UtcDateTime, nullable=False),
     Index("ix_predictive_scores_lead", "lead_id"),
+)
+
+# Privacy: legal bases per lead and purpose, append-only consent proof (texts, grants and
+# withdrawals, double-opt-in confirmations), phone permission, the suppression list (keyed hashes
+# only) and the append-only audit log.
+legal_bases = Table(
+    "legal_bases",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    _workspace_id(),
+    Column("lead_id", Integer, ForeignKey("leads.id", ondelete="CASCADE"), nullable=False),
+    Column("purpose", String(32), nullable=False),
+    Column("basis", String(40), nullable=False),
+    Column("reason", Text),
+    Column("source", String(32), nullable=False),
+    Column("by_user_id", Integer, ForeignKey("users.id", ondelete="SET NULL")),
+    Column("at", UtcDateTime, nullable=False),
+    Index("ix_legal_bases_lead", "lead_id"),
+)
+
+consent_texts = Table(
+    "consent_texts",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    _workspace_id(),
+    Column("version", String(100), nullable=False),
+    Column("text_hash", String(64), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("first_used_at", UtcDateTime, nullable=False),
+    UniqueConstraint("workspace_id", "text_hash", "version"),
+)
+
+consent_records = Table(
+    "consent_records",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    _workspace_id(),
+    Column("contact_id", Integer, ForeignKey("contacts.id", ondelete="CASCADE"), nullable=False),
+    Column("event", String(16), nullable=False),
+    Column("purpose", String(32), nullable=False),
+    Column("channel", String(16), nullable=False),
+    Column("text_id", Integer, ForeignKey("consent_texts.id")),
+    Column("source_url", Text),
+    Column("ip", String(45)),
+    Column("user_agent", Text),
+    Column("source", String(32), nullable=False),
+    Column("by_user_id", Integer, ForeignKey("users.id", ondelete="SET NULL")),
+    Column("doi_token_hash", String(64), unique=True),
+    Column("doi_requested_at", UtcDateTime),
+    Column("at", UtcDateTime, nullable=False),
+    Index("ix_consent_records_contact", "contact_id"),
+)
+
+consent_confirmations = Table(
+    "consent_confirmations",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    _workspace_id(),
+    Column(
+        "consent_id",
+        Integer,
+        ForeignKey("consent_records.id", ondelete="CASCADE"),
+        nullable=False,
+        unique=True,
+    ),
+    Column("ip", String(45)),
+    Column("user_agent", Text),
+    Column("at", UtcDateTime, nullable=False),
+)
+
+phone_permissions = Table(
+    "phone_permissions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    _workspace_id(),
+    Column("contact_id", Integer, ForeignKey("contacts.id", ondelete="CASCADE"), nullable=False),
+    Column("permission", String(16), nullable=False),
+    Column("reason", Text),
+    Column("source", String(32), nullable=False),
+    Column("by_user_id", Integer, ForeignKey("users.id", ondelete="SET NULL")),
+    Column("at", UtcDateTime, nullable=False),
+    Index("ix_phone_permissions_contact", "contact_id"),
+)
+
+suppressions = Table(
+    "suppressions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    _workspace_id(),
+    Column("email_hash", String(64)),
+    Column("phone_hash", String(64)),
+    Column("reason", String(16), nullable=False),
+    Column("at", UtcDateTime, nullable=False),
+    Index("ix_suppressions_workspace_email", "workspace_id", "email_hash"),
+    Index("ix_suppressions_workspace_phone", "workspace_id", "phone_hash"),
+)
+
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("workspace_id", Integer, ForeignKey("workspaces.id", ondelete="CASCADE")),
+    Column("at", UtcDateTime, nullable=False),
+    Column("action", String(40), nullable=False),
+    Column("subject", String(100), nullable=False),
+    Column("actor", String(64), nullable=False),
+    Column("actor_user_id", Integer, ForeignKey("users.id", ondelete="SET NULL")),
+    Column("details", JSON, nullable=False),
+    Index("ix_audit_log_workspace_at", "workspace_id", "at"),
 )
