@@ -523,6 +523,8 @@ Index(
     leads.c.stage_entered_at,
 )
 Index("ix_leads_workspace_source", leads.c.workspace_id, leads.c.source)
+Index("ix_leads_workspace_grade", leads.c.workspace_id, leads.c.grade)
+Index("ix_leads_workspace_account", leads.c.workspace_id, leads.c.account_id)
 
 # Predictive scoring: each training run's model per workspace and target (sql, won) as JSON
 # bytes with its validation figures, and the current scores of open leads with top factors.

@@ -49,9 +49,15 @@ def upgrade() -> None:
         unique=False,
     )
     op.create_index("ix_leads_workspace_source", "leads", ["workspace_id", "source"], unique=False)
+    op.create_index("ix_leads_workspace_grade", "leads", ["workspace_id", "grade"], unique=False)
+    op.create_index(
+        "ix_leads_workspace_account", "leads", ["workspace_id", "account_id"], unique=False
+    )
 
 
 def downgrade() -> None:
+    op.drop_index("ix_leads_workspace_account", table_name="leads")
+    op.drop_index("ix_leads_workspace_grade", table_name="leads")
     op.drop_index("ix_leads_workspace_source", table_name="leads")
     op.drop_index("ix_leads_workspace_stage_entered", table_name="leads")
     op.drop_index("ix_web_sessions_user", table_name="web_sessions")
