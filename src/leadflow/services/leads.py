@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from leadflow.adapters.db.matching import MatchQueries
 from leadflow.adapters.db.uow import UnitOfWork
 from leadflow.adapters.importing.normalize import company_key
 from leadflow.domain import qualification
@@ -18,6 +19,7 @@ from leadflow.domain.principal import Principal
 from leadflow.domain.qualification import Assessment, Status
 from leadflow.domain.stages import Actor, Stage
 from leadflow.services import rules
+from leadflow.services.duplicates import absorb, find_account, find_duplicate_of, normalized_input
 
 
 @dataclass(frozen=True)
@@ -48,19 +50,20 @@ class LeadInput:
 class Created:
     details: LeadDetails
     merged: bool
+    match_reason: str | None = None
 
 
 def create_lead(uow: UnitOfWork, data: LeadInput, *, by: Principal, now: datetime) -> Created:
-    """Create a lead, or return the workspace's existing lead for the same e-mail address."""
+    """Create a lead, or return the workspace's existing lead for the same person (a duplicate
+    by e-mail, phone, or name at the same account) with the reason it matched."""
     if not (data.email or data.last_name or data.phone):
         raise InvalidInput("a lead needs an e-mail address, a last name or a phone number")
-    email = data.email.strip().lower() if data.email else None
-    if email:
-        existing = uow.contacts.by_email(email)
-        if existing is not None and existing.id is not None:
-            lead = uow.leads.by_contact(existing.id)
-            if lead is not None and lead.id is not None:
-                return Created(uow.leads.details(lead.id), merged=True)
+    data = normalized_input(data)
+    email = data.email
+    match = find_duplicate_of(uow, data)
+    if match is not None and match.lead_id is not None:
+        absorb(uow, match, data)
+        return Created(uow.leads.details(match.lead_id), merged=True, match_reason=match.reason)
     table = rules.transition_table(uow.directory.workspace_config(uow.workspace_id))
     move = enter(table, data.stage, by.actor)
     if data.campaign_id is not None:
@@ -119,9 +122,11 @@ def _find_or_add_account(
         return None
     name = data.company or domain or ""
     key = company_key(name)
-    account = uow.accounts.find(domain=domain, name_key=key)
-    if account is not None:
-        return account
+    found = find_account(
+        MatchQueries(uow.connection, uow.workspace_id), company=name, domain=domain
+    )
+    if found is not None:
+        return uow.accounts.get(found.account.id)
     account = Account(
         workspace_id=uow.workspace_id,
         name=name,

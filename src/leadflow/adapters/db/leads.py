@@ -230,7 +230,8 @@ def _details_from_row(row: Any) -> LeadDetails:
 
 
 def _conditions(where: LeadFilter) -> list[ColumnElement[bool]]:
-    conditions: list[ColumnElement[bool]] = []
+    # A lead merged into another one is set aside: the merge log can bring it back.
+    conditions: list[ColumnElement[bool]] = [leads.c.merged_into_id.is_(None)]
     if where.stage is not None:
         conditions.append(leads.c.stage == where.stage.value)
     if where.grade is not None:

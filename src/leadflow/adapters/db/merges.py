@@ -1,0 +1,145 @@
+"""The merge log of one workspace and the row moves a merge makes (and its undo reverses)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Table, insert, select, update
+from sqlalchemy.engine import Connection
+
+from leadflow.adapters.db.rows import inserted_id
+from leadflow.adapters.db.tables import (
+    activities,
+    contacts,
+    lead_merges,
+    leads,
+    tasks,
+    touches,
+)
+from leadflow.domain.errors import NotFound
+
+MOVABLE: dict[str, Table] = {"activities": activities, "tasks": tasks, "touches": touches}
+CONTACT_FIELDS = ("first_name", "last_name", "email", "phone", "job_title", "account_id")
+
+
+class MergeRepository:
+    def __init__(self, connection: Connection, workspace_id: int) -> None:
+        self.connection = connection
+        self.workspace_id = workspace_id
+
+    def lead(self, lead_id: int) -> Any:
+        row = self.connection.execute(
+            select(
+                leads.c.id, leads.c.contact_id, leads.c.merged_into_id, leads.c.account_id
+            ).where(leads.c.workspace_id == self.workspace_id, leads.c.id == lead_id)
+        ).first()
+        if row is None:
+            raise NotFound("lead", lead_id)
+        return row
+
+    def contact(self, contact_id: int) -> dict[str, Any]:
+        row = (
+            self.connection.execute(
+                select(*(contacts.c[name] for name in CONTACT_FIELDS)).where(
+                    contacts.c.workspace_id == self.workspace_id, contacts.c.id == contact_id
+                )
+            )
+            .mappings()
+            .one()
+        )
+        return dict(row)
+
+    def set_contact(self, contact_id: int, values: dict[str, Any]) -> None:
+        if values:
+            self.connection.execute(
+                update(contacts)
+                .where(contacts.c.workspace_id == self.workspace_id, contacts.c.id == contact_id)
+                .values(**values)
+            )
+
+    def set_merged_into(self, lead_id: int, survivor_id: int | None, now: datetime) -> None:
+        self.connection.execute(
+            update(leads)
+            .where(leads.c.workspace_id == self.workspace_id, leads.c.id == lead_id)
+            .values(merged_into_id=survivor_id, version=leads.c.version + 1, updated_at=now)
+        )
+
+    def touch(self, lead_id: int, now: datetime) -> None:
+        self.connection.execute(
+            update(leads)
+            .where(leads.c.workspace_id == self.workspace_id, leads.c.id == lead_id)
+            .values(version=leads.c.version + 1, updated_at=now)
+        )
+
+    def move_records(self, source_id: int, target_id: int) -> dict[str, list[int]]:
+        """Re-point the activities, tasks and touches of one lead to another; their ids."""
+        moved: dict[str, list[int]] = {}
+        for name, table in MOVABLE.items():
+            scope = (table.c.workspace_id == self.workspace_id, table.c.lead_id == source_id)
+            ids = list(self.connection.execute(select(table.c.id).where(*scope)).scalars())
+            if ids:
+                self.connection.execute(update(table).where(*scope).values(lead_id=target_id))
+            moved[name] = ids
+        return moved
+
+    def move_back(self, moved: dict[str, list[int]], target_id: int) -> None:
+        for name, ids in moved.items():
+            table = MOVABLE[name]
+            if ids:
+                self.connection.execute(
+                    update(table)
+                    .where(table.c.workspace_id == self.workspace_id, table.c.id.in_(ids))
+                    .values(lead_id=target_id)
+                )
+
+    def log(
+        self,
+        survivor_id: int,
+        merged_id: int,
+        reason: str,
+        changes: dict[str, Any],
+        by_user_id: int | None,
+        at: datetime,
+    ) -> int:
+        result = self.connection.execute(
+            insert(lead_merges).values(
+                workspace_id=self.workspace_id,
+                survivor_id=survivor_id,
+                merged_id=merged_id,
+                reason=reason,
+                changes=changes,
+                by_user_id=by_user_id,
+                at=at,
+            )
+        )
+        return inserted_id(result)
+
+    def get(self, merge_id: int) -> Any:
+        row = self.connection.execute(
+            select(lead_merges).where(
+                lead_merges.c.workspace_id == self.workspace_id, lead_merges.c.id == merge_id
+            )
+        ).first()
+        if row is None:
+            raise NotFound("merge", merge_id)
+        return row
+
+    def of_lead(self, lead_id: int) -> list[Any]:
+        return list(
+            self.connection.execute(
+                select(lead_merges)
+                .where(
+                    lead_merges.c.workspace_id == self.workspace_id,
+                    (lead_merges.c.survivor_id == lead_id) | (lead_merges.c.merged_id == lead_id),
+                )
+                .order_by(lead_merges.c.at, lead_merges.c.id)
+            )
+        )
+
+    def mark_undone(self, merge_id: int, at: datetime) -> None:
+        self.connection.execute(
+            update(lead_merges)
+            .where(lead_merges.c.workspace_id == self.workspace_id, lead_merges.c.id == merge_id)
+            .values(undone_at=at)
+        )

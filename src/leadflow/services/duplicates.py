@@ -1,0 +1,215 @@
+"""Duplicate matching on every entry path, inside one workspace: the rules and their reasons.
+
+A person matches by the same e-mail address, by the same phone number (unless the names say
+it is somebody else), or by the same name at the same account. An account matches by its
+domain, by its name key, or by a fuzzy name (rapidfuzz) at least SIMILAR alike.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
+
+from rapidfuzz import fuzz, process
+from sqlalchemy import update
+
+from leadflow.adapters.db.matching import KnownAccount, KnownPerson, MatchQueries
+from leadflow.adapters.db.tables import contacts
+from leadflow.adapters.db.uow import UnitOfWork
+from leadflow.adapters.importing.normalize import (
+    company_key,
+    company_similarity,
+    country_code,
+    fold,
+    normalize_email,
+    normalize_phone,
+)
+from leadflow.domain.errors import InvalidInput
+from leadflow.domain.freemail import email_domain, is_free_mail
+
+if TYPE_CHECKING:
+    from leadflow.services.leads import LeadInput
+
+SIMILAR = 0.9
+_BLOCK = 3
+
+
+@dataclass(frozen=True)
+class Probe:
+    """What an entry says about a person, normalised."""
+
+    email: str | None = None
+    phone: str | None = None
+    first_name: str | None = None
+    last_name: str | None = None
+    company: str | None = None
+    domain: str | None = None
+    external_id: str | None = None
+
+
+@dataclass(frozen=True)
+class Match:
+    person: KnownPerson
+    reason: str
+
+    @property
+    def lead_id(self) -> int | None:
+        return self.person.lead_id
+
+
+@dataclass(frozen=True)
+class AccountMatch:
+    account: KnownAccount
+    reason: str
+
+
+def person_key(first_name: str | None, last_name: str | None) -> str:
+    """First and last name folded, for comparing names written differently."""
+    return " ".join(fold(part).strip() for part in (first_name, last_name) if part)
+
+
+def best_account(
+    candidates: Iterable[KnownAccount], *, name_key: str | None, domain: str | None
+) -> AccountMatch | None:
+    """The account a company name and domain stand for, with the reason it matched."""
+    pool = list(candidates)
+    if domain:
+        for account in pool:
+            if account.domain == domain:
+                return AccountMatch(account, f"same domain {domain}")
+    if not name_key:
+        return None
+    for account in pool:
+        if account.name_key == name_key:
+            return AccountMatch(account, "same company name")
+    keys = [account.name_key for account in pool]
+    found = process.extractOne(
+        name_key, keys, scorer=fuzz.token_sort_ratio, score_cutoff=SIMILAR * 100
+    )
+    if found is None:
+        return None
+    return AccountMatch(pool[found[2]], f"company {found[1]:.0f}% similar")
+
+
+def block_of(name_key: str) -> str:
+    """The prefix under which fuzzy candidates are looked up (names rarely differ there)."""
+    return name_key[:_BLOCK]
+
+
+def find_account(
+    q: MatchQueries, *, company: str | None, domain: str | None
+) -> AccountMatch | None:
+    """Look up the workspace's account for a company name and/or domain."""
+    key = company_key(company) if company else None
+    candidates = q.accounts_by_domain([domain]) if domain else []
+    if key:
+        candidates += q.accounts_by_key_prefix(block_of(key))
+    return best_account(candidates, name_key=key, domain=domain)
+
+
+def same_person(probe: Probe, known: KnownPerson, *, by: str) -> str | None:
+    """Why `known` is the person of `probe`, given a shared e-mail, phone or account."""
+    if by == "email":
+        return "same e-mail"
+    if by == "external_id":
+        return f"same external id {probe.external_id}"
+    names_agree = not (probe.last_name and known.last_name) or fold(probe.last_name) == fold(
+        known.last_name
+    )
+    if by == "phone":
+        if not names_agree:
+            return None
+        reason = f"phone {probe.phone}"
+        if probe.company and known.company:
+            similarity = company_similarity(probe.company, known.company)
+            reason += f", company {similarity:.0%} similar"
+        return reason
+    key = person_key(probe.first_name, probe.last_name)
+    if (
+        probe.first_name
+        and probe.last_name
+        and key == person_key(known.first_name, known.last_name)
+    ):
+        return f"same name {probe.first_name} {probe.last_name} at {known.company or 'the account'}"
+    return None
+
+
+def find_duplicate(q: MatchQueries, probe: Probe, account: AccountMatch | None) -> Match | None:
+    """The workspace's existing person for a probe, or None; never looks at another workspace."""
+    lookups = (
+        ("external_id", probe.external_id),
+        ("email", probe.email),
+        ("phone", probe.phone),
+    )
+    for column, value in lookups:
+        if not value:
+            continue
+        for known in q.people_with(column, [value]):
+            reason = same_person(probe, known, by=column)
+            if reason is not None:
+                return Match(known, reason)
+    if account is not None:
+        for known in q.people_at([account.account.id]):
+            reason = same_person(probe, known, by="account")
+            if reason is not None:
+                return Match(known, f"{reason} ({account.reason})")
+    return None
+
+
+def normalized_input(data: LeadInput) -> LeadInput:
+    """A single entry's e-mail and phone in the normal form imports use; InvalidInput if bad."""
+    email, phone = data.email, data.phone
+    if email:
+        try:
+            email = normalize_email(email).address.lower()
+        except ValueError as error:
+            raise InvalidInput(str(error), field="email") from error
+    if phone:
+        region = country_code(data.country or "") or None
+        try:
+            phone = normalize_phone(phone, region=region)
+        except ValueError as error:
+            raise InvalidInput(str(error), field="phone") from error
+    return replace(data, email=email, phone=phone)
+
+
+def probe_of(data: LeadInput) -> Probe:
+    domain = data.website_domain
+    if not domain and data.email and not is_free_mail(data.email):
+        domain = email_domain(data.email)
+    return Probe(
+        email=data.email,
+        phone=data.phone,
+        first_name=data.first_name,
+        last_name=data.last_name,
+        company=data.company,
+        domain=domain,
+    )
+
+
+def find_duplicate_of(uow: UnitOfWork, data: LeadInput) -> Match | None:
+    """The workspace's existing lead for a new entry, or None."""
+    q = MatchQueries(uow.connection, uow.workspace_id)
+    probe = probe_of(data)
+    account = find_account(q, company=probe.company, domain=probe.domain)
+    return find_duplicate(q, probe, account)
+
+
+def absorb(uow: UnitOfWork, match: Match, data: LeadInput) -> None:
+    """Fill the matched contact's empty fields from the new entry (nothing is overwritten)."""
+    known = match.person
+    values = {
+        "first_name": data.first_name if not known.first_name else None,
+        "last_name": data.last_name if not known.last_name else None,
+        "phone": data.phone if not known.phone else None,
+    }
+    if data.email and not known.email and not uow.contacts.by_email(data.email):
+        values["email"] = data.email
+    filled = {name: value for name, value in values.items() if value}
+    if filled:
+        uow.connection.execute(
+            update(contacts)
+            .where(contacts.c.workspace_id == uow.workspace_id, contacts.c.id == known.contact_id)
+            .values(**filled)
+        )
