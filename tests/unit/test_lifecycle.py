@@ -37,7 +37,7 @@ SPEC: dict[tuple[Stage | None, Stage], tuple[set[Actor], str | None]] = {
     (P, M): ({MKT, ADM, AUTO, IMP}, None),
     (N, M): ({MKT, ADM, AUTO, IMP}, None),
     (M, SA): ({SLS, ADM}, None),
-    (M, N): ({SLS, MKT, ADM}, "reject"),
+    (M, N): ({SLS, MKT, ADM, AUTO}, "reject"),
     (M, D): ({SLS, MKT, ADM}, "disqualify"),
     (SA, D): ({SLS, MKT, ADM}, "disqualify"),
     (P, D): ({SLS, MKT, ADM}, "disqualify"),

@@ -34,7 +34,15 @@ class TransitionRule:
 
 
 DEFAULT_REASON_CODES: Mapping[str, tuple[str, ...]] = {
-    "reject": ("not_now", "no_budget_yet", "wrong_contact", "insufficient_information", "other"),
+    # sla_expired: leadflow recycles an MQL that sales left unanswered past the SLA's second limit
+    "reject": (
+        "not_now",
+        "no_budget_yet",
+        "wrong_contact",
+        "insufficient_information",
+        "other",
+        "sla_expired",
+    ),
     "disqualify": (
         "no_fit",
         "competitor",
@@ -73,7 +81,12 @@ DEFAULT_RULES: tuple[TransitionRule, ...] = (
         frozenset({Actor.MARKETING, Actor.ADMIN, Actor.AUTOMATIC, Actor.IMPORT}),
     ),
     TransitionRule(frozenset({Stage.MQL}), Stage.SAL, SALES),
-    TransitionRule(frozenset({Stage.MQL}), Stage.NURTURE, SALES_AND_MARKETING, reason_set="reject"),
+    TransitionRule(
+        frozenset({Stage.MQL}),
+        Stage.NURTURE,
+        SALES_AND_MARKETING | {Actor.AUTOMATIC},
+        reason_set="reject",
+    ),
     TransitionRule(
         frozenset({Stage.MQL, Stage.SAL, Stage.PROSPECT, Stage.NURTURE}),
         Stage.DISQUALIFIED,

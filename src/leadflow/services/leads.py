@@ -18,7 +18,7 @@ from leadflow.domain.party import Account, Contact
 from leadflow.domain.principal import Principal
 from leadflow.domain.qualification import Assessment, Status
 from leadflow.domain.stages import Actor, Stage
-from leadflow.services import rules
+from leadflow.services import lead_hooks, rules
 from leadflow.services.duplicates import absorb, find_account, find_duplicate_of, normalized_input
 
 
@@ -96,19 +96,19 @@ def create_lead(uow: UnitOfWork, data: LeadInput, *, by: Principal, now: datetim
         extras=dict(data.extras),
     )
     lead_id = uow.leads.add(lead, now)
-    uow.leads.log(
-        StageChange(
-            lead_id=lead_id,
-            source=None,
-            target=move.target,
-            at=now,
-            actor=by.actor,
-            by_user_id=by.user_id,
-            reason=None,
-            note=data.note,
-            automatic=move.automatic,
-        )
+    entry = StageChange(
+        lead_id=lead_id,
+        source=None,
+        target=move.target,
+        at=now,
+        actor=by.actor,
+        by_user_id=by.user_id,
+        reason=None,
+        note=data.note,
+        automatic=move.automatic,
     )
+    uow.leads.log(entry)
+    lead_hooks.lead_created(uow, lead, entry, now=now)
     return Created(uow.leads.details(lead_id), merged=False)
 
 
@@ -165,6 +165,7 @@ def move_lead(
     change = lead.apply(move, at=now, by_user_id=by.user_id, note=note)
     uow.leads.save(lead, read_version=read_version, now=now)
     uow.leads.log(change)
+    lead_hooks.stage_changed(uow, lead, change, now=now)
     return lead
 
 

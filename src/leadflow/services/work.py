@@ -9,6 +9,7 @@ from leadflow.domain.activity import Activity, ActivityKind, Outcome, Task
 from leadflow.domain.errors import InvalidInput
 from leadflow.domain.principal import Principal
 from leadflow.domain.stages import Actor
+from leadflow.services import handover
 
 
 def log_activity(
@@ -30,6 +31,7 @@ def log_activity(
         raise InvalidInput("an activity cannot lie in the future", field="at")
     activity = Activity(uow.workspace_id, lead_id, kind, at, outcome, subject, body, by.user_id)
     new_id = uow.work.add_activity(activity)
+    handover.stop_for_activity(uow, activity, by)
     return Activity(uow.workspace_id, lead_id, kind, at, outcome, subject, body, by.user_id, new_id)
 
 

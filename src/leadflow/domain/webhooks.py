@@ -1,0 +1,98 @@
+"""Webhook subscriptions: event types, target URLs, derived secrets and the delivered body."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import ipaddress
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from urllib.parse import urlsplit
+
+from leadflow.domain.errors import InvalidInput
+
+STAGE_CHANGED = "lead.stage_changed"
+ASSIGNED = "lead.assigned"
+SLA_BREACHED = "sla.breached"
+EVENT_TYPES: tuple[str, ...] = (STAGE_CHANGED, ASSIGNED, SLA_BREACHED)
+ALL_EVENTS = "*"
+SECRET_PREFIX = "whsec_"
+
+
+@dataclass(frozen=True)
+class WebhookTarget:
+    """A checked webhook URL, split into what delivery needs."""
+
+    url: str
+    scheme: str
+    host: str
+    port: int
+
+
+def check_events(events: Sequence[str]) -> list[str]:
+    """The subscribed event types, checked; '*' subscribes to all."""
+    if not events:
+        raise InvalidInput("subscribe to at least one event type (or '*')", field="events")
+    unknown = [event for event in events if event not in (*EVENT_TYPES, ALL_EVENTS)]
+    if unknown:
+        raise InvalidInput(
+            f"unknown event type {unknown[0]!r} (known: {', '.join(EVENT_TYPES)}, or '*')",
+            field="events",
+        )
+    return sorted(set(events))
+
+
+def subscribes_to(events: Iterable[str], event_type: str) -> bool:
+    return any(event in (event_type, ALL_EVENTS) for event in events)
+
+
+def parse_target(url: str) -> WebhookTarget:
+    """Check the shape of a webhook URL: http(s), a host, no credentials, no fragment."""
+    try:
+        parts = urlsplit(url.strip())
+        port = parts.port
+    except ValueError as error:
+        raise InvalidInput(f"webhook URL {url!r} is malformed: {error}", field="url") from error
+    if parts.scheme not in ("http", "https"):
+        raise InvalidInput("a webhook URL starts with https:// or http://", field="url")
+    if not parts.hostname:
+        raise InvalidInput("a webhook URL needs a host name", field="url")
+    if parts.username or parts.password:
+        raise InvalidInput("a webhook URL must not carry a user name or password", field="url")
+    if parts.fragment:
+        raise InvalidInput("a webhook URL must not have a #fragment", field="url")
+    default_port = 443 if parts.scheme == "https" else 80
+    return WebhookTarget(url.strip(), parts.scheme, parts.hostname, port or default_port)
+
+
+def is_public_address(address: str) -> bool:
+    """False for private, loopback, link-local, multicast, reserved and unspecified addresses."""
+    ip = ipaddress.ip_address(address)
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    return ip.is_global and not ip.is_multicast
+
+
+def derive_secret(key: str, salt: str) -> str:
+    """A webhook's signing secret, derived from the installation key and its stored salt.
+
+    Only the salt is stored, so the database alone never reveals a secret.
+    """
+    digest = hmac.new(key.encode(), f"leadflow-webhook:{salt}".encode(), hashlib.sha256)
+    return SECRET_PREFIX + digest.hexdigest()
+
+
+def event_body(
+    event_id: str, event_type: str, created_at: datetime, workspace: str, data: Mapping[str, object]
+) -> bytes:
+    """The JSON body a receiver gets: the same bytes on every attempt."""
+    document = {
+        "id": event_id,
+        "type": event_type,
+        "created_at": created_at.isoformat(),
+        "workspace": workspace,
+        "data": data,
+    }
+    return json.dumps(document, sort_keys=True, separators=(",", ":"), default=str).encode()

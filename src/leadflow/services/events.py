@@ -1,0 +1,29 @@
+"""Events into the outbox, in the transaction of the change they report."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from datetime import datetime
+
+from leadflow.adapters.db.outbox import OutboxRepository, WebhookRepository
+from leadflow.adapters.db.uow import UnitOfWork
+from leadflow.domain.errors import InvalidInput
+from leadflow.domain.webhooks import EVENT_TYPES, subscribes_to
+
+
+def record(uow: UnitOfWork, event_type: str, data: Mapping[str, object], *, now: datetime) -> str:
+    """Write an event and one pending delivery per subscribed webhook; return the event id.
+
+    Called inside the unit of work of the change, so the event exists exactly when the change
+    does: a rollback removes both, a commit keeps both for the worker to deliver.
+    """
+    if event_type not in EVENT_TYPES:
+        raise InvalidInput(f"unknown event type {event_type!r}", field="event_type")
+    event_id = f"evt_{uuid.uuid4().hex}"
+    outbox = OutboxRepository(uow.connection, uow.workspace_id)
+    row_id = outbox.add_event(event_id, event_type, dict(data), now)
+    for webhook in WebhookRepository(uow.connection, uow.workspace_id).all():
+        if webhook.active and subscribes_to(webhook.events, event_type):
+            outbox.add_delivery(row_id, webhook.id, now)
+    return event_id

@@ -1,0 +1,129 @@
+"""The hand-over clock: started when a lead becomes an MQL, stopped by sales' first response."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from leadflow.adapters.db.sla import Clock, SlaRepository
+from leadflow.adapters.db.uow import UnitOfWork
+from leadflow.domain.activity import Activity, ActivityKind
+from leadflow.domain.lead import StageChange
+from leadflow.domain.principal import Principal
+from leadflow.domain.sla import SlaStatus, add_business_hours, business_hours_between
+from leadflow.domain.stages import Actor, Stage
+from leadflow.services.sla_settings import calendar_around, sla_settings
+
+ACCEPTED = "accepted"
+REJECTED = "rejected"
+RECYCLED = "recycled"
+DISQUALIFIED = "disqualified"
+ACTIVITY = "activity"
+STOPPED = "stopped"
+"""The status of a clock that sales stopped (or that ended with the lead leaving mql)."""
+
+
+@dataclass(frozen=True)
+class SlaState:
+    """Where a lead's hand-over stands: running (with its status) or stopped (with its outcome)."""
+
+    status: str
+    started_at: datetime
+    due_at: datetime
+    recycle_at: datetime
+    hours_left: float | None
+    """Business hours until the deadline (negative when overdue); None once stopped."""
+    stopped_at: datetime | None
+    stop_kind: str | None
+    within_sla: bool | None
+    escalated_at: datetime | None
+    assignee_id: int | None
+
+
+def start_clock(
+    uow: UnitOfWork, lead_id: int, *, owner_id: int | None, source: str | None, now: datetime
+) -> Clock:
+    """Start the deadline for sales to accept or reject a new MQL."""
+    settings = sla_settings(uow.directory.workspace_config(uow.workspace_id))
+    repository = SlaRepository(uow.connection, uow.workspace_id)
+    days = calendar_around(settings, now)
+    repository.start(
+        lead_id,
+        started_at=now,
+        due_at=add_business_hours(days, now, settings.policy.accept_within_hours),
+        recycle_at=add_business_hours(days, now, settings.policy.recycle_after_hours),
+        assignee_id=owner_id,
+        source=source,
+    )
+    clock = repository.running_clock(lead_id)
+    assert clock is not None
+    return clock
+
+
+def stop_for_move(uow: UnitOfWork, change: StageChange) -> None:
+    """A move out of mql ends the hand-over: accepted, rejected, recycled or disqualified."""
+    if change.source is not Stage.MQL or change.target is Stage.MQL:
+        return
+    if change.target is Stage.SAL:
+        kind = ACCEPTED
+    elif change.target is Stage.NURTURE:
+        kind = RECYCLED if change.actor is Actor.AUTOMATIC else REJECTED
+    else:
+        kind = DISQUALIFIED
+    repository = SlaRepository(uow.connection, uow.workspace_id)
+    repository.stop(change.lead_id, at=change.at, kind=kind, by_user_id=change.by_user_id)
+
+
+def stop_for_activity(uow: UnitOfWork, activity: Activity, by: Principal) -> None:
+    """Sales' first call, e-mail or meeting after the lead became an MQL stops the clock."""
+    if by.actor not in (Actor.SALES, Actor.ADMIN) or activity.kind is ActivityKind.NOTE:
+        return
+    repository = SlaRepository(uow.connection, uow.workspace_id)
+    clock = repository.running_clock(activity.lead_id)
+    if clock is not None and activity.at >= clock.started_at:
+        repository.stop(activity.lead_id, at=activity.at, kind=ACTIVITY, by_user_id=by.user_id)
+
+
+def sla_state_for(uow: UnitOfWork, lead_id: int, now: datetime) -> SlaState | None:
+    """The lead's latest hand-over, or None when it never was an MQL."""
+    uow.leads.get(lead_id)
+    clock = SlaRepository(uow.connection, uow.workspace_id).latest_clock(lead_id)
+    if clock is None:
+        return None
+    return state_of(uow, clock, now)
+
+
+def state_of(uow: UnitOfWork, clock: Clock, now: datetime) -> SlaState:
+    settings = sla_settings(uow.directory.workspace_config(uow.workspace_id))
+    hours_left = None
+    if clock.running:
+        days = calendar_around(settings, now, clock.due_at)
+        hours_left = business_hours_between(days, now, clock.due_at)
+        if now >= clock.recycle_at:
+            status = SlaStatus.RECYCLE.value
+        elif now > clock.due_at:
+            status = SlaStatus.OVERDUE.value
+        elif hours_left <= settings.policy.due_soon_hours:
+            status = SlaStatus.DUE_SOON.value
+        else:
+            status = SlaStatus.ON_TIME.value
+    else:
+        status = STOPPED
+    return SlaState(
+        status=status,
+        started_at=clock.started_at,
+        due_at=clock.due_at,
+        recycle_at=clock.recycle_at,
+        hours_left=hours_left,
+        stopped_at=clock.stopped_at,
+        stop_kind=clock.stop_kind,
+        within_sla=clock.within_sla,
+        escalated_at=clock.escalated_at,
+        assignee_id=clock.assignee_id,
+    )
+
+
+def overdue_mqls(uow: UnitOfWork, now: datetime) -> list[tuple[Clock, SlaState]]:
+    """MQLs that sales has not answered within the deadline, the longest waiting first."""
+    clocks = SlaRepository(uow.connection, uow.workspace_id).overdue(now)
+    return [(clock, state_of(uow, clock, now)) for clock in clocks]

@@ -1,0 +1,76 @@
+"""Shared steps for the scoring, SLA, routing and webhook tests."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from leadflow.adapters.db.database import Database
+from leadflow.adapters.db.uow import unit_of_work
+from leadflow.domain.principal import Principal
+from leadflow.domain.stages import Actor, Role, Stage
+from leadflow.services.leads import LeadInput, create_lead, move_lead
+from leadflow.services.routing import set_routing_rules
+from leadflow.services.scoring_settings import set_fit_rules, set_scoring_settings
+from leadflow.services.sla_settings import set_sla_settings
+from tests.conftest import NOW, Tenant
+
+
+def new_lead(db: Database, tenant: Tenant, *, at: datetime = NOW, **data: Any) -> int:
+    data.setdefault("email", f"lead{_next()}@werk{_next()}.de")
+    with unit_of_work(db, tenant.id) as uow:
+        created = create_lead(uow, LeadInput(**data), by=tenant.principal(Role.MARKETING), now=at)
+    lead_id = created.details.lead.id
+    assert lead_id is not None
+    return lead_id
+
+
+def move(
+    db: Database,
+    tenant: Tenant,
+    lead_id: int,
+    target: Stage,
+    *,
+    role: Role = Role.SALES,
+    at: datetime = NOW,
+    reason: str | None = None,
+) -> None:
+    with unit_of_work(db, tenant.id) as uow:
+        move_lead(uow, lead_id, target, by=tenant.principal(role), now=at, reason=reason)
+
+
+def fit_rules(db: Database, tenant: Tenant, toml: str) -> None:
+    with unit_of_work(db, tenant.id) as uow:
+        set_fit_rules(uow, toml, by=tenant.principal(Role.ADMIN), now=NOW)
+
+
+def scoring(db: Database, tenant: Tenant, **changes: object) -> None:
+    with unit_of_work(db, tenant.id) as uow:
+        set_scoring_settings(uow, changes, by=tenant.principal(Role.ADMIN))
+
+
+def sla(db: Database, tenant: Tenant, toml: str) -> None:
+    with unit_of_work(db, tenant.id) as uow:
+        set_sla_settings(uow, toml, by=tenant.principal(Role.ADMIN))
+
+
+def routing(db: Database, tenant: Tenant, toml: str) -> None:
+    with unit_of_work(db, tenant.id) as uow:
+        set_routing_rules(uow, toml, by=tenant.principal(Role.ADMIN))
+
+
+def one_rule(field: str, op: str, value: object, points: int) -> str:
+    """A fit rule set of one rule, as TOML."""
+    shown = f'"{value}"' if isinstance(value, str) else str(value).lower()
+    return f'[[rule]]\nfield = "{field}"\nop = "{op}"\nvalue = {shown}\npoints = {points}\n'
+
+
+def automatic(tenant: Tenant) -> Principal:
+    return Principal.process(tenant.id, Actor.AUTOMATIC)
+
+
+_counter = iter(range(1, 10**9))
+
+
+def _next() -> int:
+    return next(_counter)
