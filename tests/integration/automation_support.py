@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from leadflow.adapters.db.database import Database
-from leadflow.adapters.db.uow import unit_of_work
+from leadflow.adapters.db.uow import directory_transaction, unit_of_work
 from leadflow.domain.principal import Principal
 from leadflow.domain.stages import Actor, Role, Stage
 from leadflow.services.leads import LeadInput, create_lead, move_lead
@@ -57,6 +57,17 @@ def sla(db: Database, tenant: Tenant, toml: str) -> None:
 def routing(db: Database, tenant: Tenant, toml: str) -> None:
     with unit_of_work(db, tenant.id) as uow:
         set_routing_rules(uow, toml, by=tenant.principal(Role.ADMIN))
+
+
+def sales_users(db: Database, tenant: Tenant, *names: str) -> list[int]:
+    """More sales users in the tenant's workspace (they never sign in: no password)."""
+    user_ids = []
+    with directory_transaction(db) as directory:
+        for name in names:
+            user_id = directory.add_user(f"{name}@{tenant.slug}.example", name, "-", NOW)
+            directory.set_role(tenant.id, user_id, Role.SALES)
+            user_ids.append(user_id)
+    return user_ids
 
 
 def one_rule(field: str, op: str, value: object, points: int) -> str:
