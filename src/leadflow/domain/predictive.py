@@ -63,6 +63,8 @@ class FieldKind(StrEnum):
 VOCABULARY: Mapping[str, FieldKind] = {
     "lead.source": FieldKind.CATEGORICAL,
     "lead.campaign_id": FieldKind.CATEGORICAL,
+    "lead.campaign": FieldKind.CATEGORICAL,
+    "campaign.channel": FieldKind.CATEGORICAL,
     "lead.fit_score": FieldKind.NUMERIC,
     "lead.engagement_score": FieldKind.NUMERIC,
     "account.industry": FieldKind.CATEGORICAL,

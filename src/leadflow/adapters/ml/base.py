@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any, Protocol, Self
 
 import numpy as np
@@ -11,11 +12,31 @@ from numpy.typing import NDArray
 
 from leadflow.domain.errors import InvalidInput
 from leadflow.domain.naive_bayes import Explanation
-from leadflow.domain.predictive import Record
+from leadflow.domain.predictive import FeatureSpec, Record, Value
 
 Labels = Sequence[bool | int]
 FloatArray = NDArray[np.float64]
 FORMAT_VERSION = 1
+
+
+@dataclass(frozen=True)
+class Contributions:
+    """Many records' log-odds as a base plus each field's signed part: what explains a score."""
+
+    base: float
+    fields: Mapping[str, FloatArray]
+    size: int
+
+    @property
+    def log_odds(self) -> FloatArray:
+        total = np.full(self.size, self.base)
+        for part in self.fields.values():
+            total += part
+        return total
+
+    @property
+    def probability(self) -> FloatArray:
+        return sigmoid(self.log_odds)
 
 
 class LeadModel(Protocol):
@@ -28,9 +49,21 @@ class LeadModel(Protocol):
 
     def predict_proba(self, records: Sequence[Record]) -> FloatArray: ...
 
+    def contributions(self, records: Sequence[Record]) -> Contributions: ...
+
+    def shown(self, name: str, value: Value) -> str:
+        """A field's value as the model reads it: a category, a number, or a number's bin."""
+        ...
+
     def explain(self, record: Record, top: int = 5) -> Explanation: ...
 
     def to_bytes(self) -> bytes: ...
+
+
+def model_fields(model: LeadModel) -> tuple[str, ...]:
+    """The fields a fitted model reads (none for the prior and the majority baseline)."""
+    spec = getattr(model, "spec", None)
+    return spec.fields if isinstance(spec, FeatureSpec) else ()
 
 
 class ModelNotFitted(RuntimeError):

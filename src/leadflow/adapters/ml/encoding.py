@@ -8,6 +8,7 @@ from collections.abc import Sequence
 import numpy as np
 from numpy.typing import NDArray
 
+from leadflow.adapters.ml.columns import ColumnarRecords
 from leadflow.domain.predictive import (
     MISSING,
     Record,
@@ -24,8 +25,11 @@ _DERIVED_SUFFIXES = ("seniority", "email_free_mail")
 
 def raw_column(records: Sequence[Record], name: str) -> list[Value]:
     """One field of every record as given, derived where a derivable field is absent."""
+    derived = name.endswith(_DERIVED_SUFFIXES)
+    if isinstance(records, ColumnarRecords) and (records.has(name) or not derived):
+        return records.column(name)
     values = [record.get(name) for record in records]
-    if name.endswith(_DERIVED_SUFFIXES):
+    if derived:
         return [
             value if value is not None else feature_value(record, name)
             for value, record in zip(values, records, strict=True)

@@ -13,7 +13,15 @@ import numpy as np
 from scipy import sparse  # type: ignore[import-untyped]
 from sklearn.linear_model import LogisticRegression
 
-from leadflow.adapters.ml.base import FloatArray, Labels, ModelNotFitted, dump, outcomes, sigmoid
+from leadflow.adapters.ml.base import (
+    Contributions,
+    FloatArray,
+    Labels,
+    ModelNotFitted,
+    dump,
+    outcomes,
+    sigmoid,
+)
 from leadflow.adapters.ml.encoding import (
     IntArray,
     bin_codes,
@@ -27,7 +35,7 @@ from leadflow.adapters.ml.encoding import (
 )
 from leadflow.domain.errors import InvalidInput
 from leadflow.domain.naive_bayes import Explanation, Factor
-from leadflow.domain.predictive import MISSING, FeatureSpec, Record, infer_spec
+from leadflow.domain.predictive import MISSING, FeatureSpec, Record, Value, infer_spec
 
 
 class LogisticModel:
@@ -148,41 +156,41 @@ class LogisticModel:
             raise ModelNotFitted(self.name)
         return self.spec
 
-    def contributions(self, records: Sequence[Record]) -> dict[str, FloatArray]:
-        """Each field's signed contribution to every record's log-odds."""
+    def contributions(self, records: Sequence[Record]) -> Contributions:
+        """The intercept and each field's signed contribution to every record's log-odds."""
         if self.intercept is None:
             raise ModelNotFitted(self.name)
         spec = self._spec()
-        result = {
+        fields = {
             name: self.weights[name][encode_categories(records, name, self.values[name])]
             for name in spec.categorical
         }
         for name in spec.numeric:
             codes, z = self._numeric(records, name)
-            result[name] = self.slopes[name] * z
+            fields[name] = self.slopes[name] * z
             if self.bins:
-                result[name] += self.weights[name][codes]
-        return result
+                fields[name] += self.weights[name][codes]
+        return Contributions(self.intercept, fields, len(records))
 
     def log_odds(self, records: Sequence[Record]) -> FloatArray:
-        total = np.zeros(len(records))
-        for contribution in self.contributions(records).values():
-            total += contribution
-        return total + (self.intercept or 0.0)
+        return self.contributions(records).log_odds
 
     def predict_proba(self, records: Sequence[Record]) -> FloatArray:
         return sigmoid(self.log_odds(records))
 
+    def shown(self, name: str, value: Value) -> str:
+        if name not in self._spec().numeric:
+            return category(value)
+        number = encode_numbers([{name: value}], name)[0]
+        return MISSING if np.isnan(number) else f"{number:g}"
+
     def explain(self, record: Record, top: int = 5) -> Explanation:
         contributions = self.contributions([record])
-        numeric = set(self._spec().numeric)
-        factors = []
-        for name, contribution in contributions.items():
-            number = encode_numbers([record], name)[0] if name in numeric else np.nan
-            shown = f"{number:g}" if name in numeric else category(raw_column([record], name)[0])
-            shown = MISSING if name in numeric and np.isnan(number) else shown
-            factors.append(Factor(name, shown, float(contribution[0])))
-        return Explanation(base=self.intercept or 0.0, factors=tuple(factors)).top(top)
+        factors = [
+            Factor(name, self.shown(name, raw_column([record], name)[0]), float(part[0]))
+            for name, part in contributions.fields.items()
+        ]
+        return Explanation(base=contributions.base, factors=tuple(factors)).top(top)
 
     def to_bytes(self) -> bytes:
         if self.intercept is None:

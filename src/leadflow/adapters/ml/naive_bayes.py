@@ -7,10 +7,26 @@ from typing import Any, Self
 
 import numpy as np
 
-from leadflow.adapters.ml.base import FloatArray, Labels, ModelNotFitted, dump, outcomes, sigmoid
+from leadflow.adapters.ml.base import (
+    Contributions,
+    FloatArray,
+    Labels,
+    ModelNotFitted,
+    dump,
+    outcomes,
+    sigmoid,
+)
 from leadflow.adapters.ml.encoding import bin_codes, encode_categories, encode_numbers
 from leadflow.domain.naive_bayes import Explanation, NaiveBayes, bin_label
-from leadflow.domain.predictive import MISSING, FeatureSpec, Record, infer_spec
+from leadflow.domain.predictive import (
+    MISSING,
+    FeatureSpec,
+    Record,
+    Value,
+    clean_category,
+    clean_number,
+    infer_spec,
+)
 
 
 class NaiveBayesModel:
@@ -47,19 +63,29 @@ class NaiveBayesModel:
             raise ModelNotFitted(self.name)
         return self.bayes
 
-    def log_odds(self, records: Sequence[Record]) -> FloatArray:
-        """Prior log-odds plus every field's log likelihood ratio, for many leads at once."""
+    def contributions(self, records: Sequence[Record]) -> Contributions:
+        """The prior log-odds and each field's log likelihood ratio, for many leads at once."""
         bayes = self._fitted()
-        total = np.full(len(records), bayes.prior.log_odds)
+        fields: dict[str, FloatArray] = {}
         for name in bayes.spec.categorical:
-            total += self._tables[name][encode_categories(records, name, tuple(bayes.counts[name]))]
+            codes = encode_categories(records, name, tuple(bayes.counts[name]))
+            fields[name] = self._tables[name][codes]
         for name in bayes.spec.numeric:
             edges = np.asarray(bayes.edges[name], dtype=np.float64)
-            total += self._tables[name][bin_codes(encode_numbers(records, name), edges)]
-        return total
+            fields[name] = self._tables[name][bin_codes(encode_numbers(records, name), edges)]
+        return Contributions(bayes.prior.log_odds, fields, len(records))
+
+    def log_odds(self, records: Sequence[Record]) -> FloatArray:
+        return self.contributions(records).log_odds
 
     def predict_proba(self, records: Sequence[Record]) -> FloatArray:
         return sigmoid(self.log_odds(records))
+
+    def shown(self, name: str, value: Value) -> str:
+        bayes = self._fitted()
+        if name in bayes.spec.numeric:
+            return bayes.label(name, clean_number(value))
+        return bayes.label(name, clean_category(value))
 
     def explain(self, record: Record, top: int = 5) -> Explanation:
         return self._fitted().explain(record).top(top)

@@ -8,9 +8,17 @@ from typing import Any, Self
 
 import numpy as np
 
-from leadflow.adapters.ml.base import FloatArray, Labels, ModelNotFitted, dump, outcomes
+from leadflow.adapters.ml.base import (
+    Contributions,
+    FloatArray,
+    Labels,
+    ModelNotFitted,
+    dump,
+    outcomes,
+)
+from leadflow.adapters.ml.encoding import category
 from leadflow.domain.naive_bayes import Explanation, PriorRate
-from leadflow.domain.predictive import Record
+from leadflow.domain.predictive import Record, Value
 
 
 class PriorModel:
@@ -34,6 +42,12 @@ class PriorModel:
 
     def predict_proba(self, records: Sequence[Record]) -> FloatArray:
         return np.full(len(records), self._fitted().probability)
+
+    def contributions(self, records: Sequence[Record]) -> Contributions:
+        return Contributions(self._fitted().log_odds, {}, len(records))
+
+    def shown(self, name: str, value: Value) -> str:
+        return category(value)
 
     def explain(self, record: Record, top: int = 5) -> Explanation:
         return Explanation(base=self._fitted().log_odds, factors=())
@@ -69,6 +83,12 @@ class MajorityModel:
 
     def predict_proba(self, records: Sequence[Record]) -> FloatArray:
         return np.full(len(records), 1.0 if self._fitted() else 0.0)
+
+    def contributions(self, records: Sequence[Record]) -> Contributions:
+        return Contributions(math.inf if self._fitted() else -math.inf, {}, len(records))
+
+    def shown(self, name: str, value: Value) -> str:
+        return category(value)
 
     def explain(self, record: Record, top: int = 5) -> Explanation:
         return Explanation(base=math.inf if self._fitted() else -math.inf, factors=())
