@@ -1,0 +1,113 @@
+"""Signing in to the web UI with a password, sessions, the workspace switch and the language."""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from leadflow.adapters.db.database import Database
+from leadflow.adapters.db.directory import Directory
+from leadflow.adapters.db.web_sessions import SessionRow, WebSessionStore, WorkspaceChoice
+from leadflow.adapters.passwords import hash_password, verify_password
+from leadflow.domain.errors import InvalidInput, NotFound
+from leadflow.domain.principal import Principal
+
+SESSION_LIFETIME = timedelta(hours=12)
+LOCALES = ("de", "en")
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    """A user signed in to the web UI, acting in one of their workspaces."""
+
+    session: SessionRow
+    token: str
+
+    @property
+    def principal(self) -> Principal:
+        session = self.session
+        assert session.workspace.id is not None
+        return Principal.member(session.workspace.id, session.role, session.user_id)
+
+    @property
+    def csrf_token(self) -> str:
+        return csrf_token_for(self.token)
+
+
+def csrf_token_for(token: str) -> str:
+    """The form token of a session, derived from its secret id: another site cannot know it."""
+    return hmac.new(token.encode(), b"leadflow-csrf", hashlib.sha256).hexdigest()
+
+
+def session_hash(token: str) -> str:
+    """Session ids carry 256 random bits, so a plain SHA-256 is a safe lookup key."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@functools.cache
+def _decoy_hash() -> str:
+    return hash_password(secrets.token_urlsafe(16))
+
+
+def sign_in(db: Database, email: str, password: str, *, now: datetime) -> str | None:
+    """Check the password; on success open a session and return its secret id, else None."""
+    with db.transaction() as connection:
+        user = Directory(connection).user_by_email(email.strip())
+        stored = user["password_hash"] if user is not None else None
+        # An unknown user costs the same argon2 time as a wrong password.
+        if not verify_password(stored or _decoy_hash(), password) or user is None or not stored:
+            return None
+        store = WebSessionStore(connection)
+        choices = store.workspaces_of(int(user["id"]))
+        if not choices:
+            return None
+        first = choices[0].workspace
+        assert first.id is not None
+        token = secrets.token_urlsafe(32)
+        store.remove_expired(int(user["id"]), now)
+        store.add(session_hash(token), int(user["id"]), first.id, now, now + SESSION_LIFETIME)
+    return token
+
+
+def signed_in(db: Database, token: str, *, now: datetime) -> SignedIn | None:
+    """The live session behind a session id, or None when it is unknown or expired."""
+    with db.reading() as connection:
+        session = WebSessionStore(connection).find(session_hash(token))
+    if session is None or session.expires_at <= now:
+        return None
+    return SignedIn(session, token)
+
+
+def sign_out(db: Database, token: str) -> None:
+    """End the session."""
+    with db.transaction() as connection:
+        WebSessionStore(connection).remove(session_hash(token))
+
+
+def workspaces_of(db: Database, user_id: int) -> list[WorkspaceChoice]:
+    """The workspaces a user belongs to, with the role in each."""
+    with db.reading() as connection:
+        return WebSessionStore(connection).workspaces_of(user_id)
+
+
+def switch_workspace(db: Database, who: SignedIn, slug: str) -> None:
+    """Act in another workspace of the same user; any other workspace is not found."""
+    with db.transaction() as connection:
+        store = WebSessionStore(connection)
+        for choice in store.workspaces_of(who.session.user_id):
+            if choice.workspace.slug == slug and choice.workspace.id is not None:
+                store.switch_workspace(who.session.id, choice.workspace.id)
+                return
+    raise NotFound("workspace", slug)
+
+
+def set_locale(db: Database, user_id: int, locale: str) -> None:
+    """Remember the user's UI language."""
+    if locale not in LOCALES:
+        raise InvalidInput(f"language must be one of {', '.join(LOCALES)}", field="locale")
+    with db.transaction() as connection:
+        WebSessionStore(connection).set_locale(user_id, locale)
