@@ -62,6 +62,16 @@ def database_template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]
         admin.dispose()
 
 
+TEST_SECRET_KEY = "leadflow-test-secret-key-not-for-production"
+
+
+@pytest.fixture(autouse=True)
+def secret_key_setting(monkeypatch: pytest.MonkeyPatch) -> str:
+    """Every test runs with LEADFLOW_SECRET_KEY set, as a PostgreSQL installation must."""
+    monkeypatch.setenv("LEADFLOW_SECRET_KEY", TEST_SECRET_KEY)
+    return TEST_SECRET_KEY
+
+
 @pytest.fixture
 def database_url(database_template: str, tmp_path: Path) -> str:
     """A clean, migrated database for one test."""

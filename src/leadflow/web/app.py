@@ -10,6 +10,7 @@ from leadflow.adapters.db.database import Database
 from leadflow.settings import Settings
 from leadflow.web import errors
 from leadflow.web.api import campaigns, leads, reports
+from leadflow.web.api import privacy as privacy_api
 
 
 def create_app(settings: Settings | None = None, *, db: Database | None = None) -> FastAPI:
@@ -33,6 +34,7 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None) 
     def home() -> RedirectResponse:
         return RedirectResponse("/docs")
 
+    app.include_router(privacy_api.router)
     app.include_router(leads.router)
     app.include_router(campaigns.router)
     app.include_router(reports.router)

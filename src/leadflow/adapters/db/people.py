@@ -1,0 +1,85 @@
+"""Finding the contact (the person) behind a lead, an e-mail address or a phone number."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.engine import Connection
+
+from leadflow.adapters.db.parties import contact_from_row
+from leadflow.adapters.db.tables import contacts, leads
+from leadflow.adapters.importing.normalize import normalize_phone
+from leadflow.domain.errors import NotFound
+from leadflow.domain.party import Contact
+from leadflow.domain.suppression import normalize_email
+
+
+def e164(phone: str | None) -> str | None:
+    """The number in E.164 (German numbers by default), or None when it is not a number."""
+    if not phone or not phone.strip():
+        return None
+    try:
+        return normalize_phone(phone)
+    except ValueError:
+        return None
+
+
+class People:
+    def __init__(self, connection: Connection, workspace_id: int) -> None:
+        self.connection = connection
+        self.workspace_id = workspace_id
+
+    def contact(self, contact_id: int) -> Contact:
+        row = self.connection.execute(
+            select(contacts).where(
+                contacts.c.workspace_id == self.workspace_id, contacts.c.id == contact_id
+            )
+        ).first()
+        if row is None:
+            raise NotFound("person", contact_id)
+        return contact_from_row(row)
+
+    def contact_of_lead(self, lead_id: int) -> Contact:
+        contact_id = self.connection.execute(
+            select(leads.c.contact_id).where(
+                leads.c.workspace_id == self.workspace_id, leads.c.id == lead_id
+            )
+        ).scalar()
+        if contact_id is None:
+            raise NotFound("lead", lead_id)
+        return self.contact(int(contact_id))
+
+    def lead_ids(self, contact_ids: list[int]) -> list[int]:
+        rows = self.connection.execute(
+            select(leads.c.id)
+            .where(leads.c.workspace_id == self.workspace_id, leads.c.contact_id.in_(contact_ids))
+            .order_by(leads.c.id)
+        )
+        return [int(lead_id) for lead_id in rows.scalars()]
+
+    def matching(self, *, email: str | None = None, phone: str | None = None) -> list[Contact]:
+        """The workspace's contacts with this e-mail address or this phone number."""
+        found: dict[int, Contact] = {}
+        if email and email.strip():
+            rows = self.connection.execute(
+                select(contacts).where(
+                    contacts.c.workspace_id == self.workspace_id,
+                    func.lower(contacts.c.email) == normalize_email(email),
+                )
+            )
+            found.update((row.id, contact_from_row(row)) for row in rows)
+        number = e164(phone)
+        if number is not None:
+            tail = number[-6:]
+            rows = self.connection.execute(
+                select(contacts).where(
+                    contacts.c.workspace_id == self.workspace_id,
+                    contacts.c.phone.is_not(None),
+                )
+            )
+            found.update(
+                (row.id, contact_from_row(row))
+                for row in rows
+                if tail in "".join(ch for ch in row.phone if ch.isdigit())
+                and e164(row.phone) == number
+            )
+        return [found[key] for key in sorted(found)]

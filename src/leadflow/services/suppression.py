@@ -1,0 +1,154 @@
+"""Objection and the suppression list: once a person objects, marketing to them stays stopped.
+
+A later import, form entry or API call may store the person again (a lead can be kept for other
+lawful reasons), but every marketing check consults the suppression list, so marketing stays
+blocked. Entries keep only keyed hashes, and they survive erasure.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from leadflow.adapters.db.database import Database
+from leadflow.adapters.db.people import People, e164
+from leadflow.adapters.db.privacy import PrivacyRepository
+from leadflow.adapters.db.uow import UnitOfWork, unit_of_work
+from leadflow.domain.audit import AuditAction
+from leadflow.domain.consent import active_grants
+from leadflow.domain.errors import NotFound
+from leadflow.domain.party import Contact
+from leadflow.domain.principal import Principal
+from leadflow.domain.privacy import PhonePermission, PhonePermissionEntry
+from leadflow.domain.stages import Actor
+from leadflow.domain.suppression import (
+    PrivacyKeys,
+    Suppression,
+    SuppressionReason,
+    email_key,
+    objection_token,
+    phone_key,
+    read_objection_token,
+)
+from leadflow.services import audit
+from leadflow.services.consent import append_withdrawal
+
+OBJECTION_PATH = "/p/objection/"
+
+
+def suppression_hashes(
+    keys: PrivacyKeys, *, email: str | None = None, phone: str | None = None
+) -> tuple[str | None, str | None]:
+    """The keyed hashes of a normalised address and of a number (E.164, German by default)."""
+    number = e164(phone)
+    return (
+        email_key(keys, email) if email and email.strip() else None,
+        phone_key(keys, number) if number else None,
+    )
+
+
+def is_suppressed(
+    uow: UnitOfWork, keys: PrivacyKeys, *, email: str | None = None, phone: str | None = None
+) -> Suppression | None:
+    """The suppression entry that blocks marketing to this address or number, if any."""
+    email_hash, phone_hash = suppression_hashes(keys, email=email, phone=phone)
+    return PrivacyRepository(uow.connection, uow.workspace_id).suppression(email_hash, phone_hash)
+
+
+def suppress(
+    uow: UnitOfWork,
+    keys: PrivacyKeys,
+    *,
+    email: str | None,
+    phone: str | None,
+    reason: SuppressionReason,
+    at: datetime,
+) -> Suppression | None:
+    """Add an entry for this address and number unless one covers both already."""
+    email_hash, phone_hash = suppression_hashes(keys, email=email, phone=phone)
+    if email_hash is None and phone_hash is None:
+        return None
+    privacy = PrivacyRepository(uow.connection, uow.workspace_id)
+    existing = privacy.suppressions_matching([h for h in (email_hash, phone_hash) if h])
+    covered = {h for s in existing for h in (s.email_hash, s.phone_hash) if h}
+    if {h for h in (email_hash, phone_hash) if h} <= covered:
+        return existing[0]
+    entry = Suppression(reason, at, email_hash, phone_hash)
+    return Suppression(**{**entry.__dict__, "id": privacy.add_suppression(entry)})
+
+
+def object_to_marketing(
+    uow: UnitOfWork,
+    keys: PrivacyKeys,
+    contact_id: int,
+    *,
+    at: datetime,
+    source: str,
+    by: Principal | None = None,
+) -> Suppression | None:
+    """Stop all marketing to a person: withdraw every consent, set phone permission to none
+    and write a suppression entry (Art. 21(3) GDPR)."""
+    if by is not None:
+        by.require(Actor.MARKETING, Actor.SALES)
+    people = People(uow.connection, uow.workspace_id)
+    contact = people.contact(contact_id)
+    privacy = PrivacyRepository(uow.connection, uow.workspace_id)
+    for purpose, channel in sorted(active_grants(privacy.consents(contact_id))):
+        append_withdrawal(uow, contact_id, purpose, channel, at=at, source=source, by=by)
+    privacy.add_phone_permission(
+        contact_id,
+        PhonePermissionEntry(
+            PhonePermission.NONE, at, "objection", source, by.user_id if by else None
+        ),
+    )
+    entry = suppress(
+        uow,
+        keys,
+        email=contact.email,
+        phone=contact.phone,
+        reason=SuppressionReason.OBJECTION,
+        at=at,
+    )
+    audit.record(
+        uow.connection,
+        by,
+        AuditAction.OBJECTION_RECORDED,
+        f"contact:{contact_id}",
+        workspace_id=uow.workspace_id,
+        at=at,
+        source=source,
+    )
+    return entry
+
+
+@dataclass(frozen=True)
+class LinkObjection:
+    workspace_id: int
+    contact_id: int
+    suppression: Suppression | None
+
+
+def object_by_link(db: Database, keys: PrivacyKeys, token: str, *, at: datetime) -> LinkObjection:
+    """The objection link's action: no login, and only for the person the token names."""
+    workspace_id, contact_id = person_of_link(db, keys, token)
+    with unit_of_work(db, workspace_id) as uow:
+        entry = object_to_marketing(uow, keys, contact_id, at=at, source="objection_link")
+    return LinkObjection(workspace_id, contact_id, entry)
+
+
+def person_of_link(db: Database, keys: PrivacyKeys, token: str) -> tuple[int, int]:
+    """The workspace and contact a genuine link names; NotFound for a forged or stale one."""
+    named = read_objection_token(keys, token)
+    if named is None:
+        raise NotFound("objection link", "given")
+    workspace_id, contact_id = named
+    with db.reading() as connection:
+        People(connection, workspace_id).contact(contact_id)
+    return named
+
+
+def objection_url(keys: PrivacyKeys, base_url: str, contact: Contact) -> str:
+    """The person's one-click objection link, for the footer of every marketing e-mail."""
+    assert contact.id is not None
+    token = objection_token(keys, contact.workspace_id, contact.id)
+    return f"{base_url.rstrip('/')}{OBJECTION_PATH}{token}"
