@@ -1,0 +1,19 @@
+"""The web UI: server-rendered pages for marketing and sales under /app."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from leadflow.web.ui import (
+    assets,
+    auth,
+    board,
+    lead_actions,
+    lead_list,
+    lead_page,
+    qualification_form,
+)
+
+router = APIRouter(include_in_schema=False)
+for module in (assets, auth, board, lead_list, lead_actions, qualification_form, lead_page):
+    router.include_router(module.router)

@@ -1,0 +1,151 @@
+"""Names of stages, roles, channels, reasons and moves as the UI shows them, in each language."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from leadflow.domain.qualification import Criterion
+from leadflow.domain.stages import Stage
+from leadflow.web.ui.i18n import N_, Catalog
+
+STAGES = {
+    Stage.PROSPECT: N_("Prospect"),
+    Stage.MQL: N_("MQL"),
+    Stage.SAL: N_("SAL"),
+    Stage.SQL: N_("SQL"),
+    Stage.WON: N_("Won"),
+    Stage.LOST: N_("Lost"),
+    Stage.NURTURE: N_("Nurture"),
+    Stage.DISQUALIFIED: N_("Disqualified"),
+}
+
+ROLES = {
+    "admin": N_("Administrator"),
+    "marketing": N_("Marketing"),
+    "sales": N_("Sales"),
+    "viewer": N_("Viewer"),
+    "automatic": N_("automatic"),
+    "import": N_("import"),
+    "research": N_("research"),
+}
+
+CHANNELS = {
+    "search": N_("Search ads"),
+    "social": N_("Social media"),
+    "newsletter": N_("Newsletter"),
+    "webinar": N_("Webinar"),
+    "content": N_("Content"),
+    "website": N_("Website"),
+    "trade_fair": N_("Trade fair"),
+    "event": N_("Event"),
+    "print": N_("Print"),
+    "direct_mail": N_("Direct mail"),
+    "telemarketing": N_("Telemarketing"),
+}
+
+REASONS = {
+    "not_now": N_("Not now"),
+    "no_budget_yet": N_("No budget yet"),
+    "wrong_contact": N_("Wrong contact"),
+    "insufficient_information": N_("Insufficient information"),
+    "other": N_("Other"),
+    "no_fit": N_("No fit"),
+    "competitor": N_("Competitor"),
+    "invalid_data": N_("Invalid data"),
+    "duplicate": N_("Duplicate"),
+    "student": N_("Student"),
+    "job_seeker": N_("Job seeker"),
+    "timing": N_("Timing"),
+    "no_budget": N_("No budget"),
+    "no_response": N_("No response"),
+    "stalled": N_("Stalled"),
+    "price": N_("Price"),
+    "no_decision": N_("No decision"),
+    "product_fit": N_("Product fit"),
+    "new_interest": N_("New interest"),
+    "new_budget_cycle": N_("New budget cycle"),
+    "re_engaged": N_("Re-engaged"),
+    "none": N_("No reason given"),
+}
+
+STATUSES = {
+    "unknown": N_("Unknown"),
+    "not_met": N_("Not met"),
+    "partly": N_("Partly met"),
+    "met": N_("Met"),
+}
+
+ACTIVITY_KINDS = {
+    "call": N_("Call"),
+    "email": N_("E-mail"),
+    "meeting": N_("Meeting"),
+    "note": N_("Note"),
+}
+
+OUTCOMES = {
+    "reached": N_("Reached"),
+    "not_reached": N_("Not reached"),
+    "voicemail": N_("Voicemail"),
+    "meeting_booked": N_("Meeting booked"),
+    "interested": N_("Interested"),
+    "not_interested": N_("Not interested"),
+    "follow_up": N_("Follow-up"),
+    "none": N_("No outcome"),
+}
+
+MOVES = {
+    (Stage.MQL, Stage.SAL): N_("Accept"),
+    (Stage.MQL, Stage.NURTURE): N_("Reject"),
+    (Stage.SAL, Stage.SQL): N_("Qualify as SQL"),
+    (Stage.SQL, Stage.WON): N_("Won"),
+    (Stage.SQL, Stage.LOST): N_("Lost"),
+    (Stage.PROSPECT, Stage.MQL): N_("Mark as MQL"),
+    (Stage.NURTURE, Stage.MQL): N_("Mark as MQL"),
+    (Stage.LOST, Stage.NURTURE): N_("Recycle"),
+    (Stage.DISQUALIFIED, Stage.NURTURE): N_("Recycle"),
+}
+TO_STAGE = {
+    Stage.DISQUALIFIED: N_("Disqualify"),
+    Stage.NURTURE: N_("Move to nurture"),
+}
+
+
+@dataclass(frozen=True)
+class Labels:
+    """Label lookups bound to one language; codes a workspace defined itself show as they are."""
+
+    catalog: Catalog
+
+    def _pick(self, table: dict[str, str], key: object) -> str:
+        text = table.get(str(key))
+        return self.catalog.gettext(text) if text else str(key)
+
+    def stage(self, stage: object) -> str:
+        return self._pick({str(k): v for k, v in STAGES.items()}, stage)
+
+    def role(self, role: object) -> str:
+        return self._pick(ROLES, role)
+
+    def channel(self, channel: object) -> str:
+        return self._pick(CHANNELS, channel)
+
+    def reason(self, code: object) -> str:
+        return self._pick(REASONS, code) if code else ""
+
+    def status(self, status: object) -> str:
+        return self._pick(STATUSES, status)
+
+    def activity(self, kind: object) -> str:
+        return self._pick(ACTIVITY_KINDS, kind)
+
+    def outcome(self, outcome: object) -> str:
+        return self._pick(OUTCOMES, outcome)
+
+    def move(self, source: Stage, target: Stage) -> str:
+        text = MOVES.get((source, target)) or TO_STAGE.get(target)
+        if text is None:
+            return self.catalog.gettext(N_("Move to %(stage)s")) % {"stage": self.stage(target)}
+        return self.catalog.gettext(text)
+
+    def criterion(self, criterion: Criterion) -> str:
+        return criterion.label_de if self.catalog.locale == "de" else criterion.label_en

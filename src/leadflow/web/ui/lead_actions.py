@@ -1,0 +1,192 @@
+"""What a page can do to a lead: move it (with a reason where one is required), record an
+activity or a task."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, Request
+from starlette.responses import Response
+
+from leadflow.adapters.db.uow import reading, unit_of_work
+from leadflow.domain.activity import ActivityKind, Outcome
+from leadflow.domain.errors import InvalidInput, ReasonRequired
+from leadflow.domain.stages import Stage
+from leadflow.services import leads as lead_service
+from leadflow.services import rules
+from leadflow.services import work as work_service
+from leadflow.web.api.deps import DbDep, NowDep
+from leadflow.web.ui.messages import explain
+from leadflow.web.ui.moves import MoveOption, move_options
+from leadflow.web.ui.pages import PageRoute, catalog_of, page, redirect
+from leadflow.web.ui.session import Viewer, ViewerDep, check_csrf
+
+router = APIRouter(
+    prefix="/app/leads", route_class=PageRoute, dependencies=[Depends(check_csrf)], tags=["ui"]
+)
+TextField = Annotated[str, Form()]
+
+
+def _back(lead_id: int, back: str | None) -> str:
+    if back and back.startswith("/app/") and not back.startswith("//"):
+        return back
+    return f"/app/leads/{lead_id}"
+
+
+def _stage(value: str, field: str) -> Stage:
+    try:
+        return Stage(value)
+    except ValueError:
+        raise InvalidInput(f"unknown stage '{value}'", field=field) from None
+
+
+def _version(value: str) -> int | None:
+    return int(value) if value.strip().isdigit() else None
+
+
+@router.get("/{lead_id}/move")
+def move_form(
+    request: Request, lead_id: int, viewer: ViewerDep, db: DbDep, to: str = "", back: str = ""
+) -> Response:
+    """The reason form of a move, for browsers without the dialog."""
+    return _move_page(request, viewer, db, lead_id, _stage(to, "to"), _back(lead_id, back))
+
+
+def _move_page(
+    request: Request,
+    viewer: Viewer,
+    db: DbDep,
+    lead_id: int,
+    target: Stage,
+    back: str,
+    *,
+    error: str | None = None,
+    reason: str = "",
+    note: str = "",
+    status_code: int = 200,
+) -> Response:
+    with reading(db, viewer.workspace_id) as uow:
+        details = uow.leads.details(lead_id)
+        table = rules.transition_table(uow.directory.workspace_config(viewer.workspace_id))
+    lead = details.lead
+    found = [
+        o for o in move_options(table, lead.stage, viewer.principal.actor) if o.target is target
+    ]
+    option = found[0] if found else MoveOption(lead.stage, target, ())
+    return page(
+        request,
+        "leads/move.html",
+        status_code=status_code,
+        lead=lead,
+        lead_name=details.contact.full_name or details.contact.email or f"#{lead_id}",
+        option=option,
+        back=back,
+        error=error,
+        chosen_reason=reason,
+        chosen_note=note,
+    )
+
+
+@router.post("/{lead_id}/move")
+def move(
+    request: Request,
+    lead_id: int,
+    viewer: ViewerDep,
+    db: DbDep,
+    now: NowDep,
+    to: TextField = "",
+    reason: TextField = "",
+    note: TextField = "",
+    expected_version: TextField = "",
+    back: TextField = "",
+) -> Response:
+    """Move the lead through the workspace's transition table."""
+    target = _stage(to, "to")
+    try:
+        with unit_of_work(db, viewer.workspace_id) as uow:
+            lead_service.move_lead(
+                uow,
+                lead_id,
+                target,
+                by=viewer.principal,
+                now=now,
+                reason=reason or None,
+                note=note.strip() or None,
+                expected_version=_version(expected_version),
+            )
+    except (ReasonRequired, InvalidInput) as error:
+        message = explain(error, catalog_of(request))
+        return _move_page(
+            request,
+            viewer,
+            db,
+            lead_id,
+            target,
+            _back(lead_id, back),
+            error=message,
+            reason=reason,
+            note=note,
+            status_code=422,
+        )
+    return redirect(_back(lead_id, back), done="moved")
+
+
+@router.post("/{lead_id}/activities")
+def add_activity(
+    lead_id: int,
+    viewer: ViewerDep,
+    db: DbDep,
+    now: NowDep,
+    kind: TextField = "",
+    outcome: TextField = "none",
+    subject: TextField = "",
+    body: TextField = "",
+) -> Response:
+    """Record a call, e-mail, meeting or note."""
+    try:
+        activity_kind, activity_outcome = ActivityKind(kind), Outcome(outcome)
+    except ValueError:
+        raise InvalidInput("choose a kind and an outcome", field="kind") from None
+    with unit_of_work(db, viewer.workspace_id) as uow:
+        work_service.log_activity(
+            uow,
+            lead_id,
+            kind=activity_kind,
+            outcome=activity_outcome,
+            subject=subject.strip() or None,
+            body=body.strip() or None,
+            at=now,
+            by=viewer.principal,
+            now=now,
+        )
+    return redirect(f"/app/leads/{lead_id}#activities", done="activity")
+
+
+@router.post("/{lead_id}/tasks")
+def add_task(
+    lead_id: int,
+    viewer: ViewerDep,
+    db: DbDep,
+    now: NowDep,
+    title: TextField = "",
+    due_on: TextField = "",
+) -> Response:
+    """Add a task with a due date; the viewer is its assignee."""
+    if not title.strip():
+        raise InvalidInput("a task needs a title", field="title")
+    try:
+        due = date.fromisoformat(due_on)
+    except ValueError:
+        raise InvalidInput("a task needs a due date", field="due_on") from None
+    with unit_of_work(db, viewer.workspace_id) as uow:
+        work_service.add_task(
+            uow,
+            lead_id,
+            title=title.strip(),
+            due_on=due,
+            assignee_id=viewer.user_id,
+            by=viewer.principal,
+            now=now,
+        )
+    return redirect(f"/app/leads/{lead_id}#tasks", done="task")

@@ -1,0 +1,82 @@
+"""What the pages say after an action, and how they explain a refusal, in the reader's language."""
+
+from __future__ import annotations
+
+from leadflow.domain.errors import (
+    Conflict,
+    DomainError,
+    GateNotPassed,
+    InvalidInput,
+    InvalidTransition,
+    NotFound,
+    PermissionDenied,
+    ReasonRequired,
+    StaleLead,
+)
+from leadflow.web.ui.i18n import N_, Catalog
+from leadflow.web.ui.labels import Labels
+
+NOTICES = {
+    "moved": N_("The lead was moved."),
+    "qualified": N_("The qualification was saved."),
+    "unchanged": N_("Nothing was changed."),
+    "activity": N_("The activity was recorded."),
+    "task": N_("The task was added."),
+    "campaign": N_("The campaign was created."),
+    "workspace": N_("You switched the workspace."),
+    "language": N_("The language was changed."),
+    "signed_out": N_("You are signed out."),
+    "imported": N_("The import is done."),
+}
+
+FIELDS = {
+    "reason": N_("Reason"),
+    "name": N_("Name"),
+    "channel": N_("Channel"),
+    "starts_on": N_("Start"),
+    "ends_on": N_("End"),
+    "actual_cost": N_("Actual cost"),
+    "planned_cost": N_("Planned cost"),
+    "at": N_("Time"),
+    "due_on": N_("Due on"),
+    "title": N_("Title"),
+    "assessments": N_("Qualification"),
+    "page": N_("Page"),
+    "sort": N_("Sort"),
+    "file": N_("File"),
+}
+
+
+def notice(catalog: Catalog, code: str | None) -> str | None:
+    text = NOTICES.get(code or "")
+    return catalog.gettext(text) if text else None
+
+
+def explain(error: DomainError, catalog: Catalog) -> str:
+    """A refusal in words the reader understands; the domain's own text is for logs and the API."""
+    _ = catalog.gettext
+    labels = Labels(catalog)
+    if isinstance(error, NotFound):
+        return _("This record does not exist or belongs to another workspace.")
+    if isinstance(error, PermissionDenied):
+        return _("Your role may not do this.")
+    if isinstance(error, InvalidTransition):
+        allowed = ", ".join(labels.stage(stage) for stage in error.allowed) or "–"
+        return _("This move is not possible from the current stage. Possible: %(allowed)s") % {
+            "allowed": allowed
+        }
+    if isinstance(error, StaleLead):
+        return _("Someone else changed this lead in the meantime. Reload it and try again.")
+    if isinstance(error, ReasonRequired):
+        reasons = ", ".join(labels.reason(code) for code in error.allowed_reasons)
+        return _("Choose a reason: %(reasons)s") % {"reasons": reasons}
+    if isinstance(error, GateNotPassed):
+        return _("The qualification gate is not passed yet: record the qualification first.")
+    if isinstance(error, Conflict):
+        return _("This collides with an existing record, for example a name that is taken.")
+    if isinstance(error, InvalidInput):
+        field = FIELDS.get(error.field or "")
+        if field:
+            return _("Please check the field “%(field)s”.") % {"field": _(field)}
+        return _("Please check your input.")
+    return _("The action could not be carried out.")
