@@ -83,3 +83,16 @@ class NotConfigured(DomainError):
     def __init__(self, message: str, *, setting: str) -> None:
         super().__init__(message)
         self.setting = setting
+
+
+class ModelNotTrained(NotFound):
+    """No predictive model has been trained in the workspace yet."""
+
+    def __init__(self) -> None:
+        DomainError.__init__(
+            self,
+            "no predictive model has been trained in this workspace yet: train one first "
+            "(`leadflow model train` or POST /api/v1/models/train)",
+        )
+        self.kind = "predictive model"
+        self.key = None

@@ -1,0 +1,263 @@
+"""Stored leads as the predictive models read them: the fields known before sales contact.
+
+One query per batch reads the leads with their contact, account and campaign, and one more
+counts their touches up to the first move into a sales stage. Records come back as columns
+(ColumnarRecords) so that a million leads need no dictionary each.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, Text, and_, cast, func, or_, select
+from sqlalchemy.engine import Connection
+
+from leadflow.adapters.db.tables import (
+    accounts,
+    campaigns,
+    contacts,
+    leads,
+    stage_changes,
+    touches,
+)
+from leadflow.adapters.ml.columns import ColumnarRecords
+from leadflow.domain.engagement import TouchType
+from leadflow.domain.factor_text import ENGAGEMENT_PREFIX, EXTRAS_PREFIX
+from leadflow.domain.freemail import is_free_mail
+from leadflow.domain.predictive import Value, seniority
+from leadflow.domain.predictive_history import (
+    CLOSED_WITHOUT,
+    OPEN_STAGES,
+    REACHES,
+    SALES_STAGES,
+    Target,
+)
+from leadflow.domain.stages import Stage
+
+COLUMN_FIELDS: dict[str, ColumnElement[Any]] = {
+    "lead.source": leads.c.source,
+    "lead.campaign": campaigns.c.name,
+    "campaign.channel": campaigns.c.channel,
+    "lead.fit_score": leads.c.fit_score,
+    "account.industry": accounts.c.industry,
+    "account.employees": accounts.c.employees,
+    "account.country": accounts.c.country,
+    "contact.department": contacts.c.department,
+    "contact.buying_role": contacts.c.buying_role,
+}
+SENIORITY = "contact.seniority"
+FREE_MAIL = "contact.email_free_mail"
+TOUCHES = ENGAGEMENT_PREFIX + "touches"
+ENGAGEMENT_FIELDS = (TOUCHES, *(ENGAGEMENT_PREFIX + kind.value for kind in TouchType))
+ALL_FIELDS = None
+
+
+@dataclass(frozen=True)
+class StoredLeads:
+    """A batch of leads: ids, stages and times, and their pre-contact fields as records."""
+
+    ids: list[int]
+    stages: list[Stage]
+    created_at: list[datetime]
+    stage_entered_at: list[datetime]
+    records: ColumnarRecords
+
+
+def read_leads(
+    connection: Connection,
+    workspace_id: int,
+    *,
+    fields: Collection[str] | None = ALL_FIELDS,
+    where: Sequence[ColumnElement[bool]] = (),
+    after_id: int = 0,
+    limit: int | None = None,
+) -> StoredLeads:
+    """Leads of one workspace (not merged ones) in id order, with the given fields (or all)."""
+    wanted = set(fields) if fields is not None else None
+    extras_keys = _extras_keys(wanted)
+    columns: dict[str, ColumnElement[Any]] = {
+        name: column for name, column in COLUMN_FIELDS.items() if _wants(wanted, name)
+    }
+    if _wants(wanted, SENIORITY):
+        columns["_seniority"] = contacts.c.seniority
+        columns["_job_title"] = contacts.c.job_title
+    if _wants(wanted, FREE_MAIL):
+        columns["_email"] = contacts.c.email
+    if extras_keys is None:
+        columns["_extras"] = cast(leads.c.extras, Text)
+    else:
+        for key in extras_keys:
+            columns[EXTRAS_PREFIX + key] = leads.c.extras[key].as_string()
+    query = (
+        select(
+            leads.c.id,
+            leads.c.stage,
+            leads.c.created_at,
+            leads.c.stage_entered_at,
+            *(column.label(f"f{i}") for i, column in enumerate(columns.values())),
+        )
+        .select_from(
+            leads.join(contacts, contacts.c.id == leads.c.contact_id)
+            .outerjoin(accounts, accounts.c.id == leads.c.account_id)
+            .outerjoin(
+                campaigns,
+                and_(
+                    campaigns.c.id == leads.c.campaign_id,
+                    campaigns.c.workspace_id == leads.c.workspace_id,
+                ),
+            )
+        )
+        .where(
+            leads.c.workspace_id == workspace_id,
+            leads.c.merged_into_id.is_(None),
+            leads.c.id > after_id,
+            *where,
+        )
+        .order_by(leads.c.id)
+        .limit(limit)
+    )
+    rows = connection.execute(query).all()
+    if not rows:
+        return StoredLeads([], [], [], [], ColumnarRecords({}, 0))
+    ids, stages, created, entered, *values = (list(column) for column in zip(*rows, strict=True))
+    raw = dict(zip(columns, values, strict=True))
+    data: dict[str, Sequence[Value]] = {
+        name: values for name, values in raw.items() if not name.startswith("_")
+    }
+    if "_job_title" in raw:
+        data[SENIORITY] = _seniorities(raw["_seniority"], raw["_job_title"])
+    if "_email" in raw:
+        data[FREE_MAIL] = [_free_mail(email) for email in raw["_email"]]
+    if "_extras" in raw:
+        data.update(_all_extras(raw["_extras"]))
+    if wanted is None or any(name.startswith(ENGAGEMENT_PREFIX) for name in wanted):
+        data.update(_engagement(connection, workspace_id, ids))
+    return StoredLeads(
+        ids, [Stage(stage) for stage in stages], created, entered, ColumnarRecords(data, len(ids))
+    )
+
+
+def open_leads() -> ColumnElement[bool]:
+    """Leads still on their way: worth a predictive score."""
+    return leads.c.stage.in_([stage.value for stage in OPEN_STAGES])
+
+
+def lead_with_id(lead_id: int) -> ColumnElement[bool]:
+    return leads.c.id == lead_id
+
+
+def closed_leads(workspace_id: int, nurture_before: datetime) -> ColumnElement[bool]:
+    """Leads whose outcome is known for a target: closed, long in nurture, or past sql."""
+    reached = (
+        select(stage_changes.c.id)
+        .where(
+            stage_changes.c.workspace_id == workspace_id,
+            stage_changes.c.lead_id == leads.c.id,
+            stage_changes.c.target.in_([stage.value for stage in REACHES[Target.SQL]]),
+        )
+        .exists()
+    )
+    return or_(
+        leads.c.stage.in_([stage.value for stage in (*CLOSED_WITHOUT, Stage.WON)]),
+        and_(leads.c.stage == Stage.NURTURE.value, leads.c.stage_entered_at <= nurture_before),
+        reached,
+    )
+
+
+def reached_stages(
+    connection: Connection, workspace_id: int, lead_ids: Collection[int], stages: Collection[Stage]
+) -> dict[int, set[Stage]]:
+    """For each lead that ever entered one of the stages (per its stage log), those stages."""
+    reached: dict[int, set[Stage]] = {}
+    rows = connection.execute(
+        select(stage_changes.c.lead_id, stage_changes.c.target)
+        .where(
+            stage_changes.c.workspace_id == workspace_id,
+            stage_changes.c.target.in_([stage.value for stage in stages]),
+        )
+        .distinct()
+    )
+    wanted = set(lead_ids)
+    for lead_id, target in rows:
+        if lead_id in wanted:
+            reached.setdefault(lead_id, set()).add(Stage(target))
+    return reached
+
+
+def _wants(wanted: set[str] | None, name: str) -> bool:
+    return wanted is None or name in wanted
+
+
+def _extras_keys(wanted: set[str] | None) -> list[str] | None:
+    """The extras keys to read one by one, or None to read (and parse) all extras."""
+    if wanted is None:
+        return None
+    keys = sorted(name.removeprefix(EXTRAS_PREFIX) for name in wanted if name.startswith("extras."))
+    # A JSON path cannot quote every key; such rare keys are read with the whole document.
+    return None if any('"' in key or "\\" in key for key in keys) else keys
+
+
+def _seniorities(stored: list[Any], titles: list[Any]) -> list[Value]:
+    return [
+        level or (seniority(title).value if title else None)
+        for level, title in zip(stored, titles, strict=True)
+    ]
+
+
+def _free_mail(email: str | None) -> str | None:
+    if not email:
+        return None
+    return "yes" if is_free_mail(email) else "no"
+
+
+def _all_extras(documents: list[Any]) -> dict[str, list[Value]]:
+    parsed = [json.loads(text) if text and text != "{}" else {} for text in documents]
+    keys = dict.fromkeys(key for extras in parsed for key in extras)
+    return {EXTRAS_PREFIX + key: [_plain(extras.get(key)) for extras in parsed] for key in keys}
+
+
+def _plain(value: object) -> Value:
+    if value is None or isinstance(value, str | int | float):
+        return value
+    return str(value)
+
+
+def _engagement(
+    connection: Connection, workspace_id: int, lead_ids: list[int]
+) -> dict[str, list[Value]]:
+    """Touches per lead and type up to its first move into a sales stage (all, if none yet)."""
+    low, high = lead_ids[0], lead_ids[-1]
+    contacted = (
+        select(stage_changes.c.lead_id, func.min(stage_changes.c.at).label("at"))
+        .where(
+            stage_changes.c.workspace_id == workspace_id,
+            stage_changes.c.lead_id.between(low, high),
+            stage_changes.c.target.in_([stage.value for stage in SALES_STAGES]),
+        )
+        .group_by(stage_changes.c.lead_id)
+        .subquery()
+    )
+    rows = connection.execute(
+        select(touches.c.lead_id, touches.c.type, func.count())
+        .select_from(touches.outerjoin(contacted, contacted.c.lead_id == touches.c.lead_id))
+        .where(
+            touches.c.workspace_id == workspace_id,
+            touches.c.lead_id.between(low, high),
+            or_(contacted.c.at.is_(None), touches.c.at <= contacted.c.at),
+        )
+        .group_by(touches.c.lead_id, touches.c.type)
+    )
+    position = {lead_id: index for index, lead_id in enumerate(lead_ids)}
+    counts: dict[str, list[Value]] = {name: [0] * len(lead_ids) for name in ENGAGEMENT_FIELDS}
+    for lead_id, kind, count in rows:
+        index = position.get(lead_id)
+        name = ENGAGEMENT_PREFIX + kind
+        if index is None or name not in counts:
+            continue
+        counts[name][index] = int(count)
+        counts[TOUCHES][index] = int(counts[TOUCHES][index] or 0) + int(count)
+    return counts

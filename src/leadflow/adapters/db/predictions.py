@@ -1,0 +1,178 @@
+"""Trained predictive models and the stored scores of open leads, of one workspace."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Table, delete, func, insert, select
+from sqlalchemy.engine import Connection, Dialect
+
+from leadflow.adapters.db.rows import inserted_id
+from leadflow.adapters.db.tables import predictive_models, predictive_scores
+from leadflow.adapters.ml import LeadModel, load_model
+from leadflow.adapters.ml.factors import factors_from_json
+from leadflow.domain.naive_bayes import Factor
+from leadflow.domain.predictive_history import Target
+
+SCORE_COLUMNS = (
+    "workspace_id",
+    "lead_id",
+    "sql_probability",
+    "sql_factors",
+    "sql_model_id",
+    "won_probability",
+    "won_factors",
+    "won_model_id",
+    "scored_at",
+)
+ScoreRow = tuple[object, ...]
+
+
+@dataclass(frozen=True)
+class StoredModel:
+    """One training run's model for a target, with how it was chosen and validated."""
+
+    id: int
+    target: Target
+    model_name: str
+    data: bytes
+    trained_at: datetime
+    training_size: int
+    positives: int
+    validation: Mapping[str, Mapping[str, float]]
+    reason: str
+
+    def load(self) -> LeadModel:
+        return load_model(self.data)
+
+
+@dataclass(frozen=True)
+class TargetScore:
+    probability: float
+    factors: tuple[Factor, ...]
+    model_id: int | None
+
+
+@dataclass(frozen=True)
+class StoredScore:
+    """A lead's predictive scores as the last scoring run left them."""
+
+    lead_id: int
+    scored_at: datetime
+    targets: Mapping[Target, TargetScore]
+
+
+class PredictionRepository:
+    def __init__(self, connection: Connection, workspace_id: int) -> None:
+        self.connection = connection
+        self.workspace_id = workspace_id
+
+    def add_model(self, model: StoredModel) -> int:
+        result = self.connection.execute(
+            insert(predictive_models).values(
+                workspace_id=self.workspace_id,
+                target=model.target.value,
+                model_name=model.model_name,
+                model=model.data,
+                trained_at=model.trained_at,
+                training_size=model.training_size,
+                positives=model.positives,
+                validation=dict(model.validation),
+                reason=model.reason,
+            )
+        )
+        return inserted_id(result)
+
+    def current_models(self) -> dict[Target, StoredModel]:
+        """The newest model of each target."""
+        newest = (
+            select(func.max(predictive_models.c.id))
+            .where(predictive_models.c.workspace_id == self.workspace_id)
+            .group_by(predictive_models.c.target)
+        )
+        rows = self.connection.execute(
+            select(predictive_models).where(
+                predictive_models.c.workspace_id == self.workspace_id,
+                predictive_models.c.id.in_(newest.scalar_subquery()),
+            )
+        )
+        models = [_model_from_row(row) for row in rows]
+        return {model.target: model for model in sorted(models, key=lambda m: m.target)}
+
+    def replace_scores(
+        self, rows: Sequence[ScoreRow], *, after_id: int, up_to_id: int | None
+    ) -> None:
+        """Put these rows in place of every stored score of a lead id in (after_id, up_to_id]."""
+        ids = predictive_scores.c.lead_id
+        bounds = [ids > after_id] + ([ids <= up_to_id] if up_to_id is not None else [])
+        self.connection.execute(
+            delete(predictive_scores).where(
+                predictive_scores.c.workspace_id == self.workspace_id, *bounds
+            )
+        )
+        if rows:
+            insert_many(self.connection, predictive_scores, SCORE_COLUMNS, rows)
+
+    def scores(self, lead_ids: Collection[int]) -> dict[int, StoredScore]:
+        """The stored scores of the given leads (leads never scored are left out)."""
+        rows = self.connection.execute(
+            select(predictive_scores).where(
+                predictive_scores.c.workspace_id == self.workspace_id,
+                predictive_scores.c.lead_id.in_(list(lead_ids)),
+            )
+        )
+        return {row.lead_id: _score_from_row(row) for row in rows}
+
+
+def insert_many(
+    connection: Connection, table: Table, names: Sequence[str], rows: Sequence[ScoreRow]
+) -> None:
+    """Insert plain rows through the driver's executemany.
+
+    A million scores go in three times faster this way than through SQLAlchemy's per-row
+    parameter processing; the values must already be what the driver takes (dates processed
+    by bind_value()).
+    """
+    compiled = insert(table).compile(dialect=connection.dialect, column_keys=list(names))
+    if compiled.positiontup is not None:
+        order = [names.index(name) for name in compiled.positiontup]
+        params: list[Any] = [tuple(row[i] for i in order) for row in rows]
+    else:
+        params = [dict(zip(names, row, strict=True)) for row in rows]
+    connection.exec_driver_sql(str(compiled), params)
+
+
+def bind_value(dialect: Dialect, table: Table, name: str, value: object) -> Any:
+    """A value as the column's type hands it to the driver."""
+    processor = table.c[name].type.bind_processor(dialect)
+    return processor(value) if processor is not None else value
+
+
+def _model_from_row(row: Any) -> StoredModel:
+    return StoredModel(
+        id=row.id,
+        target=Target(row.target),
+        model_name=row.model_name,
+        data=bytes(row.model),
+        trained_at=row.trained_at,
+        training_size=row.training_size,
+        positives=row.positives,
+        validation=row.validation,
+        reason=row.reason,
+    )
+
+
+def _score_from_row(row: Any) -> StoredScore:
+    targets: dict[Target, TargetScore] = {}
+    for target in Target:
+        probability = getattr(row, f"{target.value}_probability")
+        if probability is not None:
+            targets[target] = TargetScore(
+                float(probability),
+                factors_from_json(getattr(row, f"{target.value}_factors")),
+                getattr(row, f"{target.value}_model_id"),
+            )
+    return StoredScore(row.lead_id, row.scored_at, targets)

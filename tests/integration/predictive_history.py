@@ -1,0 +1,94 @@
+"""Closed and open leads for predictive tests, made through the lead service as an import."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from leadflow.adapters.db.database import Database
+from leadflow.adapters.db.uow import unit_of_work
+from leadflow.domain.principal import Principal
+from leadflow.domain.stages import Actor, Stage
+from leadflow.services.leads import LeadInput, create_lead
+
+SOURCES = ("webinar", "trade fair", "ads")
+TITLES = ("Geschäftsführer", "Einkaufsleiter", "Werkstudent")
+
+
+@dataclass(frozen=True)
+class History:
+    closed: int
+    open_ids: list[int]
+    closed_ids: list[int]
+
+
+def add_lead(
+    db: Database,
+    workspace_id: int,
+    name: str,
+    *,
+    stage: Stage,
+    at: datetime,
+    source: str | None = None,
+    extras: dict[str, str] | None = None,
+    free_mail: bool = False,
+    job_title: str | None = None,
+) -> int:
+    domain = "gmail.com" if free_mail else f"{name}.example"
+    with unit_of_work(db, workspace_id) as uow:
+        created = create_lead(
+            uow,
+            LeadInput(
+                email=f"{name}@{domain}",
+                last_name=name.title(),
+                source=source,
+                job_title=job_title,
+                stage=stage,
+                extras=extras or {},
+            ),
+            by=Principal.process(workspace_id, Actor.IMPORT),
+            now=at,
+        )
+    lead_id = created.details.lead.id
+    assert lead_id is not None and not created.merged
+    return lead_id
+
+
+def add_history(
+    db: Database,
+    workspace_id: int,
+    now: datetime,
+    *,
+    closed: int = 80,
+    open_count: int = 12,
+    prefix: str = "lead",
+    seed: int = 1,
+) -> History:
+    """Closed leads where webinars and company e-mail make sql and won likelier, then open ones."""
+    rng = random.Random(seed)
+    open_ids: list[int] = []
+    closed_ids: list[int] = []
+    for index in range(closed + open_count):
+        source = rng.choice(SOURCES)
+        free_mail = rng.random() < 0.4
+        chance = 0.15 + 0.45 * (source == "webinar") - 0.1 * free_mail
+        if index >= closed:
+            stage = rng.choice((Stage.MQL, Stage.SAL, Stage.PROSPECT))
+        elif rng.random() < chance:
+            stage = rng.choice((Stage.SQL, Stage.WON))
+        else:
+            stage = rng.choice((Stage.LOST, Stage.DISQUALIFIED))
+        lead_id = add_lead(
+            db,
+            workspace_id,
+            f"{prefix}{index}",
+            stage=stage,
+            at=now - timedelta(days=300 - index),
+            source=source,
+            free_mail=free_mail,
+            job_title=rng.choice(TITLES),
+            extras={"Budget band": rng.choice(("low", "high")), "Lead Quality": "High"},
+        )
+        (open_ids if index >= closed else closed_ids).append(lead_id)
+    return History(closed, open_ids, closed_ids)
