@@ -8,6 +8,8 @@ from leadflow.web.ui import (
     assets,
     auth,
     board,
+    campaign_pages,
+    dashboard_page,
     lead_actions,
     lead_list,
     lead_page,
@@ -15,5 +17,15 @@ from leadflow.web.ui import (
 )
 
 router = APIRouter(include_in_schema=False)
-for module in (assets, auth, board, lead_list, lead_actions, qualification_form, lead_page):
+for module in (
+    assets,
+    auth,
+    board,
+    lead_list,
+    lead_actions,
+    qualification_form,
+    lead_page,
+    campaign_pages,
+    dashboard_page,
+):
     router.include_router(module.router)

@@ -93,6 +93,14 @@ OUTCOMES = {
     "none": N_("No outcome"),
 }
 
+SLA_STATUSES = {
+    "on_time": N_("On time"),
+    "due_soon": N_("Due soon"),
+    "overdue": N_("Overdue"),
+    "recycle": N_("Overdue, to be recycled"),
+    "stopped": N_("Answered"),
+}
+
 MOVES = {
     (Stage.MQL, Stage.SAL): N_("Accept"),
     (Stage.MQL, Stage.NURTURE): N_("Reject"),
@@ -140,6 +148,9 @@ class Labels:
 
     def outcome(self, outcome: object) -> str:
         return self._pick(OUTCOMES, outcome)
+
+    def sla(self, status: object) -> str:
+        return self._pick(SLA_STATUSES, status)
 
     def move(self, source: Stage, target: Stage) -> str:
         text = MOVES.get((source, target)) or TO_STAGE.get(target)

@@ -14,6 +14,8 @@ from leadflow.domain import qualification
 from leadflow.domain.qualification import Framework, Status
 from leadflow.domain.stages import Role
 from leadflow.services import rules
+from leadflow.services.handover import sla_state_for
+from leadflow.services.scoring import lead_score
 from leadflow.web.api.deps import DbDep, NowDep
 from leadflow.web.ui.moves import move_options
 from leadflow.web.ui.pages import PageRoute, page
@@ -64,6 +66,8 @@ def lead_page(
         members = {m.user_id: m for m in uow.directory.members(viewer.workspace_id)}
         campaign_id = details.lead.campaign_id
         campaign = uow.campaigns.get(campaign_id) if campaign_id is not None else None
+        score = lead_score(uow, lead_id, at=now)
+        sla = sla_state_for(uow, lead_id, now)
     framework = rules.framework(config)
     states = criterion_states(framework, assessments)
     statuses = {state.criterion.key: state.status for state in states}
@@ -89,6 +93,8 @@ def lead_page(
         tasks=tasks,
         members=members,
         campaign=campaign,
+        score=score,
+        sla=sla,
         options=options,
         dialogs=[option for option in options[lead.stage] if option.reasons],
         can_work=viewer.is_(Role.SALES, Role.MARKETING),

@@ -1,0 +1,162 @@
+"""Campaigns: the list with channel, period and costs, the create form, and each campaign's lead
+form with its embed code and a preview."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Annotated
+
+from babel.numbers import NumberFormatError, parse_decimal
+from fastapi import APIRouter, Depends, Form, Request
+from sqlalchemy import func, select
+from starlette.responses import Response
+
+from leadflow.adapters.db.tables import leads
+from leadflow.adapters.db.uow import reading
+from leadflow.domain.campaign import CHANNELS
+from leadflow.domain.errors import Conflict, InvalidInput, PermissionDenied
+from leadflow.domain.stages import Role
+from leadflow.services import campaigns as campaign_service
+from leadflow.web.api.deps import DbDep, NowDep
+from leadflow.web.ui.messages import explain
+from leadflow.web.ui.pages import PageRoute, catalog_of, page, redirect
+from leadflow.web.ui.session import Viewer, ViewerDep, check_csrf
+
+router = APIRouter(
+    prefix="/app/campaigns", route_class=PageRoute, dependencies=[Depends(check_csrf)], tags=["ui"]
+)
+TextField = Annotated[str, Form()]
+PUBLIC_FORM_PATH = "/f/{form_key}"
+
+
+@router.get("")
+def campaign_list(request: Request, viewer: ViewerDep, db: DbDep) -> Response:
+    """All campaigns of the workspace with their costs and lead counts."""
+    with reading(db, viewer.workspace_id) as uow:
+        found = uow.campaigns.all()
+        counts: dict[int | None, int] = dict(
+            uow.connection.execute(
+                select(leads.c.campaign_id, func.count())
+                .where(leads.c.workspace_id == viewer.workspace_id)
+                .group_by(leads.c.campaign_id)
+            ).all()
+        )
+    return page(
+        request,
+        "campaigns/list.html",
+        campaigns=found,
+        counts=counts,
+        can_create=viewer.is_(Role.MARKETING),
+    )
+
+
+@router.get("/new")
+def new_campaign(request: Request, viewer: ViewerDep) -> Response:
+    """The form for a new campaign."""
+    return _form(request, viewer, {})
+
+
+def _form(
+    request: Request,
+    viewer: Viewer,
+    values: dict[str, str],
+    error: str | None = None,
+    status_code: int = 200,
+) -> Response:
+    if not viewer.is_(Role.MARKETING):
+        raise PermissionDenied("only marketing creates campaigns")
+    return page(
+        request,
+        "campaigns/form.html",
+        status_code=status_code,
+        values=values,
+        channels=list(CHANNELS),
+        error=error,
+    )
+
+
+@router.post("")
+def create_campaign(
+    request: Request,
+    viewer: ViewerDep,
+    db: DbDep,
+    now: NowDep,
+    name: TextField = "",
+    channel: TextField = "",
+    starts_on: TextField = "",
+    ends_on: TextField = "",
+    planned_cost: TextField = "",
+    actual_cost: TextField = "",
+) -> Response:
+    """Create a campaign with its own lead form."""
+    values = {
+        "name": name,
+        "channel": channel,
+        "starts_on": starts_on,
+        "ends_on": ends_on,
+        "planned_cost": planned_cost,
+        "actual_cost": actual_cost,
+    }
+    try:
+        if not name.strip():
+            raise InvalidInput("a campaign needs a name", field="name")
+        campaign = campaign_service.create_campaign(
+            db,
+            by=viewer.principal,
+            name=name,
+            channel=channel,
+            starts_on=_day(starts_on, "starts_on", required=True) or now.date(),
+            ends_on=_day(ends_on, "ends_on", required=False),
+            planned_cost=_money(planned_cost, viewer.locale, "planned_cost"),
+            actual_cost=_money(actual_cost, viewer.locale, "actual_cost"),
+            now=now,
+        )
+    except (InvalidInput, Conflict) as error:
+        return _form(request, viewer, values, explain(error, catalog_of(request)), 422)
+    return redirect(f"/app/campaigns/{campaign.id}", done="campaign")
+
+
+def _day(text: str, field: str, *, required: bool) -> date | None:
+    if not text.strip():
+        if required:
+            raise InvalidInput(f"{field} is required", field=field)
+        return None
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise InvalidInput(f"{field} must be a date", field=field) from None
+
+
+def _money(text: str, locale: str, field: str) -> Decimal:
+    if not text.strip():
+        return Decimal("0")
+    try:
+        return parse_decimal(text.strip(), locale=locale)
+    except NumberFormatError:
+        raise InvalidInput(f"{field} must be an amount", field=field) from None
+
+
+@router.get("/{campaign_id}")
+def campaign_page(request: Request, campaign_id: int, viewer: ViewerDep, db: DbDep) -> Response:
+    """A campaign with its lead form: the form's address, embed code and a preview."""
+    with reading(db, viewer.workspace_id) as uow:
+        campaign = uow.campaigns.get(campaign_id)
+        lead_count = uow.connection.execute(
+            select(func.count()).where(
+                leads.c.workspace_id == viewer.workspace_id, leads.c.campaign_id == campaign_id
+            )
+        ).scalar_one()
+    base = str(request.base_url).rstrip("/")
+    form_url = f"{base}/f/{campaign.form_key}"
+    has_public_form = any(
+        getattr(route, "path", None) == PUBLIC_FORM_PATH for route in request.app.routes
+    )
+    return page(
+        request,
+        "campaigns/detail.html",
+        campaign=campaign,
+        lead_count=lead_count,
+        form_url=form_url,
+        has_public_form=has_public_form,
+    )
