@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.table import Table
 
 from leadflow.cli.admin import token_app, user_app, workspace_app
+from leadflow.cli.automation import register as register_automation
 from leadflow.cli.context import database, principal
 from leadflow.cli.errors import guarded
 from leadflow.cli.leads import lead_app
@@ -26,6 +27,7 @@ app.add_typer(workspace_app, name="workspace")
 app.add_typer(user_app, name="user")
 app.add_typer(token_app, name="token")
 app.add_typer(lead_app, name="lead")
+register_automation(app)
 
 
 @app.command()

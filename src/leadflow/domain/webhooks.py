@@ -75,12 +75,12 @@ def is_public_address(address: str) -> bool:
     return ip.is_global and not ip.is_multicast
 
 
-def derive_secret(key: str, salt: str) -> str:
+def derive_secret(key: bytes, salt: str) -> str:
     """A webhook's signing secret, derived from the installation key and its stored salt.
 
     Only the salt is stored, so the database alone never reveals a secret.
     """
-    digest = hmac.new(key.encode(), f"leadflow-webhook:{salt}".encode(), hashlib.sha256)
+    digest = hmac.new(key, f"leadflow webhook v1:{salt}".encode(), hashlib.sha256)
     return SECRET_PREFIX + digest.hexdigest()
 
 

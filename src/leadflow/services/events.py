@@ -13,7 +13,8 @@ from leadflow.domain.webhooks import EVENT_TYPES, subscribes_to
 
 
 def record(uow: UnitOfWork, event_type: str, data: Mapping[str, object], *, now: datetime) -> str:
-    """Write an event and one pending delivery per subscribed webhook; return the event id.
+    """Write an event and one pending delivery per subscribed webhook (a paused one keeps its
+    deliveries until it is active again); return the event id.
 
     Called inside the unit of work of the change, so the event exists exactly when the change
     does: a rollback removes both, a commit keeps both for the worker to deliver.
@@ -24,6 +25,6 @@ def record(uow: UnitOfWork, event_type: str, data: Mapping[str, object], *, now:
     outbox = OutboxRepository(uow.connection, uow.workspace_id)
     row_id = outbox.add_event(event_id, event_type, dict(data), now)
     for webhook in WebhookRepository(uow.connection, uow.workspace_id).all():
-        if webhook.active and subscribes_to(webhook.events, event_type):
+        if subscribes_to(webhook.events, event_type):
             outbox.add_delivery(row_id, webhook.id, now)
     return event_id

@@ -16,7 +16,7 @@ from leadflow.adapters.db.scoring import ScoringRepository
 from leadflow.adapters.db.tables import leads
 from leadflow.adapters.db.uow import reading, unit_of_work
 from leadflow.domain.principal import Principal
-from leadflow.domain.stages import Actor
+from leadflow.domain.stages import PROCESSES, Actor
 from leadflow.services.auto_mql import check_auto_mql
 from leadflow.services.scoring_settings import current_fit_rules, scoring_settings
 
@@ -47,7 +47,8 @@ def rescore_workspace(
     Each chunk of leads is one UPDATE in its own transaction, so other writers wait at most
     one chunk; leads created meanwhile are scored on creation with the same rules.
     """
-    by.require(Actor.MARKETING)
+    if by.actor not in PROCESSES:
+        by.require(Actor.MARKETING)
     with reading(db, workspace_id) as uow:
         rules = current_fit_rules(uow)
     writer = db.engine.execution_options(**{WRITE_OPTION: True})

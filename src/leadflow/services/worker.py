@@ -1,0 +1,111 @@
+"""The worker process: webhook deliveries, background jobs and SLA checks, in one loop."""
+
+from __future__ import annotations
+
+import random
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from leadflow.adapters.db.database import Database
+from leadflow.adapters.db.directory import Directory
+from leadflow.adapters.db.uow import unit_of_work
+from leadflow.adapters.webhook_http import WebhookSender
+from leadflow.domain.errors import InvalidInput
+from leadflow.services.delivery import Clock, deliver_due
+from leadflow.services.jobs import run_next_job
+from leadflow.services.sla_check import SlaCheck, check_sla
+
+Log = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class WorkerOptions:
+    poll_seconds: float = 1.0
+    batch: int = 10
+    timeout_seconds: float = 10.0
+    lease_seconds: float = 180.0
+    """How long a claimed delivery or job stays with this worker before another may take it."""
+    sla_every_seconds: float = 300.0
+
+    def __post_init__(self) -> None:
+        if self.lease_seconds <= self.batch * (self.timeout_seconds + 1):
+            raise InvalidInput(
+                f"the lease ({self.lease_seconds:g} s) must outlast a batch of {self.batch} "
+                f"deliveries at {self.timeout_seconds:g} s each",
+                field="lease_seconds",
+            )
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def check_sla_everywhere(db: Database, now: datetime) -> dict[str, SlaCheck]:
+    """Escalate and recycle overdue MQLs in every workspace."""
+    with db.reading() as connection:
+        workspaces = Directory(connection).all_workspaces()
+    results = {}
+    for workspace in workspaces:
+        assert workspace.id is not None
+        with unit_of_work(db, workspace.id) as uow:
+            results[workspace.slug] = check_sla(uow, now)
+    return results
+
+
+def run_worker(
+    db: Database,
+    *,
+    key: bytes,
+    options: WorkerOptions,
+    stop: threading.Event,
+    log: Log,
+    once: bool = False,
+    clock: Clock = utc_now,
+) -> None:
+    """Work until `stop` is set (or one round with `once`); sleep when there is nothing to do."""
+    sender = WebhookSender(timeout_seconds=options.timeout_seconds)
+    rng = random.SystemRandom()
+    last_sla_check: datetime | None = None
+    try:
+        while not stop.is_set():
+            busy = False
+            delivered = deliver_due(
+                db,
+                key=key,
+                sender=sender,
+                clock=clock,
+                rng=rng,
+                lease_seconds=options.lease_seconds,
+                batch=options.batch,
+            )
+            if delivered.attempts or delivered.lost_claims:
+                busy = True
+                log(
+                    f"webhooks: {delivered.delivered} delivered, {delivered.retried} to retry, "
+                    f"{delivered.dead} dead-lettered, {delivered.lost_claims} claims lost"
+                )
+            job = run_next_job(db, clock=clock, lease_seconds=options.lease_seconds)
+            if job is not None:
+                busy = True
+                log(f"job {job.id} ({job.kind}) {job.status}: {job.error or job.result}")
+            now = clock()
+            if (
+                once
+                or last_sla_check is None
+                or ((now - last_sla_check).total_seconds() >= options.sla_every_seconds)
+            ):
+                last_sla_check = now
+                for slug, result in check_sla_everywhere(db, now).items():
+                    if result.escalated or result.recycled:
+                        log(
+                            f"sla {slug}: {len(result.escalated)} escalated, "
+                            f"{len(result.recycled)} recycled"
+                        )
+            if once:
+                return
+            if not busy:
+                stop.wait(options.poll_seconds)
+    finally:
+        sender.close()
