@@ -13,6 +13,7 @@ from leadflow.cli.context import database, now, principal
 from leadflow.cli.errors import guarded
 from leadflow.domain.errors import InvalidInput
 from leadflow.domain.lead import LeadDetails, LeadFilter
+from leadflow.domain.privacy import provenance
 from leadflow.domain.qualification import Status
 from leadflow.domain.stages import Stage
 from leadflow.services import leads as lead_service
@@ -50,6 +51,7 @@ def lead_add(
         job_title=job_title,
         source=source,
         stage=stage,
+        provenance=provenance("cli", by=by or "operator"),
     )
     with unit_of_work(db, actor.workspace_id) as uow:
         created = lead_service.create_lead(uow, data, by=actor, now=now())

@@ -41,6 +41,7 @@ class Lead:
     grade: str | None = None
     version: int = 1
     extras: dict[str, str] = field(default_factory=dict)
+    provenance: dict[str, object] | None = None
 
     def check_version(self, expected: int | None) -> None:
         if expected is not None and expected != self.version:

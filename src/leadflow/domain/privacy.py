@@ -113,3 +113,16 @@ class PhonePermissionEntry:
     source: str | None = None
     by_user_id: int | None = None
     id: int | None = None
+
+
+ORIGIN_KINDS = ("form", "import", "api", "cli", "ui", "research")
+
+
+def provenance(kind: str, **detail: object) -> dict[str, object]:
+    """Where a lead came from, for its `provenance`: provenance("form", form_key="...",
+    url="..."), provenance("import", file="messe.csv", row=17), provenance("api", token_id=3)."""
+    if kind not in ORIGIN_KINDS:
+        raise InvalidInput(
+            f"unknown origin '{kind}': use one of {', '.join(ORIGIN_KINDS)}", field="provenance"
+        )
+    return {"kind": kind, "detail": {k: v for k, v in detail.items() if v is not None}}

@@ -10,10 +10,12 @@ from leadflow.adapters.db.database import Database
 from leadflow.adapters.db.directory import Directory
 from leadflow.adapters.db.uow import directory_transaction
 from leadflow.adapters.passwords import hash_password
+from leadflow.domain.audit import AuditAction
 from leadflow.domain.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from leadflow.domain.principal import Principal
 from leadflow.domain.stages import Actor, Role
 from leadflow.domain.workspace import Workspace, new_token, token_hash
+from leadflow.services import audit
 
 MIN_PASSWORD_LENGTH = 10
 
@@ -38,8 +40,9 @@ def add_user(
     password: str,
     name: str | None = None,
     now: datetime,
+    by: Principal | None = None,
 ) -> int:
-    """Add a user (or an existing user) to a workspace with a role."""
+    """Add a user (or an existing user) to a workspace with a role (audited)."""
     email = email.strip().lower()
     if "@" not in email:
         raise InvalidInput(f"'{email}' is not an e-mail address", field="email")
@@ -57,6 +60,15 @@ def add_user(
         else:
             user_id = int(user["id"])
         directory.set_role(workspace.id, user_id, role)
+        audit.record(
+            directory.connection,
+            by,
+            AuditAction.ROLE_SET,
+            f"user:{user_id}",
+            workspace_id=workspace.id,
+            at=now,
+            role=role.value,
+        )
     return user_id
 
 
@@ -68,8 +80,9 @@ def create_token(
     user_email: str | None = None,
     name: str | None = None,
     now: datetime,
+    by: Principal | None = None,
 ) -> str:
-    """Create an API token; the token is returned once and only its hash is kept."""
+    """Create an API token; the token is returned once and only its hash is kept (audited)."""
     token = new_token()
     with directory_transaction(db) as directory:
         workspace = directory.workspace_by_slug(workspace_slug)
@@ -85,7 +98,17 @@ def create_token(
                     f"{user_email} is {member.role} in {workspace_slug}: cannot hold a {role} token"
                 )
             user_id = member.user_id
-        directory.add_token(workspace.id, role, token_hash(token), name, user_id, now)
+        token_id = directory.add_token(workspace.id, role, token_hash(token), name, user_id, now)
+        audit.record(
+            directory.connection,
+            by,
+            AuditAction.TOKEN_CREATED,
+            f"token:{token_id}",
+            workspace_id=workspace.id,
+            at=now,
+            role=role.value,
+            user_id=user_id,
+        )
     return token
 
 

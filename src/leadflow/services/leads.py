@@ -44,6 +44,8 @@ class LeadInput:
     stage: Stage = Stage.PROSPECT
     note: str | None = None
     extras: dict[str, str] = field(default_factory=dict)
+    provenance: dict[str, object] | None = None
+    """Where the lead came from, e.g. domain.privacy.provenance("import", file=..., row=17)."""
 
 
 @dataclass(frozen=True)
@@ -94,6 +96,7 @@ def create_lead(uow: UnitOfWork, data: LeadInput, *, by: Principal, now: datetim
         created_at=now,
         stage_entered_at=now,
         extras=dict(data.extras),
+        provenance=dict(data.provenance) if data.provenance else None,
     )
     lead_id = uow.leads.add(lead, now)
     entry = StageChange(

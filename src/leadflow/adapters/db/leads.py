@@ -34,6 +34,7 @@ _LEAD_COLUMNS = (
     "created_at",
     "stage_entered_at",
     "extras",
+    "provenance",
 )
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.engine import Connection
 
 from leadflow.adapters.db.parties import contact_from_row
@@ -55,6 +55,30 @@ class People:
             .order_by(leads.c.id)
         )
         return [int(lead_id) for lead_id in rows.scalars()]
+
+    def with_merged(self, contact_ids: list[int]) -> list[int]:
+        """These contacts and the contacts of every lead merged into or from their leads: one
+        person, possibly stored twice before a duplicate was merged."""
+        known = set(contact_ids)
+        while True:
+            lead_rows = self.connection.execute(
+                select(leads.c.id, leads.c.merged_into_id).where(
+                    leads.c.workspace_id == self.workspace_id, leads.c.contact_id.in_(known)
+                )
+            ).all()
+            lead_ids = {row.id for row in lead_rows}
+            linked = {row.merged_into_id for row in lead_rows if row.merged_into_id is not None}
+            found = set(
+                self.connection.execute(
+                    select(leads.c.contact_id).where(
+                        leads.c.workspace_id == self.workspace_id,
+                        or_(leads.c.merged_into_id.in_(lead_ids), leads.c.id.in_(linked)),
+                    )
+                ).scalars()
+            )
+            if found <= known:
+                return sorted(known)
+            known |= found
 
     def matching(self, *, email: str | None = None, phone: str | None = None) -> list[Contact]:
         """The workspace's contacts with this e-mail address or this phone number."""

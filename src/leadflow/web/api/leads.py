@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query, Response, status
 
 from leadflow.adapters.db.uow import reading, unit_of_work
 from leadflow.domain.lead import LeadFilter
+from leadflow.domain.privacy import provenance
 from leadflow.domain.stages import Stage
 from leadflow.services import leads as lead_service
 from leadflow.services import work as work_service
@@ -37,7 +38,9 @@ def create_lead(
     body: LeadCreate, db: DbDep, principal: PrincipalDep, now: NowDep, response: Response
 ) -> LeadPublic:
     """Create a lead, or return the existing lead with the same e-mail (`merged: true`)."""
-    data = lead_service.LeadInput(**body.model_dump())
+    data = lead_service.LeadInput(
+        **body.model_dump(), provenance=provenance("api", token_id=principal.token_id)
+    )
     with unit_of_work(db, principal.workspace_id) as uow:
         created = lead_service.create_lead(uow, data, by=principal, now=now)
     if created.merged:
