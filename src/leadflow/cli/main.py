@@ -15,6 +15,7 @@ from leadflow.cli.automation import register as register_automation
 from leadflow.cli.context import database, principal
 from leadflow.cli.errors import guarded
 from leadflow.cli.leads import lead_app
+from leadflow.cli.models import model_app
 from leadflow.settings import Settings
 
 console = Console()
@@ -27,6 +28,7 @@ app.add_typer(workspace_app, name="workspace")
 app.add_typer(user_app, name="user")
 app.add_typer(token_app, name="token")
 app.add_typer(lead_app, name="lead")
+app.add_typer(model_app, name="model")
 register_automation(app)
 
 

@@ -1,0 +1,76 @@
+"""Predictive scoring endpoints: a lead's prediction, the workspace's models and settings."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from leadflow.services import prediction_views
+from leadflow.services.predictive import score_workspace, train_workspace
+from leadflow.web.api.deps import DbDep, NowDep, PrincipalDep
+from leadflow.web.api.prediction_schemas import (
+    LeadPredictionPublic,
+    ModelPublic,
+    PredictiveSettingsPublic,
+    PredictiveSettingsUpdate,
+    ScoringPublic,
+    lead_prediction_public,
+    model_public,
+    settings_public,
+)
+
+router = APIRouter(prefix="/api/v1", tags=["predictive scoring"])
+
+
+@router.get("/leads/{lead_id}/prediction", response_model=LeadPredictionPublic)
+def lead_prediction(
+    lead_id: int,
+    db: DbDep,
+    principal: PrincipalDep,
+    top: Annotated[int, Query(ge=1, le=50)] = 5,
+) -> LeadPredictionPublic:
+    """P(sql) and P(won) of a lead from the current models, with the factors that add up to it."""
+    prediction = prediction_views.lead_prediction(db, principal.workspace_id, lead_id, top=top)
+    return lead_prediction_public(prediction)
+
+
+@router.get("/models", response_model=list[ModelPublic])
+def list_models(db: DbDep, principal: PrincipalDep) -> list[ModelPublic]:
+    """The current model of each target, with how it was chosen and validated."""
+    return [model_public(m) for m in prediction_views.current_models(db, principal.workspace_id)]
+
+
+@router.post("/models/train", response_model=list[ModelPublic])
+def train_models(db: DbDep, principal: PrincipalDep, now: NowDep) -> list[ModelPublic]:
+    """Train the workspace's models on its own closed leads (admins only)."""
+    models = train_workspace(db, principal.workspace_id, by=principal, now=now)
+    return [model_public(model) for model in models]
+
+
+@router.post("/models/score", response_model=ScoringPublic)
+def score_leads(db: DbDep, principal: PrincipalDep, now: NowDep) -> ScoringPublic:
+    """Score every open lead with the current models (admins only)."""
+    run = score_workspace(db, principal.workspace_id, by=principal, now=now)
+    return ScoringPublic(scored=run.scored, batches=run.batches)
+
+
+@router.get("/models/settings", response_model=PredictiveSettingsPublic)
+def read_settings(db: DbDep, principal: PrincipalDep) -> PredictiveSettingsPublic:
+    """When a nurtured lead counts as lost, and the fields models never read."""
+    return settings_public(prediction_views.predictive_settings(db, principal.workspace_id))
+
+
+@router.put("/models/settings", response_model=PredictiveSettingsPublic)
+def update_settings(
+    body: PredictiveSettingsUpdate, db: DbDep, principal: PrincipalDep
+) -> PredictiveSettingsPublic:
+    """Change the nurture age or the excluded fields (admins only)."""
+    settings = prediction_views.configure_predictive(
+        db,
+        principal.workspace_id,
+        by=principal,
+        nurture_days=body.nurture_days,
+        exclude=body.exclude,
+    )
+    return settings_public(settings)
