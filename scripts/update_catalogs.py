@@ -18,8 +18,14 @@ ROOT = Path(__file__).resolve().parents[1]
 WEB = ROOT / "src" / "leadflow" / "web"
 LOCALE_DIR = WEB / "locale"
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None}
-METHODS = [("templates/**.html", "jinja2.ext:babel_extract"), ("ui/**.py", "python")]
-OPTIONS = {"templates/**.html": {"extensions": "jinja2.ext.i18n"}}
+UI_FOLDERS = ("auth", "board", "campaigns", "dashboard", "imports", "leads")
+"""The UI's own templates; other pages (privacy, the public form) keep their own wording."""
+TEMPLATE_PATTERNS = ["templates/*.html", *(f"templates/{name}/**.html" for name in UI_FOLDERS)]
+METHODS = [
+    *((pattern, "jinja2.ext:babel_extract") for pattern in TEMPLATE_PATTERNS),
+    ("ui/**.py", "python"),
+]
+OPTIONS = {pattern: {"extensions": "jinja2.ext.i18n"} for pattern in TEMPLATE_PATTERNS}
 
 
 def extract() -> Catalog:
@@ -41,6 +47,12 @@ def merge(template: Catalog, locale: str) -> None:
     else:
         catalog = Catalog(locale=locale, project="leadflow", charset="utf-8")
     catalog.update(template, no_fuzzy_matching=True)
+    language = {"de": "German", "en": "English"}[locale]
+    catalog.header_comment = f"# {language} messages of the leadflow web UI."
+    catalog.project, catalog.version = "leadflow", "1"
+    catalog.msgid_bugs_address = catalog.last_translator = ""
+    catalog.language_team = f"leadflow {locale}"
+    catalog.fuzzy = False
     for message in catalog:
         if locale == "en" and message.id:
             message.string = message.id

@@ -94,6 +94,7 @@ class LeadListing:
         after: str | None = None,
         before: str | None = None,
         limit: int = 50,
+        count_cap: int = COUNT_CAP,
     ) -> ListingPage:
         """One page after (or before) a cursor; without one, the first page."""
         keys = SORTS.get(sort)
@@ -104,7 +105,7 @@ class LeadListing:
         backwards = before is not None and after is None
         cursor = _decode(before if backwards else after, keys)
         query = summaries(self.workspace_id, *conditions).add_columns(
-            self._capped_count(conditions).label("total")
+            self._capped_count(conditions, count_cap).label("total")
         )
         if cursor is not None:
             query = query.where(_beyond(keys, cursor, backwards))
@@ -122,7 +123,9 @@ class LeadListing:
             total = 0
         else:
             total = int(
-                self.connection.execute(select(self._capped_count(conditions))).scalar_one()
+                self.connection.execute(
+                    select(self._capped_count(conditions, count_cap))
+                ).scalar_one()
             )
         has_next = (more and not backwards) or (backwards and bool(rows))
         has_previous = (more and backwards) or (cursor is not None and not backwards)
@@ -130,16 +133,13 @@ class LeadListing:
             rows=rows,
             next_cursor=_encode(keys, rows[-1]) if has_next and rows else None,
             previous_cursor=_encode(keys, rows[0]) if has_previous and rows else None,
-            total=min(total, COUNT_CAP),
-            total_capped=total > COUNT_CAP,
+            total=min(total, count_cap),
+            total_capped=total > count_cap,
         )
 
-    def _capped_count(self, conditions: list[ColumnElement[bool]]) -> ScalarSelect[int]:
+    def _capped_count(self, conditions: list[ColumnElement[bool]], cap: int) -> ScalarSelect[int]:
         capped = (
-            select(leads.c.id)
-            .where(live(self.workspace_id), *conditions)
-            .limit(COUNT_CAP + 1)
-            .subquery()
+            select(leads.c.id).where(live(self.workspace_id), *conditions).limit(cap + 1).subquery()
         )
         return select(func.count()).select_from(capped).scalar_subquery()
 

@@ -1,0 +1,155 @@
+"""Campaign pages and the dashboard with its exports."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+from decimal import Decimal
+
+from fastapi.testclient import TestClient
+from openpyxl import load_workbook
+from sqlalchemy import func, select
+
+from leadflow.adapters.db.database import Database
+from leadflow.adapters.db.tables import campaigns
+from leadflow.domain.stages import Role, Stage
+from leadflow.services.campaigns import create_campaign
+from tests.conftest import NOW, Tenant
+from tests.integration.ui_support import add_lead, sign_in
+
+
+def _campaign_count(db: Database) -> int:
+    with db.reading() as connection:
+        return int(connection.execute(select(func.count()).select_from(campaigns)).scalar_one())
+
+
+def test_marketing_creates_a_campaign_with_german_amounts_and_gets_its_embed_code(
+    app_client: TestClient, tenant: Tenant, db: Database
+) -> None:
+    csrf = sign_in(app_client, db, tenant, Role.MARKETING)
+    form = {
+        "csrf_token": csrf,
+        "name": "LogiMAT 2026",
+        "channel": "trade_fair",
+        "starts_on": "2026-03-10",
+        "ends_on": "2026-03-12",
+        "planned_cost": "45.000,00",
+        "actual_cost": "47.250,50",
+    }
+
+    page = app_client.post(
+        "/app/campaigns", data=form, headers={"Accept-Language": "de-DE,de;q=0.9"}
+    )
+
+    assert page.status_code == 200
+    assert "47.250,50\xa0€" in page.text
+    assert "/f/" in page.text and "&lt;iframe src=" in page.text
+    assert 'name="last_name"' in page.text.replace("&#34;", '"').replace("&quot;", '"')
+
+
+def test_a_campaign_that_ends_before_it_starts_is_refused_and_not_stored(
+    app_client: TestClient, tenant: Tenant, db: Database
+) -> None:
+    csrf = sign_in(app_client, db, tenant, Role.MARKETING)
+
+    page = app_client.post(
+        "/app/campaigns",
+        data={
+            "csrf_token": csrf,
+            "name": "Print",
+            "channel": "print",
+            "starts_on": "2026-03-10",
+            "ends_on": "2026-03-01",
+        },
+    )
+
+    assert page.status_code == 422 and 'value="Print"' in page.text
+    assert _campaign_count(db) == 0
+
+
+def test_sales_sees_no_new_campaign_button_and_cannot_create_one(
+    app_client: TestClient, tenant: Tenant, db: Database
+) -> None:
+    csrf = sign_in(app_client, db, tenant, Role.SALES)
+
+    listing = app_client.get("/app/campaigns")
+    form = app_client.get("/app/campaigns/new")
+    refused = app_client.post(
+        "/app/campaigns",
+        data={"csrf_token": csrf, "name": "X", "channel": "print", "starts_on": "2026-03-10"},
+    )
+
+    assert listing.status_code == 200 and "/app/campaigns/new" not in listing.text
+    assert form.status_code == refused.status_code == 403
+    assert _campaign_count(db) == 0
+
+
+def _won_lead(app_client: TestClient, db: Database, tenant: Tenant, campaign_id: int) -> None:
+    lead_id = add_lead(db, tenant, email="erika@muster.example", campaign_id=campaign_id)
+    add_lead(
+        db, tenant, email="max@beispiel.example", last_name="Beispiel", campaign_id=campaign_id
+    )
+    csrf = sign_in(app_client, db, tenant, Role.SALES)
+    bant = {f"status-{key}": "met" for key in ("budget", "authority", "need", "timeline")}
+    for step in ("sal", "qualification", "sql", "won"):
+        if step == "qualification":
+            app_client.post(
+                f"/app/leads/{lead_id}/qualification", data={"csrf_token": csrf, **bant}
+            )
+        else:
+            app_client.post(f"/app/leads/{lead_id}/move", data={"csrf_token": csrf, "to": step})
+
+
+def test_the_dashboard_counts_a_won_lead_and_its_campaign_cost(
+    app_client: TestClient, tenant: Tenant, db: Database
+) -> None:
+    campaign = create_campaign(
+        db,
+        by=tenant.principal(Role.MARKETING),
+        name='=HYPERLINK("http://evil")',
+        channel="webinar",
+        starts_on=date(2026, 1, 1),
+        actual_cost=Decimal("1000"),
+        now=NOW,
+    )
+    assert campaign.id is not None
+    _won_lead(app_client, db, tenant, campaign.id)
+
+    app_client.headers["Accept-Language"] = "en"
+    page = app_client.get("/app/dashboard")
+    funnel_csv = app_client.get("/app/dashboard/export/funnel.csv")
+    costs_xlsx = app_client.get(f"/app/dashboard/export/costs.xlsx?campaign={campaign.id}")
+
+    assert page.status_code == 200
+    assert 'data-kpi="won">1<' in page.text and 'data-kpi="mql">2<' in page.text
+    rows = list(csv.reader(io.StringIO(funnel_csv.content.decode("utf-8-sig")), delimiter=";"))
+    assert rows[0][:3] == ["Stage", "Leads", "Entries"]
+    assert [row[1] for row in rows[1:]] == ["0", "2", "1", "1", "1"]
+    sheet = load_workbook(io.BytesIO(costs_xlsx.content)).active
+    header, row = ([cell.value for cell in line] for line in sheet.iter_rows(max_row=2))
+    assert row[0] == '\'=HYPERLINK("http://evil")'
+    assert row[header.index("Cost per MQL")] == 500
+    assert row[header.index("Cost per Won")] == 1000
+
+
+def test_an_unknown_export_is_not_found(
+    app_client: TestClient, tenant: Tenant, db: Database
+) -> None:
+    sign_in(app_client, db, tenant, Role.VIEWER)
+
+    assert app_client.get("/app/dashboard/export/everything.csv").status_code == 404
+    assert app_client.get("/app/dashboard/export/funnel.pdf").status_code == 404
+
+
+def test_the_board_shows_a_column_per_stage_with_counts(
+    app_client: TestClient, tenant: Tenant, db: Database
+) -> None:
+    add_lead(db, tenant, email="a@muster.example")
+    add_lead(db, tenant, email="b@beispiel.example", last_name="B", stage=Stage.PROSPECT)
+    sign_in(app_client, db, tenant, Role.SALES)
+
+    page = app_client.get("/app/board", headers={"Accept-Language": "en"})
+
+    assert page.text.count('class="board-column"') == len(Stage)
+    assert 'aria-label="1 lead">1<' in page.text

@@ -1,0 +1,199 @@
+"""Working on leads in the web UI: moves with reasons, roles, CSRF, qualification, work."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+from sqlalchemy import func, select
+
+from leadflow.adapters.db.database import Database
+from leadflow.adapters.db.tables import assessments
+from leadflow.adapters.db.uow import reading
+from leadflow.domain.lead import Lead
+from leadflow.domain.stages import Role, Stage
+from tests.conftest import Tenant
+from tests.integration.ui_support import add_lead, sign_in
+
+BANT_A = {
+    "status-budget": "met",
+    "amount-budget": "50.000",
+    "currency-budget": "EUR",
+    "status-authority": "met",
+    "value-authority": "Dr. Erika Muster",
+    "status-need": "met",
+    "value-need": "Lager automatisieren",
+    "note-need": "Gespräch am 2. März",
+    "status-timeline": "met",
+    "value-timeline": "2026-06-30",
+}
+
+
+def _lead(db: Database, tenant: Tenant, lead_id: int) -> Lead:
+    with reading(db, tenant.id) as uow:
+        return uow.leads.get(lead_id)
+
+
+def test_marketing_sees_no_accept_button_and_the_server_refuses_the_move(
+    app_client: TestClient, tenant: Tenant, db: Database
+) -> None:
+    lead_id = add_lead(db, tenant, email="erika@muster.example")
+    csrf = sign_in(app_client, db, tenant, Role.MARKETING)
+
+    shown = app_client.get(f"/app/leads/{lead_id}")
+    refused = app_client.post(f"/app/leads/{lead_id}/move", data={"csrf_token": csrf, "to": "sal"})
+
+    assert shown.status_code == 200 and "Erika Muster" in shown.text
+    assert 'name="to" value="sal"' not in shown.text
+    assert refused.status_code == 403
+    assert _lead(db, tenant, lead_id).stage is Stage.MQL
+
+
+def test_a_move_without_the_csrf_token_is_refused_and_changes_nothing(
+    app_client: TestClient, tenant: Tenant, db: Database
+) -> None:
+    lead_id = add_lead(db, tenant, email="erika@muster.example")
+    sign_in(app_client, db, tenant, Role.SALES)
+
+    refused = app_client.post(f"/app/leads/{lead_id}/move", data={"to": "sal"})
+    forged = app_client.post(
+        f"/app/leads/{lead_id}/move", data={"to": "sal", "csrf_token": "forged"}
+    )
+
+    assert refused.status_code == forged.status_code == 403
+    assert _lead(db, tenant, lead_id).stage is Stage.MQL
+
+
+def test_sales_accepts_an_mql_and_becomes_its_owner(
+    app_client: TestClient, tenant: Tenant, db: Database
+) -> None:
+    lead_id = add_lead(db, tenant, email="erika@muster.example")
+    csrf = sign_in(app_client, db, tenant, Role.SALES)
+    board = app_client.get("/app/board")
+
+    moved = app_client.post(
+        f"/app/leads/{lead_id}/move",
+        data={"csrf_token": csrf, "to": "sal", "expected_version": "1", "back": "/app/board"},
+        follow_redirects=False,
+    )
+
+    assert f'action="/app/leads/{lead_id}/move"' in board.text
+    assert moved.status_code == 303 and moved.headers["location"] == "/app/board?done=moved"
+    lead = _lead(db, tenant, lead_id)
+    assert (lead.stage, lead.owner_id) == (Stage.SAL, tenant.user_ids[Role.SALES])
+
+
+def test_a_rejection_needs_a_reason_from_the_workspace_list(
+    app_client: TestClient, tenant: Tenant, db: Database
+) -> None:
+    lead_id = add_lead(db, tenant, email="erika@muster.example")
+    csrf = sign_in(app_client, db, tenant, Role.SALES)
+    dialog = app_client.get(f"/app/leads/{lead_id}/move?to=nurture")
+
+    missing = app_client.post(
+        f"/app/leads/{lead_id}/move", data={"csrf_token": csrf, "to": "nurture"}
+    )
+    unchanged = _lead(db, tenant, lead_id)
+    given = app_client.post(
+        f"/app/leads/{lead_id}/move",
+        data={"csrf_token": csrf, "to": "nurture", "reason": "no_budget_yet", "note": "Q3"},
+    )
+
+    assert 'value="no_budget_yet"' in dialog.text and 'value="wrong_contact"' in dialog.text
+    assert missing.status_code == 422 and 'value="not_now"' in missing.text
+    assert unchanged.stage is Stage.MQL
+    assert given.status_code == 200
+    assert _lead(db, tenant, lead_id).stage is Stage.NURTURE
+    history = app_client.get(f"/app/leads/{lead_id}").text
+    assert "No budget yet" in history or "Noch kein Budget" in history
+
+
+def test_recording_bant_grades_the_lead_and_opens_the_gate_to_sql(
+    app_client: TestClient, tenant: Tenant, db: Database
+) -> None:
+    lead_id = add_lead(db, tenant, email="erika@muster.example")
+    csrf = sign_in(app_client, db, tenant, Role.SALES)
+    app_client.post(f"/app/leads/{lead_id}/move", data={"csrf_token": csrf, "to": "sal"})
+
+    saved = app_client.post(
+        f"/app/leads/{lead_id}/qualification",
+        data={"csrf_token": csrf, **BANT_A},
+        headers={"Accept-Language": "de"},
+    )
+    again = app_client.post(
+        f"/app/leads/{lead_id}/qualification",
+        data={"csrf_token": csrf, **BANT_A},
+        follow_redirects=False,
+    )
+    qualified = app_client.post(
+        f"/app/leads/{lead_id}/move", data={"csrf_token": csrf, "to": "sql"}
+    )
+
+    assert saved.status_code == 200
+    assert 'value="50.000"' in saved.text and "Gespräch am 2. März" in saved.text
+    assert again.headers["location"].endswith("done=unchanged#qualification")
+    with db.reading() as connection:
+        assert connection.execute(select(func.count()).select_from(assessments)).scalar() == 4
+    assert qualified.status_code == 200
+    lead = _lead(db, tenant, lead_id)
+    assert (lead.stage, lead.grade) == (Stage.SQL, "A")
+
+
+def test_moving_to_sql_without_qualification_is_refused_with_the_reason(
+    app_client: TestClient, tenant: Tenant, db: Database
+) -> None:
+    lead_id = add_lead(db, tenant, email="erika@muster.example")
+    csrf = sign_in(app_client, db, tenant, Role.SALES)
+    app_client.post(f"/app/leads/{lead_id}/move", data={"csrf_token": csrf, "to": "sal"})
+
+    refused = app_client.post(
+        f"/app/leads/{lead_id}/move",
+        data={"csrf_token": csrf, "to": "sql"},
+        headers={"Accept-Language": "en"},
+    )
+
+    assert refused.status_code == 409
+    assert "qualification gate" in refused.text
+    assert _lead(db, tenant, lead_id).stage is Stage.SAL
+
+
+def test_activities_and_tasks_are_recorded_from_the_lead_page(
+    app_client: TestClient, tenant: Tenant, db: Database
+) -> None:
+    lead_id = add_lead(db, tenant, email="erika@muster.example")
+    csrf = sign_in(app_client, db, tenant, Role.SALES)
+
+    app_client.post(
+        f"/app/leads/{lead_id}/activities",
+        data={"csrf_token": csrf, "kind": "call", "outcome": "reached", "subject": "Erstgespräch"},
+    )
+    page = app_client.post(
+        f"/app/leads/{lead_id}/tasks",
+        data={"csrf_token": csrf, "title": "Angebot schicken", "due_on": "2026-04-01"},
+    )
+
+    assert "Erstgespräch" in page.text and "Angebot schicken" in page.text
+
+
+def test_a_lead_of_another_workspace_is_not_found(
+    app_client: TestClient, tenant: Tenant, other_tenant: Tenant, db: Database
+) -> None:
+    foreign = add_lead(db, other_tenant, email="someone@globex.example")
+    csrf = sign_in(app_client, db, tenant, Role.ADMIN)
+
+    page = app_client.get(f"/app/leads/{foreign}")
+    move = app_client.post(f"/app/leads/{foreign}/move", data={"csrf_token": csrf, "to": "sal"})
+
+    assert page.status_code == move.status_code == 404
+    assert _lead(db, other_tenant, foreign).stage is Stage.MQL
+
+
+def test_a_viewer_reads_the_lead_but_gets_no_forms(
+    app_client: TestClient, tenant: Tenant, db: Database
+) -> None:
+    lead_id = add_lead(db, tenant, email="erika@muster.example")
+    sign_in(app_client, db, tenant, Role.VIEWER)
+
+    page = app_client.get(f"/app/leads/{lead_id}")
+
+    assert page.status_code == 200
+    assert f'action="/app/leads/{lead_id}/move"' not in page.text
+    assert f'action="/app/leads/{lead_id}/tasks"' not in page.text
