@@ -10,6 +10,7 @@ from leadflow.adapters.db.database import Database
 from leadflow.settings import Settings
 from leadflow.web import errors, ui
 from leadflow.web.api import campaigns, leads, reports
+from leadflow.web.api import automation as automation_api
 from leadflow.web.api import predictions as predictions_api
 from leadflow.web.api import privacy as privacy_api
 
@@ -39,6 +40,7 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None) 
     app.include_router(leads.router)
     app.include_router(campaigns.router)
     app.include_router(reports.router)
+    app.include_router(automation_api.router)
     app.include_router(predictions_api.router)
     app.include_router(ui.router)
     return app
