@@ -1,115 +1,135 @@
-"""The predictive score on real lead logs: X Education (Leads.csv) and Olist's MQL funnel."""
+"""The predictive score on real lead logs (X Education's Leads.csv and Olist's MQL funnel),
+evaluated the way a user would: the file goes through `leadflow model evaluate`'s import into
+a scratch workspace (in its own temporary SQLite file, on either test run) and back out through
+the feature pipeline of stored leads."""
 
 from __future__ import annotations
 
 import csv
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from leadflow.adapters.ml import EvaluationReport, LogisticModel, evaluate
-from leadflow.domain.predictive import Record, is_post_contact
+from leadflow.adapters.ml import LogisticModel
+from leadflow.domain.predictive import is_post_contact
+from leadflow.services.model_evaluation import FileEvaluation, evaluate_file, evaluation_summary
+from tests.conftest import NOW
 
 DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
 X_EDUCATION = DATA / "x_education_leads" / "Leads.csv"
 OLIST = DATA / "olist_marketing_funnel"
+# Filled in by X Education's sales team after contact.
+LEAKAGE = (
+    "Tags", "Lead Quality", "Lead Profile", "Asymmetrique Activity Index",
+    "Asymmetrique Profile Index", "Asymmetrique Activity Score", "Asymmetrique Profile Score",
+    "Last Activity", "Last Notable Activity",
+)  # fmt: skip
 
 
-def read_csv(path: Path) -> list[dict[str, str]]:
+def need(path: Path) -> Path:
     if not path.exists():
         pytest.skip(f"real data not found at {path} (it lives in ../shared/data, outside the repo)")
-    with path.open(encoding="utf-8", newline="") as handle:
-        return list(csv.DictReader(handle))
+    return path
 
 
 @pytest.fixture(scope="module")
-def x_education() -> tuple[list[Record], list[bool]]:
-    rows = read_csv(X_EDUCATION)
-    return list(rows), [row["Converted"] == "1" for row in rows]
+def x_education() -> FileEvaluation:
+    return evaluate_file(need(X_EDUCATION), target="Converted", exclude=LEAKAGE, now=NOW)
 
 
 @pytest.fixture(scope="module")
-def x_education_report(x_education: tuple[list[Record], list[bool]]) -> EvaluationReport:
-    return evaluate(*x_education, seed=0)
+def olist_file(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """MQLs joined with their closed deals into one export, written for this test run only."""
+    with need(OLIST / "olist_closed_deals_dataset.csv").open(encoding="utf-8") as deals:
+        won = {deal["mql_id"] for deal in csv.DictReader(deals)}
+    path = tmp_path_factory.mktemp("olist") / "olist_mqls.csv"
+    with (
+        need(OLIST / "olist_marketing_qualified_leads_dataset.csv").open(encoding="utf-8") as mqls,
+        path.open("w", newline="", encoding="utf-8") as out,
+    ):
+        reader = csv.DictReader(mqls)
+        writer = csv.DictWriter(out, [*(reader.fieldnames or []), "won"])
+        writer.writeheader()
+        writer.writerows({**mql, "won": int(mql["mql_id"] in won)} for mql in reader)
+    yield path
+    path.unlink()
 
 
 @pytest.fixture(scope="module")
-def olist_report() -> EvaluationReport:
-    leads = read_csv(OLIST / "olist_marketing_qualified_leads_dataset.csv")
-    won = {deal["mql_id"] for deal in read_csv(OLIST / "olist_closed_deals_dataset.csv")}
-    records: list[Record] = [
-        {"origin": lead["origin"], "landing_page_id": lead["landing_page_id"]} for lead in leads
-    ]
-    labels = [lead["mql_id"] in won for lead in leads]
-    return evaluate(records, labels, [lead["first_contact_date"] for lead in leads], seed=0)
+def olist(olist_file: Path) -> FileEvaluation:
+    return evaluate_file(olist_file, target="won", time_column="first_contact_date", now=NOW)
 
 
-def test_x_education_is_scored_from_pre_contact_fields_only(
-    x_education_report: EvaluationReport,
+def test_x_education_is_imported_whole_and_scored_from_pre_contact_fields_only(
+    x_education: FileEvaluation,
 ) -> None:
-    fields = x_education_report.spec.fields
+    fields = x_education.report.spec.fields
 
+    assert x_education.imported.stored == x_education.report.count == 9240
     assert not [name for name in fields if is_post_contact(name)]
-    assert {"Prospect ID", "Lead Number", "Converted", "Tags", "Lead Quality"}.isdisjoint(fields)
-    assert {"Lead Source", "Lead Origin", "Specialization"} <= set(fields)
-    assert set(x_education_report.spec.numeric) == {
-        "TotalVisits",
-        "Total Time Spent on Website",
-        "Page Views Per Visit",
+    assert not [name for name in fields if name.removeprefix("extras.") in LEAKAGE]
+    assert {"lead.source", "extras.Lead Origin", "extras.Specialization"} <= set(fields)
+    assert set(x_education.report.spec.numeric) == {
+        "extras.TotalVisits",
+        "extras.Total Time Spent on Website",
+        "extras.Page Views Per Visit",
     }
 
 
 def test_x_education_best_model_reaches_a_five_fold_auc_of_0_87(
-    x_education_report: EvaluationReport,
+    x_education: FileEvaluation,
 ) -> None:
-    best = x_education_report.cross_validation[x_education_report.best]
+    report = x_education.report
+    best = report.cross_validation[report.best]
 
     assert best.auc >= 0.87
-    assert min(x_education_report.fold_aucs[x_education_report.best]) >= 0.85
+    assert min(report.fold_aucs[report.best]) >= 0.85
     assert best.top20_share >= 0.4
 
 
 def test_x_education_best_model_is_calibrated_no_worse_than_a_plain_logistic_regression(
-    x_education_report: EvaluationReport,
+    x_education: FileEvaluation,
 ) -> None:
-    figures = x_education_report.cross_validation
+    figures = x_education.report.cross_validation
 
-    assert figures[x_education_report.best].brier <= figures["logistic_plain"].brier
-    assert figures[x_education_report.best].brier < figures["prior"].brier
-    assert figures["majority"].brier == pytest.approx(x_education_report.base_rate)
+    assert figures[x_education.report.best].brier <= figures["logistic_plain"].brier
+    assert figures[x_education.report.best].brier < figures["prior"].brier
+    assert figures["majority"].brier == pytest.approx(x_education.report.base_rate)
 
 
 def test_olist_mql_to_won_from_origin_and_landing_page_reaches_an_auc_of_0_67(
-    olist_report: EvaluationReport,
+    olist: FileEvaluation,
 ) -> None:
-    best = olist_report.cross_validation[olist_report.best]
+    report = olist.report
+    best = report.cross_validation[report.best]
 
-    assert olist_report.spec.fields == ("origin", "landing_page_id")
+    assert set(report.spec.fields) == {"extras.origin", "extras.landing_page_id"}
     assert best.auc >= 0.67
-    assert best.brier < olist_report.cross_validation["prior"].brier
+    assert best.brier < report.cross_validation["prior"].brier
 
 
-def test_olist_is_also_validated_on_its_newest_mqls(olist_report: EvaluationReport) -> None:
-    time_split = olist_report.time_split
+def test_olist_is_also_validated_on_its_newest_mqls(olist: FileEvaluation) -> None:
+    time_split = olist.report.time_split
 
     assert time_split is not None
     assert time_split["logistic"].count == 1600
     assert time_split["logistic"].auc > 0.6
 
 
-def test_evaluation_with_a_fixed_seed_reproduces_identical_figures(
-    x_education: tuple[list[Record], list[bool]], x_education_report: EvaluationReport
+def test_the_evaluation_reproduces_its_figures_with_a_fixed_seed(
+    olist: FileEvaluation, olist_file: Path
 ) -> None:
-    again = evaluate(*x_education, seed=0)
+    again = evaluate_file(olist_file, target="won", time_column="first_contact_date", now=NOW)
 
-    assert again == x_education_report
+    assert evaluation_summary(again) == evaluation_summary(olist)
 
 
 def test_a_logistic_score_on_real_leads_is_explained_by_factors_that_add_up(
-    x_education: tuple[list[Record], list[bool]],
+    x_education: FileEvaluation,
 ) -> None:
-    records, labels = x_education
-    model = LogisticModel().fit(records[:8000], labels[:8000])
+    records, labels = x_education.records, x_education.labels
+    model = LogisticModel(x_education.report.spec).fit(records[:8000], labels[:8000])
     leads = records[8000:8050]
 
     log_odds = model.log_odds(leads)

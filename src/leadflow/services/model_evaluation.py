@@ -12,7 +12,7 @@ import secrets
 import tempfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
@@ -25,7 +25,7 @@ from leadflow.adapters.ml import EvaluationReport, evaluate
 from leadflow.adapters.ml.metrics import Scores
 from leadflow.domain.errors import InvalidInput
 from leadflow.domain.factor_text import EXTRAS_PREFIX
-from leadflow.domain.predictive import Value, infer_spec
+from leadflow.domain.predictive import Record, Value, infer_spec
 from leadflow.services.directory import create_workspace
 from leadflow.services.past_leads import ImportedFile, file_headers, import_past_leads
 
@@ -46,6 +46,8 @@ class FileEvaluation:
     seed: int
     imported: ImportedFile
     report: EvaluationReport
+    records: Sequence[Record] = field(repr=False, default=())
+    labels: Sequence[bool] = field(repr=False, default=())
 
 
 def evaluate_file(
@@ -96,8 +98,9 @@ def evaluate_file(
     times = stored.created_at if time_column else None
     report = evaluate(records, labels, times, seed, spec=spec)
     return FileEvaluation(
-        path.name, target, positive, time_column, tuple(exclude), seed, imported, report
-    )
+        path.name, target, positive, time_column, tuple(exclude), seed, imported, report,
+        records, labels,
+    )  # fmt: skip
 
 
 def outcomes(values: Sequence[Value], column: str, positive: str | None) -> list[bool]:
