@@ -20,6 +20,7 @@ from leadflow.web.api.deps import DbDep, NowDep
 from leadflow.web.ui.moves import move_options
 from leadflow.web.ui.pages import PageRoute, page
 from leadflow.web.ui.qualification_form import criterion_states
+from leadflow.web.ui.rendering import DISPLAY_ZONE
 from leadflow.web.ui.session import ViewerDep, check_csrf
 
 router = APIRouter(
@@ -100,5 +101,5 @@ def lead_page(
         can_work=viewer.is_(Role.SALES, Role.MARKETING),
         back=f"/app/leads/{lead_id}",
         now=now,
-        today=now.date(),
+        today=now.astimezone(DISPLAY_ZONE).date(),
     )
