@@ -16,6 +16,8 @@ from leadflow.cli.context import database, principal
 from leadflow.cli.errors import guarded
 from leadflow.cli.leads import lead_app
 from leadflow.cli.models import model_app
+from leadflow.cli.offboarding import register as register_offboarding
+from leadflow.cli.privacy import audit_app, privacy_app
 from leadflow.settings import Settings
 
 console = Console()
@@ -29,6 +31,9 @@ app.add_typer(user_app, name="user")
 app.add_typer(token_app, name="token")
 app.add_typer(lead_app, name="lead")
 app.add_typer(model_app, name="model")
+app.add_typer(privacy_app, name="privacy")
+app.add_typer(audit_app, name="audit")
+register_offboarding(workspace_app)
 register_automation(app)
 
 
