@@ -14,6 +14,7 @@ from leadflow.cli.admin import token_app, user_app, workspace_app
 from leadflow.cli.automation import register as register_automation
 from leadflow.cli.context import database, principal
 from leadflow.cli.errors import guarded
+from leadflow.cli.imports import import_file
 from leadflow.cli.leads import lead_app
 from leadflow.cli.models import model_app
 from leadflow.cli.offboarding import register as register_offboarding
@@ -35,6 +36,7 @@ app.add_typer(privacy_app, name="privacy")
 app.add_typer(audit_app, name="audit")
 register_offboarding(workspace_app)
 register_automation(app)
+app.command("import")(import_file)
 
 
 @app.command()

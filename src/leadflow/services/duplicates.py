@@ -72,7 +72,8 @@ def person_key(first_name: str | None, last_name: str | None) -> str:
 def best_account(
     candidates: Iterable[KnownAccount], *, name_key: str | None, domain: str | None
 ) -> AccountMatch | None:
-    """The account a company name and domain stand for, with the reason it matched."""
+    """The account a company name and domain stand for, with the reason it matched: the same
+    domain, else the same name key, else the most similar name of the same block."""
     pool = list(candidates)
     if domain:
         for account in pool:
@@ -83,18 +84,25 @@ def best_account(
     for account in pool:
         if account.name_key == name_key:
             return AccountMatch(account, "same company name")
-    keys = [account.name_key for account in pool]
-    found = process.extractOne(
-        name_key, keys, scorer=fuzz.token_sort_ratio, score_cutoff=SIMILAR * 100
+    return similar_account(
+        name_key, [a for a in pool if block_of(a.name_key) == block_of(name_key)]
     )
+
+
+def similar_account(name_key: str, block: list[KnownAccount]) -> AccountMatch | None:
+    """The most similar name of a block at SIMILAR or better (rapidfuzz token sort ratio)."""
+    found = process.extractOne(
+        name_key, [a.name_key for a in block], scorer=fuzz.token_sort_ratio,
+        score_cutoff=SIMILAR * 100,
+    )  # fmt: skip
     if found is None:
         return None
-    return AccountMatch(pool[found[2]], f"company {found[1]:.0f}% similar")
+    return AccountMatch(block[found[2]], f"company {found[1]:.0f}% similar")
 
 
 def block_of(name_key: str) -> str:
-    """The prefix under which fuzzy candidates are looked up (names rarely differ there)."""
-    return name_key[:_BLOCK]
+    """Fuzzy candidates share the first letters and every digit: "Werk 12" is not "Werk 13"."""
+    return name_key[:_BLOCK] + "|" + "".join(char for char in name_key if char.isdigit())
 
 
 def find_account(
@@ -104,7 +112,7 @@ def find_account(
     key = company_key(company) if company else None
     candidates = q.accounts_by_domain([domain]) if domain else []
     if key:
-        candidates += q.accounts_by_key_prefix(block_of(key))
+        candidates += q.accounts_by_key_prefix(key[:_BLOCK])
     return best_account(candidates, name_key=key, domain=domain)
 
 

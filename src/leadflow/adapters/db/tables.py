@@ -120,6 +120,7 @@ contacts = Table(
     UniqueConstraint("workspace_id", "email"),
     UniqueConstraint("workspace_id", "external_id"),
     Index("ix_contacts_workspace_phone", "workspace_id", "phone"),
+    Index("ix_contacts_workspace_account", "workspace_id", "account_id"),
 )
 
 campaigns = Table(

@@ -25,6 +25,7 @@ from .fastpath import fast_email, fast_german_phone
 from .normalize import (
     company_key,
     country_code,
+    fold,
     normalize_email,
     normalize_phone,
     registrable_domain,
@@ -169,10 +170,12 @@ def normalize_chunk(
 def _emails(cells: _Columns) -> pl.Series:
     text = cells.text("email")
     fast = fast_email(text)
-    slow = text.filter(fast.is_null() & text.is_not_null())
-    if not len(slow):
+    rest = pl.select(pl.when(fast.is_null()).then(text)).to_series()
+    if not rest.is_not_null().any():
         return fast.alias("email")
-    checked = cells.parsed("email", lambda value: normalize_email(value).address, pl.String)
+    checked = cells.parsed(
+        "email", lambda value: normalize_email(value).address, pl.String, values=rest
+    )
     return fast.fill_null(checked).alias("email")
 
 
@@ -260,3 +263,17 @@ def history_of(row: Mapping[str, Any]) -> list[tuple[str, datetime]]:
     reached = [(stage, row[target]) for target, stage in HISTORY_FIELDS.items() if row.get(target)]
     reached.sort(key=lambda entry: (entry[1], order.index(entry[0])))
     return [(stage.value, at) for stage, at in reached]
+
+
+_PLAIN = r"^[\x00-\x7FäöüÄÖÜß]*$"
+
+
+def folded(values: pl.Series) -> pl.Series:
+    """`fold` of every value: vectorised for ASCII and German letters, else value by value."""
+    plain = values.str.contains(_PLAIN)
+    fast = values.str.to_lowercase()
+    for letter, spelt in (("ä", "ae"), ("ö", "oe"), ("ü", "ue"), ("ß", "ss")):
+        fast = fast.str.replace_all(letter, spelt, literal=True)
+    others = values.filter(~plain.fill_null(True) & values.is_not_null()).unique().to_list()
+    slow = values.replace_strict({v: fold(v) for v in others}, default=None, return_dtype=pl.String)
+    return pl.select(pl.when(plain).then(fast).otherwise(slow)).to_series().alias(values.name)

@@ -41,6 +41,7 @@ def upgrade() -> None:
             op.f("uq_contacts_workspace_id_external_id"), ["workspace_id", "external_id"]
         )
         batch_op.create_index("ix_contacts_workspace_phone", ["workspace_id", "phone"])
+        batch_op.create_index("ix_contacts_workspace_account", ["workspace_id", "account_id"])
 
     with op.batch_alter_table("campaigns", schema=None) as batch_op:
         batch_op.add_column(sa.Column("form_config", sa.JSON(), nullable=True))
@@ -188,6 +189,7 @@ def downgrade() -> None:
         batch_op.drop_column("target_profile")
         batch_op.drop_column("form_config")
     with op.batch_alter_table("contacts", schema=None) as batch_op:
+        batch_op.drop_index("ix_contacts_workspace_account")
         batch_op.drop_index("ix_contacts_workspace_phone")
         batch_op.drop_constraint(op.f("uq_contacts_workspace_id_external_id"), type_="unique")
         batch_op.drop_column("external_id")

@@ -1,0 +1,101 @@
+"""Set-based writes for imports: ids allocated up front, rows sent with executemany (SQLite) or
+COPY (PostgreSQL) in the caller's transaction, values converted once per column."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Table, text
+from sqlalchemy.engine import Connection
+
+Converter = Callable[[Any], Any]
+
+
+class BulkWriter:
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+        self.sqlite = connection.dialect.name == "sqlite"
+
+    def allocate_ids(self, table: Table, count: int) -> list[int]:
+        """Primary keys for `count` new rows, reserved for this transaction."""
+        if count == 0:
+            return []
+        if self.sqlite:
+            # The write transaction holds SQLite's lock, so max(id) cannot move under us.
+            top = self.connection.execute(
+                text(f"SELECT coalesce(max(id), 0) FROM {table.name}")
+            ).scalar_one()
+            return list(range(int(top) + 1, int(top) + 1 + count))
+        rows = self.connection.execute(
+            text(
+                "SELECT nextval(pg_get_serial_sequence(:table, 'id')) "
+                "FROM generate_series(1, :count)"
+            ),
+            {"table": table.name, "count": count},
+        )
+        return [int(value) for (value,) in rows]
+
+    def insert(
+        self,
+        table: Table,
+        columns: Sequence[str],
+        rows: Sequence[Sequence[Any]],
+        *,
+        prepared: bool = False,
+    ) -> None:
+        """Insert rows of plain Python values (aware datetimes; JSON as dicts or JSON text);
+        `prepared` rows hold values as the backend stores them already."""
+        if not rows:
+            return
+        converters = [self._converter(table, name) for name in columns]
+        if not prepared and any(converter is not None for converter in converters):
+            rows = [
+                [
+                    value if f is None or value is None else f(value)
+                    for f, value in zip(converters, row, strict=True)
+                ]
+                for row in rows
+            ]
+        raw = self.connection.connection.dbapi_connection
+        assert raw is not None
+        names = ", ".join(f'"{name}"' for name in columns)
+        if self.sqlite:
+            marks = ", ".join("?" for _ in columns)
+            cursor = raw.cursor()
+            cursor.executemany(f"INSERT INTO {table.name} ({names}) VALUES ({marks})", rows)
+            cursor.close()
+            return
+        copying: Any = raw.cursor()
+        with copying, copying.copy(f"COPY {table.name} ({names}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+
+    def analyze(self, *tables: Table) -> None:
+        """Refresh PostgreSQL's statistics after a big load, so lookups keep using indexes."""
+        if not self.sqlite:
+            names = ", ".join(table.name for table in tables)
+            self.connection.execute(text(f"ANALYZE {names}"))
+
+    def _converter(self, table: Table, name: str) -> Converter | None:
+        type_name = type(table.c[name].type).__name__
+        if type_name == "JSON":
+            return _json
+        if type_name == "UtcDateTime":
+            return _sqlite_time if self.sqlite else None
+        return None
+
+
+def _json(value: Any) -> str:
+    # A str is JSON text already (the import serialises each row's extras once).
+    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+
+
+def _sqlite_time(value: datetime | str) -> str:
+    # SQLAlchemy's storage format for SQLite DATETIME, in UTC without an offset; a str is
+    # in that format already (formatted column-wise by the caller).
+    if isinstance(value, str):
+        return value
+    return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")

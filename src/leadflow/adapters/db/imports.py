@@ -1,0 +1,180 @@
+"""Imports of one workspace: their progress (the row watermark) and their rejected rows."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.engine import Connection
+
+from leadflow.adapters.db.rows import inserted_id
+from leadflow.adapters.db.tables import import_rejects, imports
+from leadflow.domain.errors import NotFound
+
+RUNNING, DONE, FAILED = "running", "done", "failed"
+
+
+@dataclass(frozen=True)
+class ImportRecord:
+    id: int
+    file_name: str
+    file_sha256: str
+    preset: str
+    options: dict[str, Any]
+    dry_run: bool
+    status: str
+    rows_done: int
+    created: int
+    merged: int
+    rejected: int
+    error: str | None
+    started_at: datetime
+    updated_at: datetime
+    finished_at: datetime | None
+
+
+@dataclass(frozen=True)
+class Reject:
+    row: int
+    field: str
+    reason: str
+    values: dict[str, str]
+
+
+def _record(row: Any) -> ImportRecord:
+    return ImportRecord(**{name: getattr(row, name) for name in ImportRecord.__dataclass_fields__})
+
+
+class ImportRepository:
+    def __init__(self, connection: Connection, workspace_id: int) -> None:
+        self.connection = connection
+        self.workspace_id = workspace_id
+
+    def start(
+        self,
+        *,
+        file_name: str,
+        file_sha256: str,
+        preset: str,
+        options: dict[str, Any],
+        dry_run: bool,
+        by_user_id: int | None,
+        now: datetime,
+    ) -> int:
+        result = self.connection.execute(
+            insert(imports).values(
+                workspace_id=self.workspace_id,
+                file_name=file_name[:300],
+                file_sha256=file_sha256,
+                preset=preset,
+                options=options,
+                dry_run=dry_run,
+                status=RUNNING,
+                rows_done=0,
+                created=0,
+                merged=0,
+                rejected=0,
+                by_user_id=by_user_id,
+                started_at=now,
+                updated_at=now,
+            )
+        )
+        return inserted_id(result)
+
+    def get(self, import_id: int) -> ImportRecord:
+        row = self.connection.execute(
+            select(imports).where(
+                imports.c.workspace_id == self.workspace_id, imports.c.id == import_id
+            )
+        ).first()
+        if row is None:
+            raise NotFound("import", import_id)
+        return _record(row)
+
+    def unfinished(self, file_sha256: str) -> ImportRecord | None:
+        """The interrupted real (not dry) import of the same file, to resume it."""
+        row = self.connection.execute(
+            select(imports)
+            .where(
+                imports.c.workspace_id == self.workspace_id,
+                imports.c.file_sha256 == file_sha256,
+                imports.c.dry_run.is_(False),
+                imports.c.status == RUNNING,
+            )
+            .order_by(imports.c.id.desc())
+            .limit(1)
+        ).first()
+        return _record(row) if row is not None else None
+
+    def recent(self, limit: int = 50) -> list[ImportRecord]:
+        rows = self.connection.execute(
+            select(imports)
+            .where(imports.c.workspace_id == self.workspace_id)
+            .order_by(imports.c.id.desc())
+            .limit(limit)
+        )
+        return [_record(row) for row in rows]
+
+    def advance(
+        self,
+        import_id: int,
+        *,
+        rows_done: int,
+        created: int,
+        merged: int,
+        rejected: int,
+        now: datetime,
+    ) -> None:
+        """Move the watermark and add the chunk's counts (in the chunk's own transaction)."""
+        self.connection.execute(
+            update(imports)
+            .where(imports.c.workspace_id == self.workspace_id, imports.c.id == import_id)
+            .values(
+                rows_done=rows_done,
+                created=imports.c.created + created,
+                merged=imports.c.merged + merged,
+                rejected=imports.c.rejected + rejected,
+                updated_at=now,
+            )
+        )
+
+    def finish(
+        self, import_id: int, *, status: str, now: datetime, error: str | None = None
+    ) -> None:
+        self.connection.execute(
+            update(imports)
+            .where(imports.c.workspace_id == self.workspace_id, imports.c.id == import_id)
+            .values(status=status, error=error, updated_at=now, finished_at=now)
+        )
+
+    def add_rejects(self, import_id: int, rejects: Sequence[Reject]) -> None:
+        if rejects:
+            self.connection.execute(
+                insert(import_rejects),
+                [
+                    {
+                        "workspace_id": self.workspace_id,
+                        "import_id": import_id,
+                        "row": reject.row,
+                        "field": reject.field[:300],
+                        "reason": reject.reason,
+                        "values": reject.values,
+                    }
+                    for reject in rejects
+                ],
+            )
+
+    def rejects(self, import_id: int) -> Iterator[Reject]:
+        rows = self.connection.execute(
+            select(import_rejects)
+            .where(
+                import_rejects.c.workspace_id == self.workspace_id,
+                import_rejects.c.import_id == import_id,
+            )
+            .order_by(import_rejects.c.row, import_rejects.c.id)
+        )
+        for row in rows:
+            yield Reject(row.row, row.field, row.reason, dict(row.values))

@@ -1,0 +1,117 @@
+"""`leadflow import`: a CSV or XLSX file into a workspace, with a progress bar and a report."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from leadflow.adapters.db.database import Database
+from leadflow.adapters.importing import load_mapping_file
+from leadflow.cli.context import database, now, principal
+from leadflow.cli.errors import guarded
+from leadflow.domain.stages import Stage
+from leadflow.services.import_reports import rejects_of, write_rejects
+from leadflow.services.importer import CHUNK_ROWS, ImportReport, ImportRequest, run_import
+
+console = Console(stderr=True)
+out = Console()
+
+
+def _estimated_rows(path: Path) -> int | None:
+    """Lines in a CSV file minus its header (cells with line breaks make it an estimate)."""
+    with path.open("rb") as stream:
+        if stream.read(2) == b"PK":
+            return None
+        stream.seek(0)
+        lines = sum(block.count(b"\n") for block in iter(lambda: stream.read(1 << 20), b""))
+    return max(lines - 1, 0)
+
+
+@guarded
+def import_file(
+    file: Annotated[Path, typer.Argument(help="CSV or XLSX file.", exists=True, dir_okay=False)],
+    workspace: Annotated[str, typer.Option("--workspace", "-w", help="Workspace slug.")],
+    preset: Annotated[
+        str | None, typer.Option(help="salesforce, hubspot or generic (default: detected).")
+    ] = None,
+    mapping: Annotated[
+        Path | None, typer.Option(help="Mapping file (TOML) for columns and values.")
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Report what would happen; store nothing.")
+    ] = False,
+    rejects: Annotated[
+        Path | None, typer.Option(help="Write every rejected row to this CSV file.")
+    ] = None,
+    campaign: Annotated[int | None, typer.Option(help="Campaign id for the new leads.")] = None,
+    stage: Annotated[Stage, typer.Option(help="Stage of rows that name none.")] = Stage.PROSPECT,
+    chunk_rows: Annotated[int, typer.Option(help="Rows per transaction.", min=1)] = CHUNK_ROWS,
+    by: Annotated[str | None, typer.Option(help="Act as this user.")] = None,
+) -> None:
+    """Import leads from a CSV or XLSX file (Salesforce, HubSpot or any other layout)."""
+    db = database()
+    try:
+        _run(db, file, workspace, by, rejects, preset=preset, mapping=mapping, dry_run=dry_run,
+             campaign=campaign, stage=stage, chunk_rows=chunk_rows)  # fmt: skip
+    finally:
+        db.dispose()
+
+
+def _run(
+    db: Database,
+    file: Path,
+    workspace: str,
+    by: str | None,
+    rejects: Path | None,
+    *,
+    preset: str | None,
+    mapping: Path | None,
+    dry_run: bool,
+    campaign: int | None,
+    stage: Stage,
+    chunk_rows: int,
+) -> None:
+    actor = principal(db, workspace, by)
+    request = ImportRequest(
+        actor.workspace_id,
+        preset=preset,
+        mapping=load_mapping_file(mapping) if mapping else None,
+        dry_run=dry_run,
+        campaign_id=campaign,
+        stage=stage,
+        chunk_rows=chunk_rows,
+    )
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+               TimeElapsedColumn())  # fmt: skip
+    with Progress(*columns, console=console, transient=True) as bar:
+        task = bar.add_task(f"importing {file.name}", total=_estimated_rows(file))
+        report = run_import(
+            db, file, request, by=actor, now=now(),
+            progress=lambda rows: bar.update(task, completed=rows),
+        )  # fmt: skip
+    _print(report)
+    if rejects is not None:
+        with rejects.open("w", encoding="utf-8", newline="") as stream:
+            written = write_rejects(rejects_of(db, actor.workspace_id, report.import_id), stream)
+        out.print(f"{written} problems written to {rejects}")
+
+
+def _print(report: ImportReport) -> None:
+    verb = "would be" if report.dry_run else "were"
+    if report.resumed_after_row:
+        out.print(f"resumed import {report.import_id} after row {report.resumed_after_row}")
+    mapped, kept = len(report.columns), len(report.extras)
+    out.print(f"preset {report.preset}; {mapped} columns mapped, {kept} kept as extras")
+    out.print(
+        f"{report.rows} rows: {report.created} {verb} created, {report.merged} {verb} merged, "
+        f"{report.rejected} {verb} rejected (import {report.import_id})"
+    )
+    for row, lead_id, reason in report.merges[:20]:
+        target = f"lead {lead_id}" if lead_id else "an earlier row"
+        out.print(f"  row {row}: merged into {target}: {reason}", highlight=False)
+    for error in report.rejects[:20]:
+        out.print(f"  {error}", highlight=False)

@@ -1,0 +1,54 @@
+"""Imports as the CLI, the API and the UI show them: status, counts and the reject file."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable
+from typing import TextIO
+
+from leadflow.adapters.db.database import Database
+from leadflow.adapters.db.imports import ImportRecord, ImportRepository, Reject
+
+REJECT_COLUMNS = ("row", "field", "reason")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def get_import(db: Database, workspace_id: int, import_id: int) -> ImportRecord:
+    """One import of the workspace (404 for another workspace's)."""
+    with db.reading() as connection:
+        return ImportRepository(connection, workspace_id).get(import_id)
+
+
+def list_imports(db: Database, workspace_id: int, limit: int = 50) -> list[ImportRecord]:
+    """The workspace's latest imports, newest first."""
+    with db.reading() as connection:
+        return ImportRepository(connection, workspace_id).recent(limit)
+
+
+def rejects_of(db: Database, workspace_id: int, import_id: int) -> list[Reject]:
+    """Every rejected row of an import with its field and reason, in file order."""
+    with db.reading() as connection:
+        repository = ImportRepository(connection, workspace_id)
+        repository.get(import_id)
+        return list(repository.rejects(import_id))
+
+
+def write_rejects(rejects: Iterable[Reject], stream: TextIO) -> int:
+    """The reject file: row, field and reason, then the row's original values; one line per
+    problem. Cells are escaped so that a spreadsheet does not run them as formulas."""
+    items = list(rejects)
+    headers: list[str] = []
+    for reject in items:
+        headers += [name for name in reject.values if name not in headers]
+    writer = csv.writer(stream)
+    writer.writerow([*REJECT_COLUMNS, *headers])
+    for reject in items:
+        writer.writerow(
+            [reject.row, _safe(reject.field), _safe(reject.reason)]
+            + [_safe(reject.values.get(name, "")) for name in headers]
+        )
+    return len(items)
+
+
+def _safe(value: str) -> str:
+    return "'" + value if value.startswith(_FORMULA_START) else value

@@ -1,0 +1,244 @@
+"""One normalised chunk of an import into a workspace: duplicates matched by the rules of
+services/duplicates.py, accounts found or made, and contacts, leads and their stage log
+written set-based."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import polars as pl
+from sqlalchemy import bindparam, func, update
+from sqlalchemy.engine import Connection
+
+from leadflow.adapters.db.matching import KnownPerson, MatchQueries
+from leadflow.adapters.db.tables import contacts
+from leadflow.adapters.importing.chunk import folded
+from leadflow.adapters.importing.rows import RowError
+from leadflow.domain.errors import DomainError
+from leadflow.domain.stages import Actor, Stage
+from leadflow.services.duplicates import Probe, person_key, same_person
+from leadflow.services.import_accounts import resolve_accounts
+from leadflow.services.import_context import PEOPLE_SCHEMA, ChunkResult, ImportContext
+from leadflow.services.import_writes import insert_new
+
+LIMITS = {"first_name": 200, "last_name": 200, "email": 320, "phone": 40, "job_title": 300,
+          "department": 200, "company": 300, "industry": 200, "postal_code": 20,
+          "city": 200, "lead_source": 100, "external_id": 180}  # fmt: skip
+
+
+def store_chunk(connection: Connection, ctx: ImportContext, frame: pl.DataFrame) -> ChunkResult:
+    """Store the good rows of a chunk; rows the database or the machine refuse become errors."""
+    result = ChunkResult()
+    frame = _checked(ctx, frame, result)
+    frame = frame.with_columns(
+        external_id=pl.when(pl.col("external_id").is_not_null())
+        .then(pl.lit(f"{ctx.preset}:") + pl.col("external_id"))
+        .otherwise(None),
+        email=pl.col("email").str.to_lowercase(),
+        phone=pl.coalesce("phone", "mobile"),
+    )
+    frame = _match_people(connection, ctx, frame, result)
+    frame = resolve_accounts(connection, ctx, frame)
+    frame = _match_at_accounts(connection, ctx, frame, result)
+    remember_created(ctx, insert_new(connection, ctx, frame, result))
+    result.resolve()
+    return result
+
+
+def _checked(ctx: ImportContext, frame: pl.DataFrame, result: ChunkResult) -> pl.DataFrame:
+    """Refuse rows the machine or a column size would refuse, before anything is written."""
+    stage = pl.col("stage").fill_null(ctx.default_stage.value)
+    frame = frame.with_columns(stage=stage)
+    bad: set[int] = set()
+    for name in frame["stage"].unique().to_list():
+        try:
+            ctx.table.decide(None, Stage(name), Actor.IMPORT)
+        except DomainError as error:
+            rows = frame.filter(pl.col("stage") == name)["row"].to_list()
+            header = ctx.headers.get("stage", "stage")
+            result.errors += [
+                RowError(row, header, f"the import may not create it: {error}") for row in rows
+            ]
+            bad.update(rows)
+    for name, limit in LIMITS.items():
+        long = frame.filter(pl.col(name).str.len_chars() > limit)["row"].to_list()
+        header = ctx.headers.get(name, name)
+        result.errors += [RowError(row, header, f"longer than {limit} characters") for row in long]
+        bad.update(long)
+    return frame.filter(~pl.col("row").is_in(list(bad))) if bad else frame
+
+
+def _probe(row: dict[str, Any]) -> Probe:
+    return Probe(
+        email=row["email"],
+        phone=row["phone"],
+        first_name=row["first_name"],
+        last_name=row["last_name"],
+        company=row["company"],
+        domain=row["domain"],
+        external_id=row["external_id"],
+    )
+
+
+def _match_people(
+    connection: Connection, ctx: ImportContext, frame: pl.DataFrame, result: ChunkResult
+) -> pl.DataFrame:
+    """Rows that are a person the workspace (or an earlier row of the chunk) has already."""
+    q = MatchQueries(connection, ctx.workspace_id)
+    known: dict[str, dict[str, list[KnownPerson]]] = {}
+    for column in ("external_id", "email", "phone"):
+        values = frame[column].drop_nulls().unique().to_list()
+        by_value: dict[str, list[KnownPerson]] = {}
+        for person in q.people_with(column, values) if values else []:
+            by_value.setdefault(getattr(person, column), []).append(person)
+        known[column] = by_value
+    shared = pl.any_horizontal(
+        pl.col(column).is_not_null() & pl.col(column).is_duplicated() for column in known
+    )
+    hits = pl.any_horizontal(
+        pl.col(column).is_in(list(by_value)) for column, by_value in known.items()
+    )
+    candidates = frame.filter(hits | shared)
+    if not len(candidates):
+        return frame
+    earlier: dict[str, dict[str, tuple[int, Probe]]] = {c: {} for c in known}
+    matched: set[int] = set()
+    fills: list[tuple[int, dict[str, Any]]] = []
+    for row in candidates.iter_rows(named=True):
+        probe = _probe(row)
+        decision = _decide(probe, known, earlier)
+        for column in known:
+            value = row[column]
+            if value and value not in earlier[column]:
+                earlier[column][value] = (row["row"], probe)
+        if decision is None:
+            continue
+        matched.add(row["row"])
+        found, reason = decision
+        if isinstance(found, KnownPerson):
+            result.merged.append((row["row"], found.lead_id, reason))
+            fills.append((found.contact_id, row))
+        else:
+            result.merged.append((row["row"], None, reason))
+            result.same_as[row["row"]] = found
+    _fill_empty(connection, ctx, fills)
+    return frame.filter(~pl.col("row").is_in(list(matched)))
+
+
+def _decide(
+    probe: Probe,
+    known: dict[str, dict[str, list[KnownPerson]]],
+    earlier: dict[str, dict[str, tuple[int, Probe]]],
+) -> tuple[KnownPerson | int, str] | None:
+    for column in ("external_id", "email", "phone"):
+        value = getattr(probe, column)
+        if not value:
+            continue
+        for person in known[column].get(value, []):
+            reason = same_person(probe, person, by=column)
+            if reason is not None:
+                return person, reason
+        if value in earlier[column]:
+            row, other = earlier[column][value]
+            stand_in = KnownPerson(
+                0, None, other.email, other.phone, other.first_name, other.last_name, None,
+                other.company, other.external_id,
+            )  # fmt: skip
+            reason = same_person(probe, stand_in, by=column)
+            if reason is not None:
+                return row, f"{reason} as row {row}"
+    return None
+
+
+def _fill_empty(
+    connection: Connection, ctx: ImportContext, fills: list[tuple[int, dict[str, Any]]]
+) -> None:
+    """Complete matched contacts: an import never overwrites what is there."""
+    if not fills:
+        return
+    columns = ("first_name", "last_name", "phone", "job_title", "department")
+    statement = (
+        update(contacts)
+        .where(contacts.c.workspace_id == ctx.workspace_id, contacts.c.id == bindparam("cid"))
+        .values({name: func.coalesce(contacts.c[name], bindparam(f"v_{name}")) for name in columns})
+    )
+    connection.execute(
+        statement,
+        [{"cid": cid, **{f"v_{name}": row[name] for name in columns}} for cid, row in fills],
+    )
+
+
+def _match_at_accounts(
+    connection: Connection, ctx: ImportContext, frame: pl.DataFrame, result: ChunkResult
+) -> pl.DataFrame:
+    """The same name at the same account: a person the workspace or the import knows already.
+    The people of an account are read once per import and kept as a frame of name slots."""
+    names = [folded(frame[part]).str.strip_chars() for part in ("first_name", "last_name")]
+    frame = frame.with_columns(
+        slot=pl.col("account_id").cast(pl.String) + "|" + names[0] + " " + names[1]
+    )
+    _load_people(connection, ctx, frame)
+    known = frame.filter(pl.col("slot").is_not_null()).join(
+        ctx.people, on="slot", how="left", maintain_order="left"
+    )
+    suspects = known.filter(pl.col("known_contact").is_not_null() | pl.col("slot").is_duplicated())
+    matched: list[int] = []
+    first_seen: dict[str, int] = {}
+    fills: list[tuple[int, dict[str, Any]]] = []
+    for row in suspects.iter_rows(named=True):
+        if row["known_contact"] is not None:
+            person = KnownPerson(
+                row["known_contact"], row["known_lead"], None, None, row["known_first"],
+                row["known_last"], row["account_id"], row["known_company"], None,
+            )  # fmt: skip
+            reason = same_person(_probe(row), person, by="account")
+            if reason is not None:
+                why = row["account_reason"] or "same account"
+                result.merged.append((row["row"], person.lead_id, f"{reason} ({why})"))
+                fills.append((person.contact_id, row))
+                matched.append(row["row"])
+                continue
+        if row["slot"] in first_seen:
+            earlier = first_seen[row["slot"]]
+            reason = f"same name {row['first_name']} {row['last_name']} as row {earlier}"
+            result.merged.append((row["row"], None, reason))
+            result.same_as[row["row"]] = earlier
+            matched.append(row["row"])
+            continue
+        first_seen[row["slot"]] = row["row"]
+    _fill_empty(connection, ctx, fills)
+    return frame.filter(~pl.col("row").is_in(matched)) if matched else frame
+
+
+def _load_people(connection: Connection, ctx: ImportContext, frame: pl.DataFrame) -> None:
+    """Read the named people of accounts this import has not looked at yet."""
+    ids = frame.filter(pl.col("slot").is_not_null())["account_id"].unique().to_list()
+    fresh = [i for i in ids if i not in ctx.people_loaded and i not in ctx.accounts_made]
+    ctx.people_loaded.update(fresh)
+    rows = [
+        (
+            f"{p.account_id}|{person_key(p.first_name, p.last_name)}",
+            p.contact_id,
+            p.lead_id,
+            p.first_name,
+            p.last_name,
+            p.company,
+        )  # fmt: skip
+        for p in MatchQueries(connection, ctx.workspace_id).people_at(fresh)
+        if p.first_name and p.last_name
+    ]
+    if rows:
+        ctx.remember_people(pl.DataFrame(rows, schema=PEOPLE_SCHEMA, orient="row"))
+
+
+def remember_created(ctx: ImportContext, created: pl.DataFrame) -> None:
+    """People this import made become candidates for the rows after them."""
+    named = created.filter(pl.col("slot").is_not_null()).select(
+        "slot",
+        pl.col("contact_id").alias("known_contact"),
+        pl.col("lead_id").alias("known_lead"),
+        pl.col("first_name").alias("known_first"),
+        pl.col("last_name").alias("known_last"),
+        pl.col("account_name").alias("known_company"),
+    )
+    ctx.remember_people(named)

@@ -1,0 +1,283 @@
+"""Import a CSV or XLSX file into a workspace: one pipeline for every file size.
+
+Rows stream from the file in chunks; each chunk is checked and normalised column by column
+(adapters/importing/chunk.py) and stored set-based (services/import_store.py) in its own
+transaction together with the import's row watermark, so an interrupted import resumes after
+the last stored chunk. A dry run goes through the same steps in one transaction that is rolled
+back, and reports what would be created, merged and rejected.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.engine import Connection
+from sqlalchemy.exc import DBAPIError
+
+from leadflow.adapters.db.bulk import BulkWriter
+from leadflow.adapters.db.database import Database
+from leadflow.adapters.db.imports import DONE, FAILED, ImportRepository, Reject
+from leadflow.adapters.db.tables import accounts, contacts, leads
+from leadflow.adapters.db.uow import reading
+from leadflow.adapters.importing import (
+    ColumnMapping,
+    ImportOptions,
+    MappingFile,
+    RowError,
+    map_columns,
+    open_table,
+)
+from leadflow.adapters.importing.chunk import Chunk, normalize_chunk
+from leadflow.domain.principal import Principal
+from leadflow.domain.stages import Actor, Stage
+from leadflow.services import rules
+from leadflow.services.import_context import ChunkResult, ImportContext
+from leadflow.services.import_store import store_chunk
+
+Progress = Callable[[int], None]
+SAMPLE = 1000
+CHUNK_ROWS = 20_000
+
+
+@dataclass(frozen=True)
+class ImportRequest:
+    """What to import and how; `mapping` overrides the preset's columns and values."""
+
+    workspace_id: int
+    preset: str | None = None
+    mapping: MappingFile | None = None
+    dry_run: bool = False
+    campaign_id: int | None = None
+    stage: Stage = Stage.PROSPECT
+    chunk_rows: int = CHUNK_ROWS
+    file_name: str | None = None
+
+
+@dataclass
+class ImportReport:
+    """The outcome of an import or dry run; `merges` and `rejects` hold the first SAMPLE."""
+
+    import_id: int
+    dry_run: bool
+    status: str
+    preset: str
+    columns: dict[str, str]
+    extras: list[str]
+    rows: int = 0
+    last_row: int = 0
+    created: int = 0
+    merged: int = 0
+    rejected: int = 0
+    resumed_after_row: int | None = None
+    merges: list[tuple[int, int | None, str]] = field(default_factory=list)
+    rejects: list[RowError] = field(default_factory=list)
+
+
+class _Rollback(Exception):
+    """Ends a dry run's transaction without committing it."""
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as stream:
+        for block in iter(lambda: stream.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def run_import(
+    db: Database,
+    path: Path,
+    request: ImportRequest,
+    *,
+    by: Principal,
+    now: datetime,
+    progress: Progress | None = None,
+) -> ImportReport:
+    """Import (or dry-run) a file; a real import of a file that was interrupted resumes."""
+    by.require(Actor.MARKETING)
+    digest = file_sha256(path)
+    with open_table(path, name=request.file_name or path.name) as table:
+        mapping = map_columns(table.headers, request.preset, request.mapping)
+        options = ImportOptions(decimal_comma=table.decimal_comma)
+        import_id, watermark = _begin(db, request, mapping, digest, table.name, by, now)
+        report = ImportReport(
+            import_id, request.dry_run, "running", mapping.preset, dict(mapping.fields),
+            list(mapping.extras), resumed_after_row=watermark or None,
+        )  # fmt: skip
+        ctx = _context(db, request, mapping, now)
+        chunks = _chunks(table, watermark, request.chunk_rows)
+        would_reject: list[Reject] = []
+        try:
+            if request.dry_run:
+                with db.transaction() as connection:
+                    for rows in chunks:
+                        would_reject += _one_chunk(connection, ctx, rows, mapping, options, report)
+                        _tell(progress, report)
+                    raise _Rollback
+            for number, rows in enumerate(chunks):
+                with db.transaction() as connection:
+                    _one_chunk(connection, ctx, rows, mapping, options, report)
+                    if number in (0, 3) or number % 20 == 19:
+                        BulkWriter(connection).analyze(accounts, contacts, leads)
+                _tell(progress, report)
+        except _Rollback:
+            pass
+        except BaseException as error:
+            _finish(db, request.workspace_id, import_id, FAILED, now, str(error)[:2000])
+            raise
+    if request.dry_run:
+        with db.transaction() as connection:
+            imports = ImportRepository(connection, request.workspace_id)
+            imports.advance(import_id, rows_done=report.last_row, created=report.created,
+                            merged=report.merged, rejected=report.rejected, now=now)  # fmt: skip
+            imports.add_rejects(import_id, would_reject)
+    _finish(db, request.workspace_id, import_id, DONE, now)
+    report.status = DONE
+    return report
+
+
+def _tell(progress: Progress | None, report: ImportReport) -> None:
+    if progress is not None:
+        progress(report.rows)
+
+
+def _begin(
+    db: Database,
+    request: ImportRequest,
+    mapping: ColumnMapping,
+    digest: str,
+    name: str,
+    by: Principal,
+    now: datetime,
+) -> tuple[int, int]:
+    with db.transaction() as connection:
+        imports = ImportRepository(connection, request.workspace_id)
+        if not request.dry_run:
+            unfinished = imports.unfinished(digest)
+            if unfinished is not None:
+                return unfinished.id, unfinished.rows_done
+        options: dict[str, Any] = {
+            "columns": dict(mapping.fields),
+            "stage": request.stage.value,
+            "campaign_id": request.campaign_id,
+        }
+        import_id = imports.start(
+            file_name=name, file_sha256=digest, preset=mapping.preset, options=options,
+            dry_run=request.dry_run, by_user_id=by.user_id, now=now,
+        )  # fmt: skip
+    return import_id, 0
+
+
+def _context(
+    db: Database, request: ImportRequest, mapping: ColumnMapping, now: datetime
+) -> ImportContext:
+    with reading(db, request.workspace_id) as uow:
+        config = uow.directory.workspace_config(request.workspace_id)
+        if request.campaign_id is not None:
+            uow.campaigns.get(request.campaign_id)
+    return ImportContext(
+        workspace_id=request.workspace_id,
+        table=rules.transition_table(config),
+        now=now,
+        preset=mapping.preset,
+        headers={target: header for header, target in mapping.fields.items()},
+        default_stage=request.stage,
+        campaign_id=request.campaign_id,
+    )
+
+
+def _chunks(
+    rows: Iterable[tuple[int, dict[str, str]]], watermark: int, size: int
+) -> Iterator[list[tuple[int, dict[str, str]]]]:
+    chunk: list[tuple[int, dict[str, str]]] = []
+    for number, raw in rows:
+        if number <= watermark:
+            continue
+        chunk.append((number, raw))
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _one_chunk(
+    connection: Connection,
+    ctx: ImportContext,
+    rows: list[tuple[int, dict[str, str]]],
+    mapping: ColumnMapping,
+    options: ImportOptions,
+    report: ImportReport,
+) -> list[Reject]:
+    """Check and store one chunk; on a real import, record its rejects and the watermark."""
+    chunk = normalize_chunk(rows, mapping, options)
+    stored = _stored(connection, ctx, chunk)
+    errors = sorted([*chunk.errors, *stored.errors], key=lambda error: error.row)
+    raw = dict(rows)
+    rejects = [Reject(e.row, e.field, e.message, dict(raw[e.row])) for e in errors]
+    report.rows += len(rows)
+    report.last_row = rows[-1][0]
+    report.created += len(stored.created)
+    report.merged += len(stored.merged)
+    report.rejected += len({error.row for error in errors})
+    report.merges += stored.merged[: max(0, SAMPLE - len(report.merges))]
+    report.rejects += errors[: max(0, SAMPLE - len(report.rejects))]
+    if not report.dry_run:
+        imports = ImportRepository(connection, ctx.workspace_id)
+        imports.add_rejects(report.import_id, rejects)
+        imports.advance(
+            report.import_id, rows_done=rows[-1][0], created=len(stored.created),
+            merged=len(stored.merged), rejected=len({e.row for e in errors}), now=ctx.now,
+        )  # fmt: skip
+    return rejects
+
+
+def _stored(connection: Connection, ctx: ImportContext, chunk: Chunk) -> ChunkResult:
+    """Store a chunk set-based; if the database refuses it, row by row so that only the
+    refused rows are rejected."""
+    savepoint = connection.begin_nested()
+    try:
+        result = store_chunk(connection, ctx, chunk.frame)
+    except DBAPIError:
+        savepoint.rollback()
+        ctx.forget()
+    else:
+        savepoint.commit()
+        return result
+    result = ChunkResult()
+    for index in range(len(chunk.frame)):
+        single = chunk.frame.slice(index, 1)
+        savepoint = connection.begin_nested()
+        try:
+            one = store_chunk(connection, ctx, single)
+        except DBAPIError as error:
+            savepoint.rollback()
+            ctx.forget()
+            message = str(error.orig).splitlines()[0] if error.orig else str(error)
+            result.errors.append(RowError(single["row"][0], "row", f"refused: {message}"))
+            continue
+        savepoint.commit()
+        result.created += one.created
+        result.merged += one.merged
+        result.errors += one.errors
+    return result
+
+
+def _finish(
+    db: Database,
+    workspace_id: int,
+    import_id: int,
+    status: str,
+    now: datetime,
+    error: str | None = None,
+) -> None:
+    with db.transaction() as connection:
+        ImportRepository(connection, workspace_id).finish(
+            import_id, status=status, now=now, error=error
+        )
