@@ -190,7 +190,7 @@ def _mentions_elsewhere(db: Database, tenant: Tenant, lead_id: int, webhook_id: 
         event = connection.execute(
             insert(outbox_events).values(
                 workspace_id=tenant.id,
-                event_id="evt_custom_1",
+                event_id=f"evt_custom_{tenant.id}",
                 type="lead.assigned",
                 payload={"lead_id": lead_id, "lead": {"email": EMAIL, "name": "Eva Fischer"}},
                 created_at=NOW,
