@@ -4,6 +4,7 @@ then keeps marketing stopped through re-import and new form entries."""
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
 from fastapi.testclient import TestClient
 from sqlalchemy import select
@@ -17,7 +18,9 @@ from leadflow.domain.principal import Principal
 from leadflow.domain.stages import Actor, Role
 from leadflow.domain.suppression import PrivacyKeys, SuppressionReason
 from leadflow.services import consent, marketing
+from leadflow.services.importer import ImportRequest, run_import
 from leadflow.services.leads import LeadInput, create_lead
+from leadflow.services.person_rights import erase_person
 from leadflow.services.suppression import is_suppressed, objection_url
 from tests.conftest import NOW, Tenant
 from tests.integration.privacy.conftest import MakeLead
@@ -156,3 +159,34 @@ def test_an_objection_recorded_by_staff_stops_calls(
 def test_a_garbled_link_answers_404(client: TestClient) -> None:
     assert client.get("/p/objection/1.2.bogus").status_code == 404
     assert client.post("/p/objection/nothing").status_code == 404
+
+
+def test_an_erased_person_imported_again_from_a_file_gets_no_marketing(
+    client: TestClient,
+    db: Database,
+    tenant: Tenant,
+    keys: PrivacyKeys,
+    make_lead: MakeLead,
+    tmp_path: Path,
+) -> None:
+    make_lead()
+    erase_person(db, keys, by=tenant.principal(Role.ADMIN), email=EVA, now=NOW)
+    sheet = tmp_path / "messe-2026.csv"
+    sheet.write_text(
+        "E-Mail;Vorname;Nachname;Telefon;Firma\n"
+        "EVA.FISCHER@nordwerk-maschinen.de;Eva;Fischer;0711 1234560;Nordwerk Maschinen GmbH\n",
+        encoding="utf-8",
+    )
+
+    report = run_import(
+        db, sheet, ImportRequest(tenant.id), by=tenant.principal(Role.MARKETING), now=NOW
+    )
+    with reading(db, tenant.id) as uow:
+        contact = uow.contacts.by_email(EVA)
+        assert contact is not None and contact.id is not None
+        lead = uow.leads.by_contact(contact.id)
+    assert report.created == 1 and lead is not None and lead.id is not None
+    _confirmed_newsletter(db, tenant, lead.id)
+
+    assert not _email_allowed(db, tenant, keys, lead.id)
+    assert lead.provenance is not None and lead.provenance["kind"] == "import"
