@@ -132,7 +132,9 @@ def test_hubspot_became_dates_become_imported_stage_history(
                 stage_changes.c.at
             )
         ).all()
-        lead = connection.execute(select(leads.c.stage, leads.c.stage_entered_at)).one()
+        lead = connection.execute(
+            select(leads.c.stage, leads.c.stage_entered_at, leads.c.provenance)
+        ).one()
     assert [tuple(entry) for entry in log] == [
         (None, "prospect", "import"),
         ("prospect", "mql", "import"),
@@ -140,6 +142,10 @@ def test_hubspot_became_dates_become_imported_stage_history(
     ]
     assert lead.stage == "sal"
     assert lead.stage_entered_at.isoformat() == "2025-02-03T07:30:00+00:00"
+    assert lead.provenance == {
+        "kind": "import",
+        "detail": {"file": "hubspot.csv", "import_id": report.import_id, "row": 2},
+    }
 
 
 GERMAN_HEADERS = ["Vorname", "Nachname", "E-Mail", "Telefon", "Firma", "Mitarbeiter",

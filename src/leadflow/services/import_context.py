@@ -78,6 +78,8 @@ class ImportContext:
     source: str = "import"
     accounts: AccountIndex | None = None
     note: str = "import"
+    file_name: str = ""
+    import_id: int | None = None
     accounts_made: set[int] = field(default_factory=set)
     people_loaded: set[int] = field(default_factory=set)
     people: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=PEOPLE_SCHEMA))

@@ -7,6 +7,7 @@ the stage log as imported history.
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from typing import Any
 
@@ -28,7 +29,7 @@ CONTACT_COLUMNS = ("id", "workspace_id", "account_id", "first_name", "last_name"
                    "phone", "job_title", "department", "external_id", "created_at")  # fmt: skip
 LEAD_COLUMNS = ("id", "workspace_id", "contact_id", "account_id", "campaign_id", "stage",
                 "source", "grade", "version", "created_at", "stage_entered_at", "updated_at",
-                "extras")  # fmt: skip
+                "extras", "provenance")  # fmt: skip
 LOG_COLUMNS = ("workspace_id", "lead_id", "source", "target", "at", "actor", "note", "automatic")
 IMPORTED_HISTORY = "imported history"
 
@@ -60,7 +61,7 @@ def insert_new(
         "lead_id", w, "contact_id", "account_id",
         pl.lit(ctx.campaign_id, dtype=pl.Int64).alias("c"), "stage",
         pl.col("lead_source").fill_null(ctx.source), "grade", pl.lit(1).alias("v"), "created",
-        "entered", now, "lead_extras",
+        "entered", now, "lead_extras", _provenance(ctx),
     )  # fmt: skip
     writer.insert(leads, LEAD_COLUMNS, lead_rows.rows(), prepared=True)
     plain = frame.filter(~pl.col("lead_id").is_in(entered["lead_id"].implode()))
@@ -73,6 +74,13 @@ def insert_new(
     writer.insert(stage_changes, LOG_COLUMNS, history)
     result.created += frame.select("row", "lead_id").rows()
     return frame
+
+
+def _provenance(ctx: ImportContext) -> pl.Expr:
+    """Where each lead came from, as domain.privacy.provenance("import", ...) writes it."""
+    detail = json.dumps({"file": ctx.file_name, "import_id": ctx.import_id})
+    head = '{"kind": "import", "detail": ' + detail[:-1] + ', "row": '
+    return (head + pl.col("row").cast(pl.String) + "}}").alias("provenance")
 
 
 def _stored(writer: BulkWriter, column: str | pl.Expr) -> pl.Expr:

@@ -56,6 +56,8 @@ class ImportRequest:
     stage: Stage = Stage.PROSPECT
     chunk_rows: int = CHUNK_ROWS
     file_name: str | None = None
+    import_id: int | None = None
+    """Continue this import record (made by begin_import) instead of finding or making one."""
 
 
 @dataclass
@@ -111,6 +113,7 @@ def run_import(
             list(mapping.extras), resumed_after_row=watermark or None,
         )  # fmt: skip
         ctx = _context(db, request, mapping, now)
+        ctx.file_name, ctx.import_id = table.name, import_id
         chunks = _chunks(table, watermark, request.chunk_rows)
         would_reject: list[Reject] = []
         try:
@@ -142,6 +145,17 @@ def run_import(
     return report
 
 
+def begin_import(
+    db: Database, path: Path, request: ImportRequest, *, by: Principal, now: datetime
+) -> int:
+    """Check the file's header and mapping and record the import, to run it later."""
+    by.require(Actor.MARKETING)
+    with open_table(path, name=request.file_name or path.name) as table:
+        mapping = map_columns(table.headers, request.preset, request.mapping)
+        import_id, _ = _begin(db, request, mapping, file_sha256(path), table.name, by, now)
+    return import_id
+
+
 def _tell(progress: Progress | None, report: ImportReport) -> None:
     if progress is not None:
         progress(report.rows)
@@ -158,6 +172,9 @@ def _begin(
 ) -> tuple[int, int]:
     with db.transaction() as connection:
         imports = ImportRepository(connection, request.workspace_id)
+        if request.import_id is not None:
+            record = imports.get(request.import_id)
+            return record.id, record.rows_done
         if not request.dry_run:
             unfinished = imports.unfinished(digest)
             if unfinished is not None:

@@ -9,8 +9,10 @@ from leadflow import __version__
 from leadflow.adapters.db.database import Database
 from leadflow.settings import Settings
 from leadflow.web import errors, ui
-from leadflow.web.api import campaigns, leads, reports
 from leadflow.web.api import automation as automation_api
+from leadflow.web.api import campaigns, leads, reports
+from leadflow.web.api import capture as capture_api
+from leadflow.web.api import imports as imports_api
 from leadflow.web.api import predictions as predictions_api
 from leadflow.web.api import privacy as privacy_api
 
@@ -37,6 +39,8 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None) 
         return RedirectResponse("/docs")
 
     app.include_router(privacy_api.router)
+    app.include_router(capture_api.router)
+    app.include_router(imports_api.router)
     app.include_router(leads.router)
     app.include_router(campaigns.router)
     app.include_router(reports.router)

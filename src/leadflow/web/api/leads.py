@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response, status
 
-from leadflow.adapters.db.uow import reading, unit_of_work
+from leadflow.adapters.db.uow import UnitOfWork, reading, unit_of_work
 from leadflow.domain.lead import LeadFilter
 from leadflow.domain.privacy import provenance
 from leadflow.domain.stages import Stage
 from leadflow.services import leads as lead_service
 from leadflow.services import work as work_service
+from leadflow.services.idempotency import request_hash, run_once
+from leadflow.web.api.capture import IdempotencyKey
 from leadflow.web.api.deps import DbDep, NowDep, PrincipalDep
 from leadflow.web.api.presenters import lead_public
 from leadflow.web.api.schemas import (
@@ -35,17 +37,31 @@ router = APIRouter(prefix="/api/v1/leads", tags=["leads"])
 
 @router.post("", response_model=LeadPublic, status_code=status.HTTP_201_CREATED)
 def create_lead(
-    body: LeadCreate, db: DbDep, principal: PrincipalDep, now: NowDep, response: Response
+    body: LeadCreate,
+    db: DbDep,
+    principal: PrincipalDep,
+    now: NowDep,
+    response: Response,
+    idempotency_key: IdempotencyKey = None,
 ) -> LeadPublic:
-    """Create a lead, or return the existing lead with the same e-mail (`merged: true`)."""
+    """Create a lead, or return the existing lead for the same person (`merged: true`, with the
+    `match_reason`); an `Idempotency-Key` replays the first answer."""
     data = lead_service.LeadInput(
         **body.model_dump(), provenance=provenance("api", token_id=principal.token_id)
     )
-    with unit_of_work(db, principal.workspace_id) as uow:
+
+    def work(uow: UnitOfWork) -> tuple[int, Any]:
         created = lead_service.create_lead(uow, data, by=principal, now=now)
-    if created.merged:
-        response.status_code = status.HTTP_200_OK
-    return lead_public(created.details, merged=created.merged)
+        answer = lead_public(created.details, merged=created.merged)
+        answer.match_reason = created.match_reason
+        return (200 if created.merged else 201), answer.model_dump(mode="json")
+
+    fingerprint = request_hash("POST", "/api/v1/leads", body.model_dump(mode="json"))
+    outcome = run_once(db, principal.workspace_id, idempotency_key, fingerprint, work, now=now)
+    response.status_code = outcome.status_code
+    if outcome.replayed:
+        response.headers["Idempotent-Replayed"] = "true"
+    return LeadPublic.model_validate(outcome.body)
 
 
 @router.get("", response_model=LeadPage)

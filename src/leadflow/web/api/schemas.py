@@ -73,6 +73,7 @@ class LeadPublic(BaseModel):
     contact: ContactPublic
     account: AccountPublic | None
     merged: bool = False
+    match_reason: str | None = None
 
 
 class LeadPage(BaseModel):

@@ -1,0 +1,113 @@
+"""Batch creation of leads, and merges of duplicates with their undo."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Header, Response
+from pydantic import ValidationError
+
+from leadflow.adapters.db.uow import UnitOfWork, reading, unit_of_work
+from leadflow.domain.privacy import provenance
+from leadflow.services import leads as lead_service
+from leadflow.services.batch import CREATED, MERGED, REJECTED, FieldError, ItemResult, create_many
+from leadflow.services.idempotency import request_hash, run_once
+from leadflow.services.merges import MergeRecord, merge_leads, merges_of, unmerge
+from leadflow.web.api.capture_schemas import (
+    BatchItemPublic,
+    BatchPublic,
+    FieldErrorPublic,
+    LeadBatch,
+    MergeCreate,
+    MergePublic,
+)
+from leadflow.web.api.deps import DbDep, NowDep, PrincipalDep
+from leadflow.web.api.presenters import lead_public
+from leadflow.web.api.schemas import LeadCreate
+
+router = APIRouter(prefix="/api/v1", tags=["capture"])
+
+IdempotencyKey = Annotated[
+    str | None,
+    Header(alias="Idempotency-Key", description="Replays the first response for the same key."),
+]
+
+
+def _item(raw: dict[str, Any], token_id: int | None) -> lead_service.LeadInput | list[FieldError]:
+    try:
+        body = LeadCreate.model_validate(raw)
+    except ValidationError as invalid:
+        return [
+            FieldError(".".join(str(part) for part in error["loc"]) or "lead", error["msg"])
+            for error in invalid.errors()
+        ]
+    return lead_service.LeadInput(
+        **body.model_dump(), provenance=provenance("api", token_id=token_id)
+    )
+
+
+def _public(result: ItemResult) -> BatchItemPublic:
+    created = result.created
+    return BatchItemPublic(
+        index=result.index,
+        status=result.status,
+        lead=lead_public(created.details, merged=created.merged) if created else None,
+        match_reason=created.match_reason if created else None,
+        errors=[FieldErrorPublic(field=e.field, message=e.message) for e in result.errors],
+    )
+
+
+@router.post("/leads/batch", response_model=BatchPublic)
+def create_batch(
+    body: LeadBatch,
+    db: DbDep,
+    principal: PrincipalDep,
+    now: NowDep,
+    response: Response,
+    idempotency_key: IdempotencyKey = None,
+) -> BatchPublic:
+    """Create up to 1,000 leads: each item is `created`, `merged` into the workspace's existing
+    lead for the same person (with the reason), or `rejected` with errors naming the field."""
+    items = [_item(raw, principal.token_id) for raw in body.leads]
+
+    def work(uow: UnitOfWork) -> tuple[int, Any]:
+        results = create_many(uow, items, by=principal, now=now)
+        counts = {s: sum(r.status == s for r in results) for s in (CREATED, MERGED, REJECTED)}
+        answer = BatchPublic(results=[_public(r) for r in results], **counts)
+        return 200, answer.model_dump(mode="json")
+
+    fingerprint = request_hash("POST", "/api/v1/leads/batch", body.model_dump(mode="json"))
+    outcome = run_once(db, principal.workspace_id, idempotency_key, fingerprint, work, now=now)
+    if outcome.replayed:
+        response.headers["Idempotent-Replayed"] = "true"
+    return BatchPublic.model_validate(outcome.body)
+
+
+def _merge_public(record: MergeRecord) -> MergePublic:
+    return MergePublic(**record.__dict__)
+
+
+@router.post("/leads/{lead_id}/merge", response_model=MergePublic, status_code=201)
+def merge(
+    lead_id: int, body: MergeCreate, db: DbDep, principal: PrincipalDep, now: NowDep
+) -> MergePublic:
+    """Merge the lead `duplicate_id` into this one; the answer says why they match."""
+    with unit_of_work(db, principal.workspace_id) as uow:
+        record = merge_leads(
+            uow, lead_id, body.duplicate_id, by=principal, now=now, reason=body.reason
+        )
+    return _merge_public(record)
+
+
+@router.get("/leads/{lead_id}/merges", response_model=list[MergePublic])
+def list_merges(lead_id: int, db: DbDep, principal: PrincipalDep) -> list[MergePublic]:
+    """The merge log entries of a lead, oldest first."""
+    with reading(db, principal.workspace_id) as uow:
+        return [_merge_public(record) for record in merges_of(uow, lead_id)]
+
+
+@router.post("/merges/{merge_id}/undo", response_model=MergePublic)
+def undo_merge(merge_id: int, db: DbDep, principal: PrincipalDep, now: NowDep) -> MergePublic:
+    """Undo a merge: both leads are as they were before it."""
+    with unit_of_work(db, principal.workspace_id) as uow:
+        return _merge_public(unmerge(uow, merge_id, by=principal, now=now))

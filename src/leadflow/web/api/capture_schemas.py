@@ -1,0 +1,83 @@
+"""Request and response shapes of batch creation, merges and imports."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from leadflow.web.api.schemas import Input, LeadPublic
+
+
+class LeadBatch(Input):
+    leads: list[dict[str, Any]] = Field(
+        min_length=1, max_length=1000, description="Up to 1,000 leads, each as for POST /leads."
+    )
+
+
+class FieldErrorPublic(BaseModel):
+    field: str
+    message: str
+
+
+class BatchItemPublic(BaseModel):
+    index: int
+    status: str
+    lead: LeadPublic | None = None
+    match_reason: str | None = None
+    errors: list[FieldErrorPublic] = []
+
+
+class BatchPublic(BaseModel):
+    created: int
+    merged: int
+    rejected: int
+    results: list[BatchItemPublic]
+
+
+class MergeCreate(Input):
+    duplicate_id: int
+    reason: str | None = Field(default=None, max_length=300)
+
+
+class MergePublic(BaseModel):
+    id: int
+    survivor_id: int
+    merged_id: int
+    reason: str
+    at: datetime
+    undone_at: datetime | None
+    changes: dict[str, Any]
+
+
+class ImportPublic(BaseModel):
+    id: int
+    file_name: str
+    preset: str
+    dry_run: bool
+    status: str
+    rows_done: int
+    created: int
+    merged: int
+    rejected: int
+    error: str | None
+    started_at: datetime
+    finished_at: datetime | None
+    columns: dict[str, str]
+    rejects_url: str
+
+
+class PreviewRowPublic(BaseModel):
+    row: int
+    values: dict[str, Any]
+    errors: list[FieldErrorPublic]
+
+
+class ImportPreviewPublic(BaseModel):
+    file_name: str
+    preset: str
+    columns: dict[str, str]
+    extras: list[str]
+    ignored: list[str]
+    rows: list[PreviewRowPublic]

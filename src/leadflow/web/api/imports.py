@@ -1,0 +1,145 @@
+"""File imports over HTTP: upload (or dry-run) a CSV/XLSX file, follow it, read its rejects."""
+
+from __future__ import annotations
+
+import io
+import shutil
+import tempfile
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import APIRouter, BackgroundTasks, File, Form, Request, UploadFile
+from fastapi.responses import Response
+
+from leadflow.adapters.db.database import Database
+from leadflow.adapters.db.imports import ImportRecord
+from leadflow.adapters.importing import MappingFile, parse_mapping_file
+from leadflow.domain.principal import Principal
+from leadflow.domain.stages import Actor, Stage
+from leadflow.services.import_preview import preview_import
+from leadflow.services.import_reports import get_import, list_imports, rejects_of, write_rejects
+from leadflow.services.importer import ImportRequest, begin_import, run_import
+from leadflow.web.api.capture_schemas import (
+    FieldErrorPublic,
+    ImportPreviewPublic,
+    ImportPublic,
+    PreviewRowPublic,
+)
+from leadflow.web.api.deps import DbDep, NowDep, PrincipalDep
+
+router = APIRouter(prefix="/api/v1/imports", tags=["imports"])
+
+Upload = Annotated[UploadFile, File(description="A CSV or XLSX file.")]
+Preset = Annotated[str | None, Form(description="salesforce, hubspot or generic")]
+MappingText = Annotated[str | None, Form(description="A mapping file (TOML) as text.")]
+
+
+def _public(record: ImportRecord, request: Request) -> ImportPublic:
+    return ImportPublic(
+        **{name: getattr(record, name) for name in ImportPublic.model_fields if name
+           not in ("columns", "rejects_url")},
+        columns=dict(record.options.get("columns", {})),
+        rejects_url=str(request.url_for("import_rejects", import_id=record.id)),
+    )  # fmt: skip
+
+
+def _saved(upload: UploadFile) -> Path:
+    suffix = Path(upload.filename or "upload").suffix[:10]
+    with tempfile.NamedTemporaryFile(prefix="leadflow-import-", suffix=suffix, delete=False) as f:
+        shutil.copyfileobj(upload.file, f)
+        return Path(f.name)
+
+
+def _mapping(text: str | None) -> MappingFile | None:
+    return parse_mapping_file(text, name="mapping") if text else None
+
+
+@router.post("/preview", response_model=ImportPreviewPublic)
+def preview(file: Upload, principal: PrincipalDep, preset: Preset = None,
+            mapping: MappingText = None) -> ImportPreviewPublic:  # fmt: skip
+    """Where each column of the file would go, and its first rows as they would be read."""
+    principal.require(Actor.MARKETING)
+    path = _saved(file)
+    try:
+        found = preview_import(
+            path, preset=preset, mapping=_mapping(mapping), file_name=file.filename
+        )
+    finally:
+        path.unlink(missing_ok=True)
+    return ImportPreviewPublic(
+        file_name=found.file_name, preset=found.preset, columns=found.columns,
+        extras=found.extras, ignored=found.ignored,
+        rows=[
+            PreviewRowPublic(
+                row=row.row, values=row.values,
+                errors=[FieldErrorPublic(field=e.field, message=e.message) for e in row.errors],
+            )
+            for row in found.rows
+        ],
+    )  # fmt: skip
+
+
+@router.post("", response_model=ImportPublic, status_code=202)
+def start_import(
+    file: Upload,
+    db: DbDep,
+    principal: PrincipalDep,
+    now: NowDep,
+    request: Request,
+    tasks: BackgroundTasks,
+    preset: Preset = None,
+    mapping: MappingText = None,
+    dry_run: Annotated[bool, Form(description="Report only; store nothing.")] = False,
+    campaign_id: Annotated[int | None, Form()] = None,
+    stage: Annotated[Stage, Form(description="Stage of rows that name none.")] = Stage.PROSPECT,
+) -> ImportPublic:
+    """Upload a file and import it in the background (202); follow it at GET /imports/{id}.
+    A `dry_run` reports what would be created, merged and rejected, and stores no lead."""
+    path = _saved(file)
+    try:
+        plan = ImportRequest(
+            principal.workspace_id, preset=preset, mapping=_mapping(mapping), dry_run=dry_run,
+            campaign_id=campaign_id, stage=stage, file_name=file.filename,
+        )  # fmt: skip
+        import_id = begin_import(db, path, plan, by=principal, now=now)
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+    plan = ImportRequest(**{**plan.__dict__, "import_id": import_id})
+    tasks.add_task(_run, db, path, plan, principal, now)
+    return _public(get_import(db, principal.workspace_id, import_id), request)
+
+
+def _run(db: Database, path: Path, plan: ImportRequest, by: Principal, now: datetime) -> None:
+    try:
+        run_import(db, path, plan, by=by, now=now)
+    finally:
+        path.unlink(missing_ok=True)
+
+
+@router.get("", response_model=list[ImportPublic])
+def imports(db: DbDep, principal: PrincipalDep, request: Request) -> list[ImportPublic]:
+    """The workspace's latest imports and dry runs, newest first."""
+    return [_public(record, request) for record in list_imports(db, principal.workspace_id)]
+
+
+@router.get("/{import_id}", response_model=ImportPublic)
+def read_import(
+    import_id: int, db: DbDep, principal: PrincipalDep, request: Request
+) -> ImportPublic:
+    """Status and counts of one import: running, done or failed; created, merged, rejected."""
+    return _public(get_import(db, principal.workspace_id, import_id), request)
+
+
+@router.get("/{import_id}/rejects", name="import_rejects", response_class=Response)
+def import_rejects(import_id: int, db: DbDep, principal: PrincipalDep) -> Response:
+    """The reject file (CSV): row, field and reason, then the row's original values."""
+    stream = io.StringIO()
+    write_rejects(rejects_of(db, principal.workspace_id, import_id), stream)
+    name = f"import-{import_id}-rejects.csv"
+    return Response(
+        stream.getvalue(),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
