@@ -152,3 +152,24 @@ def test_an_import_killed_with_sigkill_runs_again_without_duplicates(
     assert _count(db, contacts) == ROWS
     assert _count(db, leads) == ROWS
     assert _watermark(db) == (ROWS + 1, "done")
+
+
+def test_lead_merge_and_unmerge_from_the_command_line(
+    cli: CliRunner, db: Database, tenant: Tenant, tmp_path: Path
+) -> None:
+    source = tmp_path / "leads.csv"
+    source.write_text(
+        "Email,Last Name,Phone\neva@nordwerk.de,Fischer,\neva.f@web.de,Fischer,0711 1234560\n",
+        encoding="utf-8",
+    )
+    assert cli.invoke(app, ["import", str(source), "-w", tenant.slug]).exit_code == 0
+
+    merged = cli.invoke(app, ["lead", "merge", "1", "2", "-w", tenant.slug])
+    undone = cli.invoke(app, ["lead", "unmerge", "1", "-w", tenant.slug])
+    again = cli.invoke(app, ["lead", "unmerge", "1", "-w", tenant.slug])
+
+    assert merged.exit_code == 0, merged.output
+    assert "merge 1: lead 2 merged into lead 1 (chosen by admin)" in merged.stdout
+    assert undone.exit_code == 0, undone.output
+    assert again.exit_code == 5
+    assert "undone already" in again.stderr
