@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import (
     ColumnElement,
     CompoundSelect,
+    Select,
     and_,
     false,
     func,
@@ -26,7 +27,7 @@ from sqlalchemy import (
     union,
 )
 from sqlalchemy.engine import Connection
-from sqlalchemy.sql.selectable import ScalarSelect
+from sqlalchemy.sql.selectable import CTE, ScalarSelect
 
 from leadflow.adapters.db.lead_summaries import LeadSummary, live, summaries, summary_from_row
 from leadflow.adapters.db.tables import accounts, contacts, leads, sla_clocks
@@ -101,11 +102,12 @@ class LeadListing:
         if keys is None:
             known = ", ".join(SORTS)
             raise InvalidInput(f"unknown sort '{sort}': use one of {known}", field="sort")
-        conditions = filter_conditions(self.workspace_id, where, self.connection.dialect.name)
+        found = filter_conditions(self.workspace_id, where, self.connection.dialect.name)
+        conditions = found.conditions
         backwards = before is not None and after is None
         cursor = _decode(before if backwards else after, keys)
         query = summaries(self.workspace_id, *conditions).add_columns(
-            self._capped_count(conditions, count_cap).label("total")
+            self._capped_count(found, count_cap).label("total")
         )
         if cursor is not None:
             query = query.where(_beyond(keys, cursor, backwards))
@@ -123,9 +125,7 @@ class LeadListing:
             total = 0
         else:
             total = int(
-                self.connection.execute(
-                    select(self._capped_count(conditions, count_cap))
-                ).scalar_one()
+                self.connection.execute(select(self._capped_count(found, count_cap))).scalar_one()
             )
         has_next = (more and not backwards) or (backwards and bool(rows))
         has_previous = (more and backwards) or (cursor is not None and not backwards)
@@ -137,19 +137,39 @@ class LeadListing:
             total_capped=total > count_cap,
         )
 
-    def _capped_count(self, conditions: list[ColumnElement[bool]], cap: int) -> ScalarSelect[int]:
-        capped = (
-            select(leads.c.id).where(live(self.workspace_id), *conditions).limit(cap + 1).subquery()
-        )
+    def _capped_count(self, found: Conditions, cap: int) -> ScalarSelect[int]:
+        counted: Select[tuple[int]]
+        if found.matched:
+            # A search counts its matches one by one, not by walking every lead of the workspace.
+            first = found.matched[0]
+            lead = select(leads.c.id).where(
+                leads.c.id == first.c.id, live(self.workspace_id), *found.conditions
+            )
+            counted = select(first.c.id).where(lead.exists())
+        else:
+            counted = select(leads.c.id).where(live(self.workspace_id), *found.conditions)
+        capped = counted.limit(cap + 1).subquery()
         return select(func.count()).select_from(capped).scalar_subquery()
 
 
-def filter_conditions(
-    workspace_id: int, where: ListFilter, dialect: str = "sqlite"
-) -> list[ColumnElement[bool]]:
+@dataclass(frozen=True)
+class Conditions:
+    conditions: list[ColumnElement[bool]]
+    matched: list[CTE]
+    """The leads matching each search word, already part of `conditions`."""
+
+
+def filter_conditions(workspace_id: int, where: ListFilter, dialect: str = "sqlite") -> Conditions:
     """SQL conditions on the leads table alone; the search looks at names, e-mail addresses and
     companies, and every word of it must match one of them."""
-    conditions = _core_conditions(workspace_id, where.base, dialect)
+    matched = [
+        _matching_leads(workspace_id, word, dialect).cte(f"matched_leads_{number}")
+        for number, word in enumerate((where.base.search or "").split()[:MAX_SEARCH_WORDS])
+    ]
+    # The leads matching a word are collected first (a pass over a covering index of contacts
+    # and of accounts), so the page query only tests membership while it walks its sort index.
+    conditions = _core_conditions(where.base)
+    conditions += [leads.c.id.in_(select(cte.c.id)) for cte in matched]
     if where.fit_min is not None:
         conditions.append(leads.c.fit_score >= where.fit_min)
     if where.fit_max is not None:
@@ -165,12 +185,10 @@ def filter_conditions(
             sla_clocks.c.due_at < where.overdue_at,
         )
         conditions.append(leads.c.id.in_(overdue))
-    return conditions
+    return Conditions(conditions, matched)
 
 
-def _core_conditions(
-    workspace_id: int, where: LeadFilter, dialect: str
-) -> list[ColumnElement[bool]]:
+def _core_conditions(where: LeadFilter) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = []
     if where.stage is not None:
         conditions.append(leads.c.stage == where.stage.value)
@@ -186,11 +204,6 @@ def _core_conditions(
         conditions.append(leads.c.created_at >= where.created_from)
     if where.created_to is not None:
         conditions.append(leads.c.created_at <= where.created_to)
-    for number, word in enumerate((where.search or "").split()[:MAX_SEARCH_WORDS]):
-        # The leads matching a word are collected first (a pass over contacts and accounts, then
-        # index look-ups), so the page query only tests membership while it walks its index.
-        matched = _matching_leads(workspace_id, word, dialect).cte(f"matched_leads_{number}")
-        conditions.append(leads.c.id.in_(select(matched.c.id)))
     return conditions
 
 

@@ -526,6 +526,15 @@ Index(
 Index("ix_leads_workspace_source", leads.c.workspace_id, leads.c.source)
 Index("ix_leads_workspace_grade", leads.c.workspace_id, leads.c.grade)
 Index("ix_leads_workspace_account", leads.c.workspace_id, leads.c.account_id)
+# Covering indexes: the list's search reads names and e-mail addresses from these alone.
+Index(
+    "ix_contacts_workspace_names",
+    contacts.c.workspace_id,
+    contacts.c.last_name,
+    contacts.c.first_name,
+    contacts.c.email,
+)
+Index("ix_accounts_workspace_name", accounts.c.workspace_id, accounts.c.name)
 
 # Predictive scoring: each training run's model per workspace and target (sql, won) as JSON
 # bytes with its validation figures, and the current scores of open leads with top factors.

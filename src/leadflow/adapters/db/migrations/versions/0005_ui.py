@@ -1,4 +1,4 @@
-"""web UI: sign-in sessions, indexes for the pipeline board and the lead list
+"""web UI: sign-in sessions, indexes for the pipeline board, the lead list and its search
 
 Revision ID: 0005_ui
 Revises: 0001_core
@@ -53,9 +53,20 @@ def upgrade() -> None:
     op.create_index(
         "ix_leads_workspace_account", "leads", ["workspace_id", "account_id"], unique=False
     )
+    op.create_index(
+        "ix_contacts_workspace_names",
+        "contacts",
+        ["workspace_id", "last_name", "first_name", "email"],
+        unique=False,
+    )
+    op.create_index(
+        "ix_accounts_workspace_name", "accounts", ["workspace_id", "name"], unique=False
+    )
 
 
 def downgrade() -> None:
+    op.drop_index("ix_accounts_workspace_name", table_name="accounts")
+    op.drop_index("ix_contacts_workspace_names", table_name="contacts")
     op.drop_index("ix_leads_workspace_account", table_name="leads")
     op.drop_index("ix_leads_workspace_grade", table_name="leads")
     op.drop_index("ix_leads_workspace_source", table_name="leads")
