@@ -124,8 +124,8 @@ def test_training_and_scoring_leave_the_database_open_to_other_writers_while_com
     finally:
         other.dispose()
 
-    assert phases == ["compute", "write"] * (len(phases) // 2)
-    assert len(phases) // 2 >= 1 + len(history.open_ids) // 5
+    assert phases == ["read", "compute", "write"] * (len(phases) // 3)
+    assert len(phases) // 3 >= 1 + len(history.open_ids) // 5
 
 
 def test_scoring_or_explaining_before_any_training_says_so(db: Database, tenant: Tenant) -> None:

@@ -141,10 +141,7 @@ def test_engagement_counts_only_touches_before_the_first_sales_stage(
     with db.reading() as connection:
         stored = read_leads(connection, tenant.id, where=[lead_with_id(lead_id)])
 
-    record = stored.records[0]
-    assert record["engagement.touches"] == 2
-    assert record["engagement.webinar_attended"] == 1
-    assert record["engagement.email_clicked"] == 1
+    assert stored.records[0]["engagement.touches"] == 2
 
 
 def test_a_stored_lead_is_read_with_its_derived_and_imported_fields(

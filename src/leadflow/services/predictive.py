@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 
 from leadflow.adapters.db.database import Database
 from leadflow.adapters.db.directory import Directory
+from leadflow.adapters.db.driver_io import bind_value
 from leadflow.adapters.db.lead_features import (
     StoredLeads,
     closed_leads,
@@ -20,16 +21,11 @@ from leadflow.adapters.db.lead_features import (
     reached_stages,
     read_leads,
 )
-from leadflow.adapters.db.predictions import (
-    PredictionRepository,
-    ScoreRow,
-    StoredModel,
-    bind_value,
-)
+from leadflow.adapters.db.predictions import PredictionRepository, ScoreRow, StoredModel
 from leadflow.adapters.db.tables import predictive_scores
 from leadflow.adapters.ml import LeadModel, choose_model
 from leadflow.adapters.ml.base import model_fields
-from leadflow.adapters.ml.factors import ScoredBatch, score_with_factors
+from leadflow.adapters.ml.factors import Factorized, score_with_factors
 from leadflow.adapters.ml.metrics import Scores
 from leadflow.domain.errors import ModelNotTrained
 from leadflow.domain.predictive import infer_spec
@@ -45,6 +41,7 @@ from leadflow.domain.stages import Actor, Stage
 
 BATCH_SIZE = 50_000
 PhaseHook = Callable[[str], None]
+"""Told "read", "compute" and "write" as each phase begins (for progress and benchmarks)."""
 
 
 def train_workspace(
@@ -57,6 +54,7 @@ def train_workspace(
 ) -> list[StoredModel]:
     """Learn a model per target from the workspace's own closed leads and store it."""
     by.require(Actor.AUTOMATIC)
+    _report(on_phase, "read")
     with db.reading() as connection:
         settings = PredictiveSettings.from_config(
             Directory(connection).workspace_config(workspace_id)
@@ -141,6 +139,7 @@ def score_workspace(
     stamp = bind_value(db.engine.dialect, predictive_scores, "scored_at", now)
     after, scored, batches = 0, 0, 0
     while True:
+        _report(on_phase, "read")
         with db.reading() as connection:
             batch = read_leads(
                 connection,
@@ -149,6 +148,7 @@ def score_workspace(
                 where=[open_leads()],
                 after_id=after,
                 limit=batch_size,
+                times=False,
             )
         last = len(batch.ids) < batch_size
         _report(on_phase, "compute")
@@ -172,11 +172,12 @@ def _score_rows(
     stamp: object,
 ) -> list[ScoreRow]:
     columns: dict[Target, tuple[list[float | None], list[str | None], int | None]] = {}
+    factorized: Factorized = {}
     for target in Target:
         if target not in models:
             columns[target] = ([None] * len(batch.ids), [None] * len(batch.ids), None)
             continue
-        result: ScoredBatch = score_with_factors(models[target], batch.records)
+        result = score_with_factors(models[target], batch.records, factorized=factorized)
         scored = [stage in SCORED_STAGES[target] for stage in batch.stages]
         probabilities = [
             p if keep else None

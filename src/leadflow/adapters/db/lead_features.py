@@ -1,8 +1,8 @@
 """Stored leads as the predictive models read them: the fields known before sales contact.
 
-One query per batch reads the leads with their contact, account and campaign, and one more
-counts their touches up to the first move into a sales stage. Records come back as columns
-(ColumnarRecords) so that a million leads need no dictionary each.
+One query per batch reads the leads with their contact, account and campaign (through the
+driver, see driver_io), and lead_engagement counts their touches before sales contact. Records
+come back as columns (ColumnarRecords) so that a million leads need no dictionary each.
 """
 
 from __future__ import annotations
@@ -13,27 +13,20 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Text, and_, cast, func, or_, select
+from sqlalchemy import ColumnElement, Text, and_, cast, or_, select
 from sqlalchemy.engine import Connection
 
-from leadflow.adapters.db.tables import (
-    accounts,
-    campaigns,
-    contacts,
-    leads,
-    stage_changes,
-    touches,
-)
+from leadflow.adapters.db.driver_io import fetch_columns, result_values
+from leadflow.adapters.db.lead_engagement import TOUCHES, touches_before_sales
+from leadflow.adapters.db.tables import accounts, campaigns, contacts, leads, stage_changes
 from leadflow.adapters.ml.columns import ColumnarRecords
-from leadflow.domain.engagement import TouchType
-from leadflow.domain.factor_text import ENGAGEMENT_PREFIX, EXTRAS_PREFIX
+from leadflow.domain.factor_text import EXTRAS_PREFIX
 from leadflow.domain.freemail import is_free_mail
 from leadflow.domain.predictive import Value, seniority
 from leadflow.domain.predictive_history import (
     CLOSED_WITHOUT,
     OPEN_STAGES,
     REACHES,
-    SALES_STAGES,
     Target,
 )
 from leadflow.domain.stages import Stage
@@ -51,8 +44,6 @@ COLUMN_FIELDS: dict[str, ColumnElement[Any]] = {
 }
 SENIORITY = "contact.seniority"
 FREE_MAIL = "contact.email_free_mail"
-TOUCHES = ENGAGEMENT_PREFIX + "touches"
-ENGAGEMENT_FIELDS = (TOUCHES, *(ENGAGEMENT_PREFIX + kind.value for kind in TouchType))
 ALL_FIELDS = None
 
 
@@ -75,31 +66,17 @@ def read_leads(
     where: Sequence[ColumnElement[bool]] = (),
     after_id: int = 0,
     limit: int | None = None,
+    times: bool = True,
 ) -> StoredLeads:
-    """Leads of one workspace (not merged ones) in id order, with the given fields (or all)."""
+    """Leads of one workspace (not merged ones) in id order, with the given fields (or all).
+
+    Without `times` the created_at and stage_entered_at lists stay empty.
+    """
     wanted = set(fields) if fields is not None else None
-    extras_keys = _extras_keys(wanted)
-    columns: dict[str, ColumnElement[Any]] = {
-        name: column for name, column in COLUMN_FIELDS.items() if _wants(wanted, name)
-    }
-    if _wants(wanted, SENIORITY):
-        columns["_seniority"] = contacts.c.seniority
-        columns["_job_title"] = contacts.c.job_title
-    if _wants(wanted, FREE_MAIL):
-        columns["_email"] = contacts.c.email
-    if extras_keys is None:
-        columns["_extras"] = cast(leads.c.extras, Text)
-    else:
-        for key in extras_keys:
-            columns[EXTRAS_PREFIX + key] = leads.c.extras[key].as_string()
+    columns = _columns(wanted)
+    base = [leads.c.id, leads.c.stage] + ([leads.c.created_at, leads.c.stage_entered_at] * times)
     query = (
-        select(
-            leads.c.id,
-            leads.c.stage,
-            leads.c.created_at,
-            leads.c.stage_entered_at,
-            *(column.label(f"f{i}") for i, column in enumerate(columns.values())),
-        )
+        select(*base, *(column.label(f"f{i}") for i, column in enumerate(columns.values())))
         .select_from(
             leads.join(contacts, contacts.c.id == leads.c.contact_id)
             .outerjoin(accounts, accounts.c.id == leads.c.account_id)
@@ -120,11 +97,14 @@ def read_leads(
         .order_by(leads.c.id)
         .limit(limit)
     )
-    rows = connection.execute(query).all()
-    if not rows:
-        return StoredLeads([], [], [], [], ColumnarRecords({}, 0))
-    ids, stages, created, entered, *values = (list(column) for column in zip(*rows, strict=True))
-    raw = dict(zip(columns, values, strict=True))
+    fetched = fetch_columns(connection, query, len(base) + len(columns))
+    ids: list[int] = fetched[0]
+    created, entered = (
+        [result_values(connection.dialect, column, values) for column, values in
+         zip(base[2:], fetched[2:4], strict=True)]
+        if times else ([], [])
+    )  # fmt: skip
+    raw = dict(zip(columns, fetched[len(base) :], strict=True))
     data: dict[str, Sequence[Value]] = {
         name: values for name, values in raw.items() if not name.startswith("_")
     }
@@ -134,11 +114,29 @@ def read_leads(
         data[FREE_MAIL] = [_free_mail(email) for email in raw["_email"]]
     if "_extras" in raw:
         data.update(_all_extras(raw["_extras"]))
-    if wanted is None or any(name.startswith(ENGAGEMENT_PREFIX) for name in wanted):
-        data.update(_engagement(connection, workspace_id, ids))
-    return StoredLeads(
-        ids, [Stage(stage) for stage in stages], created, entered, ColumnarRecords(data, len(ids))
-    )
+    if ids and (wanted is None or TOUCHES in wanted):
+        data[TOUCHES] = touches_before_sales(connection, workspace_id, ids)
+    stages = [Stage(stage) for stage in fetched[1]]
+    return StoredLeads(ids, stages, created, entered, ColumnarRecords(data, len(ids)))
+
+
+def _columns(wanted: set[str] | None) -> dict[str, ColumnElement[Any]]:
+    """The columns to select for the wanted fields; those named _x feed derived fields."""
+    columns: dict[str, ColumnElement[Any]] = {
+        name: column for name, column in COLUMN_FIELDS.items() if _wants(wanted, name)
+    }
+    if _wants(wanted, SENIORITY):
+        columns["_seniority"] = contacts.c.seniority
+        columns["_job_title"] = contacts.c.job_title
+    if _wants(wanted, FREE_MAIL):
+        columns["_email"] = contacts.c.email
+    extras_keys = _extras_keys(wanted)
+    if extras_keys is None:
+        columns["_extras"] = cast(leads.c.extras, Text)
+    else:
+        for key in extras_keys:
+            columns[EXTRAS_PREFIX + key] = leads.c.extras[key].as_string()
+    return columns
 
 
 def open_leads() -> ColumnElement[bool]:
@@ -224,40 +222,3 @@ def _plain(value: object) -> Value:
     if value is None or isinstance(value, str | int | float):
         return value
     return str(value)
-
-
-def _engagement(
-    connection: Connection, workspace_id: int, lead_ids: list[int]
-) -> dict[str, list[Value]]:
-    """Touches per lead and type up to its first move into a sales stage (all, if none yet)."""
-    low, high = lead_ids[0], lead_ids[-1]
-    contacted = (
-        select(stage_changes.c.lead_id, func.min(stage_changes.c.at).label("at"))
-        .where(
-            stage_changes.c.workspace_id == workspace_id,
-            stage_changes.c.lead_id.between(low, high),
-            stage_changes.c.target.in_([stage.value for stage in SALES_STAGES]),
-        )
-        .group_by(stage_changes.c.lead_id)
-        .subquery()
-    )
-    rows = connection.execute(
-        select(touches.c.lead_id, touches.c.type, func.count())
-        .select_from(touches.outerjoin(contacted, contacted.c.lead_id == touches.c.lead_id))
-        .where(
-            touches.c.workspace_id == workspace_id,
-            touches.c.lead_id.between(low, high),
-            or_(contacted.c.at.is_(None), touches.c.at <= contacted.c.at),
-        )
-        .group_by(touches.c.lead_id, touches.c.type)
-    )
-    position = {lead_id: index for index, lead_id in enumerate(lead_ids)}
-    counts: dict[str, list[Value]] = {name: [0] * len(lead_ids) for name in ENGAGEMENT_FIELDS}
-    for lead_id, kind, count in rows:
-        index = position.get(lead_id)
-        name = ENGAGEMENT_PREFIX + kind
-        if index is None or name not in counts:
-            continue
-        counts[name][index] = int(count)
-        counts[TOUCHES][index] = int(counts[TOUCHES][index] or 0) + int(count)
-    return counts

@@ -7,9 +7,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Table, delete, func, insert, select
-from sqlalchemy.engine import Connection, Dialect
+from sqlalchemy import delete, func, insert, select
+from sqlalchemy.engine import Connection
 
+from leadflow.adapters.db.driver_io import insert_many
 from leadflow.adapters.db.rows import inserted_id
 from leadflow.adapters.db.tables import predictive_models, predictive_scores
 from leadflow.adapters.ml import LeadModel, load_model
@@ -125,30 +126,6 @@ class PredictionRepository:
             )
         )
         return {row.lead_id: _score_from_row(row) for row in rows}
-
-
-def insert_many(
-    connection: Connection, table: Table, names: Sequence[str], rows: Sequence[ScoreRow]
-) -> None:
-    """Insert plain rows through the driver's executemany.
-
-    A million scores go in three times faster this way than through SQLAlchemy's per-row
-    parameter processing; the values must already be what the driver takes (dates processed
-    by bind_value()).
-    """
-    compiled = insert(table).compile(dialect=connection.dialect, column_keys=list(names))
-    if compiled.positiontup is not None:
-        order = [names.index(name) for name in compiled.positiontup]
-        params: list[Any] = [tuple(row[i] for i in order) for row in rows]
-    else:
-        params = [dict(zip(names, row, strict=True)) for row in rows]
-    connection.exec_driver_sql(str(compiled), params)
-
-
-def bind_value(dialect: Dialect, table: Table, name: str, value: object) -> Any:
-    """A value as the column's type hands it to the driver."""
-    processor = table.c[name].type.bind_processor(dialect)
-    return processor(value) if processor is not None else value
 
 
 def _model_from_row(row: Any) -> StoredModel:

@@ -31,10 +31,21 @@ class ScoredBatch:
     factors: list[str]
 
 
+Factorized = dict[str, tuple[IntArray, list[tuple[Value, int]]]]
+
+
 def score_with_factors(
-    model: LeadModel, records: Sequence[Record], count: int = TOP_FACTORS
+    model: LeadModel,
+    records: Sequence[Record],
+    count: int = TOP_FACTORS,
+    *,
+    factorized: Factorized | None = None,
 ) -> ScoredBatch:
-    """Score records and pick each one's `count` factors of the largest absolute size."""
+    """Score records and pick each one's `count` factors of the largest absolute size.
+
+    `factorized` keeps each field's distinct values for the next model of the same records.
+    """
+    factorized = {} if factorized is None else factorized
     contributions = model.contributions(records)
     names = list(contributions.fields)
     size = len(records)
@@ -44,7 +55,9 @@ def score_with_factors(
     codes: list[IntArray] = []
     for name in names:
         offset = len(descriptions)
-        column_codes, first_seen = _factorize(raw_column(records, name))
+        if name not in factorized:
+            factorized[name] = _factorize(raw_column(records, name))
+        column_codes, first_seen = factorized[name]
         part = contributions.fields[name]
         descriptions.extend(
             factor_json(Factor(name, model.shown(name, value), float(part[index])))
