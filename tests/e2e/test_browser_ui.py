@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import httpx
 import pytest
@@ -176,7 +177,7 @@ PEOPLE = {
     Role.SALES: "Sven Vertrieb",
     Role.VIEWER: "Gero Leitung",
 }
-MAIN_PAGES = ("/app/board", "/app/leads", "/app/campaigns", "/app/dashboard")
+MAIN_PAGES = ("/app/board", "/app/leads", "/app/campaigns", "/app/dashboard", "/app/import")
 
 
 def _english_only() -> set[str]:
@@ -230,3 +231,30 @@ def test_the_board_fits_a_phone_screen(
     screenshot(sales, "board-phone-de", full_page=False)
     sales.goto(server.at("/app/leads"))
     screenshot(sales, "leads-phone-de", full_page=False)
+
+
+def test_marketing_previews_an_import_and_reads_the_dry_runs_reject_report(
+    browser: Browser, server: LiveServer, tenant: Tenant, tmp_path: Path
+) -> None:
+    upload = tmp_path / "messe.csv"
+    upload.write_bytes(
+        "Vorname;Nachname;E-Mail;Firma\n"
+        "Anna;Schulz;anna.schulz@hafen.example;Hafen Logistik GmbH\n"
+        "Ben;Krause;kein-at-zeichen;Krause KG\n".encode("cp1252")
+    )
+    marketing = sign_in(browser, server, "marketing@acme.example")
+    marketing.goto(server.at("/app/import"))
+
+    marketing.set_input_files("#import-file", str(upload))
+    marketing.get_by_role("button", name="Zuordnung ansehen").click()
+    expect(marketing.get_by_role("cell", name="Hafen Logistik GmbH")).to_be_visible()
+    screenshot(marketing, "import-preview-de")
+    marketing.set_input_files("#import-file", str(upload))
+    marketing.get_by_role("button", name="Probelauf").click()
+
+    expect(marketing.locator("[data-import-status]")).to_have_attribute(
+        "data-import-status", "done"
+    )
+    expect(marketing.locator('[data-count="rejected"]')).to_have_text("1")
+    expect(marketing.get_by_role("link", name="Fehlerbericht herunterladen (CSV)")).to_be_visible()
+    screenshot(marketing, "import-dry-run-de")

@@ -10,6 +10,7 @@ from leadflow.web.ui import (
     board,
     campaign_pages,
     dashboard_page,
+    import_pages,
     lead_actions,
     lead_list,
     lead_page,
@@ -27,5 +28,6 @@ for module in (
     lead_page,
     campaign_pages,
     dashboard_page,
+    import_pages,
 ):
     router.include_router(module.router)

@@ -101,6 +101,18 @@ SLA_STATUSES = {
     "stopped": N_("Answered"),
 }
 
+PRESETS = {
+    "salesforce": N_("Salesforce export"),
+    "hubspot": N_("HubSpot export"),
+    "generic": N_("Other columns (generic)"),
+}
+
+IMPORT_STATUSES = {
+    "running": N_("running"),
+    "done": N_("done"),
+    "failed": N_("failed"),
+}
+
 MOVES = {
     (Stage.MQL, Stage.SAL): N_("Accept"),
     (Stage.MQL, Stage.NURTURE): N_("Reject"),
@@ -151,6 +163,12 @@ class Labels:
 
     def sla(self, status: object) -> str:
         return self._pick(SLA_STATUSES, status)
+
+    def preset(self, name: object) -> str:
+        return self._pick(PRESETS, name)
+
+    def import_status(self, status: object) -> str:
+        return self._pick(IMPORT_STATUSES, status)
 
     def move(self, source: Stage, target: Stage) -> str:
         text = MOVES.get((source, target)) or TO_STAGE.get(target)

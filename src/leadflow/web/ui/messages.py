@@ -44,6 +44,7 @@ FIELDS = {
     "page": N_("Page"),
     "sort": N_("Sort"),
     "file": N_("File"),
+    "preset": N_("Preset"),
 }
 
 

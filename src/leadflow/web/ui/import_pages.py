@@ -1,0 +1,168 @@
+"""The import page: upload a CSV or XLSX file, preview its mapping, dry-run or import it, follow
+its progress and read the reject report. Each step takes the file again: no upload is kept
+between requests, so any web process can answer the next one."""
+
+from __future__ import annotations
+
+import io
+import shutil
+import tempfile
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import APIRouter, BackgroundTasks, Depends, File, Form, Request, UploadFile
+from starlette.responses import Response
+
+from leadflow.adapters.db.uow import reading
+from leadflow.adapters.importing import PRESETS, TableError
+from leadflow.domain.errors import InvalidInput, PermissionDenied
+from leadflow.domain.principal import Principal
+from leadflow.domain.stages import Role, Stage
+from leadflow.services.import_preview import ImportPreview, preview_import
+from leadflow.services.import_reports import get_import, list_imports, rejects_of, write_rejects
+from leadflow.services.importer import ImportRequest, begin_import, run_import
+from leadflow.web.api.deps import DbDep, NowDep
+from leadflow.web.ui.messages import explain
+from leadflow.web.ui.pages import PageRoute, catalog_of, page, redirect
+from leadflow.web.ui.session import Viewer, ViewerDep, check_csrf
+
+router = APIRouter(
+    prefix="/app/import", route_class=PageRoute, dependencies=[Depends(check_csrf)], tags=["ui"]
+)
+ACTIONS = ("preview", "dry_run", "import")
+REJECTS_SHOWN = 100
+TextField = Annotated[str, Form()]
+
+
+def _marketing(viewer: Viewer) -> None:
+    if not viewer.is_(Role.MARKETING):
+        raise PermissionDenied("only marketing imports leads")
+
+
+def _page(
+    request: Request,
+    viewer: Viewer,
+    db: DbDep,
+    *,
+    preview: ImportPreview | None = None,
+    choices: dict[str, str] | None = None,
+    error: str | None = None,
+    status_code: int = 200,
+) -> Response:
+    with reading(db, viewer.workspace_id) as uow:
+        campaigns = uow.campaigns.all()
+    return page(
+        request,
+        "imports/index.html",
+        status_code=status_code,
+        imports=list_imports(db, viewer.workspace_id, limit=20),
+        campaigns=campaigns,
+        presets=list(PRESETS),
+        preview=preview,
+        choices=choices or {},
+        error=error,
+    )
+
+
+@router.get("")
+def import_page(request: Request, viewer: ViewerDep, db: DbDep) -> Response:
+    """The upload form and the latest imports."""
+    _marketing(viewer)
+    return _page(request, viewer, db)
+
+
+@router.post("")
+def upload(
+    request: Request,
+    viewer: ViewerDep,
+    db: DbDep,
+    now: NowDep,
+    tasks: BackgroundTasks,
+    file: Annotated[UploadFile | None, File()] = None,
+    action: TextField = "preview",
+    preset: TextField = "",
+    campaign: TextField = "",
+    stage: TextField = "prospect",
+) -> Response:
+    """Preview the mapping of a file, or start its dry run or import."""
+    _marketing(viewer)
+    choices = {"preset": preset, "campaign": campaign, "stage": stage}
+    try:
+        if file is None or not file.filename:
+            raise InvalidInput("choose a CSV or XLSX file", field="file")
+        if action not in ACTIONS or preset not in ("", *PRESETS):
+            raise InvalidInput("unknown import action or preset", field="file")
+        path = _saved(file)
+        if action == "preview":
+            try:
+                found = preview_import(path, preset=preset or None, file_name=file.filename)
+            finally:
+                path.unlink(missing_ok=True)
+            return _page(request, viewer, db, preview=found, choices=choices)
+        plan = ImportRequest(
+            viewer.workspace_id,
+            preset=preset or None,
+            dry_run=action == "dry_run",
+            campaign_id=int(campaign) if campaign.isdigit() else None,
+            stage=Stage(stage) if stage in (Stage.PROSPECT, Stage.MQL) else Stage.PROSPECT,
+            file_name=file.filename,
+        )
+        try:
+            import_id = begin_import(db, path, plan, by=viewer.principal, now=now)
+        except BaseException:
+            path.unlink(missing_ok=True)
+            raise
+    except InvalidInput as error:
+        catalog = catalog_of(request)
+        if isinstance(error, TableError):
+            message = catalog.gettext("The file cannot be read as a CSV or XLSX table.")
+        else:
+            message = explain(error, catalog)
+        return _page(request, viewer, db, choices=choices, error=message, status_code=422)
+    plan = ImportRequest(**{**plan.__dict__, "import_id": import_id})
+    tasks.add_task(_run, db, path, plan, viewer.principal, now)
+    return redirect(f"/app/import/{import_id}")
+
+
+def _saved(upload: UploadFile) -> Path:
+    suffix = Path(upload.filename or "upload").suffix[:10]
+    with tempfile.NamedTemporaryFile(prefix="leadflow-import-", suffix=suffix, delete=False) as f:
+        shutil.copyfileobj(upload.file, f)
+        return Path(f.name)
+
+
+def _run(db: DbDep, path: Path, plan: ImportRequest, by: Principal, now: datetime) -> None:
+    try:
+        run_import(db, path, plan, by=by, now=now)
+    finally:
+        path.unlink(missing_ok=True)
+
+
+@router.get("/{import_id}")
+def import_status(request: Request, import_id: int, viewer: ViewerDep, db: DbDep) -> Response:
+    """An import's progress and counts, and the first rows of its reject report."""
+    _marketing(viewer)
+    record = get_import(db, viewer.workspace_id, import_id)
+    rejects = rejects_of(db, viewer.workspace_id, import_id)
+    return page(
+        request,
+        "imports/status.html",
+        record=record,
+        rejects=rejects[:REJECTS_SHOWN],
+        reject_count=len(rejects),
+    )
+
+
+@router.get("/{import_id}/rejects.csv")
+def reject_report(import_id: int, viewer: ViewerDep, db: DbDep) -> Response:
+    """The reject report as a CSV file: row, field and reason, then the row's own values."""
+    _marketing(viewer)
+    stream = io.StringIO()
+    write_rejects(rejects_of(db, viewer.workspace_id, import_id), stream)
+    name = f"leadflow-import-{import_id}-rejects.csv"
+    return Response(
+        stream.getvalue().encode("utf-8"),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )

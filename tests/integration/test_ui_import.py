@@ -1,0 +1,92 @@
+"""The import page: mapping preview, dry run with its reject report, and the import itself."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from fastapi.testclient import TestClient
+from httpx import Response
+from sqlalchemy import func, select
+
+from leadflow.adapters.db.database import Database
+from leadflow.adapters.db.tables import leads
+from leadflow.domain.stages import Role
+from tests.conftest import Tenant
+from tests.integration.ui_support import sign_in
+
+GERMAN_CSV = (
+    "Vorname;Nachname;E-Mail;Firma\n"
+    "Anna;Schulz;anna.schulz@hafen.example;Hafen Logistik GmbH\n"
+    "Ben;Krause;kein-at-zeichen;Krause KG\n"
+    "Carla;Wolf;carla@wolf.example;Wolf AG\n"
+).encode("cp1252")
+
+
+def _lead_count(db: Database) -> int:
+    with db.reading() as connection:
+        return int(connection.execute(select(func.count()).select_from(leads)).scalar_one())
+
+
+def _upload(client: TestClient, csrf: str, action: str) -> Response:
+    return client.post(
+        "/app/import",
+        data={"csrf_token": csrf, "action": action, "stage": "mql"},
+        files={"file": ("messe.csv", GERMAN_CSV, "text/csv")},
+        headers={"Accept-Language": "en"},
+    )
+
+
+def test_the_preview_shows_where_each_column_goes_and_the_rows_problems(
+    app_client: TestClient, tenant: Tenant, db: Database
+) -> None:
+    csrf = sign_in(app_client, db, tenant, Role.MARKETING)
+
+    page = _upload(app_client, csrf, "preview")
+
+    assert page.status_code == 200
+    text = page.text
+    assert "<td>E-Mail</td><td><code>email</code></td>" in text
+    assert "Hafen Logistik GmbH" in text and "kein-at-zeichen" in text
+    assert _lead_count(db) == 0
+
+
+def test_a_dry_run_reports_the_rejects_and_stores_no_lead(
+    app_client: TestClient, tenant: Tenant, db: Database
+) -> None:
+    csrf = sign_in(app_client, db, tenant, Role.MARKETING)
+
+    status = _upload(app_client, csrf, "dry_run")
+    report = app_client.get(status.url.path + "/rejects.csv")
+
+    text = status.text
+    assert 'data-import-status="done"' in text
+    assert 'data-count="created">2<' in text and 'data-count="rejected">1<' in text
+    rows = list(csv.reader(io.StringIO(report.content.decode("utf-8"))))
+    assert rows[0][:3] == ["row", "field", "reason"] and rows[1][:2] == ["3", "E-Mail"]
+    assert _lead_count(db) == 0
+
+
+def test_the_import_stores_the_good_rows(
+    app_client: TestClient, tenant: Tenant, db: Database
+) -> None:
+    csrf = sign_in(app_client, db, tenant, Role.MARKETING)
+
+    status = _upload(app_client, csrf, "import")
+
+    assert 'data-count="created">2<' in status.text
+    assert _lead_count(db) == 2
+
+
+def test_sales_may_not_import_and_a_missing_file_is_explained(
+    app_client: TestClient, tenant: Tenant, db: Database
+) -> None:
+    sales_csrf = sign_in(app_client, db, tenant, Role.SALES)
+    refused = _upload(app_client, sales_csrf, "import")
+    marketing_csrf = sign_in(app_client, db, tenant, Role.MARKETING)
+
+    empty = app_client.post("/app/import", data={"csrf_token": marketing_csrf, "action": "dry_run"})
+
+    assert refused.status_code == 403
+    assert empty.status_code == 422
+    assert _lead_count(db) == 0
