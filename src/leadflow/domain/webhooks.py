@@ -16,7 +16,9 @@ from leadflow.domain.errors import InvalidInput
 STAGE_CHANGED = "lead.stage_changed"
 ASSIGNED = "lead.assigned"
 SLA_BREACHED = "sla.breached"
-EVENT_TYPES: tuple[str, ...] = (STAGE_CHANGED, ASSIGNED, SLA_BREACHED)
+# A form collected an e-mail consent: a mailer sends the double-opt-in link in the payload.
+CONFIRMATION_REQUESTED = "consent.confirmation_requested"
+EVENT_TYPES: tuple[str, ...] = (STAGE_CHANGED, ASSIGNED, SLA_BREACHED, CONFIRMATION_REQUESTED)
 ALL_EVENTS = "*"
 SECRET_PREFIX = "whsec_"
 

@@ -8,10 +8,11 @@ from fastapi.responses import RedirectResponse
 from leadflow import __version__
 from leadflow.adapters.db.database import Database
 from leadflow.settings import Settings
-from leadflow.web import errors, ui
+from leadflow.web import errors, forms, ui
 from leadflow.web.api import automation as automation_api
 from leadflow.web.api import campaigns, leads, reports
 from leadflow.web.api import capture as capture_api
+from leadflow.web.api import forms as forms_api
 from leadflow.web.api import imports as imports_api
 from leadflow.web.api import predictions as predictions_api
 from leadflow.web.api import privacy as privacy_api
@@ -40,6 +41,8 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None) 
 
     app.include_router(privacy_api.router)
     app.include_router(capture_api.router)
+    app.include_router(forms.router)
+    app.include_router(forms_api.router)
     app.include_router(imports_api.router)
     app.include_router(leads.router)
     app.include_router(campaigns.router)

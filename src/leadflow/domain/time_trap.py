@@ -1,0 +1,33 @@
+"""The form's time trap: a signed moment of rendering. A person needs a few seconds to fill a
+form in; a bot that posts at once, or replays an old page forever, does not pass."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from datetime import datetime
+
+MAX_AGE_SECONDS = 24 * 3600
+
+
+def _signature(key: bytes, form_key: str, issued: int) -> str:
+    message = f"{form_key}.{issued}".encode()
+    return hmac.new(key, message, hashlib.sha256).hexdigest()[:32]
+
+
+def issue(key: bytes, form_key: str, at: datetime) -> str:
+    """The token to put into the form as it is shown."""
+    issued = int(at.timestamp())
+    return f"{issued}.{_signature(key, form_key, issued)}"
+
+
+def passes(key: bytes, form_key: str, token: str, now: datetime, *, min_seconds: int) -> bool:
+    """True when the token is ours, for this form, and was issued long enough ago."""
+    issued_text, _, signature = token.partition(".")
+    if not issued_text.isdigit() or len(issued_text) > 12:
+        return False
+    issued = int(issued_text)
+    if not hmac.compare_digest(signature, _signature(key, form_key, issued)):
+        return False
+    age = now.timestamp() - issued
+    return min_seconds <= age <= MAX_AGE_SECONDS

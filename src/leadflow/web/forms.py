@@ -1,0 +1,199 @@
+"""The public lead form at /f/{form_key}: shown (GET) and submitted (POST) by visitors without a
+login, embeddable as an iframe or posted to from a plain HTML form on another site."""
+
+from __future__ import annotations
+
+import ipaddress
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from jinja2 import Environment, FileSystemLoader
+
+from leadflow.adapters.secret_key import privacy_keys, secret_key
+from leadflow.domain import time_trap
+from leadflow.domain.errors import NotConfigured
+from leadflow.domain.web_to_lead import UTM_FIELDS, read_submission, safe_return_url
+from leadflow.services.forms import (
+    INVALID,
+    FormKeys,
+    Outcome,
+    PublicForm,
+    Visitor,
+    public_form,
+    submit,
+)
+from leadflow.web.api.deps import DbDep, NowDep
+from leadflow.web.form_texts import AUTOCOMPLETE, INPUT_TYPES, TEXTS, choose_language
+
+HERE = Path(__file__).resolve().parent
+ASSETS = {"form.js": "text/javascript", "form.css": "text/css"}
+
+router = APIRouter(include_in_schema=False)
+
+
+@cache
+def _templates() -> Environment:
+    return Environment(loader=FileSystemLoader(HERE / "templates" / "forms"), autoescape=True)
+
+
+def _keys(request: Request) -> FormKeys:
+    keys: FormKeys | None = getattr(request.app.state, "form_keys", None)
+    if keys is None:
+        keys = FormKeys.derive(secret_key(request.app.state.settings))
+        request.app.state.form_keys = keys
+    return keys
+
+
+def _privacy(request: Request) -> Any:
+    try:
+        return privacy_keys(request.app.state.settings)
+    except NotConfigured:
+        return None  # without a key nobody can be on the suppression list either
+
+
+def _language(request: Request) -> str:
+    return choose_language(
+        request.query_params.get("lang"),
+        request.headers.get("accept-language"),
+        request.app.state.settings.default_locale,
+    )
+
+
+def _headers(form: PublicForm) -> dict[str, str]:
+    ancestors = " ".join(form.config.frame_ancestors)
+    policy = (
+        "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self' data:; "
+        f"connect-src 'self'; form-action 'self' http: https:; base-uri 'none'; "
+        f"frame-ancestors {ancestors}"
+    )
+    return {
+        "Content-Security-Policy": policy,
+        "Cache-Control": "no-store",
+        "Referrer-Policy": "strict-origin-when-cross-origin",
+        "X-Content-Type-Options": "nosniff",
+    }
+
+
+def _render(
+    form: PublicForm, lang: str, token: str, *, status: int = 200, **context: Any
+) -> HTMLResponse:
+    html = _templates().get_template("lead_form.html").render(
+        lang=lang, t=TEXTS[lang], form_key=form.campaign.form_key, title=form.config.title(lang),
+        fields=form.config.fields, required=form.config.required, consents=form.config.consents,
+        input_types=INPUT_TYPES, autocomplete=AUTOCOMPLETE, utm_fields=UTM_FIELDS, token=token,
+        return_url=form.config.thank_you_url, values=context.get("values", {}),
+        errors=context.get("errors", {}), ticked=context.get("ticked", ()),
+        utm=context.get("utm", {}),
+    )  # fmt: skip
+    return HTMLResponse(html, status_code=status, headers=_headers(form))
+
+
+@router.get("/f/assets/{name}")
+def asset(name: str) -> Response:
+    """The form's script and style sheet, served by leadflow itself."""
+    if name not in ASSETS:
+        return Response(status_code=404)
+    body = (HERE / "static" / "forms" / name).read_bytes()
+    return Response(body, media_type=ASSETS[name], headers={"Cache-Control": "max-age=3600"})
+
+
+@router.get("/f/{form_key}")
+def show_form(form_key: str, request: Request, db: DbDep, now: NowDep) -> HTMLResponse:
+    """The lead form of a campaign, in German or English."""
+    form = public_form(db, form_key)
+    token = time_trap.issue(_keys(request).trap, form_key, now)
+    utm = {
+        name: request.query_params[name][:200]
+        for name in UTM_FIELDS
+        if name in request.query_params
+    }
+    return _render(form, _language(request), token, utm=utm)
+
+
+@router.get("/f/{form_key}/token")
+def form_token(form_key: str, request: Request, db: DbDep, now: NowDep) -> JSONResponse:
+    """A time-trap token for a plain HTML form on another site (fetched by form.js)."""
+    public_form(db, form_key)
+    token = time_trap.issue(_keys(request).trap, form_key, now)
+    return JSONResponse(
+        {"token": token},
+        headers={"Access-Control-Allow-Origin": "*", "Cache-Control": "no-store"},
+    )
+
+
+@router.post("/f/{form_key}")
+async def submit_form(form_key: str, request: Request, db: DbDep, now: NowDep) -> Response:
+    """Take a submission (leadflow's own form or a Salesforce Web-to-Lead form)."""
+    form = await run_in_threadpool(public_form, db, form_key)
+    posted = await request.form()
+    fields = {name: value for name, value in posted.items() if isinstance(value, str)}
+    submission = read_submission(fields)
+    lang = _language(request)
+    visitor = Visitor(_client_ip(request), request.headers.get("user-agent"), lang)
+    base_url = str(request.base_url)
+    outcome: Outcome = await run_in_threadpool(
+        lambda: submit(
+            db,
+            form,
+            submission,
+            visitor,
+            keys=_keys(request),
+            now=now,
+            base_url=base_url,
+            privacy=_privacy(request),
+        )  # fmt: skip
+    )
+    if outcome.status == INVALID:
+        token = time_trap.issue(_keys(request).trap, form_key, now)
+        return _render(
+            form, lang, token, status=422, values=_shown_values(fields), errors=outcome.errors,
+            ticked=submission.consents, utm=submission.utm,
+        )  # fmt: skip
+    target = submission.return_url or safe_return_url(form.config.thank_you_url)
+    if target:
+        return RedirectResponse(target, status_code=303)
+    html = (
+        _templates()
+        .get_template("thanks.html")
+        .render(lang=lang, t=TEXTS[lang], consent_asked=outcome.confirmations > 0)
+    )
+    return HTMLResponse(html, headers=_headers(form))
+
+
+def _shown_values(fields: dict[str, str]) -> dict[str, str]:
+    return {name: value[:500] for name, value in fields.items() if not name.startswith("_")}
+
+
+def _client_ip(request: Request) -> str | None:
+    host = request.client.host if request.client else None
+    try:
+        return str(ipaddress.ip_address(host)) if host else None
+    except ValueError:
+        return None
+
+
+def embed_snippets(base_url: str, form_key: str) -> dict[str, str]:
+    """The two ways to put a form on a web site: an iframe, or a plain HTML form posting here."""
+    base = base_url.rstrip("/")
+    iframe = (
+        f'<iframe src="{base}/f/{form_key}" title="Kontakt" width="100%" height="720" '
+        'style="border:0"></iframe>'
+    )
+    html = "\n".join(
+        [
+            f'<form method="post" action="{base}/f/{form_key}" accept-charset="utf-8">',
+            '  <input name="first_name" placeholder="Vorname">',
+            '  <input name="last_name" placeholder="Nachname" required>',
+            '  <input name="email" type="email" placeholder="E-Mail" required>',
+            '  <input name="company" placeholder="Unternehmen">',
+            '  <input name="retURL" type="hidden" value="https://www.example.de/danke">',
+            '  <button type="submit">Absenden</button>',
+            "</form>",
+            f'<script src="{base}/f/assets/form.js" defer></script>',
+        ]
+    )
+    return {"iframe": iframe, "html": html}
