@@ -10,7 +10,8 @@ from leadflow.adapters.db.tables import assessments
 from leadflow.adapters.db.uow import reading
 from leadflow.domain.lead import Lead
 from leadflow.domain.stages import Role, Stage
-from tests.conftest import Tenant
+from tests.conftest import NOW, Tenant
+from tests.integration.predictive_history import add_history
 from tests.integration.ui_support import add_lead, sign_in
 
 BANT_A = {
@@ -197,3 +198,17 @@ def test_a_viewer_reads_the_lead_but_gets_no_forms(
     assert page.status_code == 200
     assert f'action="/app/leads/{lead_id}/move"' not in page.text
     assert f'action="/app/leads/{lead_id}/tasks"' not in page.text
+
+
+def test_the_lead_page_shows_the_prediction_with_its_top_factors(
+    app_client: TestClient, tenant: Tenant, db: Database
+) -> None:
+    history = add_history(db, tenant.id, NOW, closed=60, open_count=3)
+    trained = app_client.post("/api/v1/models/train", headers=tenant.headers(Role.ADMIN))
+    sign_in(app_client, db, tenant, Role.SALES)
+
+    page = app_client.get(f"/app/leads/{history.open_ids[0]}", headers={"Accept-Language": "en"})
+
+    assert trained.status_code == 200
+    assert "Chance of SQL: " in page.text and "Chance of winning: " in page.text
+    assert page.text.count("<li>↑") + page.text.count("<li>↓") >= 2

@@ -101,6 +101,24 @@ SLA_STATUSES = {
     "stopped": N_("Answered"),
 }
 
+FACTOR_FIELDS = {
+    "lead.source": N_("source"),
+    "lead.campaign": N_("campaign"),
+    "lead.campaign_id": N_("campaign"),
+    "campaign.channel": N_("channel"),
+    "lead.fit_score": N_("fit score"),
+    "account.industry": N_("industry"),
+    "account.employees": N_("company size"),
+    "account.country": N_("country"),
+    "contact.department": N_("department"),
+    "contact.buying_role": N_("buying role"),
+    "contact.seniority": N_("seniority"),
+    "contact.email_free_mail": N_("free-mail address"),
+    "engagement.touches": N_("touches before sales contact"),
+}
+
+TARGETS = {"sql": N_("Chance of SQL"), "won": N_("Chance of winning")}
+
 PRESETS = {
     "salesforce": N_("Salesforce export"),
     "hubspot": N_("HubSpot export"),
@@ -163,6 +181,13 @@ class Labels:
 
     def sla(self, status: object) -> str:
         return self._pick(SLA_STATUSES, status)
+
+    def factor_field(self, name: object) -> str:
+        """A predictive factor's field; fields of a workspace's own columns keep their name."""
+        return self._pick(FACTOR_FIELDS, name).removeprefix("extras.")
+
+    def target(self, name: object) -> str:
+        return self._pick(TARGETS, name)
 
     def preset(self, name: object) -> str:
         return self._pick(PRESETS, name)

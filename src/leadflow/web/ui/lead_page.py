@@ -11,10 +11,12 @@ from leadflow.adapters.db.lead_summaries import summaries, summary_from_row
 from leadflow.adapters.db.tables import leads
 from leadflow.adapters.db.uow import reading
 from leadflow.domain import qualification
+from leadflow.domain.errors import ModelNotTrained
 from leadflow.domain.qualification import Framework, Status
 from leadflow.domain.stages import Role
 from leadflow.services import rules
 from leadflow.services.handover import sla_state_for
+from leadflow.services.prediction_views import LeadPrediction, lead_prediction
 from leadflow.services.scoring import lead_score
 from leadflow.web.api.deps import DbDep, NowDep
 from leadflow.web.ui.moves import move_options
@@ -69,6 +71,10 @@ def lead_page(
         campaign = uow.campaigns.get(campaign_id) if campaign_id is not None else None
         score = lead_score(uow, lead_id, at=now)
         sla = sla_state_for(uow, lead_id, now)
+    try:
+        prediction: LeadPrediction | None = lead_prediction(db, viewer.workspace_id, lead_id)
+    except ModelNotTrained:
+        prediction = None
     framework = rules.framework(config)
     states = criterion_states(framework, assessments)
     statuses = {state.criterion.key: state.status for state in states}
@@ -95,6 +101,7 @@ def lead_page(
         members=members,
         campaign=campaign,
         score=score,
+        prediction=prediction,
         sla=sla,
         options=options,
         dialogs=[option for option in options[lead.stage] if option.reasons],
