@@ -53,9 +53,12 @@ class LiveServer:
 
 
 @contextmanager
-def live_server(database_url: str, db: Database) -> Iterator[LiveServer]:
+def live_server(
+    database_url: str, db: Database, *, secret_key: str | None = None
+) -> Iterator[LiveServer]:
     """Serve leadflow with catalogs that mark any untranslated message."""
-    app = create_app(Settings(database_url=database_url), db=db)
+    settings = Settings(database_url=database_url, secret_key=secret_key)  # type: ignore[arg-type]
+    app = create_app(settings, db=db)
     app.state.ui_renderer = Renderer(mark_missing=True)
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.bind(("127.0.0.1", 0))
