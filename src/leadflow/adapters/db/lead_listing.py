@@ -35,6 +35,8 @@ from leadflow.domain.errors import InvalidInput
 from leadflow.domain.lead import LeadFilter
 
 COUNT_CAP = 10_000
+SEARCH_COUNT_CAP = 1_000
+"""A search counts its matches one by one, so it stops earlier."""
 MAX_SEARCH_WORDS = 5
 
 
@@ -104,6 +106,8 @@ class LeadListing:
             raise InvalidInput(f"unknown sort '{sort}': use one of {known}", field="sort")
         found = filter_conditions(self.workspace_id, where, self.connection.dialect.name)
         conditions = found.conditions
+        if found.matched:
+            count_cap = min(count_cap, SEARCH_COUNT_CAP)
         backwards = before is not None and after is None
         cursor = _decode(before if backwards else after, keys)
         query = summaries(self.workspace_id, *conditions).add_columns(
