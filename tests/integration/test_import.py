@@ -13,11 +13,18 @@ import pytest
 from sqlalchemy import func, select
 
 from leadflow.adapters.db.database import Database
-from leadflow.adapters.db.tables import contacts, import_rejects, leads, stage_changes
+from leadflow.adapters.db.tables import (
+    contacts,
+    import_rejects,
+    leads,
+    stage_changes,
+    suppressions,
+)
 from leadflow.adapters.db.uow import directory_transaction
 from leadflow.adapters.importing import map_columns, open_table
 from leadflow.domain.errors import PermissionDenied
 from leadflow.domain.stages import Role
+from leadflow.domain.suppression import PrivacyKeys
 from leadflow.services.importer import ImportReport, ImportRequest, run_import
 from leadflow.services.rules import set_lifecycle
 from tests.conftest import NOW, Tenant
@@ -291,3 +298,22 @@ def test_the_reject_file_text_is_escaped_against_formulas() -> None:
     write_rejects([Reject(3, "Email", "bad", {"Email": "=HYPERLINK(1)"})], stream)
 
     assert stream.getvalue().splitlines()[1] == "3,Email,bad,'=HYPERLINK(1)"
+
+
+def test_an_opt_out_in_the_file_is_kept_on_the_suppression_list_across_imports(
+    db: Database, tenant: Tenant, tmp_path: Path
+) -> None:
+    keys = PrivacyKeys.derive(b"import-tests-secret-key-of-32-bytes-or-more")
+    path = _write_csv(
+        tmp_path / "salesforce.csv",
+        ["Email", "LastName", "HasOptedOutOfEmail"],
+        [["anna@nordwerk.de", "Schmidt", "1"], ["jan@nordwerk.de", "Jansen", "0"]],
+    )
+    first = _import(db, tenant, path, privacy=keys)
+
+    again = _import(db, tenant, path, privacy=keys)
+
+    assert (first.created, first.suppressed) == (2, 1)
+    assert (again.merged, again.suppressed) == (2, 1)
+    with db.reading() as connection:
+        assert connection.execute(select(func.count()).select_from(suppressions)).scalar_one() == 1

@@ -11,11 +11,15 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from leadflow.adapters.db.database import Database
 from leadflow.adapters.importing import load_mapping_file
+from leadflow.adapters.secret_key import privacy_keys
 from leadflow.cli.context import database, now, principal
 from leadflow.cli.errors import guarded
+from leadflow.domain.errors import NotConfigured
 from leadflow.domain.stages import Stage
+from leadflow.domain.suppression import PrivacyKeys
 from leadflow.services.import_reports import rejects_of, write_rejects
 from leadflow.services.importer import CHUNK_ROWS, ImportReport, ImportRequest, run_import
+from leadflow.settings import Settings
 
 console = Console(stderr=True)
 out = Console()
@@ -84,6 +88,7 @@ def _run(
         campaign_id=campaign,
         stage=stage,
         chunk_rows=chunk_rows,
+        privacy=_privacy_keys(),
     )
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                TimeElapsedColumn())  # fmt: skip
@@ -100,6 +105,13 @@ def _run(
         out.print(f"{written} problems written to {rejects}")
 
 
+def _privacy_keys() -> PrivacyKeys | None:
+    try:
+        return privacy_keys(Settings())
+    except NotConfigured:
+        return None  # without a key nobody can be on the suppression list
+
+
 def _print(report: ImportReport) -> None:
     verb = "would be" if report.dry_run else "were"
     if report.resumed_after_row:
@@ -110,6 +122,8 @@ def _print(report: ImportReport) -> None:
         f"{report.rows} rows: {report.created} {verb} created, {report.merged} {verb} merged, "
         f"{report.rejected} {verb} rejected (import {report.import_id})"
     )
+    if report.suppressed:
+        out.print(f"{report.suppressed} rows are people on the suppression list: no marketing")
     for row, lead_id, reason in report.merges[:20]:
         target = f"lead {lead_id}" if lead_id else "an earlier row"
         out.print(f"  row {row}: merged into {target}: {reason}", highlight=False)

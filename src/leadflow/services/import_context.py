@@ -11,6 +11,7 @@ from leadflow.adapters.db.matching import KnownAccount
 from leadflow.adapters.importing.rows import RowError
 from leadflow.domain.lifecycle import TransitionTable
 from leadflow.domain.stages import Stage
+from leadflow.domain.suppression import PrivacyKeys
 from leadflow.services.duplicates import AccountMatch, block_of, similar_account
 
 PEOPLE_SCHEMA = {
@@ -80,6 +81,7 @@ class ImportContext:
     note: str = "import"
     file_name: str = ""
     import_id: int | None = None
+    privacy: PrivacyKeys | None = None
     accounts_made: set[int] = field(default_factory=set)
     people_loaded: set[int] = field(default_factory=set)
     people: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=PEOPLE_SCHEMA))
@@ -103,6 +105,7 @@ class ChunkResult:
     merged: list[tuple[int, int | None, str]] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
     same_as: dict[int, int] = field(default_factory=dict)
+    suppressed: int = 0
 
     def resolve(self) -> None:
         """Name the lead of rows that duplicate an earlier row of the same chunk."""

@@ -19,6 +19,7 @@ from leadflow.domain.stages import Actor, Stage
 from leadflow.services.duplicates import Probe, person_key, same_person
 from leadflow.services.import_accounts import resolve_accounts
 from leadflow.services.import_context import PEOPLE_SCHEMA, ChunkResult, ImportContext
+from leadflow.services.import_privacy import apply_privacy
 from leadflow.services.import_writes import insert_new
 
 LIMITS = {"first_name": 200, "last_name": 200, "email": 320, "phone": 40, "job_title": 300,
@@ -37,6 +38,7 @@ def store_chunk(connection: Connection, ctx: ImportContext, frame: pl.DataFrame)
         email=pl.col("email").str.to_lowercase(),
         phone=pl.coalesce("phone", "mobile"),
     )
+    apply_privacy(connection, ctx, frame, result)
     frame = _match_people(connection, ctx, frame, result)
     frame = resolve_accounts(connection, ctx, frame)
     frame = _match_at_accounts(connection, ctx, frame, result)

@@ -35,6 +35,7 @@ from leadflow.adapters.importing import (
 from leadflow.adapters.importing.chunk import Chunk, normalize_chunk
 from leadflow.domain.principal import Principal
 from leadflow.domain.stages import Actor, Stage
+from leadflow.domain.suppression import PrivacyKeys
 from leadflow.services import rules
 from leadflow.services.import_context import ChunkResult, ImportContext
 from leadflow.services.import_store import store_chunk
@@ -58,6 +59,8 @@ class ImportRequest:
     file_name: str | None = None
     import_id: int | None = None
     """Continue this import record (made by begin_import) instead of finding or making one."""
+    privacy: PrivacyKeys | None = None
+    """Keys of the suppression list: opt-outs in the file are recorded, suppressed rows counted."""
 
 
 @dataclass
@@ -75,6 +78,7 @@ class ImportReport:
     created: int = 0
     merged: int = 0
     rejected: int = 0
+    suppressed: int = 0
     resumed_after_row: int | None = None
     merges: list[tuple[int, int | None, str]] = field(default_factory=list)
     rejects: list[RowError] = field(default_factory=list)
@@ -113,7 +117,7 @@ def run_import(
             list(mapping.extras), resumed_after_row=watermark or None,
         )  # fmt: skip
         ctx = _context(db, request, mapping, now)
-        ctx.file_name, ctx.import_id = table.name, import_id
+        ctx.file_name, ctx.import_id, ctx.privacy = table.name, import_id, request.privacy
         chunks = _chunks(table, watermark, request.chunk_rows)
         would_reject: list[Reject] = []
         try:
@@ -242,6 +246,7 @@ def _one_chunk(
     report.last_row = rows[-1][0]
     report.created += len(stored.created)
     report.merged += len(stored.merged)
+    report.suppressed += stored.suppressed
     report.rejected += len({error.row for error in errors})
     report.merges += stored.merged[: max(0, SAMPLE - len(report.merges))]
     report.rejects += errors[: max(0, SAMPLE - len(report.rejects))]
@@ -283,6 +288,7 @@ def _stored(connection: Connection, ctx: ImportContext, chunk: Chunk) -> ChunkRe
         result.created += one.created
         result.merged += one.merged
         result.errors += one.errors
+        result.suppressed += one.suppressed
     return result
 
 

@@ -15,8 +15,10 @@ from fastapi.responses import Response
 from leadflow.adapters.db.database import Database
 from leadflow.adapters.db.imports import ImportRecord
 from leadflow.adapters.importing import MappingFile, parse_mapping_file
+from leadflow.domain.errors import NotConfigured
 from leadflow.domain.principal import Principal
 from leadflow.domain.stages import Actor, Stage
+from leadflow.domain.suppression import PrivacyKeys
 from leadflow.services.import_preview import preview_import
 from leadflow.services.import_reports import get_import, list_imports, rejects_of, write_rejects
 from leadflow.services.importer import ImportRequest, begin_import, run_import
@@ -27,6 +29,7 @@ from leadflow.web.api.capture_schemas import (
     PreviewRowPublic,
 )
 from leadflow.web.api.deps import DbDep, NowDep, PrincipalDep
+from leadflow.web.api.privacy_deps import get_privacy_keys
 
 router = APIRouter(prefix="/api/v1/imports", tags=["imports"])
 
@@ -49,6 +52,13 @@ def _saved(upload: UploadFile) -> Path:
     with tempfile.NamedTemporaryFile(prefix="leadflow-import-", suffix=suffix, delete=False) as f:
         shutil.copyfileobj(upload.file, f)
         return Path(f.name)
+
+
+def _privacy(request: Request) -> PrivacyKeys | None:
+    try:
+        return get_privacy_keys(request)
+    except NotConfigured:
+        return None  # without a key nobody can be on the suppression list
 
 
 def _mapping(text: str | None) -> MappingFile | None:
@@ -101,6 +111,7 @@ def start_import(
         plan = ImportRequest(
             principal.workspace_id, preset=preset, mapping=_mapping(mapping), dry_run=dry_run,
             campaign_id=campaign_id, stage=stage, file_name=file.filename,
+            privacy=_privacy(request),
         )  # fmt: skip
         import_id = begin_import(db, path, plan, by=principal, now=now)
     except BaseException:
