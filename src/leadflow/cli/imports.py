@@ -54,13 +54,17 @@ def import_file(
     campaign: Annotated[int | None, typer.Option(help="Campaign id for the new leads.")] = None,
     stage: Annotated[Stage, typer.Option(help="Stage of rows that name none.")] = Stage.PROSPECT,
     chunk_rows: Annotated[int, typer.Option(help="Rows per transaction.", min=1)] = CHUNK_ROWS,
+    list_only: Annotated[
+        bool, typer.Option("--list-only", help="A target list for research: no leads.")
+    ] = False,
     by: Annotated[str | None, typer.Option(help="Act as this user.")] = None,
 ) -> None:
     """Import leads from a CSV or XLSX file (Salesforce, HubSpot or any other layout)."""
     db = database()
     try:
         _run(db, file, workspace, by, rejects, preset=preset, mapping=mapping, dry_run=dry_run,
-             campaign=campaign, stage=stage, chunk_rows=chunk_rows)  # fmt: skip
+             campaign=campaign, stage=stage, chunk_rows=chunk_rows,
+             list_only=list_only)  # fmt: skip
     finally:
         db.dispose()
 
@@ -78,6 +82,7 @@ def _run(
     campaign: int | None,
     stage: Stage,
     chunk_rows: int,
+    list_only: bool,
 ) -> None:
     actor = principal(db, workspace, by)
     request = ImportRequest(
@@ -88,6 +93,7 @@ def _run(
         campaign_id=campaign,
         stage=stage,
         chunk_rows=chunk_rows,
+        list_only=list_only,
         privacy=_privacy_keys(),
     )
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),

@@ -20,6 +20,7 @@ from leadflow.cli.merges import lead_merge, lead_unmerge
 from leadflow.cli.models import model_app
 from leadflow.cli.offboarding import register as register_offboarding
 from leadflow.cli.privacy import audit_app, privacy_app
+from leadflow.cli.research import research_app
 from leadflow.settings import Settings
 
 console = Console()
@@ -40,6 +41,7 @@ register_automation(app)
 app.command("import")(import_file)
 lead_app.command("merge")(lead_merge)
 lead_app.command("unmerge")(lead_unmerge)
+app.add_typer(research_app, name="research")
 
 
 @app.command()

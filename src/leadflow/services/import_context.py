@@ -82,6 +82,7 @@ class ImportContext:
     file_name: str = ""
     import_id: int | None = None
     privacy: PrivacyKeys | None = None
+    list_only: bool = False
     accounts_made: set[int] = field(default_factory=set)
     people_loaded: set[int] = field(default_factory=set)
     people: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=PEOPLE_SCHEMA))
@@ -101,7 +102,7 @@ class ImportContext:
 class ChunkResult:
     """Rows created (row, lead id), merged (row, lead id, reason) and refused."""
 
-    created: list[tuple[int, int]] = field(default_factory=list)
+    created: list[tuple[int, int | None]] = field(default_factory=list)
     merged: list[tuple[int, int | None, str]] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
     same_as: dict[int, int] = field(default_factory=dict)

@@ -57,6 +57,11 @@ def insert_new(
         "job_title", "department", "external_id", now,
     )  # fmt: skip
     writer.insert(contacts, CONTACT_COLUMNS, contact_rows.rows(), prepared=True)
+    if ctx.list_only:
+        # A target list for research: people and accounts, no leads yet.
+        frame = frame.with_columns(lead_id=pl.lit(None, pl.Int64))
+        result.created += frame.select("row", "lead_id").rows()
+        return frame
     lead_rows = frame.select(
         "lead_id", w, "contact_id", "account_id",
         pl.lit(ctx.campaign_id, dtype=pl.Int64).alias("c"), "stage",

@@ -59,6 +59,8 @@ class ImportRequest:
     file_name: str | None = None
     import_id: int | None = None
     """Continue this import record (made by begin_import) instead of finding or making one."""
+    list_only: bool = False
+    """Store people and accounts only, as a target list for research (no leads)."""
     privacy: PrivacyKeys | None = None
     """Keys of the suppression list: opt-outs in the file are recorded, suppressed rows counted."""
 
@@ -118,6 +120,7 @@ def run_import(
         )  # fmt: skip
         ctx = _context(db, request, mapping, now)
         ctx.file_name, ctx.import_id, ctx.privacy = table.name, import_id, request.privacy
+        ctx.list_only = request.list_only
         chunks = _chunks(table, watermark, request.chunk_rows)
         would_reject: list[Reject] = []
         try:
@@ -187,6 +190,7 @@ def _begin(
             "columns": dict(mapping.fields),
             "stage": request.stage.value,
             "campaign_id": request.campaign_id,
+            "list_only": request.list_only,
         }
         import_id = imports.start(
             file_name=name, file_sha256=digest, preset=mapping.preset, options=options,

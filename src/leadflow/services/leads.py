@@ -83,7 +83,12 @@ def create_lead(uow: UnitOfWork, data: LeadInput, *, by: Principal, now: datetim
         phone=data.phone,
         job_title=data.job_title,
     )
-    uow.contacts.add(contact, now)
+    if match is not None:
+        # A person of a target list (no lead yet): the lead is new, the contact is not.
+        absorb(uow, match, data)
+        contact.id = match.person.contact_id
+    else:
+        uow.contacts.add(contact, now)
     assert contact.id is not None
     lead = Lead(
         workspace_id=uow.workspace_id,
