@@ -169,9 +169,10 @@ def erase_contacts(
     lead_ids = found.values("leads", "id")
     needles = person_needles(persons, email=email, phone=phone, shared=shared_numbers(uow, persons))
     deleted = delete_rows(uow.connection, found)
-    redacted = redact_rows(
+    redacted, whole = redact_rows(
         uow.connection, mentions(uow.connection, uow.workspace_id, needles), needles
     )
+    deleted.update(whole)
     event_id = publish_person_erased(uow, lead_ids=lead_ids, reason=reason, now=now)
     return ErasureReport(len(contact_ids), lead_ids, deleted, redacted, False, event_id)
 

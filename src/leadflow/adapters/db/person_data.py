@@ -21,6 +21,9 @@ from sqlalchemy.engine import Connection
 from leadflow.adapters.db.tables import contacts, metadata
 
 ERASED = "[erased]"
+# Tables whose every row describes one person (a rejected import row, the cached answer to one
+# lead request): a row that mentions the person is deleted whole, not redacted.
+ONE_PERSON_PER_ROW = frozenset({"import_rejects", "idempotency_keys"})
 
 
 @dataclass(frozen=True)
@@ -160,13 +163,20 @@ def mentions(
 
 def redact_rows(
     connection: Connection, rows_by_table: dict[str, list[dict[str, Any]]], needles: Needles
-) -> dict[str, int]:
-    """Replace the person's identifiers in these rows by `[erased]`."""
-    changed: dict[str, int] = {}
+) -> tuple[dict[str, int], dict[str, int]]:
+    """Replace the person's identifiers in these rows by `[erased]`, or delete rows of tables
+    that hold one person per row; returns (redacted, deleted) counts per table."""
+    redacted: dict[str, int] = {}
+    deleted: dict[str, int] = {}
     for name, rows in rows_by_table.items():
         table = metadata.tables[name]
         keys = [column.name for column in table.primary_key.columns]
         for row in rows:
+            where = [table.c[key] == row[key] for key in keys]
+            if name in ONE_PERSON_PER_ROW:
+                connection.execute(delete(table).where(*where))
+                deleted[name] = deleted.get(name, 0) + 1
+                continue
             values = {
                 column: _redacted(row[column], needles)
                 for column in text_columns(table)
@@ -174,10 +184,9 @@ def redact_rows(
             }
             values = {k: v for k, v in values.items() if v != row[k]}
             if values:
-                where = [table.c[key] == row[key] for key in keys]
                 connection.execute(sql_update(table).where(*where).values(**values))
-                changed[name] = changed.get(name, 0) + 1
-    return changed
+                redacted[name] = redacted.get(name, 0) + 1
+    return redacted, deleted
 
 
 def _redacted(value: Any, needles: Needles) -> Any:
