@@ -12,12 +12,16 @@ from sqlalchemy import Table, text
 from sqlalchemy.engine import Connection
 
 Converter = Callable[[Any], Any]
+CACHE_KIB = 256 * 1024
 
 
 class BulkWriter:
     def __init__(self, connection: Connection) -> None:
         self.connection = connection
         self.sqlite = connection.dialect.name == "sqlite"
+        if self.sqlite:
+            # Index pages of a big load stay in memory instead of being re-read for every row.
+            connection.exec_driver_sql(f"PRAGMA cache_size = -{CACHE_KIB}")
 
     def allocate_ids(self, table: Table, count: int) -> list[int]:
         """Primary keys for `count` new rows, reserved for this transaction."""

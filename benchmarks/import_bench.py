@@ -1,0 +1,168 @@
+"""Import benchmark: leadflow's whole import of a CSV file (parse, check, normalise, match
+duplicates, store contacts, accounts, leads and their stage log) against a raw load of the same
+rows, already parsed, into a table with the same unique e-mail key: sqlite3 `executemany`
+INSERT OR IGNORE on SQLite, COPY on PostgreSQL. Both run in the same process run, on the same
+machine; the ratio is leadflow / baseline. Peak RSS is that of the leadflow import's process.
+
+    .venv/bin/python -m benchmarks.import_bench --rows 1000000
+    .venv/bin/python -m benchmarks.import_bench --rows 1000000 \\
+        --postgres postgresql://postgres@127.0.0.1:5432/test
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import resource
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+
+from benchmarks.import_data import HEADERS, write_leads
+
+BASELINE_TABLE = """CREATE TABLE baseline_contacts (
+    id INTEGER PRIMARY KEY, workspace_id INTEGER NOT NULL, first_name TEXT, last_name TEXT,
+    email TEXT, phone TEXT, company TEXT, job_title TEXT, city TEXT, postal_code TEXT,
+    country TEXT, lead_source TEXT, UNIQUE (workspace_id, email))"""
+COLUMNS = ("workspace_id", "first_name", "last_name", "email", "phone", "company", "job_title",
+           "city", "postal_code", "country", "lead_source")  # fmt: skip
+
+
+def parsed_rows(path: Path) -> list[tuple[object, ...]]:
+    with path.open(encoding="utf-8", newline="") as stream:
+        reader = csv.reader(stream)
+        next(reader)
+        return [(1, *row) for row in reader]
+
+
+def sqlite_baseline(rows: list[tuple[object, ...]], folder: Path) -> float:
+    connection = sqlite3.connect(folder / "baseline.db", isolation_level=None)
+    connection.execute("PRAGMA journal_mode=WAL")
+    connection.execute("PRAGMA synchronous=NORMAL")
+    connection.execute(BASELINE_TABLE)
+    marks = ", ".join("?" for _ in COLUMNS)
+    started = time.perf_counter()
+    connection.execute("BEGIN IMMEDIATE")
+    connection.executemany(
+        f"INSERT OR IGNORE INTO baseline_contacts ({', '.join(COLUMNS)}) VALUES ({marks})", rows
+    )
+    connection.execute("COMMIT")
+    elapsed = time.perf_counter() - started
+    connection.close()
+    return elapsed
+
+
+def postgres_baseline(rows: list[tuple[object, ...]], url: str) -> float:
+    import psycopg
+
+    schema = f"bench_base_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(url, autocommit=True) as connection:
+        connection.execute(f'CREATE SCHEMA "{schema}"')
+        connection.execute(f'SET search_path TO "{schema}"')
+        connection.execute(BASELINE_TABLE.replace("INTEGER PRIMARY KEY", "SERIAL PRIMARY KEY"))
+        try:
+            started = time.perf_counter()
+            with connection.transaction(), connection.cursor() as cursor:
+                with cursor.copy(
+                    f"COPY baseline_contacts ({', '.join(COLUMNS)}) FROM STDIN"
+                ) as copy:
+                    for row in rows:
+                        copy.write_row(row)
+            return time.perf_counter() - started
+        finally:
+            connection.execute(f'DROP SCHEMA "{schema}" CASCADE')
+
+
+def leadflow_import(path: Path, database_url: str) -> dict[str, float]:
+    """Run in a child process: migrate, make a workspace, import the file, report."""
+    from leadflow.adapters.db.database import Database
+    from leadflow.domain.principal import Principal
+    from leadflow.domain.stages import Actor
+    from leadflow.services.directory import create_workspace
+    from leadflow.services.importer import ImportRequest, run_import
+
+    db = Database(database_url)
+    db.upgrade()
+    now = datetime.now(UTC)
+    workspace = create_workspace(db, f"bench-{uuid.uuid4().hex[:6]}", "Benchmark", now=now)
+    assert workspace.id is not None
+    started = time.perf_counter()
+    report = run_import(
+        db, path, ImportRequest(workspace.id), by=Principal(workspace.id, Actor.ADMIN), now=now
+    )
+    elapsed = time.perf_counter() - started
+    db.dispose()
+    peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return {
+        "seconds": elapsed, "peak_rss_mib": peak_kib / 1024, "rows": report.rows,
+        "created": report.created, "merged": report.merged, "rejected": report.rejected,
+    }  # fmt: skip
+
+
+def _child(path: Path, database_url: str) -> dict[str, float]:
+    command = [sys.executable, "-m", "benchmarks.import_bench", "--child", str(path),
+               "--database", database_url]  # fmt: skip
+    finished = subprocess.run(command, check=True, capture_output=True, text=True)
+    result: dict[str, float] = json.loads(finished.stdout.strip().splitlines()[-1])
+    return result
+
+
+def _postgres_schema_url(url: str) -> tuple[str, str]:
+    from sqlalchemy.engine import make_url
+
+    schema = f"bench_lf_{uuid.uuid4().hex[:8]}"
+    parsed = make_url(url).update_query_dict({"options": f"-csearch_path={schema}"})
+    return schema, parsed.render_as_string(hide_password=False)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--seed", type=int, default=20260302)
+    parser.add_argument("--postgres", help="also measure on this PostgreSQL URL")
+    parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--database", help=argparse.SUPPRESS)
+    options = parser.parse_args()
+    if options.child:
+        print(json.dumps(leadflow_import(options.child, options.database)))
+        return
+    with tempfile.TemporaryDirectory(prefix="leadflow-import-bench-") as name:
+        folder = Path(name)
+        path = write_leads(folder / "leads.csv", options.rows, seed=options.seed)
+        rows = parsed_rows(path)
+        print(f"{len(rows):,} rows, {path.stat().st_size / 2**20:.0f} MiB, {len(HEADERS)} columns")
+        baseline = sqlite_baseline(rows, folder)
+        ours = _child(path, f"sqlite:///{folder / 'leadflow.db'}")
+        _report("SQLite", "executemany INSERT OR IGNORE", baseline, ours)
+        if options.postgres:
+            import psycopg
+
+            baseline = postgres_baseline(rows, options.postgres)
+            schema, url = _postgres_schema_url(options.postgres)
+            with psycopg.connect(options.postgres, autocommit=True) as connection:
+                connection.execute(f'CREATE SCHEMA "{schema}"')
+            try:
+                ours = _child(path, url)
+            finally:
+                with psycopg.connect(options.postgres, autocommit=True) as connection:
+                    connection.execute(f'DROP SCHEMA "{schema}" CASCADE')
+            _report("PostgreSQL", "COPY", baseline, ours)
+
+
+def _report(backend: str, how: str, baseline: float, ours: dict[str, float]) -> None:
+    print(
+        f"{backend}: baseline ({how}) {baseline:.2f} s; leadflow import {ours['seconds']:.2f} s "
+        f"(created {ours['created']:,}, merged {ours['merged']:,}, rejected "
+        f"{ours['rejected']:,}); ratio {ours['seconds'] / baseline:.2f}x; "
+        f"peak RSS {ours['peak_rss_mib']:.0f} MiB"
+    )
+
+
+if __name__ == "__main__":
+    main()
