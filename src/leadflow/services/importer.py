@@ -269,7 +269,8 @@ def _stored(connection: Connection, ctx: ImportContext, chunk: Chunk) -> ChunkRe
     refused rows are rejected."""
     savepoint = connection.begin_nested()
     try:
-        result = store_chunk(connection, ctx, chunk.frame)
+        with BulkWriter(connection).big_cache():
+            result = store_chunk(connection, ctx, chunk.frame)
     except DBAPIError:
         savepoint.rollback()
         ctx.forget()

@@ -4,7 +4,8 @@ COPY (PostgreSQL) in the caller's transaction, values converted once per column.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
@@ -19,9 +20,19 @@ class BulkWriter:
     def __init__(self, connection: Connection) -> None:
         self.connection = connection
         self.sqlite = connection.dialect.name == "sqlite"
-        if self.sqlite:
-            # Index pages of a big load stay in memory instead of being re-read for every row.
-            connection.exec_driver_sql(f"PRAGMA cache_size = -{CACHE_KIB}")
+
+    @contextmanager
+    def big_cache(self) -> Iterator[None]:
+        """Keep a big load's index pages in SQLite's memory, then give the memory back."""
+        if not self.sqlite:
+            yield
+            return
+        before = self.connection.exec_driver_sql("PRAGMA cache_size").scalar()
+        self.connection.exec_driver_sql(f"PRAGMA cache_size = -{CACHE_KIB}")
+        try:
+            yield
+        finally:
+            self.connection.exec_driver_sql(f"PRAGMA cache_size = {int(before or -2000)}")
 
     def allocate_ids(self, table: Table, count: int) -> list[int]:
         """Primary keys for `count` new rows, reserved for this transaction."""

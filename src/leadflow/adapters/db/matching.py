@@ -4,13 +4,29 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import and_, bindparam, func, select
+from sqlalchemy import Column, MetaData, String, Table, and_, bindparam, func, select
 from sqlalchemy.engine import Connection
 
+from leadflow.adapters.db.bulk import BulkWriter
 from leadflow.adapters.db.tables import accounts, contacts, leads
 
 _BATCH = 900
+_PROBE = Table("lf_probe_keys", MetaData(), Column("k", String), prefixes=["TEMPORARY"])
+
+
+def _probe_keys(connection: Connection, values: Collection[str]) -> Table:
+    """A temporary table (this connection's only) holding the values to look up."""
+    if connection.dialect.name == "sqlite":
+        connection.exec_driver_sql("CREATE TEMP TABLE IF NOT EXISTS lf_probe_keys (k TEXT)")
+    else:
+        connection.exec_driver_sql(
+            "CREATE TEMP TABLE IF NOT EXISTS lf_probe_keys (k TEXT) ON COMMIT DELETE ROWS"
+        )
+    connection.exec_driver_sql("DELETE FROM lf_probe_keys")
+    BulkWriter(connection).insert(_PROBE, ("k",), [(value,) for value in values], prepared=True)
+    return _PROBE
 
 
 @dataclass(frozen=True)
@@ -41,7 +57,7 @@ class MatchQueries:
         self.connection = connection
         self.workspace_id = workspace_id
 
-    def _people(self, *conditions: object) -> list[KnownPerson]:
+    def _people(self, *conditions: object, source: Any = contacts) -> list[KnownPerson]:
         query = (
             select(
                 contacts.c.id,
@@ -54,7 +70,7 @@ class MatchQueries:
                 accounts.c.name,
                 contacts.c.external_id,
             )
-            .select_from(contacts)
+            .select_from(source)
             .outerjoin(
                 leads,
                 and_(
@@ -68,13 +84,12 @@ class MatchQueries:
         return [KnownPerson(*row) for row in self.connection.execute(query)]
 
     def people_with(self, column: str, values: Collection[str]) -> list[KnownPerson]:
-        """Contacts whose e-mail, phone or external id is one of the values."""
-        found: list[KnownPerson] = []
-        ordered = sorted(values)
-        for start in range(0, len(ordered), _BATCH):
-            batch = ordered[start : start + _BATCH]
-            found += self._people(contacts.c[column].in_(batch))
-        return found
+        """Contacts whose e-mail, phone or external id is one of the values; many values are
+        looked up through a temporary table in one query."""
+        if len(values) <= _BATCH:
+            return self._people(contacts.c[column].in_(sorted(values))) if values else []
+        probe = _probe_keys(self.connection, values)
+        return self._people(source=probe.join(contacts, contacts.c[column] == probe.c.k))
 
     def people_at(self, account_ids: Collection[int]) -> list[KnownPerson]:
         found: list[KnownPerson] = []

@@ -58,7 +58,7 @@ class Table:
     def __iter__(self) -> Iterator[Row]:
         width = len(self.headers)
         for index, cells in enumerate(self._records, start=2):
-            if not any(cell.strip() for cell in cells):
+            if not "".join(cells).strip():
                 continue
             row = dict(zip(self.headers, cells, strict=False))
             row.update(dict.fromkeys(self.headers[len(cells) :], ""))
