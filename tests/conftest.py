@@ -13,8 +13,9 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import create_engine, text
+from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.pool import NullPool
 
 from leadflow.adapters.db.database import Database
 from leadflow.adapters.db.engine import normalize_url
@@ -79,12 +80,25 @@ def database_url(database_template: str, tmp_path: Path) -> str:
         target = tmp_path / "leadflow.db"
         shutil.copyfile(database_template, target)
         return f"sqlite:///{target}"
-    engine = create_engine(database_template)
-    names = ", ".join(f'"{table.name}"' for table in metadata.sorted_tables)
-    with engine.begin() as connection:
-        connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-    engine.dispose()
+    _empty_postgres_schema(database_template)
     return database_template
+
+
+@functools.cache
+def _cleaner(url: str) -> Engine:
+    return create_engine(url, poolclass=NullPool)
+
+
+def _empty_postgres_schema(url: str) -> None:
+    """Delete every row and restart the ids: far cheaper than TRUNCATE for near-empty tables."""
+    serial = [t.name for t in metadata.sorted_tables if "id" in t.c and t.c.id.primary_key]
+    restart = ", ".join(
+        f"setval(pg_get_serial_sequence('{name}', 'id'), 1, false)" for name in serial
+    )
+    with _cleaner(url).begin() as connection:
+        for table in reversed(metadata.sorted_tables):
+            connection.execute(table.delete())
+        connection.execute(text(f"SELECT {restart}"))
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from leadflow.settings import Settings
 
 def database(*, initialised: bool = True) -> Database:
     """The configured database; refuses one that `leadflow init` has not set up yet."""
-    db = Database(Settings().database_url)
+    db = Database(Settings().database_url, pooled=False)
     if initialised and not migrate.current_revisions(db.engine):
         raise InvalidInput(
             "the database has no leadflow schema yet: run `leadflow init` (or `leadflow demo`)",

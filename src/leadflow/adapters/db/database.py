@@ -13,8 +13,8 @@ from leadflow.adapters.db.engine import WRITE_OPTION, make_engine
 
 
 class Database:
-    def __init__(self, url: str) -> None:
-        self.engine: Engine = make_engine(url)
+    def __init__(self, url: str, *, pooled: bool = True) -> None:
+        self.engine: Engine = make_engine(url, pooled=pooled)
         self._writer = self.engine.execution_options(**{WRITE_OPTION: True})
 
     @property

@@ -6,6 +6,7 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.pool import NullPool
 
 WRITE_OPTION = "leadflow_write"
 
@@ -18,16 +19,22 @@ def normalize_url(url: str) -> str:
     return parsed.render_as_string(hide_password=False)
 
 
-def make_engine(url: str) -> Engine:
-    """An engine with leadflow's connection settings for the given database URL."""
+def make_engine(url: str, *, pooled: bool = True) -> Engine:
+    """An engine with leadflow's connection settings for the given database URL.
+
+    Short-lived processes (the CLI) ask for no pool, so every connection closes when released.
+    """
     url = normalize_url(url)
+    pool: dict[str, Any] = {} if pooled else {"poolclass": NullPool}
     if make_url(url).get_backend_name() == "sqlite":
-        return _sqlite_engine(url)
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+        return _sqlite_engine(url, pool)
+    if pooled:
+        pool = {"pool_pre_ping": True, "pool_size": 10, "max_overflow": 10}
+    return create_engine(url, **pool)
 
 
-def _sqlite_engine(url: str) -> Engine:
-    engine = create_engine(url, connect_args={"timeout": 30})
+def _sqlite_engine(url: str, pool: dict[str, Any]) -> Engine:
+    engine = create_engine(url, connect_args={"timeout": 30}, **pool)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
