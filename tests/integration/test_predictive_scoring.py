@@ -16,7 +16,8 @@ from leadflow.domain.principal import Principal
 from leadflow.domain.stages import Actor, Role, Stage
 from leadflow.services.leads import move_lead
 from leadflow.services.prediction_views import lead_prediction, stored_scores
-from leadflow.services.predictive import score_workspace, train_workspace
+from leadflow.services.predictive import train_workspace
+from leadflow.services.predictive_scoring import score_workspace
 from tests.conftest import NOW, Tenant
 from tests.integration.predictive_history import History, add_history
 
@@ -75,6 +76,17 @@ def test_scoring_in_small_batches_stores_the_same_scores_as_in_one(
     _score(db, tenant, batch_size=5)
 
     assert stored_scores(db, tenant.id, history.open_ids) == at_once
+
+
+def test_scoring_in_two_worker_processes_stores_the_same_scores_as_in_one(
+    db: Database, tenant: Tenant, history: History
+) -> None:
+    _score(db, tenant, batch_size=4)
+    alone = stored_scores(db, tenant.id, history.open_ids)
+
+    _score(db, tenant, batch_size=4, workers=2)
+
+    assert stored_scores(db, tenant.id, history.open_ids) == alone
 
 
 def test_the_explanation_of_a_score_adds_up_to_the_stored_score(

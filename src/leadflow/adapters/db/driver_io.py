@@ -31,7 +31,7 @@ def fetch_columns(connection: Connection, statement: Select[Any], width: int) ->
         cursor.close()
     if not rows:
         return [[] for _ in range(width)]
-    return [list(column) for column in zip(*rows, strict=True)]
+    return [[row[index] for row in rows] for index in range(width)]
 
 
 def insert_many(
@@ -43,9 +43,11 @@ def insert_many(
     per-row parameter processing.
     """
     compiled = insert(table).compile(dialect=connection.dialect, column_keys=list(names))
+    params: Sequence[Any]
     if compiled.positiontup is not None:
         order = [names.index(name) for name in compiled.positiontup]
-        params: list[Any] = [tuple(row[i] for i in order) for row in rows]
+        in_order = order == list(range(len(names)))
+        params = rows if in_order else [tuple(row[i] for i in order) for row in rows]
     else:
         params = [dict(zip(names, row, strict=True)) for row in rows]
     connection.exec_driver_sql(str(compiled), params)

@@ -8,12 +8,13 @@ come back as columns (ColumnarRecords) so that a million leads need no dictionar
 from __future__ import annotations
 
 import json
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, Text, and_, cast, or_, select
+from sqlalchemy import Column, ColumnElement, FromClause, Text, and_, cast, or_, select
 from sqlalchemy.engine import Connection
 
 from leadflow.adapters.db.driver_io import fetch_columns, result_values
@@ -45,6 +46,7 @@ COLUMN_FIELDS: dict[str, ColumnElement[Any]] = {
 SENIORITY = "contact.seniority"
 FREE_MAIL = "contact.email_free_mail"
 ALL_FIELDS = None
+STAGES = {stage.value: stage for stage in Stage}
 
 
 @dataclass(frozen=True)
@@ -65,37 +67,28 @@ def read_leads(
     fields: Collection[str] | None = ALL_FIELDS,
     where: Sequence[ColumnElement[bool]] = (),
     after_id: int = 0,
-    limit: int | None = None,
+    up_to_id: int | None = None,
     times: bool = True,
 ) -> StoredLeads:
     """Leads of one workspace (not merged ones) in id order, with the given fields (or all).
 
-    Without `times` the created_at and stage_entered_at lists stay empty.
+    Only leads with an id in (after_id, up_to_id] are read; without `times` the created_at
+    and stage_entered_at lists stay empty.
     """
     wanted = set(fields) if fields is not None else None
     columns = _columns(wanted)
     base = [leads.c.id, leads.c.stage] + ([leads.c.created_at, leads.c.stage_entered_at] * times)
     query = (
         select(*base, *(column.label(f"f{i}") for i, column in enumerate(columns.values())))
-        .select_from(
-            leads.join(contacts, contacts.c.id == leads.c.contact_id)
-            .outerjoin(accounts, accounts.c.id == leads.c.account_id)
-            .outerjoin(
-                campaigns,
-                and_(
-                    campaigns.c.id == leads.c.campaign_id,
-                    campaigns.c.workspace_id == leads.c.workspace_id,
-                ),
-            )
-        )
+        .select_from(_joined(columns.values()))
         .where(
             leads.c.workspace_id == workspace_id,
             leads.c.merged_into_id.is_(None),
             leads.c.id > after_id,
+            *([leads.c.id <= up_to_id] if up_to_id is not None else []),
             *where,
         )
         .order_by(leads.c.id)
-        .limit(limit)
     )
     fetched = fetch_columns(connection, query, len(base) + len(columns))
     ids: list[int] = fetched[0]
@@ -116,8 +109,28 @@ def read_leads(
         data.update(_all_extras(raw["_extras"]))
     if ids and (wanted is None or TOUCHES in wanted):
         data[TOUCHES] = touches_before_sales(connection, workspace_id, ids)
-    stages = [Stage(stage) for stage in fetched[1]]
+    stages = [STAGES[stage] for stage in fetched[1]]
     return StoredLeads(ids, stages, created, entered, ColumnarRecords(data, len(ids)))
+
+
+def _joined(columns: Iterable[ColumnElement[Any]]) -> FromClause:
+    """Leads with only the tables that the selected columns come from."""
+    # Every selected expression that is not a plain column is made of the lead's extras.
+    tables = {column.table for column in columns if isinstance(column, Column)}
+    joined: FromClause = leads
+    if contacts in tables:
+        joined = joined.join(contacts, contacts.c.id == leads.c.contact_id)
+    if accounts in tables:
+        joined = joined.outerjoin(accounts, accounts.c.id == leads.c.account_id)
+    if campaigns in tables:
+        joined = joined.outerjoin(
+            campaigns,
+            and_(
+                campaigns.c.id == leads.c.campaign_id,
+                campaigns.c.workspace_id == leads.c.workspace_id,
+            ),
+        )
+    return joined
 
 
 def _columns(wanted: set[str] | None) -> dict[str, ColumnElement[Any]]:
@@ -150,20 +163,25 @@ def lead_with_id(lead_id: int) -> ColumnElement[bool]:
 
 def closed_leads(workspace_id: int, nurture_before: datetime) -> ColumnElement[bool]:
     """Leads whose outcome is known for a target: closed, long in nurture, or past sql."""
-    reached = (
-        select(stage_changes.c.id)
-        .where(
-            stage_changes.c.workspace_id == workspace_id,
-            stage_changes.c.lead_id == leads.c.id,
-            stage_changes.c.target.in_([stage.value for stage in REACHES[Target.SQL]]),
-        )
-        .exists()
+    reached = select(stage_changes.c.lead_id).where(
+        stage_changes.c.workspace_id == workspace_id,
+        stage_changes.c.target.in_([stage.value for stage in REACHES[Target.SQL]]),
     )
     return or_(
         leads.c.stage.in_([stage.value for stage in (*CLOSED_WITHOUT, Stage.WON)]),
         and_(leads.c.stage == Stage.NURTURE.value, leads.c.stage_entered_at <= nurture_before),
-        reached,
+        leads.c.id.in_(reached),
     )
+
+
+def open_lead_ids(connection: Connection, workspace_id: int) -> list[int]:
+    """The ids of the workspace's open leads, in order (from the stage index alone)."""
+    query = (
+        select(leads.c.id)
+        .where(leads.c.workspace_id == workspace_id, open_leads())
+        .order_by(leads.c.id)
+    )
+    return fetch_columns(connection, query, 1)[0]
 
 
 def reached_stages(
@@ -209,7 +227,12 @@ def _seniorities(stored: list[Any], titles: list[Any]) -> list[Value]:
 def _free_mail(email: str | None) -> str | None:
     if not email:
         return None
-    return "yes" if is_free_mail(email) else "no"
+    return _domain_kind(email.strip().rpartition("@")[2].lower())
+
+
+@lru_cache(maxsize=65536)
+def _domain_kind(domain: str) -> str:
+    return "yes" if is_free_mail("@" + domain) else "no"
 
 
 def _all_extras(documents: list[Any]) -> dict[str, list[Value]]:

@@ -18,9 +18,10 @@ from leadflow.adapters.ml.factors import factors_from_json
 from leadflow.domain.naive_bayes import Factor
 from leadflow.domain.predictive_history import Target
 
+# In the table's order, so that rows need no reordering on their way to the driver.
 SCORE_COLUMNS = (
-    "workspace_id",
     "lead_id",
+    "workspace_id",
     "sql_probability",
     "sql_factors",
     "sql_model_id",

@@ -554,16 +554,17 @@ predictive_models = Table(
     Index("ix_predictive_models_workspace_target", "workspace_id", "target", "id"),
 )
 
+# Keyed by lead first, so a lead's deletion and a batch's id range both use the primary key.
 predictive_scores = Table(
     "predictive_scores",
     metadata,
+    Column("lead_id", Integer, ForeignKey("leads.id", ondelete="CASCADE"), primary_key=True),
     Column(
         "workspace_id",
         Integer,
         ForeignKey("workspaces.id", ondelete="CASCADE"),
         primary_key=True,
     ),
-    Column("lead_id", Integer, ForeignKey("leads.id", ondelete="CASCADE"), primary_key=True),
     Column("sql_probability", Float),
     Column("sql_factors", Text),
     Column("sql_model_id", Integer, ForeignKey("predictive_models.id", ondelete="SET NULL")),
@@ -571,7 +572,6 @@ predictive_scores = Table(
     Column("won_factors", Text),
     Column("won_model_id", Integer, ForeignKey("predictive_models.id", ondelete="SET NULL")),
     Column("scored_at", UtcDateTime, nullable=False),
-    Index("ix_predictive_scores_lead", "lead_id"),
 )
 
 # Privacy: legal bases per lead and purpose, append-only consent proof (texts, grants and

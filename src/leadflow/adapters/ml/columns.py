@@ -3,17 +3,24 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from typing import overload
+
+import numpy as np
+from numpy.typing import NDArray
 
 from leadflow.domain.errors import InvalidInput
 from leadflow.domain.predictive import Record, Value
+
+IntArray = NDArray[np.intp]
 
 
 class ColumnarRecords(Sequence[Record]):
     """A sequence of records whose fields are stored column by column.
 
-    The models read a whole column at once through column(); indexing still gives one
-    record as a dictionary, so everything that takes records takes these too.
+    The models read a whole column at once through column() or, coded by distinct value,
+    through factorized(); indexing still gives one record as a dictionary, so everything that
+    takes records takes these too.
     """
 
     def __init__(self, columns: Mapping[str, Sequence[Value]], size: int) -> None:
@@ -22,6 +29,7 @@ class ColumnarRecords(Sequence[Record]):
             raise InvalidInput(f"columns {', '.join(wrong)} do not hold {size} values")
         self._columns = dict(columns)
         self._size = size
+        self._factorized: dict[str, Factorized] = {}
 
     def __len__(self) -> int:
         return self._size
@@ -73,3 +81,26 @@ class ColumnarRecords(Sequence[Record]):
         """Every record's value of one field (None where a record lacks it)."""
         values = self._columns.get(name)
         return list(values) if values is not None else [None] * self._size
+
+    def factorized(self, name: str) -> Factorized:
+        """A field as codes into its distinct values (computed once per field)."""
+        if name not in self._factorized:
+            self._factorized[name] = factorize(self.column(name))
+        return self._factorized[name]
+
+
+@dataclass(frozen=True)
+class Factorized:
+    """A column as codes into its distinct values, and where each value first occurs."""
+
+    codes: IntArray
+    values: list[Value]
+    first: IntArray
+
+
+def factorize(values: Sequence[Value]) -> Factorized:
+    distinct = {value: code for code, value in enumerate(dict.fromkeys(values))}
+    codes = np.fromiter(map(distinct.__getitem__, values), dtype=np.intp, count=len(values))
+    first = np.empty(len(distinct), dtype=np.intp)
+    first[codes[::-1]] = np.arange(len(values) - 1, -1, -1, dtype=np.intp)
+    return Factorized(codes, list(distinct), first)

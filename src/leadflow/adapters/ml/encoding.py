@@ -54,6 +54,13 @@ def encode_categories(records: Sequence[Record], name: str, values: Sequence[str
     known: dict[Value, int] = {value: code for code, value in enumerate(values, start=1)}
     cache = dict(known)
     cache.update({None: known.get(MISSING, 0), "": known.get(MISSING, 0)})
+    if isinstance(records, ColumnarRecords) and records.has(name):
+        factorized = records.factorized(name)
+        distinct = [
+            cache[value] if value in cache else known.get(category(value), 0)
+            for value in factorized.values
+        ]
+        return np.asarray(distinct, dtype=np.intp)[factorized.codes]
     raw = raw_column(records, name)
     codes = np.array([cache.get(value, -1) for value in raw], dtype=np.intp)
     for index in np.flatnonzero(codes < 0):
@@ -64,7 +71,14 @@ def encode_categories(records: Sequence[Record], name: str, values: Sequence[str
 
 def encode_numbers(records: Sequence[Record], name: str) -> FloatArray:
     """The field as floats, NaN where it is missing or not a number."""
-    raw = raw_column(records, name)
+    if isinstance(records, ColumnarRecords) and records.has(name):
+        factorized = records.factorized(name)
+        distinct = _floats(factorized.values)
+        return distinct[factorized.codes] if distinct.size else distinct
+    return _floats(raw_column(records, name))
+
+
+def _floats(raw: Sequence[Value]) -> FloatArray:
     try:
         numbers = np.array(raw, dtype=np.float64)
     except (TypeError, ValueError):

@@ -14,9 +14,10 @@ import numpy as np
 from numpy.typing import NDArray
 
 from leadflow.adapters.ml.base import FloatArray, LeadModel
+from leadflow.adapters.ml.columns import ColumnarRecords, factorize
 from leadflow.adapters.ml.encoding import IntArray, raw_column
 from leadflow.domain.naive_bayes import Factor
-from leadflow.domain.predictive import Record, Value
+from leadflow.domain.predictive import Record
 
 TOP_FACTORS = 3
 NO_FACTORS = "[]"
@@ -31,21 +32,10 @@ class ScoredBatch:
     factors: list[str]
 
 
-Factorized = dict[str, tuple[IntArray, list[tuple[Value, int]]]]
-
-
 def score_with_factors(
-    model: LeadModel,
-    records: Sequence[Record],
-    count: int = TOP_FACTORS,
-    *,
-    factorized: Factorized | None = None,
+    model: LeadModel, records: Sequence[Record], count: int = TOP_FACTORS
 ) -> ScoredBatch:
-    """Score records and pick each one's `count` factors of the largest absolute size.
-
-    `factorized` keeps each field's distinct values for the next model of the same records.
-    """
-    factorized = {} if factorized is None else factorized
+    """Score records and pick each one's `count` factors of the largest absolute size."""
     contributions = model.contributions(records)
     names = list(contributions.fields)
     size = len(records)
@@ -55,15 +45,17 @@ def score_with_factors(
     codes: list[IntArray] = []
     for name in names:
         offset = len(descriptions)
-        if name not in factorized:
-            factorized[name] = _factorize(raw_column(records, name))
-        column_codes, first_seen = factorized[name]
-        part = contributions.fields[name]
-        descriptions.extend(
-            factor_json(Factor(name, model.shown(name, value), float(part[index])))
-            for value, index in first_seen
+        column = (
+            records.factorized(name)
+            if isinstance(records, ColumnarRecords) and records.has(name)
+            else factorize(raw_column(records, name))
         )
-        codes.append(column_codes + offset)
+        part = contributions.fields[name][column.first].tolist()
+        descriptions.extend(
+            factor_json(Factor(name, model.shown(name, value), contribution))
+            for value, contribution in zip(column.values, part, strict=True)
+        )
+        codes.append(column.codes + offset)
     strength = np.abs(np.column_stack([contributions.fields[name] for name in names]))
     # Equal strengths go in field order, as Explanation.top() orders them.
     strength -= np.arange(len(names)) * TIE_BREAK
@@ -93,11 +85,3 @@ def factors_from_json(text: str | None) -> tuple[Factor, ...]:
     if not text:
         return ()
     return tuple(Factor(str(f), str(v), float(c)) for f, v, c in json.loads(text))
-
-
-def _factorize(values: list[Value]) -> tuple[IntArray, list[tuple[Value, int]]]:
-    """A code per value, and each distinct value with the index where it first occurs."""
-    distinct = {value: code for code, value in enumerate(dict.fromkeys(values))}
-    codes = np.fromiter(map(distinct.__getitem__, values), dtype=np.intp, count=len(values))
-    _, first = np.unique(codes, return_index=True)
-    return codes, [(value, int(index)) for value, index in zip(distinct, first, strict=True)]

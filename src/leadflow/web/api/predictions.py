@@ -7,7 +7,8 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from leadflow.services import prediction_views
-from leadflow.services.predictive import score_workspace, train_workspace
+from leadflow.services.predictive import train_workspace
+from leadflow.services.predictive_scoring import score_workspace
 from leadflow.web.api.deps import DbDep, NowDep, PrincipalDep
 from leadflow.web.api.prediction_schemas import (
     LeadPredictionPublic,

@@ -46,8 +46,8 @@ def upgrade() -> None:
     )
     op.create_table(
         "predictive_scores",
-        sa.Column("workspace_id", sa.Integer(), nullable=False),
         sa.Column("lead_id", sa.Integer(), nullable=False),
+        sa.Column("workspace_id", sa.Integer(), nullable=False),
         sa.Column("sql_probability", sa.Float(), nullable=True),
         sa.Column("sql_factors", sa.Text(), nullable=True),
         sa.Column("sql_model_id", sa.Integer(), nullable=True),
@@ -79,13 +79,11 @@ def upgrade() -> None:
             name=op.f("fk_predictive_scores_won_model_id_predictive_models"),
             ondelete="SET NULL",
         ),
-        sa.PrimaryKeyConstraint("workspace_id", "lead_id", name=op.f("pk_predictive_scores")),
+        sa.PrimaryKeyConstraint("lead_id", "workspace_id", name=op.f("pk_predictive_scores")),
     )
-    op.create_index("ix_predictive_scores_lead", "predictive_scores", ["lead_id"], unique=False)
 
 
 def downgrade() -> None:
-    op.drop_index("ix_predictive_scores_lead", table_name="predictive_scores")
     op.drop_table("predictive_scores")
     op.drop_index("ix_predictive_models_workspace_target", table_name="predictive_models")
     op.drop_table("predictive_models")

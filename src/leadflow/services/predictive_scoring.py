@@ -1,0 +1,163 @@
+"""Scoring a workspace's open leads with its current models, in batches of lead ids.
+
+Each batch is read in a read transaction, scored outside any transaction and written in one
+short write transaction that replaces the stored scores of its id range. With several
+workers, the batches are shared out among forked processes, one database connection each.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from datetime import datetime
+from itertools import compress, repeat
+
+import numpy as np
+
+from leadflow.adapters.db.database import Database
+from leadflow.adapters.db.driver_io import bind_value
+from leadflow.adapters.db.lead_features import StoredLeads, open_lead_ids, open_leads, read_leads
+from leadflow.adapters.db.predictions import PredictionRepository, ScoreRow, StoredModel
+from leadflow.adapters.db.tables import predictive_scores
+from leadflow.adapters.ml import LeadModel
+from leadflow.adapters.ml.base import model_fields
+from leadflow.adapters.ml.factors import score_with_factors
+from leadflow.domain.errors import InvalidInput, ModelNotTrained
+from leadflow.domain.predictive_history import SCORED_STAGES, Target
+from leadflow.domain.principal import Principal
+from leadflow.domain.stages import Actor
+
+BATCH_SIZE = 50_000
+MAX_WORKERS = 16
+PhaseHook = Callable[[str], None]
+"""Told "read", "compute" and "write" as each phase begins (for progress and benchmarks)."""
+Window = tuple[int, int | None]
+
+
+@dataclass(frozen=True)
+class ScoringRun:
+    """What a scoring run did: how many open leads it scored, in how many write batches."""
+
+    scored: int
+    batches: int
+    models: Mapping[Target, StoredModel]
+
+
+def score_workspace(
+    db: Database,
+    workspace_id: int,
+    *,
+    by: Principal,
+    now: datetime,
+    batch_size: int = BATCH_SIZE,
+    workers: int = 1,
+    on_phase: PhaseHook | None = None,
+) -> ScoringRun:
+    """Score every open lead with the current models; scores of closed leads are removed."""
+    by.require(Actor.AUTOMATIC)
+    if not 1 <= workers <= MAX_WORKERS:
+        raise InvalidInput(f"workers must be 1 to {MAX_WORKERS}", field="workers")
+    if batch_size < 1:
+        raise InvalidInput("a batch holds at least one lead", field="batch_size")
+    with db.reading() as connection:
+        stored = PredictionRepository(connection, workspace_id).current_models()
+    if not stored:
+        raise ModelNotTrained()
+    report_phase(on_phase, "read")
+    with db.reading() as connection:
+        windows = _windows(open_lead_ids(connection, workspace_id), batch_size)
+    job = _Job(workspace_id, stored, now)
+    if workers == 1 or len(windows) == 1:
+        return ScoringRun(job.run(db, windows, on_phase), len(windows), stored)
+    # Forked children must not share the parent's open connections.
+    db.engine.dispose()
+    url = db.engine.url.render_as_string(hide_password=False)
+    shares = [windows[index::workers] for index in range(workers)]
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        scored = sum(pool.map(job.run_in_child, [url] * workers, shares))
+    return ScoringRun(scored, len(windows), stored)
+
+
+def _windows(ids: Sequence[int], batch_size: int) -> list[Window]:
+    """Id ranges (after, up_to] of batch_size open leads each; the last one is open-ended, so
+    that the scores of leads closed since the last run above it go too."""
+    ends: list[int | None] = [*ids[batch_size - 1 :: batch_size], None]
+    if len(ends) > 1 and ends[-2] == ids[-1]:
+        ends.pop(-2)
+    starts = [0, *(end for end in ends[:-1] if end is not None)]
+    return list(zip(starts, ends, strict=True))
+
+
+class _Job:
+    """One scoring run's models and fields, for this process or a forked one."""
+
+    def __init__(self, workspace_id: int, stored: Mapping[Target, StoredModel], now: datetime):
+        self.workspace_id = workspace_id
+        self.stored = stored
+        self.now = now
+        self.models: dict[Target, LeadModel] = {t: m.load() for t, m in stored.items()}
+        names = {name for model in self.models.values() for name in model_fields(model)}
+        self.fields = sorted(names)
+
+    def run_in_child(self, url: str, windows: Sequence[Window]) -> int:
+        db = Database(url)
+        try:
+            return self.run(db, windows, None)
+        finally:
+            db.dispose()
+
+    def run(self, db: Database, windows: Sequence[Window], on_phase: PhaseHook | None) -> int:
+        stamp = bind_value(db.engine.dialect, predictive_scores, "scored_at", self.now)
+        scored = 0
+        for index, (after, up_to) in enumerate(windows):
+            if index:
+                report_phase(on_phase, "read")
+            with db.reading() as connection:
+                batch = read_leads(
+                    connection,
+                    self.workspace_id,
+                    fields=self.fields,
+                    where=[open_leads()],
+                    after_id=after,
+                    up_to_id=up_to,
+                    times=False,
+                )
+            report_phase(on_phase, "compute")
+            rows = self.rows(batch, stamp)
+            report_phase(on_phase, "write")
+            with db.transaction() as connection:
+                PredictionRepository(connection, self.workspace_id).replace_scores(
+                    rows, after_id=after, up_to_id=up_to
+                )
+            scored += len(rows)
+        return scored
+
+    def rows(self, batch: StoredLeads, stamp: object) -> list[ScoreRow]:
+        """One row per lead with a score for at least one target, in SCORE_COLUMNS order."""
+        size = len(batch.ids)
+        stages = np.array(batch.stages, dtype=object)
+        columns: list[list[object]] = []
+        scored_any = np.zeros(size, dtype=bool)
+        for target in Target:
+            if target not in self.models:
+                columns += [[None] * size] * 3
+                continue
+            result = score_with_factors(self.models[target], batch.records)
+            keep = np.isin(stages, list(SCORED_STAGES[target]))
+            scored_any |= keep
+            for values in (result.probabilities, result.factors, [self.stored[target].id] * size):
+                held = np.array(values, dtype=object)
+                held[~keep] = None
+                columns.append(held.tolist())
+        rows = zip(
+            batch.ids, repeat(self.workspace_id, size), *columns, repeat(stamp, size), strict=True
+        )
+        return list(compress(rows, scored_any.tolist()))
+
+
+def report_phase(on_phase: PhaseHook | None, phase: str) -> None:
+    if on_phase is not None:
+        on_phase(phase)
