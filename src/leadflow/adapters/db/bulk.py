@@ -13,7 +13,7 @@ from sqlalchemy import Table, text
 from sqlalchemy.engine import Connection
 
 Converter = Callable[[Any], Any]
-CACHE_KIB = 256 * 1024
+CACHE_KIB = 96 * 1024
 
 
 class BulkWriter:
