@@ -115,7 +115,8 @@ def schema_floor(rows: list[tuple[object, ...]], database_url: str) -> float:
             writer.insert(
                 contacts, ("id", "workspace_id", "first_name", "last_name", "email", "phone",
                            "job_title", "created_at"),
-                [(i, workspace.id, r[1], r[2], r[3], r[4], r[6], now) for i, r in zip(ids, kept, strict=True)],
+                [(i, workspace.id, r[1], r[2], r[3], r[4], r[6], now)
+                 for i, r in zip(ids, kept, strict=True)],
             )  # fmt: skip
             writer.insert(
                 leads, ("id", "workspace_id", "contact_id", "stage", "source", "version",
