@@ -76,11 +76,11 @@ def test_evaluate_imports_the_export_and_reports_every_model(cli: CliRunner, exp
 
     assert summary["leads"] == 400
     assert summary["import"] == {
-        "path": "leadflow's import readers, presets and row checks, stored in bulk as leads",
+        "path": "leadflow import (services/importer.run_import) into a scratch workspace",
         "rows": 400,
         "stored": 400,
         "rejected_rows": 0,
-        "duplicates": 0,
+        "merged_duplicates": 0,
         "first_rejections": [],
     }
     figures = summary["cross_validation"]

@@ -169,7 +169,7 @@ def _print_evaluation(evaluation: FileEvaluation) -> None:
     console.print(
         f"{evaluation.file}: {imported.rows} rows, {imported.stored} imported as leads, "
         f"{len({error.row for error in imported.rejected})} rejected, "
-        f"{imported.duplicates} duplicates; {report.count} leads evaluated, "
+        f"{imported.merged} merged as duplicates; {report.count} leads evaluated, "
         f"{report.base_rate:.1%} converted",
         highlight=False,
     )

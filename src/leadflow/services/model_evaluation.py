@@ -18,7 +18,7 @@ from pathlib import Path
 
 from leadflow.adapters.db.database import Database
 from leadflow.adapters.db.lead_features import read_leads
-from leadflow.adapters.db.past_leads import drop_workspace
+from leadflow.adapters.db.scratch_workspace import drop_workspace
 from leadflow.adapters.importing import MappingFile
 from leadflow.adapters.importing.mapping_file import EXTRA, IGNORE
 from leadflow.adapters.ml import EvaluationReport, evaluate
@@ -31,7 +31,7 @@ from leadflow.services.past_leads import ImportedFile, file_headers, import_past
 
 TRUE_VALUES = frozenset({"1", "true", "yes", "y", "ja", "j", "x", "won", "converted", "wahr"})
 FALSE_VALUES = frozenset({"0", "false", "no", "n", "nein", "lost", "falsch"})
-IMPORT_PATH = "leadflow's import readers, presets and row checks, stored in bulk as leads"
+IMPORT_PATH = "leadflow import (services/importer.run_import) into a scratch workspace"
 
 
 @dataclass(frozen=True)
@@ -181,7 +181,7 @@ def evaluation_summary(evaluation: FileEvaluation) -> dict[str, object]:
             "rows": imported.rows,
             "stored": imported.stored,
             "rejected_rows": len({error.row for error in imported.rejected}),
-            "duplicates": imported.duplicates,
+            "merged_duplicates": imported.merged,
             "first_rejections": [str(error) for error in imported.rejected[:20]],
         },
         "leads": report.count,
