@@ -20,6 +20,8 @@ def browser() -> Iterator[Browser]:
 
 
 @pytest.fixture
-def server(database_url: str, db: Database) -> Iterator[LiveServer]:
+def server(database_url: str, db: Database, secret_key_setting: str) -> Iterator[LiveServer]:
+    """A running server; it reads LEADFLOW_SECRET_KEY (needed by the public form on
+    PostgreSQL), so that setting comes first."""
     with live_server(database_url, db) as running:
         yield running

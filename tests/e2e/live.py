@@ -56,8 +56,10 @@ class LiveServer:
 def live_server(
     database_url: str, db: Database, *, secret_key: str | None = None
 ) -> Iterator[LiveServer]:
-    """Serve leadflow with catalogs that mark any untranslated message."""
-    settings = Settings(database_url=database_url, secret_key=secret_key)  # type: ignore[arg-type]
+    """Serve leadflow with catalogs that mark any untranslated message; without a `secret_key`
+    the server reads LEADFLOW_SECRET_KEY like any installation."""
+    given = {"secret_key": secret_key} if secret_key is not None else {}
+    settings = Settings(database_url=database_url, **given)  # type: ignore[arg-type]
     app = create_app(settings, db=db)
     app.state.ui_renderer = Renderer(mark_missing=True)
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)

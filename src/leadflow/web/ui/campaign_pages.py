@@ -19,6 +19,7 @@ from leadflow.domain.errors import Conflict, InvalidInput, PermissionDenied
 from leadflow.domain.stages import Role
 from leadflow.services import campaigns as campaign_service
 from leadflow.web.api.deps import DbDep, NowDep
+from leadflow.web.forms import embed_snippets
 from leadflow.web.ui.messages import explain
 from leadflow.web.ui.pages import PageRoute, catalog_of, page, redirect
 from leadflow.web.ui.session import Viewer, ViewerDep, check_csrf
@@ -27,7 +28,6 @@ router = APIRouter(
     prefix="/app/campaigns", route_class=PageRoute, dependencies=[Depends(check_csrf)], tags=["ui"]
 )
 TextField = Annotated[str, Form()]
-PUBLIC_FORM_PATH = "/f/{form_key}"
 
 
 @router.get("")
@@ -147,16 +147,13 @@ def campaign_page(request: Request, campaign_id: int, viewer: ViewerDep, db: DbD
                 leads.c.workspace_id == viewer.workspace_id, leads.c.campaign_id == campaign_id
             )
         ).scalar_one()
+    assert campaign.form_key is not None
     base = str(request.base_url).rstrip("/")
-    form_url = f"{base}/f/{campaign.form_key}"
-    has_public_form = any(
-        getattr(route, "path", None) == PUBLIC_FORM_PATH for route in request.app.routes
-    )
     return page(
         request,
         "campaigns/detail.html",
         campaign=campaign,
         lead_count=lead_count,
-        form_url=form_url,
-        has_public_form=has_public_form,
+        form_url=f"{base}/f/{campaign.form_key}",
+        snippets=embed_snippets(base, campaign.form_key),
     )
