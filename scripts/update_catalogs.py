@@ -34,7 +34,9 @@ def extract() -> Catalog:
         str(WEB), METHODS, keywords=KEYWORDS, options_map=OPTIONS, comment_tags=("i18n:",)
     )
     for filename, lineno, message, comments, context in found:
-        template.add(message, locations=[(filename, lineno)], auto_comments=comments, context=context)
+        template.add(
+            message, locations=[(filename, lineno)], auto_comments=comments, context=context
+        )
     return template
 
 
