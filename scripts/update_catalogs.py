@@ -46,6 +46,7 @@ def merge(template: Catalog, locale: str) -> None:
     if path.exists():
         with path.open("rb") as handle:
             catalog = read_po(handle, locale=locale)
+        template.creation_date = catalog.creation_date  # no diff from a re-run alone
     else:
         catalog = Catalog(locale=locale, project="leadflow", charset="utf-8")
     catalog.update(template, no_fuzzy_matching=True)
