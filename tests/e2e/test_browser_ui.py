@@ -254,11 +254,13 @@ def test_the_board_fits_a_phone_screen(
 
     sales.goto(server.at("/app/board"))
 
-    width = sales.evaluate("document.documentElement.scrollWidth")
-    assert width <= 390
+    board_width = sales.evaluate("document.documentElement.scrollWidth")
     screenshot(sales, "board-phone-de", full_page=False)
     sales.goto(server.at("/app/leads"))
+    list_width = sales.evaluate("document.documentElement.scrollWidth")
     screenshot(sales, "leads-phone-de", full_page=False)
+
+    assert board_width <= 390 and list_width <= 390
 
 
 def test_marketing_previews_an_import_and_reads_the_dry_runs_reject_report(
