@@ -38,7 +38,7 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None) 
 
     @app.get("/", include_in_schema=False)
     def home() -> RedirectResponse:
-        return RedirectResponse("/docs")
+        return RedirectResponse("/app")
 
     app.include_router(privacy_api.router)
     app.include_router(capture_api.router)
