@@ -169,6 +169,12 @@ ODD_CONTACTS = [
     ("CEO", "C-Level", "IT", "c@web.de"),
     ("Werkstudent", "", "", "d@t-online.de"),
     (None, None, None, "e@sub.gmx.de"),
+    ("Leiterin", None, None, "f@GMX.DE \t\u00a0"),
+    (None, None, None, "g@h@web.de"),
+    (None, None, None, "i@\u212aabelmail.de"),
+    (None, None, None, "ohne-at-gmx.de"),
+    (None, None, None, "gmx.de@firma.de"),
+    (None, None, None, " \t "),
 ]
 ODD_RULES = (
     RULES

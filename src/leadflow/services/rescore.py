@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import Update, func, select
 from sqlalchemy.engine import Connection
 
 from leadflow.adapters.db.database import Database
@@ -44,8 +44,8 @@ def rescore_workspace(
 ) -> RescoreResult:
     """Score every lead with the current fit rules, then move those now over the threshold.
 
-    Each chunk of leads is one UPDATE in its own transaction, so other writers wait at most
-    one chunk; leads created meanwhile are scored on creation with the same rules.
+    Each range of `chunk_size` lead ids is one UPDATE in its own transaction, so other writers
+    wait at most one chunk; leads created meanwhile are scored on creation with the same rules.
     """
     if by.actor not in PROCESSES:
         by.require(Actor.MARKETING)
@@ -55,16 +55,17 @@ def rescore_workspace(
     with writer.connect() as connection:
         with connection.begin():
             compiled = compile_fit_rules(connection, workspace_id, rules.ruleset)
-            chunks = _chunks(connection, workspace_id, chunk_size)
-        total = sum(size for _, _, size in chunks)
+            total, first, last = _extent(connection, workspace_id)
         done = 0
         try:
-            for first, last, size in chunks:
+            for low in range(first, last + 1, chunk_size):
                 with connection.begin():
-                    connection.execute(
-                        rescore_update(compiled, workspace_id, rules.version, first, last)
+                    done += _updated(
+                        connection,
+                        rescore_update(
+                            compiled, workspace_id, rules.version, low, low + chunk_size - 1
+                        ),
                     )
-                done += size
                 if progress is not None:
                     progress(done, total)
         finally:
@@ -88,22 +89,19 @@ def _move_crossing_leads(db: Database, workspace_id: int, now: datetime) -> int:
     return moved
 
 
-def _chunks(connection: Connection, workspace_id: int, size: int) -> list[tuple[int, int, int]]:
-    """Id ranges of the workspace's leads holding `size` leads each (the last one fewer)."""
-    ids = connection.execute(
-        select(leads.c.id).where(leads.c.workspace_id == workspace_id).order_by(leads.c.id)
-    ).scalars()
-    ranges: list[tuple[int, int, int]] = []
-    first = last = None
-    count = 0
-    for lead_id in ids:
-        if first is None:
-            first = lead_id
-        last = lead_id
-        count += 1
-        if count == size:
-            ranges.append((first, last, count))
-            first, count = None, 0
-    if first is not None and last is not None:
-        ranges.append((first, last, count))
-    return ranges
+def _updated(connection: Connection, statement: Update) -> int:
+    """Run the UPDATE and return how many rows it changed."""
+    count = connection.execute(statement).rowcount
+    if count < 0:  # the sqlite3 module counts no statement that starts with WITH
+        count = int(connection.exec_driver_sql("SELECT changes()").scalar_one())
+    return count
+
+
+def _extent(connection: Connection, workspace_id: int) -> tuple[int, int, int]:
+    """How many leads the workspace has, and its lowest and highest lead id."""
+    row = connection.execute(
+        select(func.count(), func.min(leads.c.id), func.max(leads.c.id)).where(
+            leads.c.workspace_id == workspace_id
+        )
+    ).one()
+    return int(row[0]), int(row[1] or 0), int(row[2] or -1)
