@@ -5,10 +5,10 @@ from __future__ import annotations
 import math
 import tomllib
 from dataclasses import dataclass, field
-from datetime import date, time
+from datetime import date, datetime, time
 
 from leadflow.domain.errors import InvalidInput
-from leadflow.domain.sla import WEEKDAYS, OneDayHours, SlaPolicy
+from leadflow.domain.sla import WEEKDAYS, BusinessCalendar, OneDayHours, SlaPolicy
 
 DEFAULT_HOURS: dict[int, OneDayHours] = dict.fromkeys(range(5), (time(8), time(17)))
 _KEYS = frozenset(
@@ -65,9 +65,11 @@ def parse_sla_settings(toml_text: str) -> SlaSettings:
     time_zone = document.get("time_zone", "Europe/Berlin")
     if not isinstance(time_zone, str):
         raise InvalidInput("time_zone must be a name such as 'Europe/Berlin'", field="time_zone")
+    hours = _working_hours(document.get("hours"))
+    BusinessCalendar(hours, frozenset(), time_zone)  # refuses bad hours and unknown zones
     return SlaSettings(
         policy=policy,
-        hours=_working_hours(document.get("hours")),
+        hours=hours,
         time_zone=time_zone,
         bundesland=bundesland.upper() if bundesland else None,
         extra_holidays=_dates(document.get("extra_holidays", [])),
@@ -116,6 +118,10 @@ def _dates(values: object) -> frozenset[date]:
         raise InvalidInput("extra_holidays must be a list of dates", field="extra_holidays")
     days: set[date] = set()
     for value in values:
+        if isinstance(value, datetime):
+            raise InvalidInput(
+                f"extra_holidays: {value} is a time, give the day alone", field="extra_holidays"
+            )
         try:
             days.add(value if isinstance(value, date) else date.fromisoformat(str(value)))
         except ValueError:

@@ -104,10 +104,12 @@ def settings_as_dict(settings: ScoringSettings) -> dict[str, object]:
 def _settings_from(raw: Mapping[str, object]) -> ScoringSettings:
     defaults = EngagementSettings()
     engagement = EngagementSettings(
-        half_life_days=_number(raw, "half_life_days", defaults.half_life_days),
+        half_life_days=_number(
+            raw.get("half_life_days"), "half_life_days", defaults.half_life_days
+        ),
         points=_points(raw.get("points")),
-        hot_from=_number(raw, "hot_from", defaults.hot_from),
-        warm_from=_number(raw, "warm_from", defaults.warm_from),
+        hot_from=_number(raw.get("hot_from"), "hot_from", defaults.hot_from),
+        warm_from=_number(raw.get("warm_from"), "warm_from", defaults.warm_from),
     )
     min_fit, min_engagement = raw.get("mql_min_fit"), raw.get("mql_min_engagement")
     if min_fit is None and min_engagement is None:
@@ -115,7 +117,7 @@ def _settings_from(raw: Mapping[str, object]) -> ScoringSettings:
     if not isinstance(min_fit, int) or isinstance(min_fit, bool):
         raise InvalidInput("mql_min_fit must be a whole number", field="mql_min_fit")
     return ScoringSettings(
-        engagement, MqlThreshold(min_fit, _number(raw, "mql_min_engagement", 0.0))
+        engagement, MqlThreshold(min_fit, _number(min_engagement, "mql_min_engagement", 0.0))
     )
 
 
@@ -129,7 +131,7 @@ def _points(raw: object) -> Mapping[TouchType, float]:
             raise InvalidInput(
                 f"unknown touch type {name!r} (known: {known})", field=f"points.{name}"
             ) from None
-        value = _number({f"points.{name}": worth}, f"points.{name}", 0.0)
+        value = _number(worth, f"points.{name}", 0.0)
         if value < 0:
             raise InvalidInput(f"points for {name} must not be negative", field=f"points.{name}")
         points[kind] = value
@@ -144,8 +146,7 @@ def _as_mapping(raw: object) -> Mapping[str, object]:
     return {str(key): value for key, value in raw.items()}
 
 
-def _number(raw: Mapping[str, object], key: str, default: float) -> float:
-    value = raw.get(key, default)
+def _number(value: object, key: str, default: float) -> float:
     if value is None:
         return default
     if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
