@@ -18,7 +18,15 @@ ASSIGNED = "lead.assigned"
 SLA_BREACHED = "sla.breached"
 # A form collected an e-mail consent: a mailer sends the double-opt-in link in the payload.
 CONFIRMATION_REQUESTED = "consent.confirmation_requested"
-EVENT_TYPES: tuple[str, ...] = (STAGE_CHANGED, ASSIGNED, SLA_BREACHED, CONFIRMATION_REQUESTED)
+# A person was erased: receivers delete their copies of these leads.
+PERSON_ERASED = "person.erased"
+EVENT_TYPES: tuple[str, ...] = (
+    STAGE_CHANGED,
+    ASSIGNED,
+    SLA_BREACHED,
+    CONFIRMATION_REQUESTED,
+    PERSON_ERASED,
+)
 ALL_EVENTS = "*"
 SECRET_PREFIX = "whsec_"
 

@@ -8,9 +8,7 @@ from datetime import datetime
 
 from leadflow.adapters.db.outbox import OutboxRepository, WebhookRepository
 from leadflow.adapters.db.uow import UnitOfWork
-from leadflow.domain.webhooks import subscribes_to
-
-PERSON_ERASED = "person.erased"
+from leadflow.domain.webhooks import PERSON_ERASED, subscribes_to
 
 
 def publish_person_erased(

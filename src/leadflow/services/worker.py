@@ -15,6 +15,7 @@ from leadflow.adapters.webhook_http import WebhookSender
 from leadflow.domain.errors import InvalidInput
 from leadflow.services.delivery import Clock, deliver_due
 from leadflow.services.jobs import run_next_job
+from leadflow.services.retention import purge_everywhere
 from leadflow.services.sla_check import SlaCheck, check_sla
 
 Log = Callable[[str], None]
@@ -28,6 +29,8 @@ class WorkerOptions:
     lease_seconds: float = 180.0
     """How long a claimed delivery or job stays with this worker before another may take it."""
     sla_every_seconds: float = 300.0
+    purge_every_seconds: float = 3600.0
+    """How often the retention rules of every workspace are applied."""
 
     def __post_init__(self) -> None:
         if self.lease_seconds <= self.batch * (self.timeout_seconds + 1):
@@ -54,6 +57,10 @@ def check_sla_everywhere(db: Database, now: datetime) -> dict[str, SlaCheck]:
     return results
 
 
+def _due(last: datetime, now: datetime, every_seconds: float) -> bool:
+    return (now - last).total_seconds() >= every_seconds
+
+
 def run_worker(
     db: Database,
     *,
@@ -68,6 +75,7 @@ def run_worker(
     sender = WebhookSender(timeout_seconds=options.timeout_seconds)
     rng = random.SystemRandom()
     last_sla_check: datetime | None = None
+    last_purge: datetime | None = None
     try:
         while not stop.is_set():
             busy = False
@@ -103,6 +111,11 @@ def run_worker(
                             f"sla {slug}: {len(result.escalated)} escalated, "
                             f"{len(result.recycled)} recycled"
                         )
+            if once or last_purge is None or _due(last_purge, now, options.purge_every_seconds):
+                last_purge = now
+                for slug, report in purge_everywhere(db, now=now).items():
+                    if report.expired:
+                        log(f"retention {slug}: {len(report.expired)} leads deleted")
             if once:
                 return
             if not busy:

@@ -3,6 +3,7 @@ else touched."""
 
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
 
 import pytest
@@ -17,6 +18,7 @@ from leadflow.domain.errors import InvalidInput
 from leadflow.domain.stages import Role, Stage
 from leadflow.services import retention, work
 from leadflow.services.leads import LeadInput, create_lead
+from leadflow.services.worker import WorkerOptions, run_worker
 from tests.conftest import NOW, Tenant
 
 OLD = NOW - timedelta(days=30 * 31)
@@ -145,3 +147,23 @@ def test_a_retention_file_needs_rules_tables() -> None:
     assert retention.rules_from_toml(
         '[[rules]]\nname = "a"\nstages = ["prospect"]\nmonths = 6\n'
     ) == [{"name": "a", "stages": ["prospect"], "months": 6}]
+
+
+def test_the_worker_applies_the_retention_rules_on_its_round(
+    db: Database, tenant: Tenant, leads: dict[str, int]
+) -> None:
+    log: list[str] = []
+
+    run_worker(
+        db,
+        key=b"k" * 32,
+        options=WorkerOptions(),
+        stop=threading.Event(),
+        log=log.append,
+        once=True,
+        clock=lambda: NOW,
+    )
+
+    assert "quiet@alt.example" not in _emails(db, tenant)
+    assert len(_emails(db, tenant)) == 3
+    assert f"retention {tenant.slug}: 1 leads deleted" in log
