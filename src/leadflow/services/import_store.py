@@ -9,7 +9,9 @@ from typing import Any
 import polars as pl
 from sqlalchemy import bindparam, func, update
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import DBAPIError
 
+from leadflow.adapters.db.bulk import BulkWriter
 from leadflow.adapters.db.matching import KnownPerson, MatchQueries
 from leadflow.adapters.db.tables import contacts
 from leadflow.adapters.importing.chunk import folded
@@ -44,6 +46,41 @@ def store_chunk(connection: Connection, ctx: ImportContext, frame: pl.DataFrame)
     frame = _match_at_accounts(connection, ctx, frame, result)
     remember_created(ctx, insert_new(connection, ctx, frame, result))
     result.resolve()
+    return result
+
+
+def store_chunk_safely(
+    connection: Connection, ctx: ImportContext, frame: pl.DataFrame
+) -> ChunkResult:
+    """Store a chunk set-based; if the database refuses it, row by row so that only the
+    refused rows are rejected."""
+    savepoint = connection.begin_nested()
+    try:
+        with BulkWriter(connection).big_cache():
+            result = store_chunk(connection, ctx, frame)
+    except DBAPIError:
+        savepoint.rollback()
+        ctx.forget()
+    else:
+        savepoint.commit()
+        return result
+    result = ChunkResult()
+    for index in range(len(frame)):
+        single = frame.slice(index, 1)
+        savepoint = connection.begin_nested()
+        try:
+            one = store_chunk(connection, ctx, single)
+        except DBAPIError as error:
+            savepoint.rollback()
+            ctx.forget()
+            message = str(error.orig).splitlines()[0] if error.orig else str(error)
+            result.errors.append(RowError(single["row"][0], "row", f"refused: {message}"))
+            continue
+        savepoint.commit()
+        result.created += one.created
+        result.merged += one.merged
+        result.errors += one.errors
+        result.suppressed += one.suppressed
     return result
 
 

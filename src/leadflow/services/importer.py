@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy.engine import Connection
-from sqlalchemy.exc import DBAPIError
 
 from leadflow.adapters.db.bulk import BulkWriter
 from leadflow.adapters.db.database import Database
@@ -32,13 +31,13 @@ from leadflow.adapters.importing import (
     map_columns,
     open_table,
 )
-from leadflow.adapters.importing.chunk import Chunk, normalize_chunk
+from leadflow.adapters.importing.chunk import normalize_chunk
 from leadflow.domain.principal import Principal
 from leadflow.domain.stages import Actor, Stage
 from leadflow.domain.suppression import PrivacyKeys
 from leadflow.services import rules
-from leadflow.services.import_context import ChunkResult, ImportContext
-from leadflow.services.import_store import store_chunk
+from leadflow.services.import_context import ImportContext
+from leadflow.services.import_store import store_chunk_safely
 
 Progress = Callable[[int], None]
 SAMPLE = 1000
@@ -242,7 +241,7 @@ def _one_chunk(
 ) -> list[Reject]:
     """Check and store one chunk; on a real import, record its rejects and the watermark."""
     chunk = normalize_chunk(rows, mapping, options)
-    stored = _stored(connection, ctx, chunk)
+    stored = store_chunk_safely(connection, ctx, chunk.frame)
     errors = sorted([*chunk.errors, *stored.errors], key=lambda error: error.row)
     raw = dict(rows)
     rejects = [Reject(e.row, e.field, e.message, dict(raw[e.row])) for e in errors]
@@ -262,39 +261,6 @@ def _one_chunk(
             merged=len(stored.merged), rejected=len({e.row for e in errors}), now=ctx.now,
         )  # fmt: skip
     return rejects
-
-
-def _stored(connection: Connection, ctx: ImportContext, chunk: Chunk) -> ChunkResult:
-    """Store a chunk set-based; if the database refuses it, row by row so that only the
-    refused rows are rejected."""
-    savepoint = connection.begin_nested()
-    try:
-        with BulkWriter(connection).big_cache():
-            result = store_chunk(connection, ctx, chunk.frame)
-    except DBAPIError:
-        savepoint.rollback()
-        ctx.forget()
-    else:
-        savepoint.commit()
-        return result
-    result = ChunkResult()
-    for index in range(len(chunk.frame)):
-        single = chunk.frame.slice(index, 1)
-        savepoint = connection.begin_nested()
-        try:
-            one = store_chunk(connection, ctx, single)
-        except DBAPIError as error:
-            savepoint.rollback()
-            ctx.forget()
-            message = str(error.orig).splitlines()[0] if error.orig else str(error)
-            result.errors.append(RowError(single["row"][0], "row", f"refused: {message}"))
-            continue
-        savepoint.commit()
-        result.created += one.created
-        result.merged += one.merged
-        result.errors += one.errors
-        result.suppressed += one.suppressed
-    return result
 
 
 def _finish(
