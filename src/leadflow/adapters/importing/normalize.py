@@ -10,7 +10,6 @@ from urllib.parse import urlsplit
 
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
-from phonenumbers.geodata.locale import LOCALE_DATA
 from rapidfuzz import fuzz
 
 from leadflow.domain.freemail import email_domain, is_free_mail
@@ -137,6 +136,9 @@ def country_code(text: str) -> str | None:
 
 @cache
 def _country_names() -> dict[str, str]:
+    # Imported on first use: the locale table takes half a second to load.
+    from phonenumbers.geodata.locale import LOCALE_DATA
+
     names: dict[str, str] = {}
     for region, by_language in LOCALE_DATA.items():
         for language in ("aa", "de"):

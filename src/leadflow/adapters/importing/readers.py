@@ -13,9 +13,6 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO, Any
 
-import openpyxl
-from openpyxl.utils.exceptions import InvalidFileException
-
 from leadflow.domain.errors import InvalidInput
 
 Row = tuple[int, dict[str, str]]
@@ -196,6 +193,10 @@ def _sniff_delimiter(header_line: str) -> str:
 
 
 def _xlsx_table(name: str, stream: IO[bytes], close: Callable[[], None]) -> Table:
+    # Imported on first use, so commands that read no workbook start quickly.
+    import openpyxl
+    from openpyxl.utils.exceptions import InvalidFileException
+
     try:
         workbook = openpyxl.load_workbook(stream, read_only=True, data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError) as error:

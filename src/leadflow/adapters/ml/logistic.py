@@ -10,8 +10,6 @@ from collections.abc import Mapping, Sequence
 from typing import Any, Self
 
 import numpy as np
-from scipy import sparse  # type: ignore[import-untyped]
-from sklearn.linear_model import LogisticRegression
 
 from leadflow.adapters.ml.base import (
     Contributions,
@@ -74,6 +72,9 @@ class LogisticModel:
     def fit(self, records: Sequence[Record], labels: Labels) -> Self:
         won = outcomes(records, labels)
         self._learn_columns(records, self.spec or infer_spec(records))
+        # Imported here: scikit-learn is needed only to fit, and commands should start quickly.
+        from sklearn.linear_model import LogisticRegression
+
         widths, matrix = self._matrix(records)
         estimator = LogisticRegression(C=self.c, solver="newton-cholesky", max_iter=200)
         estimator.fit(matrix, won)
@@ -107,6 +108,8 @@ class LogisticModel:
             raise InvalidInput("no pre-contact feature to learn from")
         offsets = np.concatenate([[0], np.cumsum(widths)[:-1]]).astype(np.intp)
         n, k = columns.shape
+        from scipy import sparse  # type: ignore[import-untyped]
+
         matrix = sparse.csr_matrix(
             (values.ravel(), (columns + offsets).ravel(), np.arange(0, n * k + 1, k)),
             shape=(n, int(sum(widths))),
