@@ -7,6 +7,7 @@ written in bulk so the demo is ready in seconds.
 from __future__ import annotations
 
 import random
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -24,19 +25,29 @@ from leadflow.adapters.db.tables import (
     contacts,
     grade_changes,
     leads,
+    sla_clocks,
     stage_changes,
+    touches,
 )
 from leadflow.adapters.db.uow import unit_of_work
 from leadflow.adapters.importing.normalize import company_key
 from leadflow.domain import qualification
 from leadflow.domain.campaign import Campaign
+from leadflow.domain.engagement import TouchType
 from leadflow.domain.lead import Lead, StageChange
 from leadflow.domain.lifecycle import TransitionTable
+from leadflow.domain.principal import Principal
 from leadflow.domain.qualification import BANT, Status
+from leadflow.domain.sla import BusinessCalendar, SlaPolicy, add_business_hours
+from leadflow.domain.sla_settings import parse_sla_settings
 from leadflow.domain.stages import Actor, Role, Stage
 from leadflow.services import demo_names as names
 from leadflow.services.campaigns import new_form_key
+from leadflow.services.demo_settings import configure_demo_workspace, sla_settings
 from leadflow.services.directory import add_user, create_workspace
+from leadflow.services.handover import ACCEPTED, DISQUALIFIED, RECYCLED, REJECTED
+from leadflow.services.rescore import rescore_workspace
+from leadflow.services.sla_settings import calendar
 
 DEMO_PASSWORD = "leadflow-demo"
 _UMLAUTS: dict[str, str | int | None] = {"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "ı": "i"}
@@ -49,6 +60,8 @@ class DemoClient:
     name: str
     domain: str
     campaigns: tuple[tuple[str, str, int, int], ...]  # name, channel, start month offset, cost
+    industries: tuple[str, ...]  # the client's target industries, for its fit rules
+    bundesland: str
 
 
 CLIENTS = (
@@ -65,6 +78,8 @@ CLIENTS = (
             ("Whitepaper Intralogistik 4.0", "content", 11, 7500),
             ("Mailing Fachhandel", "direct_mail", 4, 12000),
         ),
+        ("Maschinenbau", "Logistik", "Automobilzulieferer", "Lebensmittel"),
+        "BW",
     ),
     DemoClient(
         "cloudwerk",
@@ -79,6 +94,8 @@ CLIENTS = (
             ("Telemarketing Bestandskunden", "telemarketing", 3, 21000),
             ("Anzeige Produktion Magazin", "print", 6, 9500),
         ),
+        ("Großhandel", "Elektrotechnik", "Medizintechnik", "Kunststoff", "Metallverarbeitung"),
+        "BE",
     ),
 )
 
@@ -139,6 +156,9 @@ def _build_client(
         if role is Role.SALES:
             sales.append(user_id)
     with unit_of_work(db, workspace.id) as uow:
+        configure_demo_workspace(
+            uow, industries=client.industries, bundesland=client.bundesland, sales=sales, now=now
+        )
         campaign_list = []
         for name, channel, months, cost in client.campaigns:
             start = (now - timedelta(days=30 * months)).date()
@@ -154,10 +174,15 @@ def _build_client(
             )
             uow.campaigns.add(campaign, now)
             campaign_list.append(campaign)
-        story = _Story(workspace.id, rng, now, sales, campaign_list)
+        settings = parse_sla_settings(sla_settings(client.bundesland))
+        days = calendar(settings, [now.year - 1, now.year])
+        story = _Story(workspace.id, rng, now, sales, campaign_list, days, settings.policy)
         for index in range(count):
             story.lead(index)
         story.write(uow.connection)
+    rescore_workspace(
+        db, workspace.id, by=Principal.process(workspace.id, Actor.AUTOMATIC), now=now
+    )
     return count
 
 
@@ -168,6 +193,8 @@ class _Story:
     now: datetime
     sales: list[int]
     campaigns: list[Campaign]
+    calendar: BusinessCalendar
+    policy: SlaPolicy
     table: TransitionTable = field(default_factory=TransitionTable)
     account_rows: list[dict[str, Any]] = field(default_factory=list)
     account_keys: dict[str, int] = field(default_factory=dict)
@@ -177,6 +204,7 @@ class _Story:
     assessment_rows: list[dict[str, Any]] = field(default_factory=list)
     grade_rows: list[dict[str, Any]] = field(default_factory=list)
     activity_rows: list[dict[str, Any]] = field(default_factory=list)
+    touch_rows: list[dict[str, Any]] = field(default_factory=list)
 
     def lead(self, index: int) -> None:
         rng = self.rng
@@ -229,6 +257,7 @@ class _Story:
             StageChange(index, None, move.target, created, actor, None, None, None, False)
         )
         self._live(lead, created)
+        self._touches(index, campaign, created, asks_for_contact=start is Stage.MQL)
         self.lead_rows.append(
             {
                 "workspace_id": self.workspace_id,
@@ -276,7 +305,9 @@ class _Story:
         """Walk the lead through the funnel by chance until it rests or reaches today."""
         rng = self.rng
         for _ in range(12):
-            at = at + timedelta(days=rng.expovariate(1 / 9), hours=rng.uniform(0, 8))
+            # Sales answers a hand-over within a day or two; later steps take weeks.
+            mean_days = 1.0 if lead.stage is Stage.MQL else 9.0
+            at = at + timedelta(days=rng.expovariate(1 / mean_days), hours=rng.uniform(0, 4))
             if at >= self.now:
                 return
             step = self._next(lead.stage, rng)
@@ -335,6 +366,68 @@ class _Story:
         if stage is Stage.NURTURE:
             return (Stage.MQL, Actor.AUTOMATIC, None) if roll < 0.25 else None
         return None
+
+    def _touches(
+        self, index: int, campaign: Campaign, created: datetime, *, asks_for_contact: bool
+    ) -> None:
+        """The interest that brought the lead in, then opens, clicks and visits over time."""
+        rng = self.rng
+        first = _FIRST_TOUCH.get(campaign.channel, TouchType.FORM_SUBMITTED)
+        touches = [(first, created, campaign.id, asks_for_contact)]
+        if first is TouchType.WEBINAR_REGISTERED and rng.random() < 0.6:
+            touches.append(
+                (TouchType.WEBINAR_ATTENDED, created + timedelta(days=7), campaign.id, False)
+            )
+        span = max(min((self.now - created).total_seconds(), 150 * 86400), 0)
+        for _ in range(rng.randint(0, 6)):
+            kind = rng.choice(_LATER_TOUCHES)
+            touches.append((kind, created + timedelta(seconds=rng.uniform(0, span)), None, False))
+        for kind, at, campaign_id, asks in touches:
+            if at < self.now:
+                self.touch_rows.append(
+                    {
+                        "workspace_id": self.workspace_id,
+                        "lead_index": index,
+                        "type": kind.value,
+                        "at": at,
+                        "campaign_id": campaign_id,
+                        "asks_for_contact": asks,
+                        "origin": "import",
+                        "created_at": at,
+                    }
+                )
+
+    def _clocks(self, lead_ids: list[int]) -> list[dict[str, Any]]:
+        """The hand-over deadline of every MQL entry, stopped by the move that ended it."""
+        by_lead: dict[int, list[StageChange]] = defaultdict(list)
+        for change in self.changes:
+            by_lead[change.lead_id].append(change)
+        rows = []
+        for index, history in by_lead.items():
+            for position, entry in enumerate(history):
+                if entry.target is not Stage.MQL:
+                    continue
+                stop = next((c for c in history[position + 1 :] if c.source is Stage.MQL), None)
+                due = add_business_hours(self.calendar, entry.at, self.policy.accept_within_hours)
+                rows.append(
+                    {
+                        "workspace_id": self.workspace_id,
+                        "lead_id": lead_ids[index],
+                        "started_at": entry.at,
+                        "due_at": due,
+                        "recycle_at": add_business_hours(
+                            self.calendar, entry.at, self.policy.recycle_after_hours
+                        ),
+                        "assignee_id": None,
+                        "source": self.lead_rows[index]["source"],
+                        "stopped_at": stop.at if stop else None,
+                        "stop_kind": _stop_kind(stop) if stop else None,
+                        "stopped_by_user_id": stop.by_user_id if stop else None,
+                        "within_sla": stop.at <= due if stop else None,
+                        "escalated_at": None,
+                    }
+                )
+        return rows
 
     def _qualify(self, lead: Lead, at: datetime, by: int | None) -> None:
         assert lead.id is not None
@@ -418,7 +511,11 @@ class _Story:
             for c in self.changes
         ]
         connection.execute(insert(stage_changes), change_rows)
+        clock_rows = self._clocks(lead_ids)
+        if clock_rows:
+            connection.execute(insert(sla_clocks), clock_rows)
         for table, rows in (
+            (touches, self.touch_rows),
             (assessments, self.assessment_rows),
             (grade_changes, self.grade_rows),
             (activities, self.activity_rows),
@@ -427,6 +524,30 @@ class _Story:
                 row["lead_id"] = lead_ids[row.pop("lead_index")]
             if rows:
                 connection.execute(insert(table), rows)
+
+
+_FIRST_TOUCH = {
+    "trade_fair": TouchType.TRADE_FAIR_VISIT,
+    "event": TouchType.TRADE_FAIR_VISIT,
+    "webinar": TouchType.WEBINAR_REGISTERED,
+    "content": TouchType.DOWNLOAD,
+}
+_LATER_TOUCHES = (
+    TouchType.EMAIL_OPENED,
+    TouchType.EMAIL_OPENED,
+    TouchType.EMAIL_CLICKED,
+    TouchType.PAGE_VISIT,
+    TouchType.PAGE_VISIT,
+    TouchType.DOWNLOAD,
+)
+
+
+def _stop_kind(change: StageChange) -> str:
+    if change.target is Stage.SAL:
+        return ACCEPTED
+    if change.target is Stage.NURTURE:
+        return RECYCLED if change.automatic else REJECTED
+    return DISQUALIFIED
 
 
 def _insert(connection: Connection, table: Any, rows: list[dict[str, Any]]) -> list[int]:
