@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import func, select
 from typer.testing import CliRunner
 
 from leadflow.adapters.db.database import Database
 from leadflow.adapters.db.directory import Directory
+from leadflow.adapters.db.tables import leads, sla_clocks, touches
 from leadflow.adapters.db.uow import reading
 from leadflow.adapters.passwords import verify_password
 from leadflow.cli.main import app
@@ -198,3 +200,20 @@ def test_demo_builds_two_workspaces_with_real_histories(cli: CliRunner, db: Data
     assert "won" in funnel
     again = _ok(cli, "demo", "--no-serve", "--leads", "200")
     assert "exists already" in again
+
+
+def test_the_demo_comes_with_touches_scores_and_hand_over_clocks(
+    cli: CliRunner, db: Database
+) -> None:
+    _ok(cli, "demo", "--no-serve", "--leads", "150", "--seed", "5")
+
+    with db.reading() as connection:
+        touched = connection.execute(select(func.count()).select_from(touches)).scalar_one()
+        clocks = connection.execute(select(func.count()).select_from(sla_clocks)).scalar_one()
+        scored = connection.execute(
+            select(func.count()).select_from(leads).where(leads.c.fit_score > 0)
+        ).scalar_one()
+    assert touched >= 300
+    assert clocks >= 150
+    assert scored > 0
+    assert "compliance" in _ok(cli, "sla", "report", "-w", "cloudwerk")
