@@ -56,7 +56,7 @@ def model_train(workspace: WorkspaceOption) -> None:
 @guarded
 def model_score(
     workspace: WorkspaceOption,
-    batch_size: Annotated[int, typer.Option(help="Leads per write batch.", min=100)] = 50_000,
+    batch_size: Annotated[int, typer.Option(help="Leads per write batch.", min=100)] = 25_000,
     workers: Annotated[
         int, typer.Option(help="Processes that score batches side by side.", min=1, max=16)
     ] = 1,

@@ -29,7 +29,7 @@ from leadflow.domain.predictive_history import SCORED_STAGES, Target
 from leadflow.domain.principal import Principal
 from leadflow.domain.stages import Actor
 
-BATCH_SIZE = 50_000
+BATCH_SIZE = 25_000
 MAX_WORKERS = 16
 PhaseHook = Callable[[str], None]
 """Told "read", "compute" and "write" as each phase begins (for progress and benchmarks)."""
