@@ -52,3 +52,13 @@ def test_a_brand_new_sqlite_file_is_migrated_to_head(tmp_path: Path) -> None:
     assert migrate.current_revisions(db.engine)
     assert "leads" in inspect(db.engine).get_table_names()
     db.dispose()
+
+
+def test_the_history_is_one_line_for_both_databases(db: Database) -> None:
+    script = ScriptDirectory.from_config(migrate.alembic_config(db.engine))
+
+    revisions = list(script.walk_revisions())
+
+    assert len(script.get_heads()) == 1
+    assert all(r.down_revision is None or isinstance(r.down_revision, str) for r in revisions)
+    assert revisions[-1].down_revision is None

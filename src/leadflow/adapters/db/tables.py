@@ -682,3 +682,6 @@ audit_log = Table(
     Column("details", JSON, nullable=False),
     Index("ix_audit_log_workspace_at", "workspace_id", "at"),
 )
+
+# Deleting a contact (erasure, offboarding) cascades to its lead: that look-up needs its own index.
+Index("ix_leads_contact", leads.c.contact_id)

@@ -1,7 +1,7 @@
 """scoring, hand-over SLA, routing and webhooks
 
 Revision ID: 0003_scoring
-Revises: 0001_core
+Revises: 0002_capture
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from alembic import op
 from leadflow.adapters.db.types import UtcDateTime
 
 revision = "0003_scoring"
-down_revision = "0001_core"
+down_revision = "0002_capture"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """privacy: legal bases, consent proof, phone permission, suppression list, audit log
 
 Revision ID: 0004_privacy
-Revises: 0001_core
+Revises: 0003_scoring
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from alembic import op
 from leadflow.adapters.db.types import UtcDateTime
 
 revision = "0004_privacy"
-down_revision = "0001_core"
+down_revision = "0003_scoring"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """web UI: sign-in sessions, indexes for the pipeline board, the lead list and its search
 
 Revision ID: 0005_ui
-Revises: 0001_core
+Revises: 0004_privacy
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from alembic import op
 from leadflow.adapters.db.types import UtcDateTime
 
 revision = "0005_ui"
-down_revision = "0001_core"
+down_revision = "0004_privacy"
 branch_labels = None
 depends_on = None
 

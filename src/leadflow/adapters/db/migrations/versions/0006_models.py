@@ -1,7 +1,7 @@
 """predictive scoring: trained models per workspace and target, scores of open leads
 
 Revision ID: 0006_models
-Revises: 0001_core
+Revises: 0005_ui
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from alembic import op
 from leadflow.adapters.db.types import UtcDateTime
 
 revision = "0006_models"
-down_revision = "0001_core"
+down_revision = "0005_ui"
 branch_labels = None
 depends_on = None
 
