@@ -118,3 +118,56 @@ def test_the_openapi_document_lists_the_public_endpoints(app_client: TestClient)
         "/api/v1/campaigns/{campaign_id}",
     ):
         assert path in paths
+
+
+def test_a_lead_merged_into_another_is_counted_once_in_the_funnel(
+    app_client: TestClient, tenant: Tenant
+) -> None:
+    headers = tenant.headers(Role.MARKETING)
+    first = app_client.post(
+        "/api/v1/leads",
+        json={"email": "eins@werk.de", "last_name": "Berg", "stage": "mql"},
+        headers=headers,
+    ).json()
+    second = app_client.post(
+        "/api/v1/leads",
+        json={"email": "zwei@andere.de", "last_name": "Berg", "stage": "mql"},
+        headers=headers,
+    ).json()
+    before = app_client.get("/api/v1/reports/funnel", headers=headers).json()
+
+    merged = app_client.post(
+        f"/api/v1/leads/{first['id']}/merge",
+        json={"duplicate_id": second["id"], "reason": "same person"},
+        headers=tenant.headers(Role.ADMIN),
+    )
+    after = app_client.get("/api/v1/reports/funnel", headers=headers).json()
+
+    assert merged.status_code == 201, merged.text
+    assert {s["stage"]: s["leads"] for s in before["stages"]}["mql"] == 2
+    assert {s["stage"]: s["leads"] for s in after["stages"]}["mql"] == 1
+
+
+def test_the_funnel_report_carries_sla_compliance_per_sales_user_and_source(
+    app_client: TestClient, tenant: Tenant
+) -> None:
+    lead = app_client.post(
+        "/api/v1/leads",
+        json={"email": "sla@werk.de", "stage": "mql", "source": "webinar"},
+        headers=tenant.headers(Role.MARKETING),
+    ).json()
+    app_client.post(
+        f"/api/v1/leads/{lead['id']}/transitions",
+        json={"to": "sal"},
+        headers=tenant.headers(Role.SALES),
+    )
+
+    sla = app_client.get("/api/v1/reports/funnel", headers=tenant.headers(Role.VIEWER)).json()[
+        "sla"
+    ]
+
+    assert (sla["total"]["handovers"], sla["total"]["within"]) == (1, 1)
+    assert [(row["key"], row["within"]) for row in sla["by_user"]] == [
+        (tenant.user_ids[Role.SALES], 1)
+    ]
+    assert [row["key"] for row in sla["by_source"]] == ["webinar"]

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import select
 
 from leadflow.adapters.db.database import Database
-from leadflow.adapters.db.tables import stage_changes
+from leadflow.adapters.db.tables import leads, stage_changes
 from leadflow.domain.funnel import FunnelReport, LogEntry, funnel
 from leadflow.domain.stages import Stage
 
@@ -22,7 +22,15 @@ def funnel_report(
         stage_changes.c.target,
         stage_changes.c.at,
         stage_changes.c.reason,
-    ).where(stage_changes.c.workspace_id == workspace_id)
+    ).where(
+        stage_changes.c.workspace_id == workspace_id,
+        # A lead merged into another is the same person: the surviving lead counts for both.
+        stage_changes.c.lead_id.not_in(
+            select(leads.c.id).where(
+                leads.c.workspace_id == workspace_id, leads.c.merged_into_id.is_not(None)
+            )
+        ),
+    )
     if start is not None:
         # Conversions look forward from the period, so later moves of its leads count too.
         lead_ids = (

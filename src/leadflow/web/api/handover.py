@@ -101,9 +101,9 @@ def sla_compliance(
     return SlaReportPublic(
         start=start,
         end=end,
-        total=_compliance(report.total),
-        by_user=[_compliance(row) for row in report.by_user],
-        by_source=[_compliance(row) for row in report.by_source],
+        total=compliance_public(report.total),
+        by_user=[compliance_public(row) for row in report.by_user],
+        by_source=[compliance_public(row) for row in report.by_source],
     )
 
 
@@ -125,7 +125,7 @@ def _state(state: SlaState) -> SlaStatePublic:
     return SlaStatePublic.model_validate(state, from_attributes=True)
 
 
-def _compliance(row: SlaCompliance) -> CompliancePublic:
+def compliance_public(row: SlaCompliance) -> CompliancePublic:
     key = row.key if isinstance(row.key, str | int) or row.key is None else str(row.key)
     return CompliancePublic(
         key=key,

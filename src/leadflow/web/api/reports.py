@@ -7,9 +7,13 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
+from leadflow.adapters.db.uow import reading
 from leadflow.domain.errors import InvalidInput
 from leadflow.services.reports import funnel_report
-from leadflow.web.api.deps import DbDep, PrincipalDep
+from leadflow.services.sla_report import sla_report
+from leadflow.web.api.deps import DbDep, NowDep, PrincipalDep
+from leadflow.web.api.handover import compliance_public
+from leadflow.web.api.handover_schemas import SlaReportPublic
 from leadflow.web.api.schemas import ConversionPublic, FunnelPublic, StageCountPublic
 
 router = APIRouter(prefix="/api/v1/reports", tags=["reports"])
@@ -19,18 +23,19 @@ router = APIRouter(prefix="/api/v1/reports", tags=["reports"])
 def funnel(
     db: DbDep,
     principal: PrincipalDep,
+    now: NowDep,
     start: Annotated[date | None, Query(alias="from")] = None,
     end: Annotated[date | None, Query(alias="to")] = None,
 ) -> FunnelPublic:
-    """Stage counts and conversion rates from the stage log, for a period of days."""
+    """Stage counts and conversion rates from the stage log, with the hand-over SLA compliance
+    per sales user and per source, for a period of days."""
     if start and end and end < start:
         raise InvalidInput("'to' lies before 'from'", field="to")
-    report = funnel_report(
-        db,
-        principal.workspace_id,
-        datetime.combine(start, time.min, UTC) if start else None,
-        datetime.combine(end, time.max, UTC) if end else None,
-    )
+    first = datetime.combine(start, time.min, UTC) if start else None
+    last = datetime.combine(end, time.max, UTC) if end else None
+    report = funnel_report(db, principal.workspace_id, first, last)
+    with reading(db, principal.workspace_id) as uow:
+        sla = sla_report(uow, first, last, now=now)
     return FunnelPublic(
         start=start,
         end=end,
@@ -51,4 +56,11 @@ def funnel(
         rejected=report.rejected,
         acceptance_rate=report.acceptance_rate,
         rejection_reasons=report.rejection_reasons,
+        sla=SlaReportPublic(
+            start=start,
+            end=end,
+            total=compliance_public(sla.total),
+            by_user=[compliance_public(row) for row in sla.by_user],
+            by_source=[compliance_public(row) for row in sla.by_source],
+        ),
     )

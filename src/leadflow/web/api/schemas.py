@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints
 from leadflow.domain.activity import ActivityKind, Outcome
 from leadflow.domain.qualification import Status
 from leadflow.domain.stages import Stage
+from leadflow.web.api.handover_schemas import SlaReportPublic
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
 CountryCode = Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{2}$", to_upper=True)]
@@ -150,6 +151,8 @@ class FunnelPublic(BaseModel):
     rejected: int
     acceptance_rate: float | None
     rejection_reasons: dict[str, int]
+    sla: SlaReportPublic
+    """Hand-over SLA compliance of the period's MQLs, in total, per sales user and per source."""
 
 
 class CampaignCreate(Input):
