@@ -30,6 +30,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.sql.selectable import CTE, ScalarSelect
 
 from leadflow.adapters.db.lead_summaries import LeadSummary, live, summaries, summary_from_row
+from leadflow.adapters.db.leads import lead_filter_conditions
 from leadflow.adapters.db.tables import accounts, contacts, leads, sla_clocks
 from leadflow.domain.errors import InvalidInput
 from leadflow.domain.lead import LeadFilter
@@ -172,7 +173,7 @@ def filter_conditions(workspace_id: int, where: ListFilter, dialect: str = "sqli
     ]
     # The leads matching a word are collected first (a pass over a covering index of contacts
     # and of accounts), so the page query only tests membership while it walks its sort index.
-    conditions = _core_conditions(where.base)
+    conditions = lead_filter_conditions(where.base)
     conditions += [leads.c.id.in_(select(cte.c.id)) for cte in matched]
     if where.fit_min is not None:
         conditions.append(leads.c.fit_score >= where.fit_min)
@@ -190,25 +191,6 @@ def filter_conditions(workspace_id: int, where: ListFilter, dialect: str = "sqli
         )
         conditions.append(leads.c.id.in_(overdue))
     return Conditions(conditions, matched)
-
-
-def _core_conditions(where: LeadFilter) -> list[ColumnElement[bool]]:
-    conditions: list[ColumnElement[bool]] = []
-    if where.stage is not None:
-        conditions.append(leads.c.stage == where.stage.value)
-    if where.grade is not None:
-        conditions.append(leads.c.grade == where.grade)
-    if where.owner_id is not None:
-        conditions.append(leads.c.owner_id == where.owner_id)
-    if where.campaign_id is not None:
-        conditions.append(leads.c.campaign_id == where.campaign_id)
-    if where.source is not None:
-        conditions.append(leads.c.source == where.source)
-    if where.created_from is not None:
-        conditions.append(leads.c.created_at >= where.created_from)
-    if where.created_to is not None:
-        conditions.append(leads.c.created_at <= where.created_to)
-    return conditions
 
 
 def _matching_leads(workspace_id: int, word: str, dialect: str) -> CompoundSelect[tuple[int]]:

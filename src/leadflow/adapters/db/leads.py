@@ -230,9 +230,9 @@ def _details_from_row(row: Any) -> LeadDetails:
     )
 
 
-def _conditions(where: LeadFilter) -> list[ColumnElement[bool]]:
-    # A lead merged into another one is set aside: the merge log can bring it back.
-    conditions: list[ColumnElement[bool]] = [leads.c.merged_into_id.is_(None)]
+def lead_filter_conditions(where: LeadFilter) -> list[ColumnElement[bool]]:
+    """The filter's conditions on the leads table itself (search aside)."""
+    conditions: list[ColumnElement[bool]] = []
     if where.stage is not None:
         conditions.append(leads.c.stage == where.stage.value)
     if where.grade is not None:
@@ -247,6 +247,12 @@ def _conditions(where: LeadFilter) -> list[ColumnElement[bool]]:
         conditions.append(leads.c.created_at >= where.created_from)
     if where.created_to is not None:
         conditions.append(leads.c.created_at <= where.created_to)
+    return conditions
+
+
+def _conditions(where: LeadFilter) -> list[ColumnElement[bool]]:
+    # A lead merged into another one is set aside: the merge log can bring it back.
+    conditions = [leads.c.merged_into_id.is_(None), *lead_filter_conditions(where)]
     if where.search:
         escaped = where.search.lower().replace("\\", "\\\\").replace("%", "\\%")
         pattern = "%" + escaped.replace("_", "\\_") + "%"
