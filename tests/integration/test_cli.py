@@ -8,7 +8,7 @@ from typer.testing import CliRunner
 
 from leadflow.adapters.db.database import Database
 from leadflow.adapters.db.directory import Directory
-from leadflow.adapters.db.tables import leads, sla_clocks, touches
+from leadflow.adapters.db.tables import leads, predictive_scores, sla_clocks, touches
 from leadflow.adapters.db.uow import reading
 from leadflow.adapters.passwords import verify_password
 from leadflow.cli.main import app
@@ -213,7 +213,11 @@ def test_the_demo_comes_with_touches_scores_and_hand_over_clocks(
         scored = connection.execute(
             select(func.count()).select_from(leads).where(leads.c.fit_score > 0)
         ).scalar_one()
+        predicted = connection.execute(
+            select(func.count()).select_from(predictive_scores)
+        ).scalar_one()
     assert touched >= 300
     assert clocks >= 150
     assert scored > 0
+    assert predicted > 0
     assert "compliance" in _ok(cli, "sla", "report", "-w", "cloudwerk")

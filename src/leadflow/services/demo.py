@@ -46,6 +46,8 @@ from leadflow.services.campaigns import new_form_key
 from leadflow.services.demo_settings import configure_demo_workspace, sla_settings
 from leadflow.services.directory import add_user, create_workspace
 from leadflow.services.handover import ACCEPTED, DISQUALIFIED, RECYCLED, REJECTED
+from leadflow.services.predictive import train_workspace
+from leadflow.services.predictive_scoring import score_workspace
 from leadflow.services.rescore import rescore_workspace
 from leadflow.services.sla_settings import calendar
 
@@ -176,13 +178,16 @@ def _build_client(
             campaign_list.append(campaign)
         settings = parse_sla_settings(sla_settings(client.bundesland))
         days = calendar(settings, [now.year - 1, now.year])
-        story = _Story(workspace.id, rng, now, sales, campaign_list, days, settings.policy)
+        story = _Story(
+            workspace.id, rng, now, sales, campaign_list, days, settings.policy, client.industries
+        )
         for index in range(count):
             story.lead(index)
         story.write(uow.connection)
-    rescore_workspace(
-        db, workspace.id, by=Principal.process(workspace.id, Actor.AUTOMATIC), now=now
-    )
+    scorer = Principal.process(workspace.id, Actor.AUTOMATIC)
+    rescore_workspace(db, workspace.id, by=scorer, now=now)
+    train_workspace(db, workspace.id, by=scorer, now=now)
+    score_workspace(db, workspace.id, by=scorer, now=now)
     return count
 
 
@@ -195,6 +200,7 @@ class _Story:
     campaigns: list[Campaign]
     calendar: BusinessCalendar
     policy: SlaPolicy
+    industries: tuple[str, ...]
     table: TransitionTable = field(default_factory=TransitionTable)
     account_rows: list[dict[str, Any]] = field(default_factory=list)
     account_keys: dict[str, int] = field(default_factory=dict)
@@ -256,7 +262,7 @@ class _Story:
         self.changes.append(
             StageChange(index, None, move.target, created, actor, None, None, None, False)
         )
-        self._live(lead, created)
+        self._live(lead, created, self._quality(account_index, title, seniority, campaign))
         self._touches(index, campaign, created, asks_for_contact=start is Stage.MQL)
         self.lead_rows.append(
             {
@@ -301,7 +307,20 @@ class _Story:
         self.account_keys[key] = len(self.account_rows) - 1
         return self.account_keys[key]
 
-    def _live(self, lead: Lead, at: datetime) -> None:
+    def _quality(self, account_index: int, title: str, seniority: str, campaign: Campaign) -> float:
+        """How much likelier than average this lead is to move forward, so the demo's history
+        carries the kind of signal a real one does (fit, seniority, channel)."""
+        quality = 1.0
+        if self.account_rows[account_index]["industry"] in self.industries:
+            quality *= 1.35
+        if seniority in ("c_level", "director"):
+            quality *= 1.25
+        if "Werkstudent" in title:
+            quality *= 0.4
+        # Divided by the typical product so the funnel keeps its average rates.
+        return quality * _CHANNEL_QUALITY.get(campaign.channel, 1.0) / 1.25
+
+    def _live(self, lead: Lead, at: datetime, quality: float) -> None:
         """Walk the lead through the funnel by chance until it rests or reaches today."""
         rng = self.rng
         for _ in range(12):
@@ -310,7 +329,7 @@ class _Story:
             at = at + timedelta(days=rng.expovariate(1 / mean_days), hours=rng.uniform(0, 4))
             if at >= self.now:
                 return
-            step = self._next(lead.stage, rng)
+            step = self._next(lead.stage, rng, quality)
             if step is None:
                 return
             target, actor, reason = step
@@ -325,8 +344,11 @@ class _Story:
             self.changes.append(lead.apply(move, at=at, by_user_id=by))
 
     @staticmethod
-    def _next(stage: Stage, rng: random.Random) -> tuple[Stage, Actor, str | None] | None:
-        roll = rng.random()
+    def _next(
+        stage: Stage, rng: random.Random, quality: float
+    ) -> tuple[Stage, Actor, str | None] | None:
+        # A better lead makes every first (forward) branch below more likely.
+        roll = rng.random() / quality
         if stage is Stage.PROSPECT:
             if roll < 0.45:
                 return Stage.MQL, Actor.AUTOMATIC, None
@@ -532,6 +554,7 @@ _FIRST_TOUCH = {
     "webinar": TouchType.WEBINAR_REGISTERED,
     "content": TouchType.DOWNLOAD,
 }
+_CHANNEL_QUALITY = {"webinar": 1.2, "trade_fair": 1.15, "print": 0.8, "newsletter": 0.9}
 _LATER_TOUCHES = (
     TouchType.EMAIL_OPENED,
     TouchType.EMAIL_OPENED,
