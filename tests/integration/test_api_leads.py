@@ -361,3 +361,20 @@ def test_another_workspace_never_sees_the_lead_in_its_list(
     listed = app_client.get("/api/v1/leads", headers=other_tenant.headers(ADMIN)).json()
 
     assert listed["total"] == 0
+
+
+def test_a_viewer_cannot_add_to_an_existing_lead_by_posting_its_e_mail(
+    app_client: TestClient, tenant: Tenant
+) -> None:
+    lead = _create(app_client, tenant)
+
+    response = app_client.post(
+        "/api/v1/leads",
+        json={"email": "eva.fischer@nordwerk.de", "phone": "+49 711 1234560", "stage": "mql"},
+        headers=tenant.headers(VIEWER),
+    )
+
+    assert response.status_code == 403
+    read = app_client.get(f"/api/v1/leads/{lead['id']}", headers=tenant.headers(VIEWER)).json()
+    assert read["contact"]["phone"] is None
+    assert read["version"] == lead["version"]

@@ -62,12 +62,13 @@ def create_lead(uow: UnitOfWork, data: LeadInput, *, by: Principal, now: datetim
         raise InvalidInput("a lead needs an e-mail address, a last name or a phone number")
     data = normalized_input(data)
     email = data.email
+    # Checked first: a caller who may not create this lead may not add to an existing one either.
+    table = rules.transition_table(uow.directory.workspace_config(uow.workspace_id))
+    move = enter(table, data.stage, by.actor)
     match = find_duplicate_of(uow, data)
     if match is not None and match.lead_id is not None:
         absorb(uow, match, data)
         return Created(uow.leads.details(match.lead_id), merged=True, match_reason=match.reason)
-    table = rules.transition_table(uow.directory.workspace_config(uow.workspace_id))
-    move = enter(table, data.stage, by.actor)
     if data.campaign_id is not None:
         uow.campaigns.get(data.campaign_id)
     if data.owner_id is not None:
