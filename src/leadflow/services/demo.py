@@ -122,6 +122,9 @@ def build_demo(db: Database, *, leads_per_workspace: int, seed: int, now: dateti
             continue
         count = _build_client(db, client, leads_per_workspace, rng, now)
         lines.append(f"workspace {client.slug}: {count} leads over the last 12 months")
+    # Fresh statistics let the query planner choose the indexes the lists and reports need.
+    with db.transaction() as connection:
+        connection.exec_driver_sql("ANALYZE")
     lines.append(f"sign in as agentur@leadflow.example (admin of both) with '{DEMO_PASSWORD}'")
     lines.append(
         "other demo users: marketing@, vertrieb.nord@, vertrieb.sued@, vertrieb.west@, "
