@@ -20,13 +20,14 @@ from leadflow.adapters.db.tables import (
     stage_changes,
     suppressions,
 )
-from leadflow.adapters.db.uow import directory_transaction
+from leadflow.adapters.db.uow import directory_transaction, unit_of_work
 from leadflow.adapters.importing import map_columns, open_table
 from leadflow.domain.errors import PermissionDenied
 from leadflow.domain.stages import Role
 from leadflow.domain.suppression import PrivacyKeys
 from leadflow.services.importer import ImportReport, ImportRequest, run_import
 from leadflow.services.rules import set_lifecycle
+from leadflow.services.scoring_settings import set_fit_rules
 from tests.conftest import NOW, Tenant
 
 VENDOR_FORMATS = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "vendor_formats"
@@ -317,3 +318,33 @@ def test_an_opt_out_in_the_file_is_kept_on_the_suppression_list_across_imports(
     assert (again.merged, again.suppressed) == (2, 1)
     with db.reading() as connection:
         assert connection.execute(select(func.count()).select_from(suppressions)).scalar_one() == 1
+
+
+def test_imported_leads_get_their_fit_scores_with_the_workspace_rules(
+    db: Database, tenant: Tenant, tmp_path: Path
+) -> None:
+    rules = (
+        '[[rule]]\nfield = "account.domain"\nop = "equals"\nvalue = "nordwerk.de"\npoints = 20\n'
+    )
+    with unit_of_work(db, tenant.id) as uow:
+        set_fit_rules(uow, rules, by=tenant.principal(Role.MARKETING), now=NOW)
+    path = _write_csv(
+        tmp_path / "leads.csv",
+        ["E-Mail", "Nachname", "Firma"],
+        [
+            ["anna@nordwerk.de", "Schmidt", "Nordwerk GmbH"],
+            ["jo@suedmetall.de", "Weiß", "Südmetall AG"],
+        ],
+    )
+
+    _import(db, tenant, path)
+
+    with db.reading() as connection:
+        scores = dict(
+            connection.execute(
+                select(contacts.c.email, leads.c.fit_score).join(
+                    contacts, contacts.c.id == leads.c.contact_id
+                )
+            ).all()
+        )
+    assert scores == {"anna@nordwerk.de": 20, "jo@suedmetall.de": 0}

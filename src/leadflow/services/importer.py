@@ -38,6 +38,8 @@ from leadflow.domain.suppression import PrivacyKeys
 from leadflow.services import rules
 from leadflow.services.import_context import ImportContext
 from leadflow.services.import_store import store_chunk_safely
+from leadflow.services.rescore import rescore_workspace
+from leadflow.services.scoring_settings import current_fit_rules
 
 Progress = Callable[[int], None]
 SAMPLE = 1000
@@ -148,7 +150,19 @@ def run_import(
             imports.add_rejects(import_id, would_reject)
     _finish(db, request.workspace_id, import_id, DONE, now)
     report.status = DONE
+    if not request.dry_run and not request.list_only and report.created:
+        _score_imported_leads(db, request.workspace_id, now)
     return report
+
+
+def _score_imported_leads(db: Database, workspace_id: int, now: datetime) -> None:
+    """Imported leads get their fit scores, with reasons, like leads from every other path."""
+    with reading(db, workspace_id) as uow:
+        if current_fit_rules(uow).stored is None:
+            return
+    rescore_workspace(
+        db, workspace_id, by=Principal.process(workspace_id, Actor.AUTOMATIC), now=now
+    )
 
 
 def begin_import(
