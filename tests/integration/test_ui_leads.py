@@ -9,7 +9,9 @@ from leadflow.adapters.db.database import Database
 from leadflow.adapters.db.tables import assessments
 from leadflow.adapters.db.uow import reading
 from leadflow.domain.lead import Lead
+from leadflow.domain.privacy import LegalBasis, Purpose
 from leadflow.domain.stages import Role, Stage
+from leadflow.services.consent import legal_bases
 from tests.conftest import NOW, Tenant
 from tests.integration.predictive_history import add_history
 from tests.integration.ui_support import add_lead, sign_in
@@ -212,3 +214,38 @@ def test_the_lead_page_shows_the_prediction_with_its_top_factors(
     assert trained.status_code == 200
     assert "Chance of SQL: " in page.text and "Chance of winning: " in page.text
     assert page.text.count("<li>↑") + page.text.count("<li>↓") >= 2
+
+
+def test_the_legal_basis_is_recorded_from_the_lead_page_with_its_reason(
+    app_client: TestClient, tenant: Tenant, db: Database
+) -> None:
+    lead_id = add_lead(db, tenant, email="basis@muster.example")
+    csrf = sign_in(app_client, db, tenant, Role.MARKETING)
+    url = f"/app/leads/{lead_id}/legal-basis"
+
+    without_reason = app_client.post(
+        url,
+        data={
+            "csrf_token": csrf,
+            "purpose": "phone_marketing",
+            "basis": "legitimate_interest_prospect",
+        },
+    )
+    page = app_client.post(
+        url,
+        data={
+            "csrf_token": csrf,
+            "purpose": "phone_marketing",
+            "basis": "legitimate_interest_prospect",
+            "reason": "Messekontakt LogiMAT, Rückruf erbeten",
+        },
+    )
+
+    assert without_reason.status_code == 422
+    assert page.status_code == 200
+    assert "Messekontakt LogiMAT, Rückruf erbeten" in page.text
+    with reading(db, tenant.id) as uow:
+        current, history = legal_bases(uow, lead_id)
+    assert len(history) == 1
+    assert current[Purpose.PHONE_MARKETING].basis is LegalBasis.LEGITIMATE_INTEREST_PROSPECT
+    assert current[Purpose.PHONE_MARKETING].source == "ui"

@@ -75,6 +75,20 @@ STATUSES = {
     "met": N_("Met"),
 }
 
+PURPOSES = {
+    "lead_management": N_("Lead management"),
+    "email_marketing": N_("E-mail marketing"),
+    "phone_marketing": N_("Phone marketing"),
+}
+
+LEGAL_BASES = {
+    "consent": N_("Consent"),
+    "legitimate_interest_prospect": N_("Legitimate interest (prospect)"),
+    "legitimate_interest_customer": N_("Legitimate interest (customer)"),
+    "contract": N_("Contract"),
+    "not_applicable": N_("Not applicable"),
+}
+
 ACTIVITY_KINDS = {
     "call": N_("Call"),
     "email": N_("E-mail"),
@@ -178,6 +192,12 @@ class Labels:
 
     def outcome(self, outcome: object) -> str:
         return self._pick(OUTCOMES, outcome)
+
+    def purpose(self, purpose: object) -> str:
+        return self._pick(PURPOSES, purpose)
+
+    def legal_basis(self, basis: object) -> str:
+        return self._pick(LEGAL_BASES, basis)
 
     def sla(self, status: object) -> str:
         return self._pick(SLA_STATUSES, status)

@@ -16,6 +16,7 @@ from leadflow.domain.stages import Stage
 from leadflow.services import leads as lead_service
 from leadflow.services import rules
 from leadflow.services import work as work_service
+from leadflow.services.consent import set_legal_basis
 from leadflow.web.api.deps import DbDep, NowDep
 from leadflow.web.ui.messages import explain
 from leadflow.web.ui.moves import MoveOption, move_options
@@ -130,6 +131,31 @@ def move(
             status_code=422,
         )
     return redirect(_back(lead_id, back), done="moved")
+
+
+@router.post("/{lead_id}/legal-basis")
+def record_legal_basis(
+    lead_id: int,
+    viewer: ViewerDep,
+    db: DbDep,
+    now: NowDep,
+    purpose: TextField = "",
+    basis: TextField = "",
+    reason: TextField = "",
+) -> Response:
+    """Record the legal basis of the lead for one purpose (a new entry of its history)."""
+    with unit_of_work(db, viewer.workspace_id) as uow:
+        set_legal_basis(
+            uow,
+            lead_id,
+            purpose,
+            basis,
+            reason=reason.strip() or None,
+            source="ui",
+            by=viewer.principal,
+            now=now,
+        )
+    return redirect(f"/app/leads/{lead_id}#legal-basis", done="legal_basis")
 
 
 @router.post("/{lead_id}/activities")

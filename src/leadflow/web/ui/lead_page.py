@@ -12,9 +12,11 @@ from leadflow.adapters.db.tables import leads
 from leadflow.adapters.db.uow import reading
 from leadflow.domain import qualification
 from leadflow.domain.errors import ModelNotTrained
+from leadflow.domain.privacy import LegalBasis, Purpose
 from leadflow.domain.qualification import Framework, Status
 from leadflow.domain.stages import Role
 from leadflow.services import rules
+from leadflow.services.consent import legal_bases
 from leadflow.services.handover import sla_state_for
 from leadflow.services.prediction_views import LeadPrediction, lead_prediction
 from leadflow.services.scoring import lead_score
@@ -71,6 +73,7 @@ def lead_page(
         campaign = uow.campaigns.get(campaign_id) if campaign_id is not None else None
         score = lead_score(uow, lead_id, at=now)
         sla = sla_state_for(uow, lead_id, now)
+        bases, _history = legal_bases(uow, lead_id)
     try:
         prediction: LeadPrediction | None = lead_prediction(db, viewer.workspace_id, lead_id)
     except ModelNotTrained:
@@ -103,6 +106,9 @@ def lead_page(
         score=score,
         prediction=prediction,
         sla=sla,
+        bases={str(purpose): entry for purpose, entry in bases.items()},
+        purposes=[purpose.value for purpose in Purpose],
+        legal_bases=[basis.value for basis in LegalBasis],
         options=options,
         dialogs=[option for option in options[lead.stage] if option.reasons],
         can_work=viewer.is_(Role.SALES, Role.MARKETING),

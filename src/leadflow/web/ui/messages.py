@@ -22,6 +22,7 @@ NOTICES = {
     "unchanged": N_("Nothing was changed."),
     "activity": N_("The activity was recorded."),
     "task": N_("The task was added."),
+    "legal_basis": N_("The legal basis was recorded."),
     "campaign": N_("The campaign was created."),
     "workspace": N_("You switched the workspace."),
     "language": N_("The language was changed."),
