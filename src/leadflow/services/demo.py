@@ -45,7 +45,7 @@ from leadflow.services import demo_names as names
 from leadflow.services.campaigns import new_form_key
 from leadflow.services.demo_settings import configure_demo_workspace, sla_settings
 from leadflow.services.directory import add_user, create_workspace
-from leadflow.services.handover import ACCEPTED, DISQUALIFIED, RECYCLED, REJECTED
+from leadflow.services.handover import stop_kind
 from leadflow.services.predictive import train_workspace
 from leadflow.services.predictive_scoring import score_workspace
 from leadflow.services.rescore import rescore_workspace
@@ -446,7 +446,7 @@ class _Story:
                         "assignee_id": None,
                         "source": self.lead_rows[index]["source"],
                         "stopped_at": stop.at if stop else None,
-                        "stop_kind": _stop_kind(stop) if stop else None,
+                        "stop_kind": stop_kind(stop) if stop else None,
                         "stopped_by_user_id": stop.by_user_id if stop else None,
                         "within_sla": stop.at <= due if stop else None,
                         "escalated_at": None,
@@ -566,14 +566,6 @@ _LATER_TOUCHES = (
     TouchType.PAGE_VISIT,
     TouchType.DOWNLOAD,
 )
-
-
-def _stop_kind(change: StageChange) -> str:
-    if change.target is Stage.SAL:
-        return ACCEPTED
-    if change.target is Stage.NURTURE:
-        return RECYCLED if change.automatic else REJECTED
-    return DISQUALIFIED
 
 
 def _insert(connection: Connection, table: Any, rows: list[dict[str, Any]]) -> list[int]:

@@ -64,14 +64,19 @@ def stop_for_move(uow: UnitOfWork, change: StageChange) -> None:
     """A move out of mql ends the hand-over: accepted, rejected, recycled or disqualified."""
     if change.source is not Stage.MQL or change.target is Stage.MQL:
         return
-    if change.target is Stage.SAL:
-        kind = ACCEPTED
-    elif change.target is Stage.NURTURE:
-        kind = RECYCLED if change.actor is Actor.AUTOMATIC else REJECTED
-    else:
-        kind = DISQUALIFIED
     repository = SlaRepository(uow.connection, uow.workspace_id)
-    repository.stop(change.lead_id, at=change.at, kind=kind, by_user_id=change.by_user_id)
+    repository.stop(
+        change.lead_id, at=change.at, kind=stop_kind(change), by_user_id=change.by_user_id
+    )
+
+
+def stop_kind(change: StageChange) -> str:
+    """How a move out of mql ended the hand-over."""
+    if change.target is Stage.SAL:
+        return ACCEPTED
+    if change.target is Stage.NURTURE:
+        return RECYCLED if change.actor is Actor.AUTOMATIC else REJECTED
+    return DISQUALIFIED
 
 
 def stop_for_activity(uow: UnitOfWork, activity: Activity, by: Principal) -> None:
