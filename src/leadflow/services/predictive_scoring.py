@@ -23,7 +23,7 @@ from leadflow.adapters.db.predictions import PredictionRepository, ScoreRow, Sto
 from leadflow.adapters.db.tables import predictive_scores
 from leadflow.adapters.ml import LeadModel
 from leadflow.adapters.ml.base import model_fields
-from leadflow.adapters.ml.factors import score_with_factors
+from leadflow.adapters.ml.factors import FactorTexts, score_with_factors
 from leadflow.domain.errors import InvalidInput, ModelNotTrained
 from leadflow.domain.predictive_history import SCORED_STAGES, Target
 from leadflow.domain.principal import Principal
@@ -99,6 +99,7 @@ class _Job:
         self.stored = stored
         self.now = now
         self.models: dict[Target, LeadModel] = {t: m.load() for t, m in stored.items()}
+        self.texts = {target: FactorTexts(model) for target, model in self.models.items()}
         names = {name for model in self.models.values() for name in model_fields(model)}
         self.fields = sorted(names)
 
@@ -145,7 +146,9 @@ class _Job:
             if target not in self.models:
                 columns += [[None] * size] * 3
                 continue
-            result = score_with_factors(self.models[target], batch.records)
+            result = score_with_factors(
+                self.models[target], batch.records, texts=self.texts[target]
+            )
             keep = np.isin(stages, list(SCORED_STAGES[target]))
             scored_any |= keep
             for values in (result.probabilities, result.factors, [self.stored[target].id] * size):

@@ -1,7 +1,8 @@
 """The strongest factors of many scores at once, as the JSON text stored beside each score.
 
 A field's contribution depends on its value alone, so each distinct (field, value) pair is
-described once and every lead's factors are picked from those descriptions by index.
+described once and every lead's factors are picked from those descriptions by index. A
+FactorTexts kept across batches describes each pair once per scoring run.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from leadflow.adapters.ml.base import FloatArray, LeadModel
 from leadflow.adapters.ml.columns import ColumnarRecords, factorize
 from leadflow.adapters.ml.encoding import IntArray, raw_column
 from leadflow.domain.naive_bayes import Factor
-from leadflow.domain.predictive import Record
+from leadflow.domain.predictive import Record, Value
 
 TOP_FACTORS = 3
 NO_FACTORS = "[]"
@@ -32,10 +33,35 @@ class ScoredBatch:
     factors: list[str]
 
 
+class FactorTexts:
+    """The stored text of each (field, value) factor of one model, described on first use."""
+
+    def __init__(self, model: LeadModel) -> None:
+        self.model = model
+        self._texts: dict[tuple[str, Value], str] = {}
+
+    def text(self, name: str, value: Value, contribution: float) -> str:
+        key = (name, value)
+        found = self._texts.get(key)
+        if found is None:
+            found = factor_json(Factor(name, self.model.shown(name, value), contribution))
+            self._texts[key] = found
+        return found
+
+
 def score_with_factors(
-    model: LeadModel, records: Sequence[Record], count: int = TOP_FACTORS
+    model: LeadModel,
+    records: Sequence[Record],
+    count: int = TOP_FACTORS,
+    texts: FactorTexts | None = None,
 ) -> ScoredBatch:
-    """Score records and pick each one's `count` factors of the largest absolute size."""
+    """Score records and pick each one's `count` factors of the largest absolute size.
+
+    `texts`, if given, must belong to the same model; it keeps descriptions for later batches.
+    """
+    texts = texts if texts is not None else FactorTexts(model)
+    if texts.model is not model:
+        raise ValueError("factor texts of another model")
     contributions = model.contributions(records)
     names = list(contributions.fields)
     size = len(records)
@@ -52,7 +78,7 @@ def score_with_factors(
         )
         part = contributions.fields[name][column.first].tolist()
         descriptions.extend(
-            factor_json(Factor(name, model.shown(name, value), contribution))
+            texts.text(name, value, contribution)
             for value, contribution in zip(column.values, part, strict=True)
         )
         codes.append(column.codes + offset)
