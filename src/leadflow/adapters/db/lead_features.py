@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import Column, ColumnElement, FromClause, Text, and_, cast, or_, select
 from sqlalchemy.engine import Connection
 
-from leadflow.adapters.db.driver_io import fetch_columns, result_values
+from leadflow.adapters.db.driver_io import fetch_columns, result_values, unindexed
 from leadflow.adapters.db.lead_engagement import TOUCHES, touches_before_sales
 from leadflow.adapters.db.tables import accounts, campaigns, contacts, leads, stage_changes
 from leadflow.adapters.ml.columns import ColumnarRecords
@@ -77,12 +77,14 @@ def read_leads(
     """
     wanted = set(fields) if fields is not None else None
     columns = _columns(wanted)
+    # Within a closed id window, reading the window of the table in id order beats any index.
+    scoped = unindexed if up_to_id is not None else _as_is
     base = [leads.c.id, leads.c.stage] + ([leads.c.created_at, leads.c.stage_entered_at] * times)
     query = (
         select(*base, *(column.label(f"f{i}") for i, column in enumerate(columns.values())))
         .select_from(_joined(columns.values()))
         .where(
-            leads.c.workspace_id == workspace_id,
+            scoped(leads.c.workspace_id) == workspace_id,
             leads.c.merged_into_id.is_(None),
             leads.c.id > after_id,
             *([leads.c.id <= up_to_id] if up_to_id is not None else []),
@@ -104,7 +106,7 @@ def read_leads(
     if "_job_title" in raw:
         data[SENIORITY] = _seniorities(raw["_seniority"], raw["_job_title"])
     if "_email" in raw:
-        data[FREE_MAIL] = [_free_mail(email) for email in raw["_email"]]
+        data[FREE_MAIL] = _free_mail(raw["_email"])
     if "_extras" in raw:
         data.update(_all_extras(raw["_extras"]))
     if ids and (wanted is None or TOUCHES in wanted):
@@ -204,6 +206,10 @@ def reached_stages(
     return reached
 
 
+def _as_is(column: ColumnElement[Any]) -> ColumnElement[Any]:
+    return column
+
+
 def _wants(wanted: set[str] | None, name: str) -> bool:
     return wanted is None or name in wanted
 
@@ -224,15 +230,14 @@ def _seniorities(stored: list[Any], titles: list[Any]) -> list[Value]:
     ]
 
 
-def _free_mail(email: str | None) -> str | None:
-    if not email:
-        return None
-    return _domain_kind(email.strip().rpartition("@")[2].lower())
+def _free_mail(emails: list[str | None]) -> list[Value]:
+    """ "yes" or "no" per address (None without one), judged once per distinct domain."""
+    return [_domain_kind(email[email.rfind("@") + 1 :]) if email else None for email in emails]
 
 
 @lru_cache(maxsize=65536)
 def _domain_kind(domain: str) -> str:
-    return "yes" if is_free_mail("@" + domain) else "no"
+    return "yes" if is_free_mail("@" + domain.strip().lower()) else "no"
 
 
 def _all_extras(documents: list[Any]) -> dict[str, list[Value]]:

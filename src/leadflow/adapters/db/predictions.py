@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.engine import Connection
 
-from leadflow.adapters.db.driver_io import insert_many
+from leadflow.adapters.db.driver_io import fetch_columns, upsert_many
 from leadflow.adapters.db.rows import inserted_id
 from leadflow.adapters.db.tables import predictive_models, predictive_scores
 from leadflow.adapters.ml import LeadModel, load_model
@@ -30,7 +30,9 @@ SCORE_COLUMNS = (
     "won_model_id",
     "scored_at",
 )
+SCORE_KEY = ("lead_id", "workspace_id")
 ScoreRow = tuple[object, ...]
+DELETE_CHUNK = 5_000
 
 
 @dataclass(frozen=True)
@@ -107,16 +109,24 @@ class PredictionRepository:
     def replace_scores(
         self, rows: Sequence[ScoreRow], *, after_id: int, up_to_id: int | None
     ) -> None:
-        """Put these rows in place of every stored score of a lead id in (after_id, up_to_id]."""
+        """Put these rows in place of every stored score of a lead id in (after_id, up_to_id].
+
+        Rows of leads scored before are updated in place; scores of other leads in the range
+        (closed or merged since) are deleted.
+        """
         ids = predictive_scores.c.lead_id
-        bounds = [ids > after_id] + ([ids <= up_to_id] if up_to_id is not None else [])
-        self.connection.execute(
-            delete(predictive_scores).where(
-                predictive_scores.c.workspace_id == self.workspace_id, *bounds
-            )
-        )
+        in_range = [
+            predictive_scores.c.workspace_id == self.workspace_id,
+            ids > after_id,
+            *([ids <= up_to_id] if up_to_id is not None else []),
+        ]
+        stored = fetch_columns(self.connection, select(ids).where(*in_range), 1)[0]
+        stale = sorted(set(stored).difference(row[0] for row in rows))
+        for start in range(0, len(stale), DELETE_CHUNK):
+            chunk = stale[start : start + DELETE_CHUNK]
+            self.connection.execute(delete(predictive_scores).where(*in_range, ids.in_(chunk)))
         if rows:
-            insert_many(self.connection, predictive_scores, SCORE_COLUMNS, rows)
+            upsert_many(self.connection, predictive_scores, SCORE_COLUMNS, rows, SCORE_KEY)
 
     def scores(self, lead_ids: Collection[int]) -> dict[int, StoredScore]:
         """The stored scores of the given leads (leads never scored are left out)."""
