@@ -20,7 +20,7 @@ from leadflow.domain.principal import Principal
 from leadflow.services.model_evaluation import FileEvaluation, evaluate_file, evaluation_summary
 from leadflow.services.prediction_views import configure_predictive, lead_prediction
 from leadflow.services.predictive import train_workspace
-from leadflow.services.predictive_scoring import score_workspace
+from leadflow.services.predictive_scoring import MAX_WORKERS, default_workers, score_workspace
 
 console = Console()
 model_app = typer.Typer(help="Predictive lead scoring: P(sql) and P(won) learned per workspace.")
@@ -58,13 +58,24 @@ def model_score(
     workspace: WorkspaceOption,
     batch_size: Annotated[int, typer.Option(help="Leads per write batch.", min=100)] = 25_000,
     workers: Annotated[
-        int, typer.Option(help="Processes that score batches side by side.", min=1, max=16)
-    ] = 1,
+        int | None,
+        typer.Option(
+            help="Processes that score batches side by side [default: one per CPU core].",
+            min=1,
+            max=MAX_WORKERS,
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Score every open lead of the workspace with its current models."""
     with _acting_in(workspace) as (db, actor):
         run = score_workspace(
-            db, actor.workspace_id, by=actor, now=now(), batch_size=batch_size, workers=workers
+            db,
+            actor.workspace_id,
+            by=actor,
+            now=now(),
+            batch_size=batch_size,
+            workers=workers or default_workers(),
         )
     console.print(f"scored {run.scored} open leads in {run.batches} write batches")
 

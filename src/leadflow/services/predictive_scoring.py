@@ -8,6 +8,7 @@ workers, the batches are shared out among forked processes, one database connect
 from __future__ import annotations
 
 import multiprocessing
+import os
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -79,6 +80,12 @@ def score_workspace(
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
         scored = sum(pool.map(job.run_in_child, [url] * workers, shares))
     return ScoringRun(scored, len(windows), stored)
+
+
+def default_workers() -> int:
+    """One scoring process per CPU core this process may run on."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return max(1, min(cores or 1, MAX_WORKERS))
 
 
 def _windows(ids: Sequence[int], batch_size: int) -> list[Window]:
