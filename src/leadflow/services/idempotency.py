@@ -2,7 +2,8 @@
 
 The key is claimed by inserting it in the transaction that does the work, so two requests with
 one key (even in parallel, on several workers) do the work once: the second waits on the unique
-key, then finds the first one's stored response.
+key, then finds the first one's stored response. A key is remembered for KEY_LIFETIME; after
+that it may be used afresh, and the worker deletes it (forget_expired_keys).
 """
 
 from __future__ import annotations
@@ -11,17 +12,19 @@ import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 
 from leadflow.adapters.db.database import Database
+from leadflow.adapters.db.directory import Directory
 from leadflow.adapters.db.idempotency import IdempotencyRepository, KeyTaken
 from leadflow.adapters.db.uow import UnitOfWork, reading, unit_of_work
 from leadflow.domain.errors import InvalidInput
 
 MAX_KEY_LENGTH = 200
+KEY_LIFETIME = timedelta(hours=24)
 Work = Callable[[UnitOfWork], tuple[int, Any]]
 
 
@@ -81,7 +84,7 @@ def _attempt(
         if key is None:
             return Outcome(*work(uow))
         keys = IdempotencyRepository(uow.connection, workspace_id)
-        keys.claim(key, fingerprint, now)
+        keys.claim(key, fingerprint, now, expired_before=now - KEY_LIFETIME)
         status_code, body = work(uow)
         keys.store(key, status_code, body)
         return Outcome(status_code, body)
@@ -99,3 +102,15 @@ def _replay(db: Database, workspace_id: int, key: str, fingerprint: str) -> Outc
             field="Idempotency-Key",
         )
     return Outcome(stored.status_code, stored.body, replayed=True)
+
+
+def forget_expired_keys(db: Database, *, now: datetime) -> int:
+    """Delete every workspace's keys older than KEY_LIFETIME; how many went."""
+    with db.reading() as connection:
+        workspace_ids = [w.id for w in Directory(connection).all_workspaces() if w.id is not None]
+    forgotten = 0
+    for workspace_id in workspace_ids:
+        with unit_of_work(db, workspace_id) as uow:
+            keys = IdempotencyRepository(uow.connection, workspace_id)
+            forgotten += keys.delete_older_than(now - KEY_LIFETIME)
+    return forgotten

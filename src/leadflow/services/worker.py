@@ -14,6 +14,7 @@ from leadflow.adapters.db.uow import unit_of_work
 from leadflow.adapters.webhook_http import WebhookSender
 from leadflow.domain.errors import InvalidInput
 from leadflow.services.delivery import Clock, deliver_due
+from leadflow.services.idempotency import forget_expired_keys
 from leadflow.services.jobs import run_next_job
 from leadflow.services.retention import purge_everywhere
 from leadflow.services.sla_check import SlaCheck, check_sla
@@ -30,7 +31,8 @@ class WorkerOptions:
     """How long a claimed delivery or job stays with this worker before another may take it."""
     sla_every_seconds: float = 300.0
     purge_every_seconds: float = 3600.0
-    """How often the retention rules of every workspace are applied."""
+    """How often the retention rules of every workspace are applied and expired
+    idempotency keys deleted."""
 
     def __post_init__(self) -> None:
         if self.lease_seconds <= self.batch * (self.timeout_seconds + 1):
@@ -116,6 +118,9 @@ def run_worker(
                 for slug, report in purge_everywhere(db, now=now).items():
                     if report.expired:
                         log(f"retention {slug}: {len(report.expired)} leads deleted")
+                forgotten = forget_expired_keys(db, now=now)
+                if forgotten:
+                    log(f"idempotency: {forgotten} expired keys deleted")
             if once:
                 return
             if not busy:

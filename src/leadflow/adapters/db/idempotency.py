@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
@@ -29,9 +29,19 @@ class IdempotencyRepository:
         self.connection = connection
         self.workspace_id = workspace_id
 
-    def claim(self, key: str, request_hash: str, now: datetime) -> None:
+    def claim(
+        self, key: str, request_hash: str, now: datetime, *, expired_before: datetime
+    ) -> None:
         """Insert the key first: the unique (workspace_id, key) makes a parallel twin wait here
-        and then fail, so the work behind a key runs once."""
+        and then fail, so the work behind a key runs once. The same key stored before
+        `expired_before` is forgotten first."""
+        self.connection.execute(
+            delete(idempotency_keys).where(
+                idempotency_keys.c.workspace_id == self.workspace_id,
+                idempotency_keys.c.key == key,
+                idempotency_keys.c.created_at < expired_before,
+            )
+        )
         savepoint = self.connection.begin_nested()
         try:
             self.connection.execute(
@@ -54,6 +64,15 @@ class IdempotencyRepository:
             .where(idempotency_keys.c.key == key)
             .values(status_code=status_code, response=body)
         )
+
+    def delete_older_than(self, moment: datetime) -> int:
+        result = self.connection.execute(
+            delete(idempotency_keys).where(
+                idempotency_keys.c.workspace_id == self.workspace_id,
+                idempotency_keys.c.created_at < moment,
+            )
+        )
+        return result.rowcount
 
     def get(self, key: str) -> StoredResponse | None:
         row = self.connection.execute(
