@@ -170,7 +170,7 @@ def worker(
         float, typer.Option(help="How often to escalate and recycle overdue MQLs.")
     ] = 300.0,
 ) -> None:
-    """Deliver webhooks, run queued jobs (rescores) and check SLAs, until stopped."""
+    """Deliver webhooks, run queued jobs (rescores, training) and check SLAs, until stopped."""
     options = WorkerOptions(poll_seconds, batch, timeout_seconds, lease_seconds, sla_every_seconds)
     with command_database() as db:
         key = secret_key(Settings())
