@@ -1,11 +1,14 @@
-"""Predictive scoring endpoints: a lead's prediction, the workspace's models and settings."""
+"""Predictive scoring endpoints: a lead's prediction, the workspace's models, training and
+scoring (now or as a background job), and settings."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, status
 
+from leadflow.adapters.db.uow import reading, unit_of_work
+from leadflow.services import jobs as job_service
 from leadflow.services import prediction_views
 from leadflow.services.predictive import train_workspace
 from leadflow.services.predictive_scoring import score_workspace
@@ -20,6 +23,7 @@ from leadflow.web.api.prediction_schemas import (
     model_public,
     settings_public,
 )
+from leadflow.web.api.scoring_schemas import JobPublic
 
 router = APIRouter(prefix="/api/v1", tags=["predictive scoring"])
 
@@ -54,6 +58,23 @@ def score_leads(db: DbDep, principal: PrincipalDep, now: NowDep) -> ScoringPubli
     """Score every open lead with the current models (admins only)."""
     run = score_workspace(db, principal.workspace_id, by=principal, now=now)
     return ScoringPublic(scored=run.scored, batches=run.batches)
+
+
+@router.post("/models/jobs", response_model=JobPublic, status_code=status.HTTP_202_ACCEPTED)
+def start_training_job(db: DbDep, principal: PrincipalDep, now: NowDep) -> JobPublic:
+    """Queue training the models and then scoring the open leads (admins only); `leadflow
+    worker` runs it. Returns the job, or the one already waiting or running."""
+    with unit_of_work(db, principal.workspace_id) as uow:
+        job = job_service.enqueue_prediction(uow, by=principal, now=now)
+    return JobPublic.model_validate(job, from_attributes=True)
+
+
+@router.get("/models/jobs/{job_id}", response_model=JobPublic)
+def training_job_status(job_id: int, db: DbDep, principal: PrincipalDep) -> JobPublic:
+    """The status, progress (2 steps: trained, scored) and result of a training job."""
+    with reading(db, principal.workspace_id) as uow:
+        job = job_service.job_status(uow, job_id, kind=job_service.PREDICT)
+    return JobPublic.model_validate(job, from_attributes=True)
 
 
 @router.get("/models/settings", response_model=PredictiveSettingsPublic)
