@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 
 from leadflow.adapters.db.database import Database
-from leadflow.adapters.db.lead_features import lead_with_id, read_leads
+from leadflow.adapters.db.lead_features import ReferencedRows, lead_with_id, read_leads
 from leadflow.adapters.db.uow import unit_of_work
 from leadflow.adapters.ml.base import model_fields
 from leadflow.domain.engagement import TouchType
@@ -16,7 +16,8 @@ from leadflow.domain.errors import PermissionDenied
 from leadflow.domain.predictive_history import Target
 from leadflow.domain.principal import Principal
 from leadflow.domain.stages import Actor, Role, Stage
-from leadflow.services.leads import move_lead
+from leadflow.services.campaigns import create_campaign
+from leadflow.services.leads import LeadInput, create_lead, move_lead
 from leadflow.services.prediction_views import configure_predictive, current_models
 from leadflow.services.predictive import train_workspace
 from leadflow.services.touches import record_touch
@@ -175,3 +176,39 @@ def test_a_stored_lead_is_read_with_its_derived_and_imported_fields(
     assert record["extras.Budget band"] == "high"
     assert "fritz@" not in json.dumps(record)
     assert only_some.records[0] == {"lead.source": "webinar", "extras.Budget band": "high"}
+
+
+def test_a_scoring_run_reads_accounts_and_campaigns_by_reference_as_a_join_would(
+    db: Database, tenant: Tenant, other_tenant: Tenant
+) -> None:
+    marketing = tenant.principal(Role.MARKETING)
+    campaign = create_campaign(
+        db, by=marketing, name="Messe Hannover", channel="event", starts_on=date(2026, 1, 5),
+        now=NOW,
+    )  # fmt: skip
+    people = [
+        LeadInput(email="a@nordwerk.de", company="Nordwerk GmbH", industry="Maschinenbau",
+                  employees=250, country="DE", campaign_id=campaign.id),
+        LeadInput(email="b@suedhaus.at", company="Suedhaus AG", industry="Handel", country="AT"),
+        LeadInput(email="c@gmail.com", last_name="Ohne Firma"),
+    ]  # fmt: skip
+    for person in people:
+        with unit_of_work(db, tenant.id) as uow:
+            create_lead(uow, person, by=marketing, now=NOW)
+    add_lead(db, other_tenant.id, "fremd", stage=Stage.MQL, at=NOW, source="webinar")
+    fields = ["lead.campaign", "campaign.channel", "account.industry", "account.employees",
+              "account.country", "lead.source"]  # fmt: skip
+
+    referenced = ReferencedRows()
+    with db.reading() as connection:
+        joined = read_leads(connection, tenant.id, fields=fields)
+        first = read_leads(connection, tenant.id, fields=fields, referenced=referenced)
+        again = read_leads(connection, tenant.id, fields=fields, referenced=referenced)
+
+    assert list(first.records) == list(joined.records) == list(again.records)
+    assert [record.get("account.industry") for record in first.records] == [
+        "Maschinenbau", "Handel", None,
+    ]  # fmt: skip
+    assert first.records[0]["lead.campaign"] == "Messe Hannover"
+    assert first.records[0]["campaign.channel"] == "event"
+    assert "lead.campaign" not in first.records[1]

@@ -19,7 +19,13 @@ import numpy as np
 
 from leadflow.adapters.db.database import Database
 from leadflow.adapters.db.driver_io import bind_value
-from leadflow.adapters.db.lead_features import StoredLeads, open_lead_ids, open_leads, read_leads
+from leadflow.adapters.db.lead_features import (
+    ReferencedRows,
+    StoredLeads,
+    open_lead_ids,
+    open_leads,
+    read_leads,
+)
 from leadflow.adapters.db.predictions import PredictionRepository, ScoreRow, StoredModel
 from leadflow.adapters.db.tables import predictive_scores
 from leadflow.adapters.ml import LeadModel
@@ -107,6 +113,7 @@ class _Job:
         self.now = now
         self.models: dict[Target, LeadModel] = {t: m.load() for t, m in stored.items()}
         self.texts = {target: FactorTexts(model) for target, model in self.models.items()}
+        self.referenced = ReferencedRows()
         names = {name for model in self.models.values() for name in model_fields(model)}
         self.fields = sorted(names)
 
@@ -132,6 +139,7 @@ class _Job:
                     after_id=after,
                     up_to_id=up_to,
                     times=False,
+                    referenced=self.referenced,
                 )
             report_phase(on_phase, "compute")
             rows = self.rows(batch, stamp)

@@ -14,7 +14,7 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Column, ColumnElement, FromClause, Text, and_, cast, or_, select
+from sqlalchemy import Column, ColumnElement, FromClause, Table, Text, and_, cast, or_, select
 from sqlalchemy.engine import Connection
 
 from leadflow.adapters.db.driver_io import fetch_columns, result_values, unindexed
@@ -32,7 +32,7 @@ from leadflow.domain.predictive_history import (
 )
 from leadflow.domain.stages import Stage
 
-COLUMN_FIELDS: dict[str, ColumnElement[Any]] = {
+COLUMN_FIELDS: dict[str, Column[Any]] = {
     "lead.source": leads.c.source,
     "lead.campaign": campaigns.c.name,
     "campaign.channel": campaigns.c.channel,
@@ -42,6 +42,11 @@ COLUMN_FIELDS: dict[str, ColumnElement[Any]] = {
     "account.country": accounts.c.country,
     "contact.department": contacts.c.department,
     "contact.buying_role": contacts.c.buying_role,
+}
+# The tables a lead points to, by the lead's column that points there.
+REFERENCES: dict[Table, Column[Any]] = {
+    accounts: leads.c.account_id,
+    campaigns: leads.c.campaign_id,
 }
 SENIORITY = "contact.seniority"
 FREE_MAIL = "contact.email_free_mail"
@@ -69,14 +74,16 @@ def read_leads(
     after_id: int = 0,
     up_to_id: int | None = None,
     times: bool = True,
+    referenced: ReferencedRows | None = None,
 ) -> StoredLeads:
     """Leads of one workspace (not merged ones) in id order, with the given fields (or all).
 
     Only leads with an id in (after_id, up_to_id] are read; without `times` the created_at
-    and stage_entered_at lists stay empty.
+    and stage_entered_at lists stay empty. With `referenced`, the fields of accounts and
+    campaigns come from the rows kept there instead of a join.
     """
     wanted = set(fields) if fields is not None else None
-    columns = _columns(wanted)
+    columns = _columns(wanted, by_reference=referenced is not None)
     # Within a closed id window, reading the window of the table in id order beats any index.
     scoped = unindexed if up_to_id is not None else _as_is
     base = [leads.c.id, leads.c.stage] + ([leads.c.created_at, leads.c.stage_entered_at] * times)
@@ -109,6 +116,15 @@ def read_leads(
         data[FREE_MAIL] = _free_mail(raw["_email"])
     if "_extras" in raw:
         data.update(_all_extras(raw["_extras"]))
+    if referenced is not None:
+        for table in REFERENCES:
+            if _reference(table) in raw:
+                names = _table_fields(wanted, table)
+                data.update(
+                    referenced.fields(
+                        connection, workspace_id, table, names, raw[_reference(table)]
+                    )
+                )
     if ids and (wanted is None or TOUCHES in wanted):
         data[TOUCHES] = touches_before_sales(connection, workspace_id, ids)
     stages = [STAGES[stage] for stage in fetched[1]]
@@ -135,11 +151,63 @@ def _joined(columns: Iterable[ColumnElement[Any]]) -> FromClause:
     return joined
 
 
-def _columns(wanted: set[str] | None) -> dict[str, ColumnElement[Any]]:
-    """The columns to select for the wanted fields; those named _x feed derived fields."""
+class ReferencedRows:
+    """The accounts and campaigns of a workspace, each read once and kept, so that the batches
+    of a scoring run read their leads without joining those tables."""
+
+    def __init__(self) -> None:
+        self._rows: dict[tuple[str, tuple[str, ...]], dict[int, tuple[Value, ...]]] = {}
+
+    def fields(
+        self,
+        connection: Connection,
+        workspace_id: int,
+        table: Table,
+        names: Sequence[str],
+        ids: Sequence[int | None],
+    ) -> dict[str, list[Value]]:
+        """The named fields of the rows with these ids (None where a lead points nowhere)."""
+        rows = self._rows.get((table.name, tuple(names)))
+        if rows is None:
+            query = select(table.c.id, *(COLUMN_FIELDS[name] for name in names)).where(
+                table.c.workspace_id == workspace_id
+            )
+            fetched = fetch_columns(connection, query, 1 + len(names))
+            rows = dict(zip(fetched[0], zip(*fetched[1:], strict=True), strict=True))
+            self._rows[(table.name, tuple(names))] = rows
+        nowhere: tuple[Value, ...] = (None,) * len(names)
+        picked = [rows.get(id_, nowhere) if id_ is not None else nowhere for id_ in ids]
+        return {name: [row[index] for row in picked] for index, name in enumerate(names)}
+
+
+def _reference(table: Table) -> str:
+    return f"_ref.{table.name}"
+
+
+def _table_fields(wanted: set[str] | None, table: Table) -> list[str]:
+    return [
+        name
+        for name, column in COLUMN_FIELDS.items()
+        if column.table is table and _wants(wanted, name)
+    ]
+
+
+def _columns(
+    wanted: set[str] | None, *, by_reference: bool = False
+) -> dict[str, ColumnElement[Any]]:
+    """The columns to select for the wanted fields; those named _x feed derived fields.
+
+    By reference, a lead's account and campaign are selected as ids, not joined.
+    """
+    referenced = set(REFERENCES) if by_reference else set()
     columns: dict[str, ColumnElement[Any]] = {
-        name: column for name, column in COLUMN_FIELDS.items() if _wants(wanted, name)
+        name: column
+        for name, column in COLUMN_FIELDS.items()
+        if _wants(wanted, name) and column.table not in referenced
     }
+    for table in referenced:
+        if _table_fields(wanted, table):
+            columns[_reference(table)] = REFERENCES[table]
     if _wants(wanted, SENIORITY):
         columns["_seniority"] = contacts.c.seniority
         columns["_job_title"] = contacts.c.job_title
