@@ -26,6 +26,7 @@ from sqlalchemy import ColumnElement, select, update
 
 from benchmarks.predictive_data import NOW, SLUG, build
 from leadflow.adapters.db.database import Database
+from leadflow.adapters.db.driver_io import unindexed
 from leadflow.adapters.db.lead_features import closed_leads, open_leads
 from leadflow.adapters.db.tables import accounts, campaigns, contacts, leads, workspaces
 from leadflow.domain.principal import Principal
@@ -97,7 +98,11 @@ def concurrent_writer(url: str, workspace_id: int) -> Iterator[Writer]:
 def raw_read_seconds(
     db: Database, workspace_id: int, where: ColumnElement[bool]
 ) -> tuple[float, int]:
-    """Fetch the leads' feature columns through the driver, without any processing."""
+    """Fetch the leads' feature columns through the driver, without any processing.
+
+    The workspace condition is kept out of the indexes (`+workspace_id` on SQLite), so that
+    SQLite reads the table in id order: the fastest plan when one workspace fills the file.
+    """
     query = (
         select(
             leads.c.id,
@@ -119,7 +124,7 @@ def raw_read_seconds(
             .outerjoin(accounts, accounts.c.id == leads.c.account_id)
             .outerjoin(campaigns, campaigns.c.id == leads.c.campaign_id)
         )
-        .where(leads.c.workspace_id == workspace_id, where)
+        .where(unindexed(leads.c.workspace_id) == workspace_id, where)
     )
     started = time.perf_counter()
     with db.engine.connect() as connection:
