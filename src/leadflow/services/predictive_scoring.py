@@ -2,18 +2,20 @@
 
 Each batch is read in a read transaction, scored outside any transaction and written in one
 short write transaction that replaces the stored scores of its id range. With several
-workers, the batches are shared out among forked processes, one database connection each.
+workers, the batches are shared out among new worker processes, one database connection each.
 """
 
 from __future__ import annotations
 
-import multiprocessing
 import os
+import pickle
+import subprocess
+import sys
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from itertools import compress, repeat
+from subprocess import PIPE
 
 import numpy as np
 
@@ -78,13 +80,11 @@ def score_workspace(
     job = _Job(workspace_id, stored, now)
     if workers == 1 or len(windows) == 1:
         return ScoringRun(job.run(db, windows, on_phase), len(windows), stored)
-    # Forked children must not share the parent's open connections.
-    db.engine.dispose()
     url = db.engine.url.render_as_string(hide_password=False)
-    shares = [windows[index::workers] for index in range(workers)]
-    context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        scored = sum(pool.map(job.run_in_child, [url] * workers, shares))
+    shares = [
+        Share(url, workspace_id, stored, now, windows[index::workers]) for index in range(workers)
+    ]
+    scored = _score_in_processes(shares)
     return ScoringRun(scored, len(windows), stored)
 
 
@@ -104,8 +104,60 @@ def _windows(ids: Sequence[int], batch_size: int) -> list[Window]:
     return list(zip(starts, ends, strict=True))
 
 
+@dataclass(frozen=True)
+class Share:
+    """A worker process's part of a scoring run: its id windows, and what it needs to score."""
+
+    url: str
+    workspace_id: int
+    stored: Mapping[Target, StoredModel]
+    now: datetime
+    windows: Sequence[Window]
+
+
+def score_share(share: Share) -> int:
+    """Score a share of a run on a connection of its own; how many leads it scored."""
+    db = Database(share.url)
+    try:
+        return _Job(share.workspace_id, share.stored, share.now).run(db, share.windows, None)
+    finally:
+        db.dispose()
+
+
+def _score_in_processes(shares: Sequence[Share]) -> int:
+    """Run each share in a new Python process (leadflow.services.scoring_worker).
+
+    New processes rather than forks of this one: a fork copies the locks that other threads
+    may hold at that moment (SQLite's, the connection pool's) and can hang for ever. A share
+    goes in on standard input, pickled (the address of the database is never put on a
+    command line), and the count of scored leads comes back on standard output.
+    """
+    command = [sys.executable, "-m", "leadflow.services.scoring_worker"]
+    processes = [subprocess.Popen(command, stdin=PIPE, stdout=PIPE) for _ in shares]
+    try:
+        for process, share in zip(processes, shares, strict=True):
+            assert process.stdin is not None
+            with process.stdin:
+                process.stdin.write(pickle.dumps(share))
+        outputs = []
+        for process in processes:
+            assert process.stdout is not None
+            with process.stdout:
+                outputs.append(process.stdout.read())
+            process.wait()
+    finally:
+        for process in processes:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+    failed = [process.returncode for process in processes if process.returncode != 0]
+    if failed:
+        raise RuntimeError(f"{len(failed)} scoring process(es) failed (exit code {failed[0]})")
+    return sum(int(output) for output in outputs)
+
+
 class _Job:
-    """One scoring run's models and fields, for this process or a forked one."""
+    """One scoring run's models and fields, and what it keeps between batches."""
 
     def __init__(self, workspace_id: int, stored: Mapping[Target, StoredModel], now: datetime):
         self.workspace_id = workspace_id
@@ -116,13 +168,6 @@ class _Job:
         self.referenced = ReferencedRows()
         names = {name for model in self.models.values() for name in model_fields(model)}
         self.fields = sorted(names)
-
-    def run_in_child(self, url: str, windows: Sequence[Window]) -> int:
-        db = Database(url)
-        try:
-            return self.run(db, windows, None)
-        finally:
-            db.dispose()
 
     def run(self, db: Database, windows: Sequence[Window], on_phase: PhaseHook | None) -> int:
         stamp = bind_value(db.engine.dialect, predictive_scores, "scored_at", self.now)
