@@ -112,7 +112,7 @@ def _run(
 def _predict(
     db: Database, job: Job, now: datetime, progress: Callable[[int, int], None]
 ) -> dict[str, object]:
-    """Train, then score in this process (one worker: a worker never forks)."""
+    """Train, then score in this process alone: a worker leaves the other cores to the rest."""
     by = Principal.process(job.workspace_id, Actor.AUTOMATIC)
     step = 0
 
