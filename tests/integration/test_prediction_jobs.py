@@ -148,17 +148,8 @@ def test_a_job_that_cannot_train_records_the_error_and_the_worker_goes_on(
             .values(config={"predictive": {"nurture_days": "ninety"}})
         )
     queued = _queue(app_client, tenant)
-    log: list[str] = []
 
-    run_worker(
-        db,
-        key=b"k" * 32,
-        options=WorkerOptions(),
-        stop=threading.Event(),
-        log=log.append,
-        once=True,
-        clock=lambda: NOW,
-    )
+    log = _one_worker_round(db)
     failed = _status(app_client, tenant, queued["id"])
 
     assert failed["status"] == "failed"
@@ -172,8 +163,16 @@ def test_the_worker_runs_a_queued_job_in_its_round(
     app_client: TestClient, db: Database, tenant: Tenant, history: History
 ) -> None:
     queued = _queue(app_client, tenant)
-    log: list[str] = []
 
+    log = _one_worker_round(db)
+
+    assert _status(app_client, tenant, queued["id"])["status"] == "done"
+    assert any(line.startswith(f"job {queued['id']} (predict) done") for line in log)
+
+
+def _one_worker_round(db: Database) -> list[str]:
+    """Run `leadflow worker` for one round; what it logged."""
+    log: list[str] = []
     run_worker(
         db,
         key=b"k" * 32,
@@ -183,6 +182,4 @@ def test_the_worker_runs_a_queued_job_in_its_round(
         once=True,
         clock=lambda: NOW,
     )
-
-    assert _status(app_client, tenant, queued["id"])["status"] == "done"
-    assert any(line.startswith(f"job {queued['id']} (predict) done") for line in log)
+    return log
