@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
-from typing import Any
 
 from sqlalchemy import Column, MetaData, String, Table, and_, bindparam, func, select
 from sqlalchemy.engine import Connection
@@ -57,7 +56,7 @@ class MatchQueries:
         self.connection = connection
         self.workspace_id = workspace_id
 
-    def _people(self, *conditions: object, source: Any = contacts) -> list[KnownPerson]:
+    def _people(self, *conditions: object) -> list[KnownPerson]:
         query = (
             select(
                 contacts.c.id,
@@ -70,7 +69,7 @@ class MatchQueries:
                 accounts.c.name,
                 contacts.c.external_id,
             )
-            .select_from(source)
+            .select_from(contacts)
             .outerjoin(
                 leads,
                 and_(
@@ -89,7 +88,9 @@ class MatchQueries:
         if len(values) <= _BATCH:
             return self._people(contacts.c[column].in_(sorted(values))) if values else []
         probe = _probe_keys(self.connection, values)
-        return self._people(source=probe.join(contacts, contacts.c[column] == probe.c.k))
+        # IN (subquery) rather than a join: SQLite then probes the column's index per value,
+        # where for a join it may scan the whole workspace's contacts to spare a sort.
+        return self._people(contacts.c[column].in_(select(probe.c.k)))
 
     def people_at(self, account_ids: Collection[int]) -> list[KnownPerson]:
         found: list[KnownPerson] = []
