@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from urllib.parse import urlsplit
 
 import phonenumbers
@@ -15,6 +15,8 @@ from rapidfuzz import fuzz
 from leadflow.domain.freemail import email_domain, is_free_mail
 
 DEFAULT_REGION = "DE"
+CACHED_NAMES = 1 << 17
+"""How many company names and domains keep their match keys (an import repeats them)."""
 
 _UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
 _JOINERS = re.compile(r"[.'’/]")
@@ -88,6 +90,7 @@ def fold(text: str) -> str:
     return "".join(char for char in decomposed if not unicodedata.combining(char))
 
 
+@lru_cache(maxsize=CACHED_NAMES)
 def company_key(name: str) -> str:
     """A match key without legal form, punctuation, case or umlauts: 'mueller' for both
     'Müller GmbH & Co. KG' and 'Mueller GmbH'."""
@@ -107,6 +110,7 @@ def company_similarity(a: str, b: str) -> float:
     return float(fuzz.token_sort_ratio(key_a, key_b)) / 100.0
 
 
+@lru_cache(maxsize=CACHED_NAMES)
 def registrable_domain(text: str) -> str:
     """The domain a company registered, from a web address or an e-mail address."""
     candidate = text.strip().lower()
