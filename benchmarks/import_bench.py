@@ -181,16 +181,21 @@ def engine_floor(rows: list[tuple[object, ...]], database_url: str) -> float:
             connection.execute(
                 text(
                     "INSERT INTO leads (workspace_id, contact_id, stage, source, version, "
-                    "created_at, stage_entered_at, updated_at, extras) SELECT :w, c.id, 'prospect', "
-                    "s.lead_source, 1, :now, :now, :now, '{}' FROM staged s JOIN contacts c "
+                    "created_at, stage_entered_at, updated_at, extras) SELECT :w, c.id, "
+                    "'prospect', s.lead_source, 1, :now, :now, :now, '{}' FROM staged s "
+                    "JOIN contacts c "
                     "ON c.workspace_id = :w AND c.email = s.email ORDER BY c.id"
                 ),
                 values,
             )
-            connection.execute(text(
-                "INSERT INTO stage_changes (workspace_id, lead_id, target, at, actor, automatic) "
-                "SELECT :w, id, 'prospect', :now, 'import', false FROM leads "
-                "WHERE workspace_id = :w ORDER BY id"), values)  # fmt: skip
+            connection.execute(
+                text(
+                    "INSERT INTO stage_changes (workspace_id, lead_id, target, at, actor, "
+                    "automatic) SELECT :w, id, 'prospect', :now, 'import', false FROM leads "
+                    "WHERE workspace_id = :w ORDER BY id"
+                ),
+                values,
+            )
             connection.exec_driver_sql("DROP TABLE staged")
     elapsed = time.perf_counter() - started
     db.dispose()
