@@ -71,13 +71,10 @@ def _compile_unindexed_sqlite(element: _Unindexed, compiler: SQLCompiler, **kw: 
 def insert_many(
     connection: Connection, table: Table, names: Sequence[str], rows: Sequence[Row]
 ) -> None:
-    """Insert plain rows with the driver's executemany.
-
-    A million scores go in about three times faster this way than through SQLAlchemy's
-    per-row parameter processing.
-    """
-    statement = insert(table).compile(dialect=connection.dialect, column_keys=list(names))
-    _execute_many(connection, statement, names, rows)
+    """Insert plain rows with the driver's executemany, about three times faster for a
+    million rows than through SQLAlchemy's per-row parameter processing."""
+    compiled = insert(table).compile(dialect=connection.dialect, column_keys=list(names))
+    _execute_many(connection, compiled, names, rows)
 
 
 def upsert_many(
