@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import datetime
 from typing import Any
 
@@ -13,6 +14,7 @@ from leadflow.services.leads import LeadInput, create_lead, move_lead
 from leadflow.services.routing import set_routing_rules
 from leadflow.services.scoring_settings import set_fit_rules, set_scoring_settings
 from leadflow.services.sla_settings import set_sla_settings
+from leadflow.services.worker import WorkerOptions, run_worker
 from tests.conftest import NOW, Tenant
 
 
@@ -85,3 +87,18 @@ _counter = iter(range(1, 10**9))
 
 def _next() -> int:
     return next(_counter)
+
+
+def one_worker_round(db: Database, *, now: datetime = NOW) -> list[str]:
+    """Run `leadflow worker` for one round at `now`; what it logged."""
+    log: list[str] = []
+    run_worker(
+        db,
+        key=b"k" * 32,
+        options=WorkerOptions(),
+        stop=threading.Event(),
+        log=log.append,
+        once=True,
+        clock=lambda: now,
+    )
+    return log

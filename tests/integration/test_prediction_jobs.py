@@ -3,8 +3,6 @@ worker, its result and status read back in the same workspace only."""
 
 from __future__ import annotations
 
-import threading
-
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import update
@@ -15,8 +13,8 @@ from leadflow.domain.predictive_history import Target
 from leadflow.domain.stages import Role
 from leadflow.services.jobs import run_next_job
 from leadflow.services.prediction_views import current_models, stored_scores
-from leadflow.services.worker import WorkerOptions, run_worker
 from tests.conftest import NOW, Tenant
+from tests.integration.automation_support import one_worker_round
 from tests.integration.predictive_history import History, add_history
 
 JOBS = "/api/v1/models/jobs"
@@ -149,7 +147,7 @@ def test_a_job_that_cannot_train_records_the_error_and_the_worker_goes_on(
         )
     queued = _queue(app_client, tenant)
 
-    log = _one_worker_round(db)
+    log = one_worker_round(db)
     failed = _status(app_client, tenant, queued["id"])
 
     assert failed["status"] == "failed"
@@ -164,22 +162,7 @@ def test_the_worker_runs_a_queued_job_in_its_round(
 ) -> None:
     queued = _queue(app_client, tenant)
 
-    log = _one_worker_round(db)
+    log = one_worker_round(db)
 
     assert _status(app_client, tenant, queued["id"])["status"] == "done"
     assert any(line.startswith(f"job {queued['id']} (predict) done") for line in log)
-
-
-def _one_worker_round(db: Database) -> list[str]:
-    """Run `leadflow worker` for one round; what it logged."""
-    log: list[str] = []
-    run_worker(
-        db,
-        key=b"k" * 32,
-        options=WorkerOptions(),
-        stop=threading.Event(),
-        log=log.append,
-        once=True,
-        clock=lambda: NOW,
-    )
-    return log

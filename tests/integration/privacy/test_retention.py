@@ -3,7 +3,6 @@ else touched."""
 
 from __future__ import annotations
 
-import threading
 from datetime import timedelta
 
 import pytest
@@ -18,8 +17,8 @@ from leadflow.domain.errors import InvalidInput
 from leadflow.domain.stages import Role, Stage
 from leadflow.services import retention, work
 from leadflow.services.leads import LeadInput, create_lead
-from leadflow.services.worker import WorkerOptions, run_worker
 from tests.conftest import NOW, Tenant
+from tests.integration.automation_support import one_worker_round
 
 OLD = NOW - timedelta(days=30 * 31)
 RULE = {"name": "unqualified", "stages": ["prospect", "nurture", "disqualified"], "months": 24}
@@ -152,17 +151,7 @@ def test_a_retention_file_needs_rules_tables() -> None:
 def test_the_worker_applies_the_retention_rules_on_its_round(
     db: Database, tenant: Tenant, leads: dict[str, int]
 ) -> None:
-    log: list[str] = []
-
-    run_worker(
-        db,
-        key=b"k" * 32,
-        options=WorkerOptions(),
-        stop=threading.Event(),
-        log=log.append,
-        once=True,
-        clock=lambda: NOW,
-    )
+    log = one_worker_round(db)
 
     assert "quiet@alt.example" not in _emails(db, tenant)
     assert len(_emails(db, tenant)) == 3
