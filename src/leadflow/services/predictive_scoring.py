@@ -77,9 +77,9 @@ def score_workspace(
     report_phase(on_phase, "read")
     with db.reading() as connection:
         windows = _windows(open_lead_ids(connection, workspace_id), batch_size)
-    job = _Job(workspace_id, stored, now)
     if workers == 1 or len(windows) == 1:
-        return ScoringRun(job.run(db, windows, on_phase), len(windows), stored)
+        scored = _Job(workspace_id, stored, now).run(db, windows, on_phase)
+        return ScoringRun(scored, len(windows), stored)
     url = db.engine.url.render_as_string(hide_password=False)
     shares = [
         Share(url, workspace_id, stored, now, windows[index::workers]) for index in range(workers)
