@@ -17,7 +17,7 @@ from leadflow.domain.stages import Actor, Role, Stage
 from leadflow.services.leads import move_lead
 from leadflow.services.prediction_views import lead_prediction, stored_scores
 from leadflow.services.predictive import train_workspace
-from leadflow.services.predictive_scoring import score_workspace
+from leadflow.services.predictive_scoring import ScoringRun, score_workspace
 from tests.conftest import NOW, Tenant
 from tests.integration.predictive_history import History, add_history
 
@@ -29,9 +29,8 @@ def history(db: Database, tenant: Tenant) -> History:
     return history
 
 
-def _score(db: Database, tenant: Tenant, **options: object) -> int:
-    run = score_workspace(db, tenant.id, by=Principal(tenant.id, Actor.ADMIN), now=NOW, **options)  # type: ignore[arg-type]
-    return run.scored
+def _score(db: Database, tenant: Tenant, **options: object) -> ScoringRun:
+    return score_workspace(db, tenant.id, by=Principal(tenant.id, Actor.ADMIN), now=NOW, **options)  # type: ignore[arg-type]
 
 
 def test_every_open_lead_gets_a_score_and_closed_leads_get_none(
@@ -81,12 +80,14 @@ def test_scoring_in_small_batches_stores_the_same_scores_as_in_one(
 def test_scoring_in_two_worker_processes_stores_the_same_scores_as_in_one(
     db: Database, tenant: Tenant, history: History
 ) -> None:
-    _score(db, tenant, batch_size=4)
+    in_one = _score(db, tenant, batch_size=4)
     alone = stored_scores(db, tenant.id, history.open_ids)
 
-    _score(db, tenant, batch_size=4, workers=2)
+    in_two = _score(db, tenant, batch_size=4, workers=2)
 
     assert stored_scores(db, tenant.id, history.open_ids) == alone
+    assert (in_two.scored, in_two.per_target) == (in_one.scored, in_one.per_target)
+    assert in_two.per_target[Target.SQL] == len(history.open_ids)
 
 
 def test_the_explanation_of_a_score_adds_up_to_the_stored_score(

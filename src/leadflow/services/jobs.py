@@ -8,7 +8,6 @@ from datetime import datetime, timedelta
 
 from leadflow.adapters.db.database import Database
 from leadflow.adapters.db.jobs import Job, JobQueue, JobRepository
-from leadflow.adapters.db.prediction_counts import scores_per_target
 from leadflow.adapters.db.uow import UnitOfWork
 from leadflow.domain.errors import NotFound
 from leadflow.domain.predictive_history import Target
@@ -139,9 +138,6 @@ def _predict(
     run = score_workspace(db, job.workspace_id, by=by, now=now, workers=1, on_phase=phase)
     step = 2
     progress(step, PREDICT_STEPS)
-    # Scoring replaced every stored score of the workspace: these are this run's.
-    with db.reading() as connection:
-        counts = scores_per_target(connection, job.workspace_id)
     for target, entry in targets.items():
-        entry["scored"] = counts[Target(target)]
+        entry["scored"] = run.per_target.get(Target(target), 0)
     return {"targets": targets, "scored": run.scored, "batches": run.batches}

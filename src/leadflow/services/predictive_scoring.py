@@ -12,7 +12,7 @@ import pickle
 import subprocess
 import sys
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import compress, repeat
 from subprocess import PIPE
@@ -46,10 +46,26 @@ Window = tuple[int, int | None]
 
 
 @dataclass(frozen=True)
+class Tally:
+    """How many leads (a share of) a run scored: in all, and for each target."""
+
+    scored: int = 0
+    per_target: Mapping[Target, int] = field(default_factory=dict)
+
+    def __add__(self, other: Tally) -> Tally:
+        return Tally(
+            self.scored + other.scored,
+            {t: self.per_target.get(t, 0) + other.per_target.get(t, 0) for t in Target},
+        )
+
+
+@dataclass(frozen=True)
 class ScoringRun:
-    """What a scoring run did: how many open leads it scored, in how many write batches."""
+    """What a scoring run did: how many open leads it scored (in all and for each target), in
+    how many write batches."""
 
     scored: int
+    per_target: Mapping[Target, int]
     batches: int
     models: Mapping[Target, StoredModel]
 
@@ -78,14 +94,15 @@ def score_workspace(
     with db.reading() as connection:
         windows = _windows(open_lead_ids(connection, workspace_id), batch_size)
     if workers == 1 or len(windows) == 1:
-        scored = _Job(workspace_id, stored, now).run(db, windows, on_phase)
-        return ScoringRun(scored, len(windows), stored)
-    url = db.engine.url.render_as_string(hide_password=False)
-    shares = [
-        Share(url, workspace_id, stored, now, windows[index::workers]) for index in range(workers)
-    ]
-    scored = _score_in_processes(shares)
-    return ScoringRun(scored, len(windows), stored)
+        tally = _Job(workspace_id, stored, now).run(db, windows, on_phase)
+    else:
+        url = db.engine.url.render_as_string(hide_password=False)
+        shares = [
+            Share(url, workspace_id, stored, now, windows[index::workers])
+            for index in range(workers)
+        ]
+        tally = _score_in_processes(shares)
+    return ScoringRun(tally.scored, tally.per_target, len(windows), stored)
 
 
 def default_workers() -> int:
@@ -115,7 +132,7 @@ class Share:
     windows: Sequence[Window]
 
 
-def score_share(share: Share) -> int:
+def score_share(share: Share) -> Tally:
     """Score a share of a run on a connection of its own; how many leads it scored."""
     db = Database(share.url)
     try:
@@ -124,13 +141,13 @@ def score_share(share: Share) -> int:
         db.dispose()
 
 
-def _score_in_processes(shares: Sequence[Share]) -> int:
+def _score_in_processes(shares: Sequence[Share]) -> Tally:
     """Run each share in a new Python process (leadflow.services.scoring_worker).
 
     New processes rather than forks of this one: a fork copies the locks that other threads
     may hold at that moment (SQLite's, the connection pool's) and can hang for ever. A share
     goes in on standard input, pickled (the address of the database is never put on a
-    command line), and the count of scored leads comes back on standard output.
+    command line), and its Tally comes back pickled on standard output.
     """
     command = [sys.executable, "-m", "leadflow.services.scoring_worker"]
     processes = [subprocess.Popen(command, stdin=PIPE, stdout=PIPE) for _ in shares]
@@ -153,7 +170,7 @@ def _score_in_processes(shares: Sequence[Share]) -> int:
     failed = [process.returncode for process in processes if process.returncode != 0]
     if failed:
         raise RuntimeError(f"{len(failed)} scoring process(es) failed (exit code {failed[0]})")
-    return sum(int(output) for output in outputs)
+    return sum((pickle.loads(output) for output in outputs), Tally())
 
 
 class _Job:
@@ -169,9 +186,9 @@ class _Job:
         names = {name for model in self.models.values() for name in model_fields(model)}
         self.fields = sorted(names)
 
-    def run(self, db: Database, windows: Sequence[Window], on_phase: PhaseHook | None) -> int:
+    def run(self, db: Database, windows: Sequence[Window], on_phase: PhaseHook | None) -> Tally:
         stamp = bind_value(db.engine.dialect, predictive_scores, "scored_at", self.now)
-        scored = 0
+        tally = Tally()
         for index, (after, up_to) in enumerate(windows):
             if index:
                 report_phase(on_phase, "read")
@@ -187,21 +204,23 @@ class _Job:
                     referenced=self.referenced,
                 )
             report_phase(on_phase, "compute")
-            rows = self.rows(batch, stamp)
+            rows, per_target = self.rows(batch, stamp)
             report_phase(on_phase, "write")
             with db.transaction() as connection:
                 PredictionRepository(connection, self.workspace_id).replace_scores(
                     rows, after_id=after, up_to_id=up_to
                 )
-            scored += len(rows)
-        return scored
+            tally += Tally(len(rows), per_target)
+        return tally
 
-    def rows(self, batch: StoredLeads, stamp: object) -> list[ScoreRow]:
-        """One row per lead with a score for at least one target, in SCORE_COLUMNS order."""
+    def rows(self, batch: StoredLeads, stamp: object) -> tuple[list[ScoreRow], dict[Target, int]]:
+        """One row per lead with a score for at least one target, in SCORE_COLUMNS order, and
+        how many leads got a score for each target."""
         size = len(batch.ids)
         stages = np.array(batch.stages, dtype=object)
         columns: list[list[object]] = []
         scored_any = np.zeros(size, dtype=bool)
+        per_target: dict[Target, int] = {}
         for target in Target:
             if target not in self.models:
                 columns += [[None] * size] * 3
@@ -211,6 +230,7 @@ class _Job:
             )
             keep = np.isin(stages, list(SCORED_STAGES[target]))
             scored_any |= keep
+            per_target[target] = int(keep.sum())
             for values in (result.probabilities, result.factors, [self.stored[target].id] * size):
                 held = np.array(values, dtype=object)
                 held[~keep] = None
@@ -218,7 +238,7 @@ class _Job:
         rows = zip(
             batch.ids, repeat(self.workspace_id, size), *columns, repeat(stamp, size), strict=True
         )
-        return list(compress(rows, scored_any.tolist()))
+        return list(compress(rows, scored_any.tolist())), per_target
 
 
 def report_phase(on_phase: PhaseHook | None, phase: str) -> None:
