@@ -1,0 +1,312 @@
+"""Lead entry through the real server: creates/s, p50 and p99 against `GET /health` of the same run.
+
+    .venv/bin/python -m benchmarks.api_ingest [--database sqlite|postgresql] [--leads 1000000]
+        [--connections 1 10 50] [--processes 1 2] [--seconds 10]
+
+For each workspace size (an empty one, then one of `--leads` leads from benchmarks/lead_seed.py)
+and each number of web processes, `leadflow serve` is started on a loopback port against a
+fresh database, and `wrk` (Debian package `wrk`) drives it: `POST /api/v1/leads` with a new
+person per request (unique e-mail, a company named like the seeded German firms), then
+`GET /health` with the same connections as the baseline, then `POST /api/v1/leads/batch` with
+500 leads per request. After each run the stored leads are counted, so a run that answered
+201 without storing counts as a failure, not as speed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import create_engine, func, select, text
+from sqlalchemy.engine import make_url
+
+from benchmarks.lead_seed import seed
+from leadflow.adapters.db.database import Database
+from leadflow.adapters.db.engine import normalize_url
+from leadflow.adapters.db.tables import leads, workspaces
+from leadflow.domain.stages import Role
+from leadflow.services.directory import create_token, create_workspace
+
+SECRET_KEY = "api-ingest-benchmark-secret-key-0123456789"
+BATCH_SIZE = 500
+NOW = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
+
+CREATE_LUA = r"""
+local counter = 0
+local names = {"Müller", "Schmidt", "Schneider", "Fischer", "Weber", "Meyer", "Wagner", "Becker"}
+local trades = {"Maschinenbau", "Logistik", "Handel", "Software", "Chemie", "Bau"}
+function setup(thread)
+  thread:set("tid", next_tid or 0)
+  next_tid = (next_tid or 0) + 1
+end
+function person()
+  counter = counter + 1
+  local n = RUNBASE + tid * 10000000 + counter
+  return string.format(
+    '{"email":"b%s-%d@neu%d.example","first_name":"Anna","last_name":"Neu%d",' ..
+    '"company":"%s %s %d GmbH","stage":"%s","source":"api"}',
+    RUN, n, n, n, names[n %% #names + 1], trades[n %% #trades + 1], n, STAGE)
+end
+function request()
+  if BATCH > 0 then
+    local items = {}
+    for i = 1, BATCH do items[i] = person() end
+    return wrk.format("POST", "/api/v1/leads/batch", HEADERS,
+      '{"leads":[' .. table.concat(items, ",") .. ']}')
+  end
+  return wrk.format("POST", "/api/v1/leads", HEADERS, person())
+end
+done = function(summary, latency, requests)
+  io.write(string.format(
+    'RESULT {"requests":%d,"duration_us":%d,"status_errors":%d,"timeouts":%d,' ..
+    '"connect_errors":%d,"read_errors":%d,"p50_us":%d,"p99_us":%d}\n',
+    summary.requests, summary.duration, summary.errors.status, summary.errors.timeout,
+    summary.errors.connect, summary.errors.read, latency:percentile(50), latency:percentile(99)))
+end
+"""
+
+HEALTH_LUA = r"""
+done = function(summary, latency, requests)
+  io.write(string.format(
+    'RESULT {"requests":%d,"duration_us":%d,"status_errors":%d,"timeouts":%d,' ..
+    '"connect_errors":%d,"read_errors":%d,"p50_us":%d,"p99_us":%d}\n',
+    summary.requests, summary.duration, summary.errors.status, summary.errors.timeout,
+    summary.errors.connect, summary.errors.read, latency:percentile(50), latency:percentile(99)))
+end
+"""
+
+
+@dataclass(frozen=True)
+class Load:
+    requests: int
+    seconds: float
+    failed: int
+    p50_ms: float
+    p99_ms: float
+
+    @property
+    def per_second(self) -> float:
+        return (self.requests - self.failed) / self.seconds
+
+
+@dataclass(frozen=True)
+class Row:
+    workspace: str
+    processes: int
+    connections: int
+    creates: Load
+    health: Load
+    stored: int
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database", choices=("sqlite", "postgresql"), default="sqlite")
+    parser.add_argument("--postgres-url", default="postgresql://postgres@127.0.0.1:5432/test")
+    parser.add_argument("--leads", type=int, default=1_000_000)
+    parser.add_argument("--connections", type=int, nargs="+", default=[1, 10, 50])
+    parser.add_argument("--processes", type=int, nargs="+", default=[1])
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--stage", default="prospect", help="stage of the created leads")
+    parser.add_argument("--skip-empty", action="store_true")
+    parser.add_argument("--skip-large", action="store_true")
+    args = parser.parse_args()
+    if shutil.which("wrk") is None:
+        sys.exit("wrk is missing: apt-get install wrk")
+
+    rows: list[Row] = []
+    batches: list[tuple[str, int, Load]] = []
+    sizes = ([] if args.skip_empty else [0]) + ([] if args.skip_large else [args.leads])
+    for size in sizes:
+        with _database(args.database, args.postgres_url) as url:
+            token = _prepare(url, size)
+            for processes in args.processes:
+                with _server(url, processes) as base:
+                    label = "empty" if size == 0 else f"{size:,} leads"
+                    _load(base, token, CREATE_LUA, 1, 2, args.stage, batch=0)  # warm-up
+                    for connections in args.connections:
+                        before = _count(url)
+                        creates = _load(base, token, CREATE_LUA, connections, args.seconds,
+                                        args.stage, batch=0)  # fmt: skip
+                        stored = _count(url) - before
+                        health = _load(base, token, HEALTH_LUA, connections, args.seconds,
+                                       args.stage, path="/health")  # fmt: skip
+                        rows.append(Row(label, processes, connections, creates, health, stored))
+                        _print_row(rows[-1])
+                    batch = _load(base, token, CREATE_LUA, 4, args.seconds, args.stage,
+                                  batch=BATCH_SIZE)  # fmt: skip
+                    batches.append((label, processes, batch))
+                    print(f"batch {label} x{processes}: {batch.per_second * BATCH_SIZE:,.0f} leads/s")
+    _report(rows, batches, args.database)
+
+
+def _prepare(url: str, size: int) -> str:
+    db = Database(url)
+    db.upgrade()
+    if size:
+        started = time.perf_counter()
+        seeded = seed(db, leads_count=size)
+        print(f"seeded {size:,} leads in {time.perf_counter() - started:.0f} s", flush=True)
+        with db.transaction() as connection:
+            slug = connection.execute(
+                select(workspaces.c.slug).where(workspaces.c.id == seeded.workspace_id)
+            ).scalar_one()
+    else:
+        slug = "bench"
+        create_workspace(db, slug, "Bench GmbH", now=NOW)
+    token = create_token(db, workspace_slug=slug, role=Role.MARKETING, user_email=None, now=NOW)
+    db.dispose()
+    return token
+
+
+def _count(url: str) -> int:
+    engine = create_engine(normalize_url(url))
+    with engine.connect() as connection:
+        total = connection.execute(select(func.count()).select_from(leads)).scalar_one()
+    engine.dispose()
+    return int(total)
+
+
+@contextmanager
+def _database(kind: str, postgres_url: str) -> Iterator[str]:
+    if kind == "sqlite":
+        with tempfile.TemporaryDirectory() as folder:
+            yield f"sqlite:///{Path(folder) / 'ingest.db'}"
+        return
+    schema = f"lf_ingest_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(normalize_url(postgres_url))
+    with admin.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    url = make_url(normalize_url(postgres_url)).update_query_dict(
+        {"options": f"-csearch_path={schema}"}
+    )
+    try:
+        yield url.render_as_string(hide_password=False)
+    finally:
+        with admin.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@contextmanager
+def _server(url: str, processes: int) -> Iterator[str]:
+    port = _free_port()
+    command = [str(Path(sys.executable).parent / "leadflow"), "serve", "--port", str(port)]
+    if processes > 1:
+        command += ["--workers", str(processes)]
+    env = dict(os.environ, LEADFLOW_DATABASE_URL=url, LEADFLOW_SECRET_KEY=SECRET_KEY)
+    server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        _wait_for(base, server)
+        yield base
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def _wait_for(base: str, server: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError(f"leadflow serve ended: {server.stderr.read().decode()[-2000:]}")  # type: ignore[union-attr]
+        try:
+            with urllib.request.urlopen(f"{base}/health", timeout=1) as answer:
+                if answer.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError("leadflow serve did not answer /health within 60 s")
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _load(
+    base: str,
+    token: str,
+    script: str,
+    connections: int,
+    seconds: int,
+    stage: str,
+    *,
+    batch: int = 0,
+    path: str = "/api/v1/leads",
+) -> Load:
+    prelude = (
+        f'RUN = "{uuid.uuid4().hex[:8]}"\nRUNBASE = {secrets.randbelow(10**5) * 10**8}\n'
+        f'STAGE = "{stage}"\nBATCH = {batch}\n'
+        f'HEADERS = {{["Content-Type"] = "application/json", '
+        f'["Authorization"] = "Bearer {token}"}}\n'
+    )
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as lua:
+        lua.write(prelude + script.replace("%%", "%"))
+    threads = min(connections, 2)
+    command = [
+        "wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s",
+        "-s", lua.name, base + path,
+    ]  # fmt: skip
+    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    Path(lua.name).unlink()
+    line = next(line for line in output.splitlines() if line.startswith("RESULT "))
+    figures = json.loads(line.removeprefix("RESULT "))
+    failed = figures["status_errors"] + figures["timeouts"]
+    return Load(
+        requests=figures["requests"],
+        seconds=figures["duration_us"] / 1e6,
+        failed=failed,
+        p50_ms=figures["p50_us"] / 1000,
+        p99_ms=figures["p99_us"] / 1000,
+    )
+
+
+def _print_row(row: Row) -> None:
+    print(
+        f"{row.workspace:>18} x{row.processes} c={row.connections:<3} "
+        f"creates/s {row.creates.per_second:8.1f}  p50 {row.creates.p50_ms:7.1f} ms  "
+        f"p99 {row.creates.p99_ms:7.1f} ms  failed {row.creates.failed:5d}  "
+        f"stored {row.stored:6d}  /health {row.health.per_second:8.1f}/s",
+        flush=True,
+    )
+
+
+def _report(rows: list[Row], batches: list[tuple[str, int, Load]], database: str) -> None:
+    print(f"\n| {database} workspace | processes | connections | creates/s | p50 | p99 | "
+          "failed | stored | `/health` req/s | creates / (health / 2) |")  # fmt: skip
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for row in rows:
+        ratio = row.creates.per_second / (row.health.per_second / 2)
+        print(
+            f"| {row.workspace} | {row.processes} | {row.connections} | "
+            f"{row.creates.per_second:,.0f} | {row.creates.p50_ms:.0f} ms | "
+            f"{row.creates.p99_ms:.0f} ms | {row.creates.failed} | {row.stored:,} | "
+            f"{row.health.per_second:,.0f} | {ratio:.2f} |"
+        )
+    for label, processes, batch in batches:
+        print(
+            f"\nbatch ({label}, {processes} process(es), {BATCH_SIZE} leads per request, "
+            f"4 connections): {batch.per_second * BATCH_SIZE:,.0f} leads/s, "
+            f"p50 {batch.p50_ms:.0f} ms, failed {batch.failed}"
+        )
+
+
+if __name__ == "__main__":
+    main()
