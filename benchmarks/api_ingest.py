@@ -151,7 +151,8 @@ def main() -> None:
                     batch = _load(base, token, CREATE_LUA, 4, args.seconds, args.stage,
                                   batch=BATCH_SIZE)  # fmt: skip
                     batches.append((label, processes, batch))
-                    print(f"batch {label} x{processes}: {batch.per_second * BATCH_SIZE:,.0f} leads/s")
+                    rate = batch.per_second * BATCH_SIZE
+                    print(f"batch {label} x{processes}: {rate:,.0f} leads/s", flush=True)
     _report(rows, batches, args.database)
 
 
