@@ -43,6 +43,12 @@ def _round_robin_of(*users: int) -> str:
     )
 
 
+def _body(response: httpx.Response) -> Any:
+    """The JSON answer, or the text of one that is not JSON (a server error's)."""
+    is_json = response.headers.get("content-type", "").startswith("application/json")
+    return response.json() if is_json else response.text
+
+
 def _client_work(
     url: str, headers: dict[str, str], number: int, barrier: threading.Barrier
 ) -> list[Answer]:
@@ -52,7 +58,7 @@ def _client_work(
 
         def create(kind: str, body: dict[str, Any], twin_round: int | None = None) -> None:
             response = http.post("/api/v1/leads", json=body)
-            answers.append(Answer(kind, response.status_code, response.json(), twin_round))
+            answers.append(Answer(kind, response.status_code, _body(response), twin_round))
             if kind == "prospect" and response.status_code == 201:
                 prospects.append(response.json()["id"])
 
@@ -67,7 +73,7 @@ def _client_work(
             elif step % 3 == 0 and prospects:
                 lead_id = prospects.pop()
                 response = http.post(f"/api/v1/leads/{lead_id}/transitions", json={"to": "mql"})
-                answers.append(Answer("move", response.status_code, response.json()))
+                answers.append(Answer("move", response.status_code, _body(response)))
             elif step % 3 == 1:
                 create("mql", {"email": email, "last_name": f"Kunde {step}", "stage": "mql"})
             else:
