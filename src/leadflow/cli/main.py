@@ -73,9 +73,7 @@ APP_FACTORY = "leadflow.web.app:create_app"
 def _serve(host: str, port: int, *, workers: int = 1) -> None:
     processes = f" in {workers} processes" if workers > 1 else ""
     console.print(f"leadflow serves http://{host}:{port}/{processes} (API docs at /docs)")
-    uvicorn.run(
-        APP_FACTORY, factory=True, host=host, port=port, workers=workers, log_level="info"
-    )
+    uvicorn.run(APP_FACTORY, factory=True, host=host, port=port, workers=workers, log_level="info")
 
 
 @app.command()
