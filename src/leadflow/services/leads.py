@@ -124,6 +124,18 @@ def create_lead(uow: UnitOfWork, data: LeadInput, *, by: Principal, now: datetim
     return Created(uow.leads.details(lead_id), merged=False)
 
 
+def lock_people(uow: UnitOfWork, entries: Sequence[LeadInput]) -> None:
+    """Lock the e-mails and phones of many entries in one go and in one order: a batch that took
+    them entry by entry, holding the routing lock in between, could deadlock with another."""
+    names: list[str] = []
+    for data in entries:
+        try:
+            names += _identity_names(normalized_input(data))
+        except InvalidInput:
+            continue  # the entry is rejected when its turn comes
+    lock_names(uow.connection, uow.workspace_id, names)
+
+
 def _identity_names(data: LeadInput) -> list[str]:
     """The normalised e-mail and phone that identify a person across entries."""
     names = [f"email:{data.email}"] if data.email else []
