@@ -57,17 +57,23 @@ def init() -> None:
 def serve(
     host: Annotated[str | None, typer.Option(help="Address to listen on.")] = None,
     port: Annotated[int | None, typer.Option(help="Port to listen on.")] = None,
+    workers: Annotated[
+        int, typer.Option(min=1, help="Web processes sharing the port (use PostgreSQL for >1).")
+    ] = 1,
 ) -> None:
     """Start the web UI and the API."""
     settings = Settings()
-    _serve(settings, host or settings.host, port or settings.port)
+    _serve(host or settings.host, port or settings.port, workers=workers)
 
 
-def _serve(settings: Settings, host: str, port: int) -> None:
-    from leadflow.web.app import create_app
+APP_FACTORY = "leadflow.web.app:create_app"
+"""Each web process builds its own app from the settings in its environment."""
 
-    console.print(f"leadflow serves http://{host}:{port}/ (API docs at /docs)")
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+
+def _serve(host: str, port: int, *, workers: int = 1) -> None:
+    processes = f" in {workers} processes" if workers > 1 else ""
+    console.print(f"leadflow serves http://{host}:{port}/{processes} (API docs at /docs)")
+    uvicorn.run(APP_FACTORY, factory=True, host=host, port=port, workers=workers, log_level="info")
 
 
 @app.command()
@@ -89,7 +95,7 @@ def demo(
     for line in summary:
         console.print(line)
     if serve:
-        _serve(settings, host or settings.host, port or settings.port)
+        _serve(host or settings.host, port or settings.port)
 
 
 @app.command()

@@ -10,7 +10,7 @@ from datetime import datetime
 from leadflow.adapters.db.uow import UnitOfWork
 from leadflow.domain.errors import DomainError, InvalidInput, PermissionDenied
 from leadflow.domain.principal import Principal
-from leadflow.services.leads import Created, LeadInput, create_lead
+from leadflow.services.leads import Created, LeadInput, create_lead, lock_people
 
 MAX_ITEMS = 1000
 CREATED, MERGED, REJECTED = "created", "merged", "rejected"
@@ -41,6 +41,7 @@ def create_many(
     if len(items) > MAX_ITEMS:
         raise InvalidInput(f"a batch holds at most {MAX_ITEMS} leads, not {len(items)}",
                            field="leads")  # fmt: skip
+    lock_people(uow, [item for item in items if not isinstance(item, list)])
     results = []
     for index, item in enumerate(items):
         if isinstance(item, list):

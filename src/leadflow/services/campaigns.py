@@ -9,7 +9,7 @@ from decimal import Decimal
 from sqlalchemy.exc import IntegrityError
 
 from leadflow.adapters.db.database import Database
-from leadflow.adapters.db.uow import unit_of_work
+from leadflow.adapters.db.uow import in_unit_of_work
 from leadflow.domain.campaign import Campaign
 from leadflow.domain.errors import Conflict
 from leadflow.domain.principal import Principal
@@ -45,8 +45,11 @@ def create_campaign(
         form_key=new_form_key(),
     )
     try:
-        with unit_of_work(db, by.workspace_id) as uow:
-            uow.campaigns.add(campaign, now)
+        in_unit_of_work(
+            db,
+            by.workspace_id,
+            lambda uow: uow.campaigns.add(campaign, now),
+        )
     except IntegrityError as error:
         raise Conflict(f"a campaign named '{name}' exists already") from error
     return campaign

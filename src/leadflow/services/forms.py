@@ -15,7 +15,7 @@ from typing import Any
 
 from leadflow.adapters.db.database import Database
 from leadflow.adapters.db.public_forms import FormHits, campaign_of_form, set_form_settings
-from leadflow.adapters.db.uow import UnitOfWork, reading, unit_of_work
+from leadflow.adapters.db.uow import UnitOfWork, in_unit_of_work, reading
 from leadflow.domain import time_trap
 from leadflow.domain.campaign import Campaign
 from leadflow.domain.errors import InvalidInput
@@ -89,8 +89,13 @@ def set_form_config(
     """Check and store a campaign's form settings."""
     by.require(Actor.MARKETING)
     config = form_config_from(settings)
-    with unit_of_work(db, by.workspace_id) as uow:
-        set_form_settings(uow.connection, by.workspace_id, campaign_id, config.as_data())
+    in_unit_of_work(
+        db,
+        by.workspace_id,
+        lambda uow: set_form_settings(
+            uow.connection, by.workspace_id, campaign_id, config.as_data()
+        ),
+    )
     return config
 
 
@@ -150,13 +155,16 @@ def submit(
     if missing:
         return Outcome(INVALID, errors=missing)
     client = keys.client(visitor.ip)
+
+    def store(uow: UnitOfWork) -> Outcome:
+        if _over_the_limit(uow, form, client, now):
+            return Outcome(IGNORED)
+        outcome = _store(uow, form, submission, visitor, now, base_url, privacy)
+        FormHits(uow.connection, form.workspace_id).add(_campaign_id(form), client, now)
+        return outcome
+
     try:
-        with unit_of_work(db, form.workspace_id) as uow:
-            if _over_the_limit(uow, form, client, now):
-                return Outcome(IGNORED)
-            outcome = _store(uow, form, submission, visitor, now, base_url, privacy)
-            FormHits(uow.connection, form.workspace_id).add(_campaign_id(form), client, now)
-            return outcome
+        return in_unit_of_work(db, form.workspace_id, store)
     except InvalidInput as error:
         return Outcome(INVALID, errors={error.field or "form": str(error)})
 

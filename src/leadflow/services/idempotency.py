@@ -20,7 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from leadflow.adapters.db.database import Database
 from leadflow.adapters.db.directory import Directory
 from leadflow.adapters.db.idempotency import IdempotencyRepository, KeyTaken
-from leadflow.adapters.db.uow import UnitOfWork, reading, unit_of_work
+from leadflow.adapters.db.uow import UnitOfWork, in_unit_of_work, reading, unit_of_work
 from leadflow.domain.errors import InvalidInput
 
 MAX_KEY_LENGTH = 200
@@ -80,7 +80,7 @@ def run_once(
 def _attempt(
     db: Database, workspace_id: int, key: str | None, fingerprint: str, work: Work, now: datetime
 ) -> Outcome:
-    with unit_of_work(db, workspace_id) as uow:
+    def claimed_work(uow: UnitOfWork) -> Outcome:
         if key is None:
             return Outcome(*work(uow))
         keys = IdempotencyRepository(uow.connection, workspace_id)
@@ -88,6 +88,8 @@ def _attempt(
         status_code, body = work(uow)
         keys.store(key, status_code, body)
         return Outcome(status_code, body)
+
+    return in_unit_of_work(db, workspace_id, claimed_work)
 
 
 def _replay(db: Database, workspace_id: int, key: str, fingerprint: str) -> Outcome:

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from leadflow.adapters.db.locks import lock_names
 from leadflow.adapters.db.matching import MatchQueries
 from leadflow.adapters.db.uow import UnitOfWork
 from leadflow.adapters.importing.normalize import company_key
@@ -65,6 +66,8 @@ def create_lead(uow: UnitOfWork, data: LeadInput, *, by: Principal, now: datetim
     # Checked first: a caller who may not create this lead may not add to an existing one either.
     table = rules.transition_table(uow.directory.workspace_config(uow.workspace_id))
     move = enter(table, data.stage, by.actor)
+    # Two entries of one person at the same moment: the second waits here, then finds the first.
+    lock_names(uow.connection, uow.workspace_id, _identity_names(data))
     match = find_duplicate_of(uow, data)
     if match is not None and match.lead_id is not None:
         absorb(uow, match, data)
@@ -119,6 +122,24 @@ def create_lead(uow: UnitOfWork, data: LeadInput, *, by: Principal, now: datetim
     uow.leads.log(entry)
     lead_hooks.lead_created(uow, lead, entry, now=now)
     return Created(uow.leads.details(lead_id), merged=False)
+
+
+def lock_people(uow: UnitOfWork, entries: Sequence[LeadInput]) -> None:
+    """Lock the e-mails and phones of many entries in one go and in one order: a batch that took
+    them entry by entry, holding the routing lock in between, could deadlock with another."""
+    names: list[str] = []
+    for data in entries:
+        try:
+            names += _identity_names(normalized_input(data))
+        except InvalidInput:
+            continue  # the entry is rejected when its turn comes
+    lock_names(uow.connection, uow.workspace_id, names)
+
+
+def _identity_names(data: LeadInput) -> list[str]:
+    """The normalised e-mail and phone that identify a person across entries."""
+    names = [f"email:{data.email}"] if data.email else []
+    return names + ([f"phone:{data.phone}"] if data.phone else [])
 
 
 def _find_or_add_account(

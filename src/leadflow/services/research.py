@@ -11,7 +11,7 @@ from typing import Any
 
 from leadflow.adapters.db.database import Database
 from leadflow.adapters.db.research import AccountRow, PersonRow, ResearchRepository
-from leadflow.adapters.db.uow import UnitOfWork, reading, unit_of_work
+from leadflow.adapters.db.uow import UnitOfWork, in_unit_of_work, reading, unit_of_work
 from leadflow.domain.lead import Lead, StageChange, enter
 from leadflow.domain.predictive import seniority
 from leadflow.domain.principal import Principal
@@ -63,10 +63,13 @@ def set_target_profile(
     """Check and store the ideal-customer profile of a campaign."""
     by.require(Actor.MARKETING)
     checked = profile_from(profile)
-    with unit_of_work(db, by.workspace_id) as uow:
-        ResearchRepository(uow.connection, by.workspace_id).set_profile(
+    in_unit_of_work(
+        db,
+        by.workspace_id,
+        lambda uow: ResearchRepository(uow.connection, by.workspace_id).set_profile(
             campaign_id, checked.as_data()
-        )
+        ),
+    )
     return checked
 
 

@@ -13,7 +13,7 @@ from datetime import datetime
 from leadflow.adapters.db.database import Database
 from leadflow.adapters.db.people import People, e164
 from leadflow.adapters.db.privacy import PrivacyRepository
-from leadflow.adapters.db.uow import UnitOfWork, unit_of_work
+from leadflow.adapters.db.uow import UnitOfWork, in_unit_of_work
 from leadflow.domain.audit import AuditAction
 from leadflow.domain.consent import active_grants
 from leadflow.domain.errors import NotFound
@@ -131,8 +131,11 @@ class LinkObjection:
 def object_by_link(db: Database, keys: PrivacyKeys, token: str, *, at: datetime) -> LinkObjection:
     """The objection link's action: no login, and only for the person the token names."""
     workspace_id, contact_id = person_of_link(db, keys, token)
-    with unit_of_work(db, workspace_id) as uow:
-        entry = object_to_marketing(uow, keys, contact_id, at=at, source="objection_link")
+    entry = in_unit_of_work(
+        db,
+        workspace_id,
+        lambda uow: object_to_marketing(uow, keys, contact_id, at=at, source="objection_link"),
+    )
     return LinkObjection(workspace_id, contact_id, entry)
 
 

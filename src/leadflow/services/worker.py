@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 
 from leadflow.adapters.db.database import Database
 from leadflow.adapters.db.directory import Directory
-from leadflow.adapters.db.uow import unit_of_work
+from leadflow.adapters.db.uow import in_unit_of_work
 from leadflow.adapters.webhook_http import WebhookSender
 from leadflow.domain.errors import InvalidInput
 from leadflow.services.delivery import Clock, deliver_due
@@ -54,8 +54,7 @@ def check_sla_everywhere(db: Database, now: datetime) -> dict[str, SlaCheck]:
     results = {}
     for workspace in workspaces:
         assert workspace.id is not None
-        with unit_of_work(db, workspace.id) as uow:
-            results[workspace.slug] = check_sla(uow, now)
+        results[workspace.slug] = in_unit_of_work(db, workspace.id, lambda uow: check_sla(uow, now))
     return results
 
 

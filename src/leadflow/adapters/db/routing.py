@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, Table, delete, func, insert, select, update
 from sqlalchemy.engine import Connection
 
+from leadflow.adapters.db.locks import lock_routing
 from leadflow.adapters.db.rows import inserted_id
 from leadflow.adapters.db.tables import (
     absences,
@@ -16,7 +17,6 @@ from leadflow.adapters.db.tables import (
     leads,
     round_robin_weights,
     routing_capacities,
-    workspaces,
 )
 from leadflow.domain.errors import LeadNotFound, NotFound
 from leadflow.domain.routing import Absence, RoutingFacts
@@ -50,9 +50,7 @@ class RoutingRepository:
 
     def lock(self) -> None:
         """Serialise routing decisions in this workspace until the transaction ends."""
-        self.connection.execute(
-            select(workspaces.c.id).where(workspaces.c.id == self.workspace_id).with_for_update()
-        )
+        lock_routing(self.connection, self.workspace_id)
 
     def facts(self, lead_id: int) -> RoutingFacts:
         row = self.connection.execute(

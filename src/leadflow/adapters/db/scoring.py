@@ -111,7 +111,10 @@ class ScoringRepository:
         return facts_from_row(row)
 
     def scores(self, lead_id: int, *, lock: bool = False) -> StoredScores:
-        """The lead's stored scores; `lock` holds the row until the transaction ends."""
+        """The lead's stored scores; `lock` holds the row until the transaction ends.
+
+        The lock is FOR NO KEY UPDATE: it queues score writers, but not the inserts of rows
+        that reference the lead (their KEY SHARE lock would deadlock against FOR UPDATE)."""
         query = select(
             leads.c.id,
             leads.c.stage,
@@ -122,7 +125,9 @@ class ScoringRepository:
             leads.c.engagement_score,
             leads.c.engagement_scored_at,
         ).where(leads.c.workspace_id == self.workspace_id, leads.c.id == lead_id)
-        row = self.connection.execute(query.with_for_update() if lock else query).first()
+        row = self.connection.execute(
+            query.with_for_update(key_share=True) if lock else query
+        ).first()
         if row is None:
             raise LeadNotFound(lead_id)
         return StoredScores(

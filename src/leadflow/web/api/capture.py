@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Header, Response
 from pydantic import ValidationError
 
-from leadflow.adapters.db.uow import UnitOfWork, reading, unit_of_work
+from leadflow.adapters.db.uow import UnitOfWork, in_unit_of_work, reading
 from leadflow.domain.privacy import provenance
 from leadflow.services import leads as lead_service
 from leadflow.services.batch import CREATED, MERGED, REJECTED, FieldError, ItemResult, create_many
@@ -92,10 +92,13 @@ def merge(
     lead_id: int, body: MergeCreate, db: DbDep, principal: PrincipalDep, now: NowDep
 ) -> MergePublic:
     """Merge the lead `duplicate_id` into this one; the answer says why they match."""
-    with unit_of_work(db, principal.workspace_id) as uow:
-        record = merge_leads(
+    record = in_unit_of_work(
+        db,
+        principal.workspace_id,
+        lambda uow: merge_leads(
             uow, lead_id, body.duplicate_id, by=principal, now=now, reason=body.reason
-        )
+        ),
+    )
     return _merge_public(record)
 
 
@@ -109,5 +112,8 @@ def list_merges(lead_id: int, db: DbDep, principal: PrincipalDep) -> list[MergeP
 @router.post("/merges/{merge_id}/undo", response_model=MergePublic)
 def undo_merge(merge_id: int, db: DbDep, principal: PrincipalDep, now: NowDep) -> MergePublic:
     """Undo a merge: both leads are as they were before it."""
-    with unit_of_work(db, principal.workspace_id) as uow:
-        return _merge_public(unmerge(uow, merge_id, by=principal, now=now))
+    return in_unit_of_work(
+        db,
+        principal.workspace_id,
+        lambda uow: _merge_public(unmerge(uow, merge_id, by=principal, now=now)),
+    )

@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, HTTPException, Query
 
 from leadflow.adapters.db.sla import SlaRepository
-from leadflow.adapters.db.uow import reading, unit_of_work
+from leadflow.adapters.db.uow import in_unit_of_work, reading
 from leadflow.domain.errors import InvalidInput
 from leadflow.domain.sla import WEEKDAYS
 from leadflow.domain.sla_settings import SlaSettings
@@ -45,8 +45,11 @@ def replace_sla_settings(
     toml: TomlDocument, db: DbDep, principal: PrincipalDep
 ) -> SlaSettingsPublic:
     """Store the SLA settings (text/plain TOML or JSON {"toml": ...}); admins only."""
-    with unit_of_work(db, principal.workspace_id) as uow:
-        settings = set_sla_settings(uow, toml, by=principal)
+    settings = in_unit_of_work(
+        db,
+        principal.workspace_id,
+        lambda uow: set_sla_settings(uow, toml, by=principal),
+    )
     return _settings_public(settings, toml)
 
 
@@ -63,8 +66,11 @@ def run_sla_check(db: DbDep, principal: PrincipalDep, now: NowDep) -> SlaCheckPu
     """Escalate newly overdue MQLs and recycle those past the limit now (the worker does this
     on its own every few minutes)."""
     principal.require(Actor.ADMIN)
-    with unit_of_work(db, principal.workspace_id) as uow:
-        result = check_sla(uow, now)
+    result = in_unit_of_work(
+        db,
+        principal.workspace_id,
+        lambda uow: check_sla(uow, now),
+    )
     return SlaCheckPublic(
         escalated=result.escalated, recycled=result.recycled, not_recycled=result.not_recycled
     )

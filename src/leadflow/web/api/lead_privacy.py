@@ -6,11 +6,12 @@ from __future__ import annotations
 from fastapi import APIRouter, Request, status
 
 from leadflow.adapters.db.people import People
-from leadflow.adapters.db.uow import reading, unit_of_work
+from leadflow.adapters.db.uow import UnitOfWork, in_unit_of_work, reading
 from leadflow.domain.consent import ConsentRecord
 from leadflow.domain.errors import InvalidInput
-from leadflow.domain.privacy import BasisEntry, PhonePermissionEntry
+from leadflow.domain.privacy import BasisEntry, PhonePermissionEntry, Purpose
 from leadflow.domain.stages import Actor
+from leadflow.domain.suppression import Suppression
 from leadflow.services import consent as consent_service
 from leadflow.services import marketing as marketing_service
 from leadflow.services import suppression as suppression_service
@@ -53,11 +54,14 @@ def set_legal_basis(
     lead_id: int, body: LegalBasisUpdate, db: DbDep, principal: PrincipalDep, now: NowDep
 ) -> LegalBasesPublic:
     """Record the legal basis for one purpose; legitimate interests need a written reason."""
-    with unit_of_work(db, principal.workspace_id) as uow:
+
+    def record(uow: UnitOfWork) -> tuple[dict[Purpose, BasisEntry], list[BasisEntry]]:
         consent_service.set_legal_basis(
             uow, lead_id, body.purpose, body.basis, reason=body.reason, by=principal, now=now
         )
-        current, history = consent_service.legal_bases(uow, lead_id)
+        return consent_service.legal_bases(uow, lead_id)
+
+    current, history = in_unit_of_work(db, principal.workspace_id, record)
     return _bases(lead_id, list(current.values()), history)
 
 
@@ -84,8 +88,10 @@ def record_consent(
     at = body.at or now
     if at > now:
         raise InvalidInput("a consent cannot be given in the future", field="at")
-    with unit_of_work(db, principal.workspace_id) as uow:
-        recorded = consent_service.record_consent(
+    recorded = in_unit_of_work(
+        db,
+        principal.workspace_id,
+        lambda uow: consent_service.record_consent(
             uow,
             lead_id=lead_id,
             purpose=body.purpose,
@@ -98,7 +104,8 @@ def record_consent(
             at=at,
             source="api",
             by=principal,
-        )
+        ),
+    )
     path = recorded.confirm_path
     return ConsentCreated(
         **consent_public(recorded.record).model_dump(),
@@ -116,10 +123,13 @@ def withdraw_consent(
     lead_id: int, body: WithdrawalCreate, db: DbDep, principal: PrincipalDep, now: NowDep
 ) -> ConsentPublic:
     """Append a withdrawal of the consent for one purpose and channel."""
-    with unit_of_work(db, principal.workspace_id) as uow:
-        record = consent_service.withdraw_consent(
+    record = in_unit_of_work(
+        db,
+        principal.workspace_id,
+        lambda uow: consent_service.withdraw_consent(
             uow, lead_id=lead_id, purpose=body.purpose, channel=body.channel, at=now, by=principal
-        )
+        ),
+    )
     return consent_public(record)
 
 
@@ -128,10 +138,13 @@ def set_phone_permission(
     lead_id: int, body: PhonePermissionUpdate, db: DbDep, principal: PrincipalDep, now: NowDep
 ) -> PhonePermissionPublic:
     """Record the phone permission: express, presumed (with a reason) or none."""
-    with unit_of_work(db, principal.workspace_id) as uow:
-        entry = consent_service.set_phone_permission(
+    entry = in_unit_of_work(
+        db,
+        principal.workspace_id,
+        lambda uow: consent_service.set_phone_permission(
             uow, lead_id, body.permission, reason=body.reason, by=principal, now=now
-        )
+        ),
+    )
     return _permission(entry)
 
 
@@ -163,8 +176,10 @@ def add_call_task(
     now: NowDep,
 ) -> TaskPublic:
     """Add a task to call the lead: 409 when phone marketing is not allowed for it."""
-    with unit_of_work(db, principal.workspace_id) as uow:
-        task = marketing_service.add_call_task(
+    task = in_unit_of_work(
+        db,
+        principal.workspace_id,
+        lambda uow: marketing_service.add_call_task(
             uow,
             keys,
             lead_id,
@@ -173,7 +188,8 @@ def add_call_task(
             assignee_id=body.assignee_id,
             by=principal,
             now=now,
-        )
+        ),
+    )
     return TaskPublic.model_validate(task, from_attributes=True)
 
 
@@ -187,8 +203,10 @@ def record_campaign_email(
     now: NowDep,
 ) -> ActivityPublic:
     """Record a campaign e-mail to the lead: 409 when e-mail marketing is not allowed for it."""
-    with unit_of_work(db, principal.workspace_id) as uow:
-        activity = marketing_service.record_campaign_email(
+    activity = in_unit_of_work(
+        db,
+        principal.workspace_id,
+        lambda uow: marketing_service.record_campaign_email(
             uow,
             keys,
             lead_id,
@@ -196,7 +214,8 @@ def record_campaign_email(
             subject=body.subject,
             by=principal,
             now=now,
-        )
+        ),
+    )
     return ActivityPublic.model_validate(activity, from_attributes=True)
 
 
@@ -205,12 +224,15 @@ def record_objection(
     lead_id: int, db: DbDep, principal: PrincipalDep, keys: PrivacyKeysDep, now: NowDep
 ) -> SuppressionPublic:
     """Record an objection received by phone, letter or e-mail: all marketing stops for good."""
-    with unit_of_work(db, principal.workspace_id) as uow:
+
+    def object_to_marketing(uow: UnitOfWork) -> Suppression | None:
         contact = People(uow.connection, uow.workspace_id).contact_of_lead(lead_id)
         assert contact.id is not None
-        entry = suppression_service.object_to_marketing(
+        return suppression_service.object_to_marketing(
             uow, keys, contact.id, at=now, source="api", by=principal
         )
+
+    entry = in_unit_of_work(db, principal.workspace_id, object_to_marketing)
     if entry is None:
         return SuppressionPublic(suppressed=False, reason=None, at=None)
     return SuppressionPublic(suppressed=True, reason=entry.reason.value, at=entry.at)

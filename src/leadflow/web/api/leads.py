@@ -7,8 +7,8 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response, status
 
-from leadflow.adapters.db.uow import UnitOfWork, reading, unit_of_work
-from leadflow.domain.lead import LeadFilter
+from leadflow.adapters.db.uow import UnitOfWork, in_unit_of_work, reading
+from leadflow.domain.lead import LeadDetails, LeadFilter
 from leadflow.domain.privacy import provenance
 from leadflow.domain.stages import Stage
 from leadflow.services import leads as lead_service
@@ -111,7 +111,8 @@ def move_lead(
 ) -> LeadPublic:
     """Move a lead to another stage: 403 when the role may not, 409 when the move is not
     allowed from the current stage or the version is stale, 422 when a reason is missing."""
-    with unit_of_work(db, principal.workspace_id) as uow:
+
+    def move(uow: UnitOfWork) -> LeadDetails:
         lead_service.move_lead(
             uow,
             lead_id,
@@ -122,8 +123,9 @@ def move_lead(
             note=body.note,
             expected_version=body.expected_version,
         )
-        details = uow.leads.details(lead_id)
-    return lead_public(details)
+        return uow.leads.details(lead_id)
+
+    return lead_public(in_unit_of_work(db, principal.workspace_id, move))
 
 
 @router.put("/{lead_id}/qualification", response_model=QualificationPublic)
@@ -135,10 +137,13 @@ def qualify_lead(
         lead_service.AssessmentInput(a.criterion, a.status, a.value, a.note)
         for a in body.assessments
     ]
-    with unit_of_work(db, principal.workspace_id) as uow:
-        result = lead_service.qualify_lead(
+    result = in_unit_of_work(
+        db,
+        principal.workspace_id,
+        lambda uow: lead_service.qualify_lead(
             uow, lead_id, items, by=principal, now=now, expected_version=body.expected_version
-        )
+        ),
+    )
     return QualificationPublic(
         lead_id=lead_id,
         framework=result.framework.key,
@@ -177,8 +182,10 @@ def log_activity(
     lead_id: int, body: ActivityCreate, db: DbDep, principal: PrincipalDep, now: NowDep
 ) -> ActivityPublic:
     """Record a call, e-mail, meeting or note with its outcome."""
-    with unit_of_work(db, principal.workspace_id) as uow:
-        activity = work_service.log_activity(
+    activity = in_unit_of_work(
+        db,
+        principal.workspace_id,
+        lambda uow: work_service.log_activity(
             uow,
             lead_id,
             kind=body.kind,
@@ -188,7 +195,8 @@ def log_activity(
             at=body.at or now,
             by=principal,
             now=now,
-        )
+        ),
+    )
     return ActivityPublic.model_validate(activity, from_attributes=True)
 
 
@@ -206,8 +214,10 @@ def add_task(
     lead_id: int, body: TaskCreate, db: DbDep, principal: PrincipalDep, now: NowDep
 ) -> TaskPublic:
     """Add a task with a due date."""
-    with unit_of_work(db, principal.workspace_id) as uow:
-        task = work_service.add_task(
+    task = in_unit_of_work(
+        db,
+        principal.workspace_id,
+        lambda uow: work_service.add_task(
             uow,
             lead_id,
             title=body.title,
@@ -215,7 +225,8 @@ def add_task(
             assignee_id=body.assignee_id,
             by=principal,
             now=now,
-        )
+        ),
+    )
     return TaskPublic.model_validate(task, from_attributes=True)
 
 

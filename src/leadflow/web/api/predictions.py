@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, status
 
-from leadflow.adapters.db.uow import reading, unit_of_work
+from leadflow.adapters.db.uow import in_unit_of_work, reading
 from leadflow.services import jobs as job_service
 from leadflow.services import prediction_views
 from leadflow.services.predictive import train_workspace
@@ -64,8 +64,11 @@ def score_leads(db: DbDep, principal: PrincipalDep, now: NowDep) -> ScoringPubli
 def start_training_job(db: DbDep, principal: PrincipalDep, now: NowDep) -> JobPublic:
     """Queue training the models and then scoring the open leads (admins only); `leadflow
     worker` runs it. Returns the job, or the one already waiting or running."""
-    with unit_of_work(db, principal.workspace_id) as uow:
-        job = job_service.enqueue_prediction(uow, by=principal, now=now)
+    job = in_unit_of_work(
+        db,
+        principal.workspace_id,
+        lambda uow: job_service.enqueue_prediction(uow, by=principal, now=now),
+    )
     return JobPublic.model_validate(job, from_attributes=True)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Response, status
 
 from leadflow.adapters.db.routing import RoutingRepository
-from leadflow.adapters.db.uow import reading, unit_of_work
+from leadflow.adapters.db.uow import in_unit_of_work, reading
 from leadflow.domain.routing import RoutingRules
 from leadflow.domain.stages import Actor
 from leadflow.services.routing import (
@@ -45,8 +45,11 @@ def replace_routing_rules(
     toml: TomlDocument, db: DbDep, principal: PrincipalDep
 ) -> RoutingRulesPublic:
     """Store routing rules (text/plain TOML or JSON {"toml": ...}); admins only."""
-    with unit_of_work(db, principal.workspace_id) as uow:
-        rules = set_routing_rules(uow, toml, by=principal)
+    rules = in_unit_of_work(
+        db,
+        principal.workspace_id,
+        lambda uow: set_routing_rules(uow, toml, by=principal),
+    )
     return _rules_public(toml, rules)
 
 
@@ -55,8 +58,11 @@ def change_capacity(
     user_id: int, body: CapacityUpdate, db: DbDep, principal: PrincipalDep
 ) -> Response:
     """How many leads a user gets in 30 days (null: no limit); admins only."""
-    with unit_of_work(db, principal.workspace_id) as uow:
-        set_capacity(uow, user_id, body.leads_per_30_days, by=principal)
+    in_unit_of_work(
+        db,
+        principal.workspace_id,
+        lambda uow: set_capacity(uow, user_id, body.leads_per_30_days, by=principal),
+    )
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
@@ -82,10 +88,13 @@ def create_absence(
     body: AbsenceCreate, db: DbDep, principal: PrincipalDep, now: NowDep
 ) -> AbsencePublic:
     """Record an absence (one's own, or anyone's as admin)."""
-    with unit_of_work(db, principal.workspace_id) as uow:
-        absence_id = add_absence(
+    absence_id = in_unit_of_work(
+        db,
+        principal.workspace_id,
+        lambda uow: add_absence(
             uow, body.user_id, body.first_day, body.last_day, note=body.note, by=principal, now=now
-        )
+        ),
+    )
     return AbsencePublic(id=absence_id, **body.model_dump())
 
 
@@ -93,8 +102,13 @@ def create_absence(
 def delete_absence(absence_id: int, db: DbDep, principal: PrincipalDep) -> Response:
     """Remove an absence; admins only."""
     principal.require(Actor.ADMIN)
-    with unit_of_work(db, principal.workspace_id) as uow:
-        RoutingRepository(uow.connection, principal.workspace_id).remove_absence(absence_id)
+    in_unit_of_work(
+        db,
+        principal.workspace_id,
+        lambda uow: RoutingRepository(uow.connection, principal.workspace_id).remove_absence(
+            absence_id
+        ),
+    )
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
@@ -108,8 +122,11 @@ def route(
             decision = simulate_route(uow, now=now, lead_id=lead_id)
     else:
         principal.require(Actor.MARKETING, Actor.SALES)
-        with unit_of_work(db, principal.workspace_id) as uow:
-            decision = route_lead(uow, lead_id, now=now)
+        decision = in_unit_of_work(
+            db,
+            principal.workspace_id,
+            lambda uow: route_lead(uow, lead_id, now=now),
+        )
     return RoutingDecisionPublic(
         lead_id=lead_id,
         user_id=decision.user_id,

@@ -7,7 +7,7 @@ from datetime import datetime
 from fastapi import APIRouter, status
 
 from leadflow.adapters.db.jobs import Job
-from leadflow.adapters.db.uow import reading, unit_of_work
+from leadflow.adapters.db.uow import in_unit_of_work, reading
 from leadflow.domain.errors import InvalidInput
 from leadflow.domain.scoring import FitRuleSet
 from leadflow.services import jobs as job_service
@@ -55,8 +55,11 @@ def replace_fit_rules(
     """Store new fit rules (text/plain TOML or JSON {"toml": ...}); 422 names the rule and field.
 
     Leads keep their scores until a rescore (POST /api/v1/scoring/rescore)."""
-    with unit_of_work(db, principal.workspace_id) as uow:
-        return _rules_public(set_fit_rules(uow, toml, by=principal, now=now))
+    return in_unit_of_work(
+        db,
+        principal.workspace_id,
+        lambda uow: _rules_public(set_fit_rules(uow, toml, by=principal, now=now)),
+    )
 
 
 @router.get("/settings", response_model=ScoringSettingsPublic)
@@ -73,16 +76,22 @@ def change_settings(
 ) -> ScoringSettingsPublic:
     """Change the settings sent; null for both mql_ values removes the threshold."""
     changes = body.model_dump(exclude_unset=True)
-    with unit_of_work(db, principal.workspace_id) as uow:
-        settings = set_scoring_settings(uow, changes, by=principal)
+    settings = in_unit_of_work(
+        db,
+        principal.workspace_id,
+        lambda uow: set_scoring_settings(uow, changes, by=principal),
+    )
     return ScoringSettingsPublic.model_validate(settings_as_dict(settings))
 
 
 @router.post("/rescore", response_model=JobPublic, status_code=status.HTTP_202_ACCEPTED)
 def start_rescore(db: DbDep, principal: PrincipalDep, now: NowDep) -> JobPublic:
     """Queue a full rescore of the workspace; `leadflow worker` runs it. Returns the job."""
-    with unit_of_work(db, principal.workspace_id) as uow:
-        return _job_public(job_service.enqueue_rescore(uow, by=principal, now=now))
+    return in_unit_of_work(
+        db,
+        principal.workspace_id,
+        lambda uow: _job_public(job_service.enqueue_rescore(uow, by=principal, now=now)),
+    )
 
 
 @router.get("/rescore/{job_id}", response_model=JobPublic)
@@ -132,8 +141,10 @@ def add_touch(
     lead_id: int, body: TouchCreate, db: DbDep, principal: PrincipalDep, now: NowDep
 ) -> TouchRecordedPublic:
     """Record a touch; the answer says whether it made the lead an MQL and why (not)."""
-    with unit_of_work(db, principal.workspace_id) as uow:
-        recorded = record_touch(
+    recorded = in_unit_of_work(
+        db,
+        principal.workspace_id,
+        lambda uow: record_touch(
             uow,
             lead_id,
             body.type,
@@ -142,7 +153,8 @@ def add_touch(
             now=now,
             campaign_id=body.campaign_id,
             asks_for_contact=body.asks_for_contact,
-        )
+        ),
+    )
     return TouchRecordedPublic.model_validate(recorded, from_attributes=True)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request, Response, status
 
 from leadflow.adapters.db.outbox import DeliveryRow, StoredWebhook
-from leadflow.adapters.db.uow import reading, unit_of_work
+from leadflow.adapters.db.uow import in_unit_of_work, reading
 from leadflow.adapters.secret_key import secret_key
 from leadflow.services import webhooks as webhook_service
 from leadflow.web.api.deps import DbDep, NowDep, PrincipalDep
@@ -29,8 +29,10 @@ def create_webhook(
 
     URLs resolving to private, loopback or link-local addresses answer 422 unless an admin
     sets `allow_private` (for testing)."""
-    with unit_of_work(db, principal.workspace_id) as uow:
-        created = webhook_service.create_webhook(
+    created = in_unit_of_work(
+        db,
+        principal.workspace_id,
+        lambda uow: webhook_service.create_webhook(
             uow,
             body.url,
             body.events,
@@ -39,7 +41,8 @@ def create_webhook(
             now=now,
             allow_private=body.allow_private,
             description=body.description,
-        )
+        ),
+    )
     return WebhookCreated(**_public(created.webhook).model_dump(), secret=created.secret)
 
 
@@ -62,8 +65,11 @@ def retry_dead_letter(
     delivery_id: int, db: DbDep, principal: PrincipalDep, now: NowDep
 ) -> Response:
     """Queue a dead letter for a fresh series of attempts."""
-    with unit_of_work(db, principal.workspace_id) as uow:
-        webhook_service.retry_dead_letter(uow, delivery_id, by=principal, now=now)
+    in_unit_of_work(
+        db,
+        principal.workspace_id,
+        lambda uow: webhook_service.retry_dead_letter(uow, delivery_id, by=principal, now=now),
+    )
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
@@ -72,10 +78,13 @@ def change_webhook(
     webhook_id: int, body: WebhookUpdate, db: DbDep, principal: PrincipalDep
 ) -> WebhookPublic:
     """Change URL, events, description, pause (`active: false`) or resume a webhook."""
-    with unit_of_work(db, principal.workspace_id) as uow:
-        changed = webhook_service.change_webhook(
+    changed = in_unit_of_work(
+        db,
+        principal.workspace_id,
+        lambda uow: webhook_service.change_webhook(
             uow, webhook_id, by=principal, **body.model_dump(exclude_unset=True)
-        )
+        ),
+    )
     return _public(changed)
 
 
@@ -84,18 +93,24 @@ def rotate_secret(
     webhook_id: int, request: Request, db: DbDep, principal: PrincipalDep
 ) -> SecretPublic:
     """A new signing secret (shown once); the old one stops working at once."""
-    with unit_of_work(db, principal.workspace_id) as uow:
-        secret = webhook_service.rotate_secret(
+    secret = in_unit_of_work(
+        db,
+        principal.workspace_id,
+        lambda uow: webhook_service.rotate_secret(
             uow, webhook_id, key=secret_key(request.app.state.settings), by=principal
-        )
+        ),
+    )
     return SecretPublic(secret=secret)
 
 
 @router.delete("/{webhook_id}", status_code=status.HTTP_204_NO_CONTENT)
 def delete_webhook(webhook_id: int, db: DbDep, principal: PrincipalDep) -> Response:
     """Delete a webhook and its pending deliveries."""
-    with unit_of_work(db, principal.workspace_id) as uow:
-        webhook_service.remove_webhook(uow, webhook_id, by=principal)
+    in_unit_of_work(
+        db,
+        principal.workspace_id,
+        lambda uow: webhook_service.remove_webhook(uow, webhook_id, by=principal),
+    )
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 

@@ -9,7 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Request
 from starlette.responses import Response
 
-from leadflow.adapters.db.uow import reading, unit_of_work
+from leadflow.adapters.db.uow import in_unit_of_work, reading
 from leadflow.domain.activity import ActivityKind, Outcome
 from leadflow.domain.errors import InvalidInput, ReasonRequired
 from leadflow.domain.stages import Stage
@@ -105,8 +105,10 @@ def move(
     """Move the lead through the workspace's transition table."""
     target = _stage(to, "to")
     try:
-        with unit_of_work(db, viewer.workspace_id) as uow:
-            lead_service.move_lead(
+        in_unit_of_work(
+            db,
+            viewer.workspace_id,
+            lambda uow: lead_service.move_lead(
                 uow,
                 lead_id,
                 target,
@@ -115,7 +117,8 @@ def move(
                 reason=reason or None,
                 note=note.strip() or None,
                 expected_version=_version(expected_version),
-            )
+            ),
+        )
     except (ReasonRequired, InvalidInput) as error:
         message = explain(error, catalog_of(request))
         return _move_page(
@@ -144,8 +147,10 @@ def record_legal_basis(
     reason: TextField = "",
 ) -> Response:
     """Record the legal basis of the lead for one purpose (a new entry of its history)."""
-    with unit_of_work(db, viewer.workspace_id) as uow:
-        set_legal_basis(
+    in_unit_of_work(
+        db,
+        viewer.workspace_id,
+        lambda uow: set_legal_basis(
             uow,
             lead_id,
             purpose,
@@ -154,7 +159,8 @@ def record_legal_basis(
             source="ui",
             by=viewer.principal,
             now=now,
-        )
+        ),
+    )
     return redirect(f"/app/leads/{lead_id}#legal-basis", done="legal_basis")
 
 
@@ -174,8 +180,10 @@ def add_activity(
         activity_kind, activity_outcome = ActivityKind(kind), Outcome(outcome)
     except ValueError:
         raise InvalidInput("choose a kind and an outcome", field="kind") from None
-    with unit_of_work(db, viewer.workspace_id) as uow:
-        work_service.log_activity(
+    in_unit_of_work(
+        db,
+        viewer.workspace_id,
+        lambda uow: work_service.log_activity(
             uow,
             lead_id,
             kind=activity_kind,
@@ -185,7 +193,8 @@ def add_activity(
             at=now,
             by=viewer.principal,
             now=now,
-        )
+        ),
+    )
     return redirect(f"/app/leads/{lead_id}#activities", done="activity")
 
 
@@ -205,8 +214,10 @@ def add_task(
         due = date.fromisoformat(due_on)
     except ValueError:
         raise InvalidInput("a task needs a due date", field="due_on") from None
-    with unit_of_work(db, viewer.workspace_id) as uow:
-        work_service.add_task(
+    in_unit_of_work(
+        db,
+        viewer.workspace_id,
+        lambda uow: work_service.add_task(
             uow,
             lead_id,
             title=title.strip(),
@@ -214,5 +225,6 @@ def add_task(
             assignee_id=viewer.user_id,
             by=viewer.principal,
             now=now,
-        )
+        ),
+    )
     return redirect(f"/app/leads/{lead_id}#tasks", done="task")

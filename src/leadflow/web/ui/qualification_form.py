@@ -11,7 +11,7 @@ from babel.numbers import NumberFormatError, parse_decimal
 from fastapi import APIRouter, Depends
 from starlette.responses import Response
 
-from leadflow.adapters.db.uow import unit_of_work
+from leadflow.adapters.db.uow import UnitOfWork, in_unit_of_work
 from leadflow.domain.errors import InvalidInput
 from leadflow.domain.qualification import Assessment, Criterion, Framework, Status, ValueType
 from leadflow.services import leads as lead_service
@@ -113,13 +113,14 @@ def changed_items(
 def qualify(lead_id: int, viewer: ViewerDep, db: DbDep, now: NowDep, form: FormDep) -> Response:
     """Record the criteria that changed and recompute the grade."""
     expected = form.get("expected_version", "")
-    with unit_of_work(db, viewer.workspace_id) as uow:
+
+    def record(uow: UnitOfWork) -> str:
         uow.leads.get(lead_id)
         framework = rules.framework(uow.directory.workspace_config(viewer.workspace_id))
         states = criterion_states(framework, uow.leads.assessments(lead_id))
         items = changed_items(states, form, viewer.locale)
         if not items:
-            return redirect(f"/app/leads/{lead_id}#qualification", done="unchanged")
+            return "unchanged"
         lead_service.qualify_lead(
             uow,
             lead_id,
@@ -128,4 +129,7 @@ def qualify(lead_id: int, viewer: ViewerDep, db: DbDep, now: NowDep, form: FormD
             now=now,
             expected_version=int(expected) if expected.isdigit() else None,
         )
-    return redirect(f"/app/leads/{lead_id}#qualification", done="qualified")
+        return "qualified"
+
+    done = in_unit_of_work(db, viewer.workspace_id, record)
+    return redirect(f"/app/leads/{lead_id}#qualification", done=done)
