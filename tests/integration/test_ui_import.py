@@ -28,10 +28,10 @@ def _lead_count(db: Database) -> int:
         return int(connection.execute(select(func.count()).select_from(leads)).scalar_one())
 
 
-def _upload(client: TestClient, csrf: str, action: str) -> Response:
+def _upload(client: TestClient, csrf: str, action: str, **fields: str) -> Response:
     return client.post(
         "/app/import",
-        data={"csrf_token": csrf, "action": action, "stage": "mql"},
+        data={"csrf_token": csrf, "action": action, "stage": "mql", **fields},
         files={"file": ("messe.csv", GERMAN_CSV, "text/csv")},
         headers={"Accept-Language": "en"},
     )
@@ -76,6 +76,19 @@ def test_the_import_stores_the_good_rows(
 
     assert 'data-count="created">2<' in status.text
     assert _lead_count(db) == 2
+
+
+def test_a_history_import_is_chosen_on_the_page_and_shown_with_its_report(
+    app_client: TestClient, tenant: Tenant, db: Database
+) -> None:
+    csrf = sign_in(app_client, db, tenant, Role.MARKETING)
+
+    plain = _upload(app_client, csrf, "import")
+    history = _upload(app_client, csrf, "dry_run", history="1")
+
+    assert "data-import-history" not in plain.text
+    assert "data-import-history" in history.text
+    assert "neither routed nor clocked" in history.text
 
 
 def test_sales_may_not_import_and_a_missing_file_is_explained(

@@ -57,6 +57,13 @@ def import_file(
     list_only: Annotated[
         bool, typer.Option("--list-only", help="A target list for research: no leads.")
     ] = False,
+    history: Annotated[
+        bool,
+        typer.Option(
+            "--history",
+            help="Another system's past: no routing, hand-over clocks, webhook events or auto-mql.",
+        ),
+    ] = False,
     by: Annotated[str | None, typer.Option(help="Act as this user.")] = None,
 ) -> None:
     """Import leads from a CSV or XLSX file (Salesforce, HubSpot or any other layout)."""
@@ -64,7 +71,7 @@ def import_file(
     try:
         _run(db, file, workspace, by, rejects, preset=preset, mapping=mapping, dry_run=dry_run,
              campaign=campaign, stage=stage, chunk_rows=chunk_rows,
-             list_only=list_only)  # fmt: skip
+             list_only=list_only, history=history)  # fmt: skip
     finally:
         db.dispose()
 
@@ -83,6 +90,7 @@ def _run(
     stage: Stage,
     chunk_rows: int,
     list_only: bool,
+    history: bool,
 ) -> None:
     actor = principal(db, workspace, by)
     request = ImportRequest(
@@ -95,6 +103,7 @@ def _run(
         chunk_rows=chunk_rows,
         list_only=list_only,
         privacy=_privacy_keys(),
+        history=history,
     )
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                TimeElapsedColumn())  # fmt: skip
@@ -128,6 +137,10 @@ def _print(report: ImportReport) -> None:
         f"{report.rows} rows: {report.created} {verb} created, {report.merged} {verb} merged, "
         f"{report.rejected} {verb} rejected (import {report.import_id})"
     )
+    if report.history:
+        out.print("history import: no routing, hand-over clocks, webhook events or auto-mql")
+    if report.moved_to_mql:
+        out.print(f"{report.moved_to_mql} new leads reached the mql threshold and moved to mql")
     if report.suppressed:
         out.print(f"{report.suppressed} rows are people on the suppression list: no marketing")
     for row, lead_id, reason in report.merges[:20]:

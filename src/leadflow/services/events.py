@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 from leadflow.adapters.db.outbox import OutboxRepository, WebhookRepository
@@ -28,3 +28,26 @@ def record(uow: UnitOfWork, event_type: str, data: Mapping[str, object], *, now:
         if subscribes_to(webhook.events, event_type):
             outbox.add_delivery(row_id, webhook.id, now)
     return event_id
+
+
+def record_many(
+    uow: UnitOfWork, event_type: str, payloads: Sequence[Mapping[str, object]], *, now: datetime
+) -> list[str]:
+    """`record` for many events of one type at once (an import's new leads), set-based."""
+    if event_type not in EVENT_TYPES:
+        raise InvalidInput(f"unknown event type {event_type!r}", field="event_type")
+    if not payloads:
+        return []
+    outbox = OutboxRepository(uow.connection, uow.workspace_id)
+    event_ids = [f"evt_{uuid.uuid4().hex}" for _ in payloads]
+    row_ids = outbox.add_events(
+        [
+            (event_id, event_type, dict(data))
+            for event_id, data in zip(event_ids, payloads, strict=True)
+        ],
+        now,
+    )
+    for webhook in WebhookRepository(uow.connection, uow.workspace_id).all():
+        if subscribes_to(webhook.events, event_type):
+            outbox.add_deliveries(row_ids, webhook.id, now)
+    return event_ids

@@ -83,6 +83,8 @@ class ImportContext:
     import_id: int | None = None
     privacy: PrivacyKeys | None = None
     list_only: bool = False
+    history: bool = False
+    by_user_id: int | None = None
     accounts_made: set[int] = field(default_factory=set)
     people_loaded: set[int] = field(default_factory=set)
     people: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=PEOPLE_SCHEMA))

@@ -37,6 +37,7 @@ from leadflow.domain.stages import Actor, Stage
 from leadflow.domain.suppression import PrivacyKeys
 from leadflow.services import rules
 from leadflow.services.import_context import ImportContext
+from leadflow.services.import_effects import follow_new_leads
 from leadflow.services.import_store import store_chunk_safely
 from leadflow.services.rescore import rescore_workspace
 from leadflow.services.scoring_settings import current_fit_rules
@@ -64,6 +65,8 @@ class ImportRequest:
     """Store people and accounts only, as a target list for research (no leads)."""
     privacy: PrivacyKeys | None = None
     """Keys of the suppression list: opt-outs in the file are recorded, suppressed rows counted."""
+    history: bool = False
+    """The file is another system's past: no routing, hand-over clocks, events or auto-mql."""
 
 
 @dataclass
@@ -82,6 +85,9 @@ class ImportReport:
     merged: int = 0
     rejected: int = 0
     suppressed: int = 0
+    history: bool = False
+    moved_to_mql: int = 0
+    """New prospects the workspace's mql threshold moved to mql once scored."""
     resumed_after_row: int | None = None
     merges: list[tuple[int, int | None, str]] = field(default_factory=list)
     rejects: list[RowError] = field(default_factory=list)
@@ -117,11 +123,12 @@ def run_import(
         import_id, watermark = _begin(db, request, mapping, digest, table.name, by, now)
         report = ImportReport(
             import_id, request.dry_run, "running", mapping.preset, dict(mapping.fields),
-            list(mapping.extras), resumed_after_row=watermark or None,
+            list(mapping.extras), history=request.history, resumed_after_row=watermark or None,
         )  # fmt: skip
         ctx = _context(db, request, mapping, now)
         ctx.file_name, ctx.import_id, ctx.privacy = table.name, import_id, request.privacy
         ctx.list_only = request.list_only
+        ctx.history, ctx.by_user_id = request.history, by.user_id
         chunks = _chunks(table, watermark, request.chunk_rows)
         would_reject: list[Reject] = []
         try:
@@ -151,18 +158,22 @@ def run_import(
     _finish(db, request.workspace_id, import_id, DONE, now)
     report.status = DONE
     if not request.dry_run and not request.list_only and report.created:
-        _score_imported_leads(db, request.workspace_id, now)
+        report.moved_to_mql = _score_imported_leads(db, request, now)
     return report
 
 
-def _score_imported_leads(db: Database, workspace_id: int, now: datetime) -> None:
-    """Imported leads get their fit scores, with reasons, like leads from every other path."""
+def _score_imported_leads(db: Database, request: ImportRequest, now: datetime) -> int:
+    """Imported leads get their fit scores, with reasons, like leads from every other path, and
+    those over the mql threshold move to mql (not those of a history import); how many moved."""
+    workspace_id = request.workspace_id
     with reading(db, workspace_id) as uow:
         if current_fit_rules(uow).stored is None:
-            return
-    rescore_workspace(
-        db, workspace_id, by=Principal.process(workspace_id, Actor.AUTOMATIC), now=now
-    )
+            return 0
+    result = rescore_workspace(
+        db, workspace_id, by=Principal.process(workspace_id, Actor.AUTOMATIC), now=now,
+        move_crossing=not request.history,
+    )  # fmt: skip
+    return result.moved_to_mql
 
 
 def begin_import(
@@ -204,6 +215,7 @@ def _begin(
             "stage": request.stage.value,
             "campaign_id": request.campaign_id,
             "list_only": request.list_only,
+            "history": request.history,
         }
         import_id = imports.start(
             file_name=name, file_sha256=digest, preset=mapping.preset, options=options,
@@ -256,6 +268,11 @@ def _one_chunk(
     """Check and store one chunk; on a real import, record its rejects and the watermark."""
     chunk = normalize_chunk(rows, mapping, options)
     stored = store_chunk_safely(connection, ctx, chunk.frame)
+    if not (report.dry_run or ctx.history or ctx.list_only):
+        new_ids = [lead_id for _, lead_id in stored.created if lead_id is not None]
+        follow_new_leads(
+            connection, ctx.workspace_id, new_ids, by_user_id=ctx.by_user_id, now=ctx.now
+        )
     errors = sorted([*chunk.errors, *stored.errors], key=lambda error: error.row)
     raw = dict(rows)
     rejects = [Reject(e.row, e.field, e.message, dict(raw[e.row])) for e in errors]

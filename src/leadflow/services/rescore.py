@@ -41,8 +41,10 @@ def rescore_workspace(
     now: datetime,
     chunk_size: int = CHUNK_SIZE,
     progress: Progress | None = None,
+    move_crossing: bool = True,
 ) -> RescoreResult:
-    """Score every lead with the current fit rules, then move those now over the threshold.
+    """Score every lead with the current fit rules, then (unless told not to) move those now
+    over the threshold.
 
     Each range of `chunk_size` lead ids is one UPDATE in its own transaction, so other writers
     wait at most one chunk; leads created meanwhile are scored on creation with the same rules.
@@ -71,7 +73,8 @@ def rescore_workspace(
         finally:
             with connection.begin():
                 drop_temp_tables(connection, compiled)
-    return RescoreResult(done, rules.version, _move_crossing_leads(db, workspace_id, now))
+    moved = _move_crossing_leads(db, workspace_id, now) if move_crossing else 0
+    return RescoreResult(done, rules.version, moved)
 
 
 def _move_crossing_leads(db: Database, workspace_id: int, now: datetime) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -9,6 +10,7 @@ from typing import Any
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.engine import Connection
 
+from leadflow.adapters.db.bulk import BulkWriter
 from leadflow.adapters.db.rows import inserted_id
 from leadflow.adapters.db.tables import outbox_events, webhook_deliveries, webhooks
 from leadflow.domain.errors import NotFound
@@ -71,6 +73,31 @@ class OutboxRepository:
             )
         )
         return inserted_id(result)
+
+    def add_events(
+        self, events: Sequence[tuple[str, str, dict[str, Any]]], now: datetime
+    ) -> list[int]:
+        """Many (event id, type, payload) at once, set-based; their row ids in the same order."""
+        writer = BulkWriter(self.connection)
+        ids = writer.allocate_ids(outbox_events, len(events))
+        writer.insert(
+            outbox_events,
+            ("id", "workspace_id", "event_id", "type", "payload", "created_at"),
+            [
+                (row_id, self.workspace_id, event_id, kind, payload, now)
+                for row_id, (event_id, kind, payload) in zip(ids, events, strict=True)
+            ],
+        )
+        return ids
+
+    def add_deliveries(self, event_row_ids: Sequence[int], webhook_id: int, now: datetime) -> None:
+        BulkWriter(self.connection).insert(
+            webhook_deliveries,
+            ("workspace_id", "event_row_id", "webhook_id", "status", "attempts",
+             "next_attempt_at", "created_at"),
+            [(self.workspace_id, row_id, webhook_id, PENDING, 0, now, now)
+             for row_id in event_row_ids],
+        )  # fmt: skip
 
     def add_delivery(self, event_row_id: int, webhook_id: int, now: datetime) -> None:
         self.connection.execute(

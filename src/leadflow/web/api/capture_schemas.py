@@ -65,6 +65,9 @@ class ImportPublic(BaseModel):
     started_at: datetime
     finished_at: datetime | None
     columns: dict[str, str]
+    history: bool = Field(
+        description="Imported as another system's past: no routing, clocks, events or auto-mql."
+    )
     rejects_url: str
 
 

@@ -41,8 +41,9 @@ MappingText = Annotated[str | None, Form(description="A mapping file (TOML) as t
 def _public(record: ImportRecord, request: Request) -> ImportPublic:
     return ImportPublic(
         **{name: getattr(record, name) for name in ImportPublic.model_fields if name
-           not in ("columns", "rejects_url")},
+           not in ("columns", "history", "rejects_url")},
         columns=dict(record.options.get("columns", {})),
+        history=bool(record.options.get("history", False)),
         rejects_url=str(request.url_for("import_rejects", import_id=record.id)),
     )  # fmt: skip
 
@@ -103,6 +104,10 @@ def start_import(
     dry_run: Annotated[bool, Form(description="Report only; store nothing.")] = False,
     campaign_id: Annotated[int | None, Form()] = None,
     stage: Annotated[Stage, Form(description="Stage of rows that name none.")] = Stage.PROSPECT,
+    history: Annotated[
+        bool,
+        Form(description="Another system's past: no routing, hand-over clocks, events, auto-mql."),
+    ] = False,
 ) -> ImportPublic:
     """Upload a file and import it in the background (202); follow it at GET /imports/{id}.
     A `dry_run` reports what would be created, merged and rejected, and stores no lead."""
@@ -111,7 +116,7 @@ def start_import(
         plan = ImportRequest(
             principal.workspace_id, preset=preset, mapping=_mapping(mapping), dry_run=dry_run,
             campaign_id=campaign_id, stage=stage, file_name=file.filename,
-            privacy=_privacy(request),
+            privacy=_privacy(request), history=history,
         )  # fmt: skip
         import_id = begin_import(db, path, plan, by=principal, now=now)
     except BaseException:

@@ -84,10 +84,11 @@ def upload(
     preset: TextField = "",
     campaign: TextField = "",
     stage: TextField = "prospect",
+    history: TextField = "",
 ) -> Response:
     """Preview the mapping of a file, or start its dry run or import."""
     _marketing(viewer)
-    choices = {"preset": preset, "campaign": campaign, "stage": stage}
+    choices = {"preset": preset, "campaign": campaign, "stage": stage, "history": history}
     try:
         if file is None or not file.filename:
             raise InvalidInput("choose a CSV or XLSX file", field="file")
@@ -107,6 +108,7 @@ def upload(
             campaign_id=int(campaign) if campaign.isdigit() else None,
             stage=Stage(stage) if stage in (Stage.PROSPECT, Stage.MQL) else Stage.PROSPECT,
             file_name=file.filename,
+            history=bool(history),
         )
         try:
             import_id = begin_import(db, path, plan, by=viewer.principal, now=now)
