@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from datetime import datetime
 
 from sqlalchemy import insert, select, update
@@ -17,6 +18,7 @@ from leadflow.domain.workspace import Member, Workspace
 class Directory:
     def __init__(self, connection: Connection) -> None:
         self.connection = connection
+        self._configs: dict[int, dict[str, object]] = {}
 
     def add_workspace(self, workspace: Workspace, now: datetime) -> int:
         result = self.connection.execute(
@@ -46,15 +48,20 @@ class Directory:
         return [Workspace(row.slug, row.name, row.id) for row in rows]
 
     def workspace_config(self, workspace_id: int) -> dict[str, object]:
-        value = self.connection.execute(
-            select(workspaces.c.config).where(workspaces.c.id == workspace_id)
-        ).scalar_one()
-        return dict(value or {})
+        """The workspace's settings, read from the database once per transaction (a unit of
+        work has one Directory); each caller gets a copy of its own to change."""
+        if workspace_id not in self._configs:
+            value = self.connection.execute(
+                select(workspaces.c.config).where(workspaces.c.id == workspace_id)
+            ).scalar_one()
+            self._configs[workspace_id] = dict(value or {})
+        return copy.deepcopy(self._configs[workspace_id])
 
     def set_workspace_config(self, workspace_id: int, config: dict[str, object]) -> None:
         self.connection.execute(
             update(workspaces).where(workspaces.c.id == workspace_id).values(config=config)
         )
+        self._configs[workspace_id] = copy.deepcopy(config)
 
     def user_by_email(self, email: str) -> RowMapping | None:
         return (
