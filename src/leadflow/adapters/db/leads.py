@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, and_, func, insert, or_, select, update
 from sqlalchemy.engine import Connection
 
+from leadflow.adapters.db.custom_fields import field_matches
 from leadflow.adapters.db.parties import account_from_row, contact_from_row
 from leadflow.adapters.db.rows import inserted_id
 from leadflow.adapters.db.tables import (
@@ -35,6 +36,7 @@ _LEAD_COLUMNS = (
     "stage_entered_at",
     "extras",
     "provenance",
+    "custom_fields",
 )
 
 
@@ -43,7 +45,8 @@ def lead_from_row(row: Any) -> Lead:
         workspace_id=row.workspace_id,
         id=row.id,
         stage=Stage(row.stage),
-        **{name: getattr(row, name) for name in _LEAD_COLUMNS},
+        **{name: getattr(row, name) for name in _LEAD_COLUMNS if name != "custom_fields"},
+        custom_fields=row.custom_fields or {},
     )
 
 
@@ -247,6 +250,7 @@ def lead_filter_conditions(where: LeadFilter) -> list[ColumnElement[bool]]:
         conditions.append(leads.c.created_at >= where.created_from)
     if where.created_to is not None:
         conditions.append(leads.c.created_at <= where.created_to)
+    conditions.extend(field_matches(condition) for condition in where.fields)
     return conditions
 
 
