@@ -7,6 +7,7 @@ from datetime import datetime
 
 from leadflow.adapters.db.uow import UnitOfWork
 from leadflow.domain.custom_fields import (
+    FieldCondition,
     FieldDefinition,
     FieldValue,
     apply_values,
@@ -130,6 +131,19 @@ def fill_empty(
     lead.custom_fields = {**lead.custom_fields, **missing}
     lead.version += 1
     uow.leads.save(lead, read_version=read_version, now=now)
+
+
+def conditions(uow: UnitOfWork, asked: list[tuple[str, str]]) -> tuple[FieldCondition, ...]:
+    """List filters from (key, value) pairs, each value typed by its field; InvalidInput names
+    a key the workspace has no field for, or a value that does not fit."""
+    definitions = uow.fields.by_key()
+    found = []
+    for key, value in asked:
+        definition = definitions.get(key)
+        if definition is None:
+            raise InvalidInput(f"field {key}: no such custom field", field=f"field.{key}")
+        found.append(FieldCondition(definition, definition.convert(value)))
+    return tuple(found)
 
 
 def _as_text(value: FieldValue) -> str:

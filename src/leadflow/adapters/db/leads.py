@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
@@ -200,6 +201,21 @@ class LeadRepository:
             .offset(offset)
         )
         return [_details_from_row(row) for row in rows], int(total)
+
+    def each(self, where: LeadFilter, *, batch: int = 500) -> Iterator[LeadDetails]:
+        """Every lead matching the filter, oldest id first, read in batches by id."""
+        after = 0
+        while True:
+            rows = self.connection.execute(
+                self._details_query()
+                .where(*_conditions(where), leads.c.id > after)
+                .order_by(leads.c.id)
+                .limit(batch)
+            ).all()
+            yield from (_details_from_row(row) for row in rows)
+            if len(rows) < batch:
+                return
+            after = rows[-1]._mapping["l_id"]
 
     def _details_query(self) -> Select[Any]:
         lead_cols = [c.label(f"l_{c.name}") for c in leads.c]

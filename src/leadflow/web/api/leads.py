@@ -8,8 +8,6 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request, Response, status
 
 from leadflow.adapters.db.uow import UnitOfWork, reading, unit_of_work
-from leadflow.domain.custom_fields import FieldCondition, FieldDefinition
-from leadflow.domain.errors import InvalidInput
 from leadflow.domain.lead import LeadFilter
 from leadflow.domain.privacy import provenance
 from leadflow.domain.stages import Stage
@@ -95,7 +93,7 @@ def list_leads(
         if name.startswith(FIELD_PREFIX)
     ]
     with reading(db, principal.workspace_id) as uow:
-        conditions = _field_conditions(uow.fields.by_key(), asked)
+        conditions = field_service.conditions(uow, asked)
     where = LeadFilter(
         stage=stage,
         grade=grade,
@@ -269,15 +267,3 @@ def _start_of(day: date | None) -> datetime | None:
 
 def _end_of(day: date | None) -> datetime | None:
     return datetime.combine(day, time.max, UTC) if day else None
-
-
-def _field_conditions(
-    definitions: dict[str, FieldDefinition], asked: list[tuple[str, str]]
-) -> tuple[FieldCondition, ...]:
-    conditions = []
-    for key, value in asked:
-        definition = definitions.get(key)
-        if definition is None:
-            raise InvalidInput(f"field {key}: no such custom field", field=f"{FIELD_PREFIX}{key}")
-        conditions.append(FieldCondition(definition, definition.convert(value)))
-    return tuple(conditions)
