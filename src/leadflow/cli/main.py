@@ -14,6 +14,7 @@ from leadflow.cli.admin import token_app, user_app, workspace_app
 from leadflow.cli.automation import register as register_automation
 from leadflow.cli.context import database, principal
 from leadflow.cli.errors import guarded
+from leadflow.cli.fields import export_leads, field_app
 from leadflow.cli.imports import import_file
 from leadflow.cli.leads import lead_app
 from leadflow.cli.merges import lead_merge, lead_unmerge
@@ -36,6 +37,8 @@ app.add_typer(lead_app, name="lead")
 app.add_typer(model_app, name="model")
 app.add_typer(privacy_app, name="privacy")
 app.add_typer(audit_app, name="audit")
+app.add_typer(field_app, name="field")
+app.command("export")(export_leads)
 register_offboarding(workspace_app)
 register_automation(app)
 app.command("import")(import_file)

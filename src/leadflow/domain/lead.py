@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from leadflow.domain.custom_fields import FieldCondition, FieldValue
 from leadflow.domain.errors import InvalidInput, StaleLead
 from leadflow.domain.lifecycle import Move, TransitionTable
 from leadflow.domain.party import Account, Contact
@@ -42,6 +43,7 @@ class Lead:
     version: int = 1
     extras: dict[str, str] = field(default_factory=dict)
     provenance: dict[str, object] | None = None
+    custom_fields: dict[str, FieldValue] = field(default_factory=dict)
 
     def check_version(self, expected: int | None) -> None:
         if expected is not None and expected != self.version:
@@ -97,3 +99,4 @@ class LeadFilter:
     search: str | None = None
     created_from: datetime | None = None
     created_to: datetime | None = None
+    fields: tuple[FieldCondition, ...] = ()

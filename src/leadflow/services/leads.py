@@ -19,7 +19,7 @@ from leadflow.domain.party import Account, Contact
 from leadflow.domain.principal import Principal
 from leadflow.domain.qualification import Assessment, Status
 from leadflow.domain.stages import Actor, Stage
-from leadflow.services import lead_hooks, rules
+from leadflow.services import custom_fields, lead_hooks, rules
 from leadflow.services.duplicates import absorb, find_account, find_duplicate_of, normalized_input
 
 
@@ -45,6 +45,8 @@ class LeadInput:
     stage: Stage = Stage.PROSPECT
     note: str | None = None
     extras: dict[str, str] = field(default_factory=dict)
+    custom_fields: dict[str, object] = field(default_factory=dict)
+    """Values of the workspace's custom fields by key, checked against each field's type."""
     provenance: dict[str, object] | None = None
     """Where the lead came from, e.g. domain.privacy.provenance("import", file=..., row=17)."""
 
@@ -66,11 +68,13 @@ def create_lead(uow: UnitOfWork, data: LeadInput, *, by: Principal, now: datetim
     # Checked first: a caller who may not create this lead may not add to an existing one either.
     table = rules.transition_table(uow.directory.workspace_config(uow.workspace_id))
     move = enter(table, data.stage, by.actor)
+    values = custom_fields.checked_values(uow, data.custom_fields)
     # Two entries of one person at the same moment: the second waits here, then finds the first.
     lock_names(uow.connection, uow.workspace_id, _identity_names(data))
     match = find_duplicate_of(uow, data)
     if match is not None and match.lead_id is not None:
         absorb(uow, match, data)
+        custom_fields.fill_empty(uow, match.lead_id, values, now=now)
         return Created(uow.leads.details(match.lead_id), merged=True, match_reason=match.reason)
     if data.campaign_id is not None:
         uow.campaigns.get(data.campaign_id)
@@ -105,6 +109,7 @@ def create_lead(uow: UnitOfWork, data: LeadInput, *, by: Principal, now: datetim
         created_at=now,
         stage_entered_at=now,
         extras=dict(data.extras),
+        custom_fields=values,
         provenance=dict(data.provenance) if data.provenance else None,
     )
     lead_id = uow.leads.add(lead, now)

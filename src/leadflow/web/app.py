@@ -10,7 +10,7 @@ from leadflow.adapters.db.database import Database
 from leadflow.settings import Settings
 from leadflow.web import errors, forms, ui
 from leadflow.web.api import automation as automation_api
-from leadflow.web.api import campaigns, leads, reports
+from leadflow.web.api import campaigns, fields, leads, reports
 from leadflow.web.api import capture as capture_api
 from leadflow.web.api import forms as forms_api
 from leadflow.web.api import imports as imports_api
@@ -48,6 +48,7 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None) 
     app.include_router(imports_api.router)
     app.include_router(leads.router)
     app.include_router(campaigns.router)
+    app.include_router(fields.router)
     app.include_router(reports.router)
     app.include_router(automation_api.router)
     app.include_router(predictions_api.router)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, func, insert, or_, select, update
 from sqlalchemy.engine import Connection
 
+from leadflow.adapters.db.custom_fields import field_matches
 from leadflow.adapters.db.parties import account_from_row, contact_from_row
 from leadflow.adapters.db.rows import inserted_id
 from leadflow.adapters.db.tables import (
@@ -35,6 +37,7 @@ _LEAD_COLUMNS = (
     "stage_entered_at",
     "extras",
     "provenance",
+    "custom_fields",
 )
 
 
@@ -43,7 +46,8 @@ def lead_from_row(row: Any) -> Lead:
         workspace_id=row.workspace_id,
         id=row.id,
         stage=Stage(row.stage),
-        **{name: getattr(row, name) for name in _LEAD_COLUMNS},
+        **{name: getattr(row, name) for name in _LEAD_COLUMNS if name != "custom_fields"},
+        custom_fields=row.custom_fields or {},
     )
 
 
@@ -198,6 +202,21 @@ class LeadRepository:
         )
         return [_details_from_row(row) for row in rows], int(total)
 
+    def each(self, where: LeadFilter, *, batch: int = 500) -> Iterator[LeadDetails]:
+        """Every lead matching the filter, oldest id first, read in batches by id."""
+        after = 0
+        while True:
+            rows = self.connection.execute(
+                self._details_query()
+                .where(*_conditions(where), leads.c.id > after)
+                .order_by(leads.c.id)
+                .limit(batch)
+            ).all()
+            yield from (_details_from_row(row) for row in rows)
+            if len(rows) < batch:
+                return
+            after = rows[-1]._mapping["l_id"]
+
     def _details_query(self) -> Select[Any]:
         lead_cols = [c.label(f"l_{c.name}") for c in leads.c]
         contact_cols = [c.label(f"c_{c.name}") for c in contacts.c]
@@ -247,6 +266,7 @@ def lead_filter_conditions(where: LeadFilter) -> list[ColumnElement[bool]]:
         conditions.append(leads.c.created_at >= where.created_from)
     if where.created_to is not None:
         conditions.append(leads.c.created_at <= where.created_to)
+    conditions.extend(field_matches(condition) for condition in where.fields)
     return conditions
 
 

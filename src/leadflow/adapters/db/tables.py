@@ -1,4 +1,8 @@
-"""The schema. Every table with workspace data carries workspace_id; unique keys include it."""
+"""The schema. Every table with workspace data carries workspace_id; unique keys include it.
+
+Every table keyed by an integer id is AUTOINCREMENT on SQLite, so an id is never handed out twice,
+not even after the row with the highest id was erased (PostgreSQL's sequences never go back).
+"""
 
 from __future__ import annotations
 
@@ -47,6 +51,7 @@ workspaces = Table(
     Column("name", String(200), nullable=False),
     Column("config", JSON, nullable=False, default=dict),
     Column("created_at", UtcDateTime, nullable=False),
+    sqlite_autoincrement=True,
 )
 
 users = Table(
@@ -58,6 +63,7 @@ users = Table(
     Column("password_hash", String(200)),
     Column("locale", String(8)),
     Column("created_at", UtcDateTime, nullable=False),
+    sqlite_autoincrement=True,
 )
 
 memberships = Table(
@@ -80,6 +86,7 @@ api_tokens = Table(
     Column("token_hash", String(64), nullable=False, unique=True),
     Column("created_at", UtcDateTime, nullable=False),
     Column("revoked_at", UtcDateTime),
+    sqlite_autoincrement=True,
 )
 
 accounts = Table(
@@ -99,6 +106,7 @@ accounts = Table(
     Column("created_at", UtcDateTime, nullable=False),
     Index("ix_accounts_workspace_domain", "workspace_id", "domain"),
     Index("ix_accounts_workspace_name_key", "workspace_id", "name_key"),
+    sqlite_autoincrement=True,
 )
 
 contacts = Table(
@@ -121,6 +129,7 @@ contacts = Table(
     UniqueConstraint("workspace_id", "external_id"),
     Index("ix_contacts_workspace_phone", "workspace_id", "phone"),
     Index("ix_contacts_workspace_account", "workspace_id", "account_id"),
+    sqlite_autoincrement=True,
 )
 
 campaigns = Table(
@@ -139,6 +148,7 @@ campaigns = Table(
     Column("form_config", JSON),
     Column("target_profile", JSON),
     UniqueConstraint("workspace_id", "name"),
+    sqlite_autoincrement=True,
 )
 
 leads = Table(
@@ -165,11 +175,13 @@ leads = Table(
     Column("engagement_scored_at", UtcDateTime),
     Column("merged_into_id", Integer, ForeignKey("leads.id", ondelete="SET NULL")),
     Column("provenance", JSON),
+    Column("custom_fields", JSON),
     UniqueConstraint("workspace_id", "contact_id"),
     Index("ix_leads_workspace_stage", "workspace_id", "stage"),
     Index("ix_leads_workspace_created", "workspace_id", "created_at"),
     Index("ix_leads_workspace_owner", "workspace_id", "owner_id"),
     Index("ix_leads_workspace_campaign", "workspace_id", "campaign_id"),
+    sqlite_autoincrement=True,
 )
 
 stage_changes = Table(
@@ -188,6 +200,7 @@ stage_changes = Table(
     Column("automatic", Boolean, nullable=False),
     Index("ix_stage_changes_workspace_at", "workspace_id", "at"),
     Index("ix_stage_changes_lead", "lead_id"),
+    sqlite_autoincrement=True,
 )
 
 assessments = Table(
@@ -203,6 +216,7 @@ assessments = Table(
     Column("by_user_id", Integer, ForeignKey("users.id", ondelete="SET NULL")),
     Column("at", UtcDateTime, nullable=False),
     Index("ix_assessments_lead", "lead_id"),
+    sqlite_autoincrement=True,
 )
 
 grade_changes = Table(
@@ -216,6 +230,7 @@ grade_changes = Table(
     Column("by_user_id", Integer, ForeignKey("users.id", ondelete="SET NULL")),
     Column("at", UtcDateTime, nullable=False),
     Index("ix_grade_changes_lead", "lead_id"),
+    sqlite_autoincrement=True,
 )
 
 activities = Table(
@@ -231,6 +246,7 @@ activities = Table(
     Column("by_user_id", Integer, ForeignKey("users.id", ondelete="SET NULL")),
     Column("at", UtcDateTime, nullable=False),
     Index("ix_activities_lead", "lead_id"),
+    sqlite_autoincrement=True,
 )
 
 tasks = Table(
@@ -245,6 +261,7 @@ tasks = Table(
     Column("done_at", UtcDateTime),
     Column("created_at", UtcDateTime, nullable=False),
     Index("ix_tasks_lead", "lead_id"),
+    sqlite_autoincrement=True,
 )
 
 # Capture and import: idempotent API requests, imports with their rejected rows, reversible
@@ -260,6 +277,7 @@ idempotency_keys = Table(
     Column("response", JSON),
     Column("created_at", UtcDateTime, nullable=False),
     UniqueConstraint("workspace_id", "key"),
+    sqlite_autoincrement=True,
 )
 
 imports = Table(
@@ -283,6 +301,7 @@ imports = Table(
     Column("updated_at", UtcDateTime, nullable=False),
     Column("finished_at", UtcDateTime),
     Index("ix_imports_workspace_file", "workspace_id", "file_sha256"),
+    sqlite_autoincrement=True,
 )
 
 import_rejects = Table(
@@ -296,6 +315,7 @@ import_rejects = Table(
     Column("reason", Text, nullable=False),
     Column("values", JSON, nullable=False),
     Index("ix_import_rejects_import_row", "import_id", "row"),
+    sqlite_autoincrement=True,
 )
 
 lead_merges = Table(
@@ -311,6 +331,7 @@ lead_merges = Table(
     Column("at", UtcDateTime, nullable=False),
     Column("undone_at", UtcDateTime),
     Index("ix_lead_merges_workspace_at", "workspace_id", "at"),
+    sqlite_autoincrement=True,
 )
 
 form_hits = Table(
@@ -322,6 +343,7 @@ form_hits = Table(
     Column("client_key", String(64), nullable=False),
     Column("at", UtcDateTime, nullable=False),
     Index("ix_form_hits_campaign_at", "campaign_id", "at"),
+    sqlite_autoincrement=True,
 )
 
 # Scoring, hand-over SLA, routing and webhooks.
@@ -336,6 +358,7 @@ fit_rule_sets = Table(
     Column("created_at", UtcDateTime, nullable=False),
     Column("created_by_user_id", Integer, ForeignKey("users.id", ondelete="SET NULL")),
     UniqueConstraint("workspace_id", "version"),
+    sqlite_autoincrement=True,
 )
 
 touches = Table(
@@ -351,6 +374,7 @@ touches = Table(
     Column("origin", String(16), nullable=False),
     Column("created_at", UtcDateTime, nullable=False),
     Index("ix_touches_workspace_lead_at", "workspace_id", "lead_id", "at"),
+    sqlite_autoincrement=True,
 )
 
 sla_clocks = Table(
@@ -371,6 +395,7 @@ sla_clocks = Table(
     Column("escalated_at", UtcDateTime),
     Index("ix_sla_clocks_workspace_due", "workspace_id", "due_at"),
     Index("ix_sla_clocks_lead", "lead_id"),
+    sqlite_autoincrement=True,
 )
 
 notifications = Table(
@@ -385,6 +410,7 @@ notifications = Table(
     Column("created_at", UtcDateTime, nullable=False),
     Column("read_at", UtcDateTime),
     Index("ix_notifications_workspace_user", "workspace_id", "user_id"),
+    sqlite_autoincrement=True,
 )
 
 routing_capacities = Table(
@@ -395,6 +421,7 @@ routing_capacities = Table(
     Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
     Column("leads_per_30_days", Integer, nullable=False),
     UniqueConstraint("workspace_id", "user_id"),
+    sqlite_autoincrement=True,
 )
 
 absences = Table(
@@ -408,6 +435,7 @@ absences = Table(
     Column("note", String(200)),
     Column("created_at", UtcDateTime, nullable=False),
     Index("ix_absences_workspace_user", "workspace_id", "user_id"),
+    sqlite_autoincrement=True,
 )
 
 round_robin_weights = Table(
@@ -419,6 +447,7 @@ round_robin_weights = Table(
     Column("user_id", Integer, nullable=False),
     Column("weight", Integer, nullable=False),
     UniqueConstraint("workspace_id", "team", "user_id"),
+    sqlite_autoincrement=True,
 )
 
 assignments = Table(
@@ -434,6 +463,7 @@ assignments = Table(
     Column("at", UtcDateTime, nullable=False),
     Index("ix_assignments_workspace_at", "workspace_id", "at"),
     Index("ix_assignments_lead", "lead_id"),
+    sqlite_autoincrement=True,
 )
 
 webhooks = Table(
@@ -448,6 +478,7 @@ webhooks = Table(
     Column("active", Boolean, nullable=False),
     Column("description", String(200)),
     Column("created_at", UtcDateTime, nullable=False),
+    sqlite_autoincrement=True,
 )
 
 outbox_events = Table(
@@ -460,6 +491,7 @@ outbox_events = Table(
     Column("payload", JSON, nullable=False),
     Column("created_at", UtcDateTime, nullable=False),
     Index("ix_outbox_events_workspace_created", "workspace_id", "created_at"),
+    sqlite_autoincrement=True,
 )
 
 webhook_deliveries = Table(
@@ -481,6 +513,7 @@ webhook_deliveries = Table(
     Column("created_at", UtcDateTime, nullable=False),
     Index("ix_webhook_deliveries_due", "status", "next_attempt_at"),
     Index("ix_webhook_deliveries_workspace_status", "workspace_id", "status"),
+    sqlite_autoincrement=True,
 )
 
 background_jobs = Table(
@@ -501,6 +534,7 @@ background_jobs = Table(
     Column("started_at", UtcDateTime),
     Column("finished_at", UtcDateTime),
     Index("ix_background_jobs_status_lease", "status", "lease_until"),
+    sqlite_autoincrement=True,
 )
 
 # Web UI: sign-in sessions (only a hash of the session id is stored) and the indexes behind the
@@ -515,6 +549,7 @@ web_sessions = Table(
     Column("created_at", UtcDateTime, nullable=False),
     Column("expires_at", UtcDateTime, nullable=False),
     Index("ix_web_sessions_user", "user_id"),
+    sqlite_autoincrement=True,
 )
 
 Index(
@@ -552,6 +587,7 @@ predictive_models = Table(
     Column("validation", JSON, nullable=False),
     Column("reason", Text, nullable=False),
     Index("ix_predictive_models_workspace_target", "workspace_id", "target", "id"),
+    sqlite_autoincrement=True,
 )
 
 # Keyed by lead first, so a lead's deletion and a batch's id range both use the primary key.
@@ -590,6 +626,7 @@ legal_bases = Table(
     Column("by_user_id", Integer, ForeignKey("users.id", ondelete="SET NULL")),
     Column("at", UtcDateTime, nullable=False),
     Index("ix_legal_bases_lead", "lead_id"),
+    sqlite_autoincrement=True,
 )
 
 consent_texts = Table(
@@ -602,6 +639,7 @@ consent_texts = Table(
     Column("text", Text, nullable=False),
     Column("first_used_at", UtcDateTime, nullable=False),
     UniqueConstraint("workspace_id", "text_hash", "version"),
+    sqlite_autoincrement=True,
 )
 
 consent_records = Table(
@@ -623,6 +661,7 @@ consent_records = Table(
     Column("doi_requested_at", UtcDateTime),
     Column("at", UtcDateTime, nullable=False),
     Index("ix_consent_records_contact", "contact_id"),
+    sqlite_autoincrement=True,
 )
 
 consent_confirmations = Table(
@@ -640,6 +679,7 @@ consent_confirmations = Table(
     Column("ip", String(45)),
     Column("user_agent", Text),
     Column("at", UtcDateTime, nullable=False),
+    sqlite_autoincrement=True,
 )
 
 phone_permissions = Table(
@@ -654,6 +694,7 @@ phone_permissions = Table(
     Column("by_user_id", Integer, ForeignKey("users.id", ondelete="SET NULL")),
     Column("at", UtcDateTime, nullable=False),
     Index("ix_phone_permissions_contact", "contact_id"),
+    sqlite_autoincrement=True,
 )
 
 suppressions = Table(
@@ -667,6 +708,7 @@ suppressions = Table(
     Column("at", UtcDateTime, nullable=False),
     Index("ix_suppressions_workspace_email", "workspace_id", "email_hash"),
     Index("ix_suppressions_workspace_phone", "workspace_id", "phone_hash"),
+    sqlite_autoincrement=True,
 )
 
 audit_log = Table(
@@ -681,7 +723,25 @@ audit_log = Table(
     Column("actor_user_id", Integer, ForeignKey("users.id", ondelete="SET NULL")),
     Column("details", JSON, nullable=False),
     Index("ix_audit_log_workspace_at", "workspace_id", "at"),
+    sqlite_autoincrement=True,
 )
 
 # Deleting a contact (erasure, offboarding) cascades to its lead: that look-up needs its own index.
 Index("ix_leads_contact", leads.c.contact_id)
+
+# Custom fields: typed fields a workspace's admins define; a lead's values are in
+# leads.custom_fields, keyed by the field's key.
+custom_fields = Table(
+    "custom_fields",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    _workspace_id(),
+    Column("key", String(64), nullable=False),
+    Column("type", String(16), nullable=False),
+    Column("label_de", String(200), nullable=False),
+    Column("label_en", String(200), nullable=False),
+    Column("choices", JSON),
+    Column("created_at", UtcDateTime, nullable=False),
+    UniqueConstraint("workspace_id", "key"),
+    sqlite_autoincrement=True,
+)

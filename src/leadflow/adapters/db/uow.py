@@ -9,6 +9,7 @@ from typing import TypeVar
 from sqlalchemy.engine import Connection
 
 from leadflow.adapters.db.campaigns import CampaignRepository
+from leadflow.adapters.db.custom_fields import CustomFieldRepository
 from leadflow.adapters.db.database import Database
 from leadflow.adapters.db.directory import Directory
 from leadflow.adapters.db.leads import LeadRepository
@@ -29,6 +30,7 @@ class UnitOfWork:
         self.accounts = AccountRepository(connection, workspace_id)
         self.campaigns = CampaignRepository(connection, workspace_id)
         self.work = WorkRepository(connection, workspace_id)
+        self.fields = CustomFieldRepository(connection, workspace_id)
 
 
 @contextmanager

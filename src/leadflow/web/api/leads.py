@@ -5,12 +5,13 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Response, status
+from fastapi import APIRouter, Query, Request, Response, status
 
 from leadflow.adapters.db.uow import UnitOfWork, in_unit_of_work, reading
 from leadflow.domain.lead import LeadDetails, LeadFilter
 from leadflow.domain.privacy import provenance
 from leadflow.domain.stages import Stage
+from leadflow.services import custom_fields as field_service
 from leadflow.services import leads as lead_service
 from leadflow.services import work as work_service
 from leadflow.services.idempotency import request_hash, run_once
@@ -24,6 +25,7 @@ from leadflow.web.api.schemas import (
     LeadCreate,
     LeadPage,
     LeadPublic,
+    LeadUpdate,
     QualificationPublic,
     QualificationUpdate,
     StageChangePublic,
@@ -64,8 +66,12 @@ def create_lead(
     return LeadPublic.model_validate(outcome.body)
 
 
+FIELD_PREFIX = "field."
+
+
 @router.get("", response_model=LeadPage)
 def list_leads(
+    request: Request,
     db: DbDep,
     principal: PrincipalDep,
     stage: Stage | None = None,
@@ -79,7 +85,15 @@ def list_leads(
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> LeadPage:
-    """List the workspace's leads, newest first, with filters and paging."""
+    """List the workspace's leads, newest first, with filters and paging; `field.<key>=value`
+    keeps the leads whose custom field has that value (`?field.budget=5000&field.fair=true`)."""
+    asked = [
+        (name.removeprefix(FIELD_PREFIX), value)
+        for name, value in request.query_params.multi_items()
+        if name.startswith(FIELD_PREFIX)
+    ]
+    with reading(db, principal.workspace_id) as uow:
+        conditions = field_service.conditions(uow, asked)
     where = LeadFilter(
         stage=stage,
         grade=grade,
@@ -89,6 +103,7 @@ def list_leads(
         search=q,
         created_from=_start_of(created_from),
         created_to=_end_of(created_to),
+        fields=conditions,
     )
     with reading(db, principal.workspace_id) as uow:
         items, total = uow.leads.search(where, limit=limit, offset=offset)
@@ -102,6 +117,24 @@ def read_lead(lead_id: int, db: DbDep, principal: PrincipalDep) -> LeadPublic:
     """Read one lead with its contact and account."""
     with reading(db, principal.workspace_id) as uow:
         details = uow.leads.details(lead_id)
+    return lead_public(details)
+
+
+@router.patch("/{lead_id}", response_model=LeadPublic)
+def update_lead(
+    lead_id: int, body: LeadUpdate, db: DbDep, principal: PrincipalDep, now: NowDep
+) -> LeadPublic:
+    """Set or clear the lead's custom field values (422 naming a field whose value does not fit
+    its type, 409 when `expected_version` is stale)."""
+    with unit_of_work(db, principal.workspace_id) as uow:
+        details = field_service.set_values(
+            uow,
+            lead_id,
+            dict(body.custom_fields),
+            by=principal,
+            now=now,
+            expected_version=body.expected_version,
+        )
     return lead_public(details)
 
 

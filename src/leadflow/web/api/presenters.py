@@ -40,6 +40,8 @@ def lead_public(details: LeadDetails, *, merged: bool = False) -> LeadPublic:
             postal_code=account.postal_code,
             city=account.city,
         ),
+        extras=dict(lead.extras),
+        custom_fields=dict(lead.custom_fields),
         merged=merged,
     )
 

@@ -14,6 +14,7 @@ from leadflow.domain.stages import Stage
 from leadflow.web.api.handover_schemas import SlaReportPublic
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
+FieldKey = Annotated[str, StringConstraints(max_length=64)]
 CountryCode = Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{2}$", to_upper=True)]
 
 
@@ -39,6 +40,14 @@ class LeadCreate(Input):
     owner_id: int | None = None
     stage: Stage = Stage.PROSPECT
     note: Annotated[str, StringConstraints(max_length=5000)] | None = None
+    custom_fields: dict[FieldKey, Any] = Field(default_factory=dict)
+    """Values of the workspace's custom fields (`GET /api/v1/fields`), checked by type."""
+
+
+class LeadUpdate(Input):
+    custom_fields: dict[FieldKey, Any] = Field(default_factory=dict)
+    """Custom field values to set; `null` clears one, fields not named stay as they are."""
+    expected_version: int | None = None
 
 
 class ContactPublic(BaseModel):
@@ -73,6 +82,9 @@ class LeadPublic(BaseModel):
     stage_entered_at: datetime
     contact: ContactPublic
     account: AccountPublic | None
+    extras: dict[str, str] = Field(default_factory=dict)
+    """Values the lead arrived with that have no field of their own (form or import columns)."""
+    custom_fields: dict[str, str | int | float | bool] = Field(default_factory=dict)
     merged: bool = False
     match_reason: str | None = None
 

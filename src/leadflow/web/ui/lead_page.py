@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from fastapi import APIRouter, Depends, Request
 from starlette.responses import Response
@@ -11,6 +12,7 @@ from leadflow.adapters.db.lead_summaries import summaries, summary_from_row
 from leadflow.adapters.db.tables import leads
 from leadflow.adapters.db.uow import reading
 from leadflow.domain import qualification
+from leadflow.domain.custom_fields import FieldDefinition, FieldType, FieldValue
 from leadflow.domain.errors import ModelNotTrained
 from leadflow.domain.privacy import LegalBasis, Purpose
 from leadflow.domain.qualification import Framework, Status
@@ -53,6 +55,20 @@ def gate_view(framework: Framework, statuses: dict[str, Status], grade: str) -> 
     return GateView(grades, grade in framework.gate.grades, missing)
 
 
+def shown_fields(
+    definitions: list[FieldDefinition], values: dict[str, FieldValue]
+) -> list[tuple[FieldDefinition, FieldValue | date | None]]:
+    """Each of the workspace's fields with the lead's value, a date as a date to format."""
+    shown: list[tuple[FieldDefinition, FieldValue | date | None]] = []
+    for definition in definitions:
+        value = values.get(definition.key)
+        if definition.type is FieldType.DATE and isinstance(value, str):
+            shown.append((definition, date.fromisoformat(value)))
+        else:
+            shown.append((definition, value))
+    return shown
+
+
 @router.get("/{lead_id}")
 def lead_page(
     request: Request, lead_id: int, viewer: ViewerDep, db: DbDep, now: NowDep
@@ -74,6 +90,7 @@ def lead_page(
         score = lead_score(uow, lead_id, at=now)
         sla = sla_state_for(uow, lead_id, now)
         bases, _history = legal_bases(uow, lead_id)
+        definitions = uow.fields.all()
     try:
         prediction: LeadPrediction | None = lead_prediction(db, viewer.workspace_id, lead_id)
     except ModelNotTrained:
@@ -106,6 +123,7 @@ def lead_page(
         score=score,
         prediction=prediction,
         sla=sla,
+        custom_fields=shown_fields(definitions, details.lead.custom_fields),
         bases={str(purpose): entry for purpose, entry in bases.items()},
         purposes=[purpose.value for purpose in Purpose],
         legal_bases=[basis.value for basis in LegalBasis],
