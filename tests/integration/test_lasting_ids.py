@@ -11,6 +11,7 @@ from leadflow.adapters.db.database import Database
 from leadflow.adapters.db.uow import unit_of_work
 from leadflow.adapters.secret_key import privacy_keys
 from leadflow.domain.stages import Role
+from leadflow.services.importer import ImportRequest, run_import
 from leadflow.services.leads import LeadInput, create_lead
 from leadflow.services.person_rights import erase_person
 from leadflow.settings import Settings
@@ -57,6 +58,27 @@ def test_the_erased_newest_lead_does_not_give_its_id_to_the_next_lead(
     next_id = _new_lead(db, tenant, "clara@kunde-drei.de")
 
     assert next_id > erased
+
+
+def test_an_import_after_an_erasure_does_not_reuse_the_erased_ids(
+    db: Database, tenant: Tenant, settings: Settings, tmp_path: Path
+) -> None:
+    erased = _new_lead(db, tenant, "ben@kunde-zwei.de")
+    erase_person(
+        db,
+        privacy_keys(settings),
+        by=tenant.principal(Role.ADMIN),
+        email="ben@kunde-zwei.de",
+        now=NOW,
+    )
+    path = tmp_path / "people.csv"
+    path.write_text("First Name,Last Name,Email\nClara,Muster,clara@kunde-drei.de\n")
+
+    run_import(db, path, ImportRequest(tenant.id), by=tenant.principal(Role.MARKETING), now=NOW)
+
+    with db.reading() as connection:
+        lead_ids = connection.execute(text("SELECT id FROM leads")).scalars().all()
+    assert lead_ids and min(lead_ids) > erased
 
 
 def test_every_table_keyed_by_an_integer_id_never_hands_an_id_out_twice(db: Database) -> None:

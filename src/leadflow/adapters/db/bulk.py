@@ -39,9 +39,15 @@ class BulkWriter:
         if count == 0:
             return []
         if self.sqlite:
-            # The write transaction holds SQLite's lock, so max(id) cannot move under us.
+            # The write transaction holds SQLite's lock, so neither can move under us. An
+            # AUTOINCREMENT table remembers its highest id ever in sqlite_sequence: an id freed
+            # by a deletion is never handed out again.
             top = self.connection.execute(
-                text(f"SELECT coalesce(max(id), 0) FROM {table.name}")
+                text(
+                    f"SELECT max(coalesce((SELECT max(id) FROM {table.name}), 0), "
+                    f"coalesce((SELECT seq FROM sqlite_sequence WHERE name = :table), 0))"
+                ),
+                {"table": table.name},
             ).scalar_one()
             return list(range(int(top) + 1, int(top) + 1 + count))
         rows = self.connection.execute(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, status
 
-from leadflow.adapters.db.uow import reading, unit_of_work
+from leadflow.adapters.db.uow import in_unit_of_work, reading
 from leadflow.domain.custom_fields import FieldDefinition
 from leadflow.services import custom_fields as field_service
 from leadflow.web.api.deps import DbDep, NowDep, PrincipalDep
@@ -46,10 +46,13 @@ def create_field(
     definition = FieldDefinition(
         body.key, body.type, body.label_de, body.label_en, tuple(body.choices)
     )
-    with unit_of_work(db, principal.workspace_id) as uow:
-        promotion = field_service.define_field(
+    promotion = in_unit_of_work(
+        db,
+        principal.workspace_id,
+        lambda uow: field_service.define_field(
             uow, definition, by=principal, now=now, from_extra=body.from_extra
-        )
+        ),
+    )
     return FieldCreated(
         field=field_public(definition),
         promoted_from=promotion.from_extra,
@@ -61,6 +64,9 @@ def create_field(
 @router.delete("/{key}", response_model=FieldRemoved)
 def remove_field(key: str, db: DbDep, principal: PrincipalDep, now: NowDep) -> FieldRemoved:
     """Remove a custom field (admins only); its values go back to the leads' extras."""
-    with unit_of_work(db, principal.workspace_id) as uow:
-        moved = field_service.remove_field(uow, key, by=principal, now=now)
+    moved = in_unit_of_work(
+        db,
+        principal.workspace_id,
+        lambda uow: field_service.remove_field(uow, key, by=principal, now=now),
+    )
     return FieldRemoved(key=key, values_moved_to_extras=moved)

@@ -126,8 +126,9 @@ def update_lead(
 ) -> LeadPublic:
     """Set or clear the lead's custom field values (422 naming a field whose value does not fit
     its type, 409 when `expected_version` is stale)."""
-    with unit_of_work(db, principal.workspace_id) as uow:
-        details = field_service.set_values(
+
+    def update(uow: UnitOfWork) -> LeadDetails:
+        return field_service.set_values(
             uow,
             lead_id,
             dict(body.custom_fields),
@@ -135,7 +136,8 @@ def update_lead(
             now=now,
             expected_version=body.expected_version,
         )
-    return lead_public(details)
+
+    return lead_public(in_unit_of_work(db, principal.workspace_id, update))
 
 
 @router.post("/{lead_id}/transitions", response_model=LeadPublic)
