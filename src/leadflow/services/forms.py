@@ -169,9 +169,7 @@ def submit(
     try:
         with unit_of_work(db, form.workspace_id) as uow:
             reasons += _over_the_limit(uow, form, client, person, now)
-            FormHits(uow.connection, form.workspace_id).add(
-                _campaign_id(form), client, now, person
-            )
+            FormHits(uow.connection, form.workspace_id).add(_campaign_id(form), client, now, person)
             if reasons:
                 return _quarantine(uow, form, submission, visitor, posted, consents, reasons, now)
             return enter_submission(

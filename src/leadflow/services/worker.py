@@ -125,9 +125,7 @@ def run_worker(
                 forgotten = forget_expired_keys(db, now=now)
                 if forgotten:
                     log(f"idempotency: {forgotten} expired keys deleted")
-                purged = purge_quarantine_everywhere(
-                    db, now=now, keep_days=options.quarantine_days
-                )
+                purged = purge_quarantine_everywhere(db, now=now, keep_days=options.quarantine_days)
                 for slug, count in purged.items():
                     log(f"form quarantine {slug}: {count} old entries deleted")
             if once:
