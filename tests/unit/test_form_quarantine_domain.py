@@ -79,3 +79,12 @@ def test_errors_go_back_under_the_posted_names_and_keep_the_address_s_own_query(
         ("src", "fair"), ("lf_status", "invalid"), ("lf_errors", "email,zip"),
         ("lf_error_email", "not an e-mail address"), ("lf_error_zip", "too long"),
     ]  # fmt: skip
+
+
+def test_a_form_that_takes_only_its_own_holds_back_a_foreign_one() -> None:
+    own_only = FormConfig(accept_foreign_forms=False)
+    foreign = read_submission({"email": "a@b.de", "_lf_ts": _token(10)})
+    own = read_submission({"email": "a@b.de", "_lf_ts": _token(10), "_lf_form": "1"})
+
+    assert trap_reasons(own_only, "form1", foreign, KEY, NOW) == (QuarantineReason.FOREIGN_FORM,)
+    assert trap_reasons(own_only, "form1", own, KEY, NOW) == ()

@@ -22,6 +22,7 @@ class QuarantineReason(StrEnum):
     RATE_LIMIT_PERSON = "rate_limit_person"
     RATE_LIMIT_ADDRESS = "rate_limit_address"
     RATE_LIMIT_FORM = "rate_limit_form"
+    FOREIGN_FORM = "foreign_form"
 
 
 class ConsentTextSource(StrEnum):
@@ -76,10 +77,13 @@ def trap_reasons(
     trap_key: bytes,
     now: datetime,
 ) -> tuple[QuarantineReason, ...]:
-    """The honeypot is filled, the time-trap token is missing or not ours, or came too soon."""
+    """The honeypot is filled, the time-trap token is missing or not ours, or came too soon;
+    or a form on another site posted where the form takes only its own."""
     reasons: list[QuarantineReason] = []
     if submission.honeypot:
         reasons.append(QuarantineReason.HONEYPOT)
+    if submission.foreign and not config.accept_foreign_forms:
+        reasons.append(QuarantineReason.FOREIGN_FORM)
     if submission.token is None:
         reasons.append(QuarantineReason.MISSING_TOKEN)
     else:

@@ -28,6 +28,7 @@ REASONS = {
     QuarantineReason.RATE_LIMIT_PERSON: N_("Same person too often"),
     QuarantineReason.RATE_LIMIT_ADDRESS: N_("Too many from one address"),
     QuarantineReason.RATE_LIMIT_FORM: N_("Too many for the form"),
+    QuarantineReason.FOREIGN_FORM: N_("Form on another site"),
 }
 TEXT_SOURCES = {
     "form": N_("text shown by the leadflow form"),
