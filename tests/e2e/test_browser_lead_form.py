@@ -15,7 +15,13 @@ from playwright.sync_api import Browser, BrowserContext, Page, Route
 from sqlalchemy import select
 
 from leadflow.adapters.db.database import Database
-from leadflow.adapters.db.tables import consent_records, contacts, form_quarantine, leads
+from leadflow.adapters.db.tables import (
+    consent_records,
+    consent_texts,
+    contacts,
+    form_quarantine,
+    leads,
+)
 from leadflow.domain.campaign import Campaign
 from leadflow.domain.stages import Role
 from leadflow.services.campaigns import create_campaign
@@ -27,6 +33,7 @@ pytestmark = pytest.mark.browser
 
 SECRET = "browser-form-tests-secret-key-of-enough-length"
 CUSTOMER = "http://www.nordwerk.example"
+NEWSLETTER = "Ja, schicken Sie mir den Nordwerk-Newsletter."
 LEADFLOW = "http://leads.nordwerk.example"
 """leadflow as the customer's page reaches it: a public address (Chromium keeps a public page's
 script and token request away from 127.0.0.1), passed on to the test server."""
@@ -67,6 +74,7 @@ def salesforce_form(action: str) -> str:
 <option value="">--None--</option><option value="Web">Web</option></select><br>
 <label for="description">Description</label><textarea name="description"></textarea><br>
 <input type=hidden name="Campaign_ID" value="7015g000000XYZ">
+<label><input type="checkbox" name="consent_email_marketing" value="1"> {NEWSLETTER}</label><br>
 <input type="submit" name="submit">
 </form><script src="{script}" defer></script></body></html>"""  # noqa: E501
 
@@ -109,6 +117,7 @@ def _fill_in_the_salesforce_form(page: Page) -> None:
     page.fill("#zip", "70173")
     page.select_option("#lead_source", "Web")
     page.fill("textarea[name=description]", "Bitte um Rückruf zur Förderanlage.")
+    page.check("input[name=consent_email_marketing]")
 
 
 def test_a_salesforce_web_to_lead_form_creates_the_lead_from_a_real_browser(
@@ -130,6 +139,12 @@ def test_a_salesforce_web_to_lead_form_creates_the_lead_from_a_real_browser(
     with db.reading() as connection:
         lead = connection.execute(select(leads)).one()
         contact = connection.execute(select(contacts)).one()
+        consent = connection.execute(
+            select(consent_records.c.source, consent_texts.c.text).join(
+                consent_texts, consent_texts.c.id == consent_records.c.text_id
+            )
+        ).one()
+    assert (consent.text, consent.source) == (NEWSLETTER, "form:page_text")
     assert (contact.first_name, contact.last_name, contact.email) == (
         "Eva", "Fischer", "eva.fischer@nordwerk.de",
     )  # fmt: skip
@@ -156,6 +171,7 @@ def test_a_salesforce_form_whose_token_request_is_blocked_is_held_not_lost(
     assert (held.reasons, lead_count) == ("missing_token", 0)
     assert dict(held.fields)["city"] == "Stuttgart"
     assert dict(held.fields)["oid"] == "00D5g000004ABCD"
+    assert [(c["key"], c["text"]) for c in held.consents] == [("email_marketing", NEWSLETTER)]
     context.close()
 
 
