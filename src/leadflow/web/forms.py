@@ -196,7 +196,8 @@ def _back_to_the_page(
     wrong = {posted_name(name): text for name, text in errors.items()}
     if "form" in wrong:
         wrong.update({"last_name": "required", "email": "required"})
-    shown = [name for name in FIELDS if name in wrong or any(n == name for n, _ in posted)]
+    sent = {name for name, _ in posted}
+    shown = [name for name in FIELDS if name in wrong or name in sent]
     values = single_values(posted)
     kept = [
         (name, value)
