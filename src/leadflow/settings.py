@@ -27,3 +27,12 @@ class Settings(BaseSettings):
             "PostgreSQL refuses privacy operations until it is set."
         ),
     )
+    form_quarantine_days: int = Field(
+        default=30,
+        ge=1,
+        le=3650,
+        description=(
+            "Days a lead form submission that looked automated stays in the quarantine before "
+            "the worker deletes it."
+        ),
+    )

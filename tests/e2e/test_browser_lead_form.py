@@ -1,5 +1,7 @@
-"""Lead forms in headless Chromium against a real server: an unchanged Salesforce Web-to-Lead
-form on a customer's page, and leadflow's own form with UTM fields filled by its script."""
+"""Lead forms in headless Chromium against a real server: a Salesforce Web-to-Lead form on a
+customer's page with leadflow's script added, the same page when its token request is blocked
+(held in the quarantine, not lost), and leadflow's own form with UTM fields filled by its
+script."""
 
 from __future__ import annotations
 
@@ -9,11 +11,17 @@ from collections.abc import Iterator
 from datetime import date
 
 import pytest
-from playwright.sync_api import Browser, Route
+from playwright.sync_api import Browser, BrowserContext, Page, Route
 from sqlalchemy import select
 
 from leadflow.adapters.db.database import Database
-from leadflow.adapters.db.tables import consent_records, contacts, leads
+from leadflow.adapters.db.tables import (
+    consent_records,
+    consent_texts,
+    contacts,
+    form_quarantine,
+    leads,
+)
 from leadflow.domain.campaign import Campaign
 from leadflow.domain.stages import Role
 from leadflow.services.campaigns import create_campaign
@@ -25,6 +33,10 @@ pytestmark = pytest.mark.browser
 
 SECRET = "browser-form-tests-secret-key-of-enough-length"
 CUSTOMER = "http://www.nordwerk.example"
+NEWSLETTER = "Ja, schicken Sie mir den Nordwerk-Newsletter."
+LEADFLOW = "http://leads.nordwerk.example"
+"""leadflow as the customer's page reaches it: a public address (Chromium keeps a public page's
+script and token request away from 127.0.0.1), passed on to the test server."""
 
 
 @pytest.fixture
@@ -42,7 +54,9 @@ def campaign(db: Database, tenant: Tenant) -> Campaign:
 
 
 def salesforce_form(action: str) -> str:
-    """A Web-to-Lead form as Salesforce generates it, with only the action changed."""
+    """A Web-to-Lead form as Salesforce generates it, with the action changed and leadflow's
+    script added (as the embed code says)."""
+    script = action.split("/f/")[0] + "/f/assets/form.js"
     return f"""<!doctype html>
 <html><head><meta charset="UTF-8"><title>Kontakt</title></head><body>
 <form action="{action}" method="POST">
@@ -60,8 +74,29 @@ def salesforce_form(action: str) -> str:
 <option value="">--None--</option><option value="Web">Web</option></select><br>
 <label for="description">Description</label><textarea name="description"></textarea><br>
 <input type=hidden name="Campaign_ID" value="7015g000000XYZ">
+<label><input type="checkbox" name="consent_email_marketing" value="1"> {NEWSLETTER}</label><br>
 <input type="submit" name="submit">
-</form></body></html>"""  # noqa: E501
+</form><script src="{script}" defer></script></body></html>"""  # noqa: E501
+
+
+def _customer_page(
+    context: BrowserContext, server: LiveServer, campaign: Campaign, *, block_token: bool = False
+) -> Page:
+    """The customer's contact page, its Web-to-Lead form posting to leadflow; with
+    `block_token` a blocker keeps the script from fetching its time-trap token."""
+
+    def leadflow(route: Route) -> None:
+        answer = route.fetch(url=route.request.url.replace(LEADFLOW, server.url), max_redirects=0)
+        route.fulfill(response=answer)
+
+    action = f"{LEADFLOW}/f/{campaign.form_key}"
+    context.route(f"{LEADFLOW}/**", leadflow)
+    context.route(f"{CUSTOMER}/**", lambda route: _serve_customer_site(route, action))
+    if block_token:
+        context.route(f"{LEADFLOW}/f/*/token", lambda route: route.abort())
+    page = context.new_page()
+    page.goto(f"{CUSTOMER}/kontakt")
+    return page
 
 
 def _serve_customer_site(route: Route, action: str) -> None:
@@ -71,14 +106,7 @@ def _serve_customer_site(route: Route, action: str) -> None:
         route.fulfill(body=salesforce_form(action), content_type="text/html")
 
 
-def test_a_salesforce_web_to_lead_form_creates_the_lead_from_a_real_browser(
-    browser: Browser, form_server: LiveServer, db: Database, campaign: Campaign
-) -> None:
-    context = browser.new_context(locale="de-DE")
-    action = form_server.at(f"/f/{campaign.form_key}")
-    context.route(f"{CUSTOMER}/**", lambda route: _serve_customer_site(route, action))
-    page = context.new_page()
-    page.goto(f"{CUSTOMER}/kontakt")
+def _fill_in_the_salesforce_form(page: Page) -> None:
     page.fill("#first_name", "Eva")
     page.fill("#last_name", "Fischer")
     page.fill("#email", "eva.fischer@nordwerk.de")
@@ -89,6 +117,21 @@ def test_a_salesforce_web_to_lead_form_creates_the_lead_from_a_real_browser(
     page.fill("#zip", "70173")
     page.select_option("#lead_source", "Web")
     page.fill("textarea[name=description]", "Bitte um Rückruf zur Förderanlage.")
+    page.check("input[name=consent_email_marketing]")
+
+
+def test_a_salesforce_web_to_lead_form_creates_the_lead_from_a_real_browser(
+    browser: Browser, form_server: LiveServer, db: Database, campaign: Campaign, tenant: Tenant
+) -> None:
+    set_form_config(
+        db, by=tenant.principal(Role.MARKETING), campaign_id=campaign.id or 0,
+        settings={"min_seconds": 1},
+    )  # fmt: skip
+    context = browser.new_context(locale="de-DE")
+    page = _customer_page(context, form_server, campaign)
+    _fill_in_the_salesforce_form(page)
+    page.wait_for_function("document.querySelector('input[name=_lf_ts]')?.value")
+    time.sleep(1.1)
 
     page.click("input[type=submit]")
     page.wait_for_url(f"{CUSTOMER}/danke")
@@ -96,12 +139,39 @@ def test_a_salesforce_web_to_lead_form_creates_the_lead_from_a_real_browser(
     with db.reading() as connection:
         lead = connection.execute(select(leads)).one()
         contact = connection.execute(select(contacts)).one()
+        consent = connection.execute(
+            select(consent_records.c.source, consent_texts.c.text).join(
+                consent_texts, consent_texts.c.id == consent_records.c.text_id
+            )
+        ).one()
+    assert (consent.text, consent.source) == (NEWSLETTER, "form:page_text")
     assert (contact.first_name, contact.last_name, contact.email) == (
         "Eva", "Fischer", "eva.fischer@nordwerk.de",
     )  # fmt: skip
     assert (contact.job_title, contact.phone) == ("Leiterin Einkauf", "+497111234560")
     assert (lead.stage, lead.source, lead.campaign_id) == ("mql", "Web", campaign.id)
     assert lead.extras["campaign_ref"] == "7015g000000XYZ"
+    assert lead.extras["page"] == f"{CUSTOMER}/kontakt"
+    context.close()
+
+
+def test_a_salesforce_form_whose_token_request_is_blocked_is_held_not_lost(
+    browser: Browser, form_server: LiveServer, db: Database, campaign: Campaign
+) -> None:
+    context = browser.new_context(locale="de-DE")
+    page = _customer_page(context, form_server, campaign, block_token=True)
+    _fill_in_the_salesforce_form(page)
+
+    page.click("input[type=submit]")
+    page.wait_for_url(f"{CUSTOMER}/danke")
+
+    with db.reading() as connection:
+        held = connection.execute(select(form_quarantine)).one()
+        lead_count = len(connection.execute(select(leads.c.id)).all())
+    assert (held.reasons, lead_count) == ("missing_token", 0)
+    assert dict(held.fields)["city"] == "Stuttgart"
+    assert dict(held.fields)["oid"] == "00D5g000004ABCD"
+    assert [(c["key"], c["text"]) for c in held.consents] == [("email_marketing", NEWSLETTER)]
     context.close()
 
 

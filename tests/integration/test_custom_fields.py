@@ -18,7 +18,8 @@ from leadflow.cli.main import app
 from leadflow.domain.stages import Role
 from leadflow.services.campaigns import create_campaign
 from leadflow.services.importer import ImportRequest, run_import
-from tests.conftest import NOW, Tenant
+from tests.conftest import NOW, TEST_SECRET_KEY, Tenant
+from tests.integration.form_support import token
 from tests.integration.ui_support import sign_in
 
 ADMIN, MARKETING, SALES = Role.ADMIN, Role.MARKETING, Role.SALES
@@ -59,7 +60,7 @@ def test_a_web_to_lead_posts_extra_fields_are_in_the_api_answer_and_on_the_lead_
     )  # fmt: skip
     post = {
         "last_name": "Weiß", "email": "joerg.weiss@suedmetall.de", "company": "Südmetall AG",
-        "00N5g00000Lieferzeit": "<b>Q3</b>",
+        "00N5g00000Lieferzeit": "<b>Q3</b>", "_lf_ts": token(campaign, secret=TEST_SECRET_KEY),
     }  # fmt: skip
     app_client.post(f"/f/{campaign.form_key}", data=post, follow_redirects=False)
     lead = _imported_leads(app_client, tenant)["joerg.weiss@suedmetall.de"]

@@ -1,16 +1,15 @@
 """The public lead form: rendering in two languages, submissions by people, Salesforce
-Web-to-Lead posts, consent with double opt-in, and bots that get the same answer as people
-while nothing of theirs is stored."""
+Web-to-Lead posts, consent with double opt-in, and what looks like a bot: the same answer as a
+person, and the submission kept in the quarantine with its reason instead of the funnel."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from datetime import date
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from leadflow.adapters.db.database import Database
 from leadflow.adapters.db.tables import (
@@ -18,28 +17,26 @@ from leadflow.adapters.db.tables import (
     consent_records,
     consent_texts,
     contacts,
-    form_hits,
+    form_quarantine,
     leads,
     outbox_events,
     stage_changes,
     touches,
 )
-from leadflow.domain import time_trap
 from leadflow.domain.campaign import Campaign
 from leadflow.domain.stages import Role
 from leadflow.services.campaigns import create_campaign
-from leadflow.services.forms import FormKeys
 from leadflow.settings import Settings
 from leadflow.web.app import create_app
 from tests.conftest import NOW, Tenant
-
-SECRET = "form-tests-secret-key-with-32-characters-or-more"
+from tests.integration.form_support import SECRET, VISITOR_IP, count, token, web_to_lead
+from tests.integration.form_support import own_form as _person
 
 
 @pytest.fixture
 def client(database_url: str, db: Database) -> Iterator[TestClient]:
     settings = Settings(database_url=database_url, secret_key=SECRET)  # type: ignore[arg-type]
-    with TestClient(create_app(settings, db=db), client=("203.0.113.7", 50000)) as test_client:
+    with TestClient(create_app(settings, db=db), client=(VISITOR_IP, 50000)) as test_client:
         yield test_client
 
 
@@ -51,29 +48,15 @@ def campaign(db: Database, tenant: Tenant) -> Campaign:
     )  # fmt: skip
 
 
-def _token(campaign: Campaign, seconds_ago: float = 10) -> str:
-    keys = FormKeys.derive(SECRET.encode())
-    issued = datetime.now(UTC) - timedelta(seconds=seconds_ago)
-    return time_trap.issue(keys.trap, campaign.form_key or "", issued)
-
-
-def _person(campaign: Campaign, **fields: str) -> dict[str, str]:
-    return {
-        "first_name": "Eva", "last_name": "Fischer", "email": "eva.fischer@nordwerk.de",
-        "company": "Nordwerk GmbH", "phone": "0711 1234560", "description": "Bitte Rückruf",
-        "utm_source": "linkedin", "utm_campaign": "logimat", "page": "https://nordwerk.de/messe",
-        "homepage": "", "_lf_ts": _token(campaign), **fields,
-    }  # fmt: skip
-
-
-def _count(db: Database, table: Any) -> int:
+def _quarantined(db: Database) -> list[tuple[str, dict[str, str]]]:
     with db.reading() as connection:
-        return int(connection.execute(select(func.count()).select_from(table)).scalar_one())
+        rows = connection.execute(select(form_quarantine.c.reasons, form_quarantine.c.fields))
+        return [(row.reasons, dict(row.fields)) for row in rows]
 
 
-def _nothing_stored(db: Database) -> bool:
-    tables = (leads, contacts, consent_records, form_hits, touches, outbox_events)
-    return all(_count(db, table) == 0 for table in tables)
+def _nothing_in_the_funnel(db: Database) -> bool:
+    tables = (leads, contacts, consent_records, touches, outbox_events)
+    return all(count(db, table) == 0 for table in tables)
 
 
 def test_the_form_is_german_by_default_and_english_when_asked(
@@ -128,46 +111,53 @@ def test_a_prospect_who_fills_in_the_form_moves_to_mql_through_the_machine(
             select(stage_changes.c.source, stage_changes.c.target).order_by(stage_changes.c.id)
         ).all()
     assert [tuple(entry) for entry in log] == [(None, "prospect"), ("prospect", "mql")]
-    assert _count(db, leads) == 1
+    assert count(db, leads) == 1
 
 
 @pytest.mark.parametrize(
-    "trap",
+    ("trap", "reason"),
     [
-        {"homepage": "https://cheap-pills.example"},
-        {"_lf_ts": "TOO-FAST"},
-        {"_lf_ts": "1700000000.0123456789abcdef0123456789abcdef"},
+        ({"homepage": "https://cheap-pills.example"}, "honeypot"),
+        ({"_lf_ts": "TOO-FAST"}, "invalid_token"),
+        ({"_lf_ts": "1700000000.0123456789abcdef0123456789abcdef"}, "invalid_token"),
+        ({"_lf_ts": ""}, "missing_token"),
     ],
-    ids=["honeypot", "forged token", "foreign signature"],
+    ids=["honeypot", "forged token", "foreign signature", "no token"],
 )
-def test_a_bot_gets_the_same_answer_as_a_person_and_nothing_is_stored(
-    client: TestClient, db: Database, campaign: Campaign, trap: dict[str, str]
+def test_a_bot_gets_the_same_answer_as_a_person_and_goes_to_the_quarantine(
+    client: TestClient, db: Database, campaign: Campaign, trap: dict[str, str], reason: str
 ) -> None:
     person = client.post(f"/f/{campaign.form_key}?lang=en", data=_person(campaign, email="a@b.de"))
     with db.transaction() as connection:
-        for table in (stage_changes, touches, outbox_events, consent_records, form_hits):
+        for table in (stage_changes, touches, outbox_events, consent_records):
             connection.execute(table.delete())
         connection.execute(leads.delete())
         connection.execute(contacts.delete())
 
-    bot = client.post(f"/f/{campaign.form_key}?lang=en", data=_person(campaign, **trap))
+    bot = client.post(
+        f"/f/{campaign.form_key}?lang=en", data=_person(campaign, MyField="x", **trap)
+    )
 
     assert (bot.status_code, bot.text) == (person.status_code, person.text)
-    assert _nothing_stored(db)
+    assert _nothing_in_the_funnel(db)
+    [(reasons, fields)] = _quarantined(db)
+    assert reasons == reason
+    assert fields["MyField"] == "x" and fields["email"] == "eva.fischer@nordwerk.de"
 
 
-def test_a_submission_faster_than_a_person_can_type_is_dropped(
+def test_a_person_whose_browser_autofills_and_who_sends_at_once_is_held_not_lost(
     client: TestClient, db: Database, campaign: Campaign
 ) -> None:
-    too_fast = _person(campaign, _lf_ts=_token(campaign, seconds_ago=0.5))
+    too_fast = _person(campaign, _lf_ts=token(campaign, seconds_ago=0.5))
 
     answer = client.post(f"/f/{campaign.form_key}", data=too_fast)
 
     assert answer.status_code == 200 and "Vielen Dank" in answer.text
-    assert _nothing_stored(db)
+    assert _nothing_in_the_funnel(db)
+    assert [reasons for reasons, _ in _quarantined(db)] == ["time_trap"]
 
 
-def test_a_flood_from_one_address_is_answered_but_not_stored(
+def test_seven_colleagues_behind_one_company_address_all_become_leads(
     client: TestClient, db: Database, campaign: Campaign
 ) -> None:
     for number in range(7):
@@ -175,21 +165,24 @@ def test_a_flood_from_one_address_is_answered_but_not_stored(
         answer = client.post(f"/f/{campaign.form_key}", data=person)
         assert answer.status_code == 200
 
-    assert _count(db, leads) == 5
-    assert _count(db, form_hits) == 5
+    assert count(db, leads) == 7
+    assert count(db, form_quarantine) == 0
+
+
+def test_one_person_sending_again_and_again_is_held_in_the_quarantine(
+    client: TestClient, db: Database, campaign: Campaign
+) -> None:
+    for _ in range(7):
+        client.post(f"/f/{campaign.form_key}", data=_person(campaign))
+
+    assert count(db, leads) == 1
+    assert [reasons for reasons, _ in _quarantined(db)] == ["rate_limit_person"] * 2
 
 
 def test_a_salesforce_web_to_lead_post_creates_the_lead_and_redirects_to_ret_url(
     client: TestClient, db: Database, campaign: Campaign
 ) -> None:
-    salesforce = {
-        "oid": "00D5g000004ABCD", "encoding": "UTF-8", "retURL": "https://www.nordwerk.de/danke",
-        "first_name": "Jörg", "last_name": "Weiß", "email": "joerg.weiss@suedmetall.de",
-        "company": "Südmetall AG", "title": "Einkaufsleiter", "phone": "+49 89 2345678",
-        "city": "München", "zip": "80331", "country": "DE", "lead_source": "Web",
-        "industry": "Maschinenbau", "employees": "250", "description": "Angebot bitte",
-        "Campaign_ID": "7015g000000XYZ", "emailOptOut": "0", "00N5g00000Lieferzeit": "Q3",
-    }  # fmt: skip
+    salesforce = web_to_lead(_lf_ts=token(campaign))
 
     answer = client.post(f"/f/{campaign.form_key}", data=salesforce, follow_redirects=False)
 
@@ -204,7 +197,20 @@ def test_a_salesforce_web_to_lead_post_creates_the_lead_and_redirects_to_ret_url
     assert (lead.stage, lead.source) == ("mql", "Web")
     assert lead.extras["note: 00N5g00000Lieferzeit"] == "Q3"
     assert lead.extras["campaign_ref"] == "7015g000000XYZ"
+    assert lead.extras["street"] == "Leopoldstraße 12"
     assert "oid" not in str(lead.extras)
+
+
+def test_a_plain_post_without_a_token_goes_to_the_quarantine_not_the_funnel(
+    client: TestClient, db: Database, campaign: Campaign
+) -> None:
+    answer = client.post(f"/f/{campaign.form_key}", data=web_to_lead(), follow_redirects=False)
+
+    assert answer.headers["location"] == "https://www.nordwerk.de/danke"
+    assert _nothing_in_the_funnel(db)
+    [(reasons, fields)] = _quarantined(db)
+    assert reasons == "missing_token"
+    assert fields == web_to_lead()
 
 
 @pytest.mark.parametrize(
@@ -243,7 +249,8 @@ def test_the_e_mail_consent_is_recorded_with_its_text_and_waits_for_double_opt_i
         ).one()
     assert (consent.purpose, consent.version) == ("email_marketing", "email-marketing-1")
     assert consent.text.startswith("Ja, ich möchte Informationen zu Produkten")
-    assert consent.user_agent == "Testbrowser/1.0" and consent.ip == "203.0.113.7"
+    assert consent.user_agent == "Testbrowser/1.0" and consent.ip == VISITOR_IP
+    assert consent.source == "form"
     assert consent.source_url == "https://nordwerk.de/messe" and consent.doi_requested_at
     assert event.type == "consent.confirmation_requested"
     confirm_url = event.payload["confirm_url"]
@@ -252,7 +259,7 @@ def test_the_e_mail_consent_is_recorded_with_its_text_and_waits_for_double_opt_i
     confirmed = client.post(confirm_url.removeprefix("http://testserver"))
 
     assert confirmed.status_code == 200
-    assert _count(db, consent_confirmations) == 1
+    assert count(db, consent_confirmations) == 1
 
 
 def test_a_missing_required_field_shows_the_form_again_with_the_error(
@@ -263,7 +270,7 @@ def test_a_missing_required_field_shows_the_form_again_with_the_error(
     assert answer.status_code == 422
     assert "Please check the marked fields" in answer.text
     assert 'value="eva.fischer@nordwerk.de"' in answer.text
-    assert _count(db, leads) == 0
+    assert count(db, leads) == 0
 
 
 def test_marketing_configures_the_form_and_a_newsletter_form_makes_prospects(

@@ -64,7 +64,7 @@ def test_web_to_lead_names_are_read_and_unknown_fields_kept_as_notes() -> None:
     assert submission.notes == {"00N5g0Lieferzeit": "Q3"}
     assert submission.consents == frozenset({"email_marketing"})
     assert submission.utm == {"utm_source": "xing"}
-    assert submission.return_url is None and not submission.from_leadflow_form
+    assert submission.return_url is None and submission.foreign
 
 
 @pytest.mark.parametrize(

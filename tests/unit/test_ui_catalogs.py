@@ -15,7 +15,7 @@ from leadflow.web.ui.rendering import TEMPLATES
 
 WEB = TEMPLATES.parent
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None}
-UI_FOLDERS = ("auth", "board", "campaigns", "dashboard", "imports", "leads")
+UI_FOLDERS = ("auth", "board", "campaigns", "dashboard", "imports", "leads", "quarantine")
 """The UI's own templates; other pages (privacy, the public form) keep their own wording."""
 TEMPLATE_PATTERNS = ["templates/*.html", *(f"templates/{name}/**.html" for name in UI_FOLDERS)]
 METHODS = [

@@ -170,10 +170,15 @@ def worker(
         float, typer.Option(help="How often to escalate and recycle overdue MQLs.")
     ] = 300.0,
 ) -> None:
-    """Deliver webhooks, run queued jobs (rescores, training) and check SLAs, until stopped."""
-    options = WorkerOptions(poll_seconds, batch, timeout_seconds, lease_seconds, sla_every_seconds)
+    """Deliver webhooks, run queued jobs, check SLAs and purge (retention, quarantine), until
+    stopped."""
+    settings = Settings()
+    options = WorkerOptions(
+        poll_seconds, batch, timeout_seconds, lease_seconds, sla_every_seconds,
+        quarantine_days=settings.form_quarantine_days,
+    )  # fmt: skip
     with command_database() as db:
-        key = secret_key(Settings())
+        key = secret_key(settings)
         stop = threading.Event()
         signal.signal(signal.SIGTERM, lambda *_: stop.set())
         console.print(f"leadflow worker on {db.backend}; stop with Ctrl-C or SIGTERM")

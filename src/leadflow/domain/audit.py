@@ -21,6 +21,8 @@ class AuditAction(StrEnum):
     TOKEN_CREATED = "token.created"
     WORKSPACE_EXPORTED = "workspace.exported"
     WORKSPACE_DELETED = "workspace.deleted"
+    QUARANTINE_RELEASED = "quarantine.released"
+    QUARANTINE_DELETED = "quarantine.deleted"
 
 
 OPERATOR = "operator"

@@ -8,6 +8,7 @@ import hmac
 from datetime import datetime
 
 MAX_AGE_SECONDS = 24 * 3600
+INVALID, TOO_FAST = "invalid", "too_fast"
 
 
 def _signature(key: bytes, form_key: str, issued: int) -> str:
@@ -23,11 +24,21 @@ def issue(key: bytes, form_key: str, at: datetime) -> str:
 
 def passes(key: bytes, form_key: str, token: str, now: datetime, *, min_seconds: int) -> bool:
     """True when the token is ours, for this form, and was issued long enough ago."""
+    return verdict(key, form_key, token, now, min_seconds=min_seconds) is None
+
+
+def verdict(
+    key: bytes, form_key: str, token: str, now: datetime, *, min_seconds: int
+) -> str | None:
+    """None for a good token; INVALID for one that is not ours (forged, of another form, too
+    old), TOO_FAST for ours posted sooner than a person can type."""
     issued_text, _, signature = token.partition(".")
     if not issued_text.isdigit() or len(issued_text) > 12:
-        return False
+        return INVALID
     issued = int(issued_text)
     if not hmac.compare_digest(signature, _signature(key, form_key, issued)):
-        return False
+        return INVALID
     age = now.timestamp() - issued
-    return min_seconds <= age <= MAX_AGE_SECONDS
+    if age > MAX_AGE_SECONDS:
+        return INVALID
+    return TOO_FAST if age < min_seconds else None

@@ -1,6 +1,7 @@
 """The consent boxes a person ticked on a lead form, kept as append-only consent records with
-the exact text, its version, time, IP, user agent and page; an e-mail consent waits for its
-double opt-in, whose link goes out through the `consent.confirmation_requested` event."""
+the exact text they saw, its version, the time of the submission, IP, user agent and page; an
+e-mail consent waits for its double opt-in, whose link goes out through the
+`consent.confirmation_requested` event."""
 
 from __future__ import annotations
 
@@ -8,10 +9,9 @@ from datetime import datetime
 from typing import Any
 
 from leadflow.adapters.db.uow import UnitOfWork
-from leadflow.domain.form_config import FormConfig
 from leadflow.domain.principal import Principal
+from leadflow.domain.quarantine import TickedConsent
 from leadflow.domain.stages import Actor
-from leadflow.domain.web_to_lead import Submission
 from leadflow.domain.webhooks import CONFIRMATION_REQUESTED
 from leadflow.services import events
 from leadflow.services.consent import record_consent
@@ -21,10 +21,11 @@ from leadflow.services.suppression import is_suppressed
 def record_form_consents(
     uow: UnitOfWork,
     lead_id: int,
-    config: FormConfig,
-    submission: Submission,
+    ticked: tuple[TickedConsent, ...],
     visitor: Any,
     *,
+    page: str | None,
+    submitted_at: datetime,
     now: datetime,
     base_url: str,
     privacy: Any,
@@ -32,8 +33,8 @@ def record_form_consents(
     phone: str | None,
 ) -> int:
     """Record each ticked box; return how many double opt-ins were requested. A person on the
-    suppression list (an objection) gets no marketing consent from a form entry."""
-    ticked = [box for box in config.consents if box.key in submission.consents]
+    suppression list (an objection) gets no marketing consent from a form entry. The record
+    keeps the time of the submission (`submitted_at`), even when it is entered later."""
     if not ticked:
         return 0
     if privacy is not None and is_suppressed(uow, privacy, email=email, phone=phone):
@@ -43,9 +44,8 @@ def record_form_consents(
     for box in ticked:
         recorded = record_consent(
             uow, lead_id=lead_id, purpose=box.purpose, channel=box.channel,
-            text_version=box.version, text=box.text(visitor.language),
-            source_url=submission.page, ip=visitor.ip, user_agent=visitor.user_agent, at=now,
-            source="form", by=by,
+            text_version=box.version, text=box.text, source_url=page, ip=visitor.ip,
+            user_agent=visitor.user_agent, at=submitted_at, source=box.record_source, by=by,
         )  # fmt: skip
         if recorded.confirm_path:
             events.record(

@@ -1,35 +1,52 @@
 """The public lead form: its settings, and a submission turned into a lead (an MQL when the form
-asks for contact) with its touch and consent records, unless it came from a bot.
+asks for contact) with its touch and consent records.
 
-A bot (honeypot filled, time trap failed) and a sender over the rate limit are answered like a
-person, and nothing of theirs is stored.
+A submission that looks automated (honeypot, time trap, missing or foreign token, rate limit) is
+answered like a person's and kept in the quarantine with its reasons, never dropped: marketing
+releases it into the funnel or deletes it. The rate limit counts people (e-mail or phone), so
+colleagues behind one company address all get in; only extreme volumes per address or form are
+held back, and those too go to the quarantine.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
 from leadflow.adapters.db.database import Database
 from leadflow.adapters.db.public_forms import FormHits, campaign_of_form, set_form_settings
+from leadflow.adapters.db.quarantine import Quarantine
 from leadflow.adapters.db.uow import UnitOfWork, in_unit_of_work, reading
-from leadflow.domain import time_trap
 from leadflow.domain.campaign import Campaign
 from leadflow.domain.errors import InvalidInput
 from leadflow.domain.form_config import FormConfig, form_config_from
 from leadflow.domain.principal import Principal
 from leadflow.domain.privacy import provenance
+from leadflow.domain.quarantine import (
+    QuarantineEntry,
+    QuarantineReason,
+    TickedConsent,
+    ticked_consents,
+    trap_reasons,
+)
 from leadflow.domain.stages import Actor, Stage
 from leadflow.domain.web_to_lead import Submission
 from leadflow.services.form_consents import record_form_consents
 from leadflow.services.leads import LeadInput, create_lead
 
-PER_CLIENT = (5, timedelta(minutes=10))
+log = logging.getLogger("leadflow.forms")
+
+PER_PERSON = (5, timedelta(minutes=10))
+"""The same e-mail address or phone number on one form."""
+PER_ADDRESS = (100, timedelta(minutes=10))
+"""One IP address on one form: only a flood, never a company network or a trade-fair Wi-Fi."""
 PER_FORM = (120, timedelta(minutes=1))
-STORED, IGNORED, INVALID = "stored", "ignored", "invalid"
+STORED, QUARANTINED, INVALID = "stored", "quarantined", "invalid"
 
 
 @dataclass(frozen=True)
@@ -59,6 +76,15 @@ class FormKeys:
     def client(self, ip: str | None) -> str:
         return hmac.new(self.clients, (ip or "").encode(), hashlib.sha256).hexdigest()[:40]
 
+    def person(self, submission: Submission) -> str | None:
+        """A keyed hash of who the submission names (e-mail, else phone digits), or None."""
+        email = (submission.values.get("email") or "").strip().lower()
+        phone = "".join(c for c in submission.values.get("phone") or "" if c.isdigit())
+        who = f"email:{email}" if email else f"phone:{phone}" if phone else None
+        if who is None:
+            return None
+        return hmac.new(self.clients, who.encode(), hashlib.sha256).hexdigest()[:40]
+
 
 @dataclass(frozen=True)
 class Visitor:
@@ -74,6 +100,7 @@ class Outcome:
     merged: bool = False
     errors: dict[str, str] = field(default_factory=dict)
     confirmations: int = 0
+    reasons: tuple[QuarantineReason, ...] = ()
 
 
 def public_form(db: Database, form_key: str) -> PublicForm:
@@ -107,23 +134,9 @@ def form_config(db: Database, *, by: Principal, campaign_id: int) -> FormConfig:
     return form_config_from(settings)
 
 
-def looks_like_a_bot(
-    form: PublicForm, submission: Submission, keys: FormKeys, now: datetime
-) -> bool:
-    """The honeypot is filled, or the time trap is missing (where required), foreign or fresh."""
-    if submission.honeypot:
-        return True
-    if submission.token is None:
-        return not form.config.accept_foreign_forms
-    key = form.campaign.form_key or ""
-    return not time_trap.passes(
-        keys.trap, key, submission.token, now, min_seconds=form.config.min_seconds
-    )
-
-
 def missing_fields(form: PublicForm, submission: Submission) -> dict[str, str]:
     """Required fields left empty, for a person's own leadflow form (not a foreign one)."""
-    if not submission.from_leadflow_form:
+    if submission.foreign:
         return {}
     own_names = {"title": "job_title", "zip": "postal_code", "url": "website"}
     missing = {
@@ -143,25 +156,31 @@ def submit(
     submission: Submission,
     visitor: Visitor,
     *,
+    posted: Sequence[tuple[str, str]],
     keys: FormKeys,
     now: datetime,
     base_url: str,
     privacy: Any = None,
 ) -> Outcome:
-    """Store a person's submission as a lead; a bot's or a flood's is dropped unseen."""
-    if looks_like_a_bot(form, submission, keys, now):
-        return Outcome(IGNORED)
-    missing = missing_fields(form, submission)
-    if missing:
-        return Outcome(INVALID, errors=missing)
-    client = keys.client(visitor.ip)
+    """Store a person's submission as a lead; one that looks automated goes to the quarantine
+    with everything `posted`, exactly as sent."""
+    trapped = trap_reasons(form.config, form.campaign.form_key or "", submission, keys.trap, now)
+    if not trapped:
+        missing = missing_fields(form, submission)
+        if missing:
+            return Outcome(INVALID, errors=missing)
+    consents = ticked_consents(form.config, submission, visitor.language)
+    client, person = keys.client(visitor.ip), keys.person(submission)
 
     def store(uow: UnitOfWork) -> Outcome:
-        if _over_the_limit(uow, form, client, now):
-            return Outcome(IGNORED)
-        outcome = _store(uow, form, submission, visitor, now, base_url, privacy)
-        FormHits(uow.connection, form.workspace_id).add(_campaign_id(form), client, now)
-        return outcome
+        reasons = trapped + _over_the_limit(uow, form, client, person, now)
+        FormHits(uow.connection, form.workspace_id).add(_campaign_id(form), client, now, person)
+        if reasons:
+            return _quarantine(uow, form, submission, visitor, posted, consents, reasons, now)
+        return enter_submission(
+            uow, form, submission, visitor, consents, submitted_at=now, now=now,
+            base_url=base_url, privacy=privacy,
+        )  # fmt: skip
 
     try:
         return in_unit_of_work(db, form.workspace_id, store)
@@ -174,25 +193,61 @@ def _campaign_id(form: PublicForm) -> int:
     return form.campaign.id
 
 
-def _over_the_limit(uow: UnitOfWork, form: PublicForm, client: str, now: datetime) -> bool:
+def _over_the_limit(
+    uow: UnitOfWork, form: PublicForm, client: str, person: str | None, now: datetime
+) -> tuple[QuarantineReason, ...]:
     hits = FormHits(uow.connection, form.workspace_id)
     campaign_id = _campaign_id(form)
-    (per_client, client_window), (per_form, form_window) = PER_CLIENT, PER_FORM
-    return (
-        hits.count(campaign_id, now - client_window, client) >= per_client
-        or hits.count(campaign_id, now - form_window) >= per_form
-    )
+    reasons = []
+    (per_person, person_window), (per_address, address_window) = PER_PERSON, PER_ADDRESS
+    per_form, form_window = PER_FORM
+    if person and hits.count(campaign_id, now - person_window, person_key=person) >= per_person:
+        reasons.append(QuarantineReason.RATE_LIMIT_PERSON)
+    if hits.count(campaign_id, now - address_window, client) >= per_address:
+        reasons.append(QuarantineReason.RATE_LIMIT_ADDRESS)
+    if hits.count(campaign_id, now - form_window) >= per_form:
+        reasons.append(QuarantineReason.RATE_LIMIT_FORM)
+    return tuple(reasons)
 
 
-def _store(
+def _quarantine(
     uow: UnitOfWork,
     form: PublicForm,
     submission: Submission,
     visitor: Visitor,
+    posted: Sequence[tuple[str, str]],
+    consents: tuple[TickedConsent, ...],
+    reasons: tuple[QuarantineReason, ...],
+    now: datetime,
+) -> Outcome:
+    entry = QuarantineEntry(
+        workspace_id=form.workspace_id, campaign_id=_campaign_id(form), received_at=now,
+        reasons=reasons, fields=list(posted), consents=consents, page=submission.page,
+        ip=visitor.ip, user_agent=visitor.user_agent, language=visitor.language,
+    )  # fmt: skip
+    entry_id = Quarantine(uow.connection, form.workspace_id).add(entry)
+    log.warning(
+        "form quarantine: workspace %s campaign %s entry %s held back (%s)",
+        form.workspace_id, entry.campaign_id, entry_id, ", ".join(reasons),
+    )  # fmt: skip
+    return Outcome(QUARANTINED, reasons=reasons)
+
+
+def enter_submission(
+    uow: UnitOfWork,
+    form: PublicForm,
+    submission: Submission,
+    visitor: Visitor,
+    consents: tuple[TickedConsent, ...],
+    *,
+    submitted_at: datetime,
     now: datetime,
     base_url: str,
     privacy: Any,
 ) -> Outcome:
+    """The one way a form submission enters the funnel (also on release from the quarantine):
+    the lead with its stage, hand-over clock and routing, the touch, and the consent records
+    as of the moment the person sent the form."""
     values = submission.values
     asks = form.config.asks_for_contact
     actor = Actor.AUTOMATIC if asks else Actor.MARKETING
@@ -219,21 +274,23 @@ def _store(
     created = create_lead(uow, data, by=by, now=now)
     lead_id = created.details.lead.id
     assert lead_id is not None
-    _touch(uow, lead_id, form, now)
+    _touch(uow, lead_id, form, submitted_at, now)
     confirmations = record_form_consents(
-        uow, lead_id, form.config, submission, visitor, now=now, base_url=base_url,
-        privacy=privacy, email=created.details.contact.email,
+        uow, lead_id, consents, visitor, page=submission.page, submitted_at=submitted_at,
+        now=now, base_url=base_url, privacy=privacy, email=created.details.contact.email,
         phone=created.details.contact.phone,
     )  # fmt: skip
     return Outcome(STORED, lead_id, created.merged, confirmations=confirmations)
 
 
-def _touch(uow: UnitOfWork, lead_id: int, form: PublicForm, now: datetime) -> None:
+def _touch(
+    uow: UnitOfWork, lead_id: int, form: PublicForm, submitted_at: datetime, now: datetime
+) -> None:
     from leadflow.domain.engagement import TouchType
     from leadflow.services.touches import record_touch
 
     record_touch(
-        uow, lead_id, TouchType.FORM_SUBMITTED, now,
+        uow, lead_id, TouchType.FORM_SUBMITTED, submitted_at,
         by=Principal.process(form.workspace_id, Actor.AUTOMATIC), now=now,
         campaign_id=form.campaign.id, asks_for_contact=form.config.asks_for_contact,
         origin="form",

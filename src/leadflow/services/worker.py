@@ -1,4 +1,4 @@
-"""The worker process: webhook deliveries, background jobs and SLA checks, in one loop."""
+"""The worker process: webhook deliveries, background jobs, SLA checks and purges, in one loop."""
 
 from __future__ import annotations
 
@@ -13,9 +13,11 @@ from leadflow.adapters.db.directory import Directory
 from leadflow.adapters.db.uow import in_unit_of_work
 from leadflow.adapters.webhook_http import WebhookSender
 from leadflow.domain.errors import InvalidInput
+from leadflow.domain.quarantine import DEFAULT_KEEP_DAYS
 from leadflow.services.delivery import Clock, deliver_due
 from leadflow.services.idempotency import forget_expired_keys
 from leadflow.services.jobs import run_next_job
+from leadflow.services.quarantine import purge_quarantine_everywhere
 from leadflow.services.retention import purge_everywhere
 from leadflow.services.sla_check import SlaCheck, check_sla
 
@@ -31,8 +33,10 @@ class WorkerOptions:
     """How long a claimed delivery or job stays with this worker before another may take it."""
     sla_every_seconds: float = 300.0
     purge_every_seconds: float = 3600.0
-    """How often the retention rules of every workspace are applied and expired
-    idempotency keys deleted."""
+    """How often the retention rules of every workspace are applied, expired
+    idempotency keys deleted and old form quarantine entries purged."""
+    quarantine_days: int = DEFAULT_KEEP_DAYS
+    """How long a quarantined form submission is kept (LEADFLOW_FORM_QUARANTINE_DAYS)."""
 
     def __post_init__(self) -> None:
         if self.lease_seconds <= self.batch * (self.timeout_seconds + 1):
@@ -120,6 +124,9 @@ def run_worker(
                 forgotten = forget_expired_keys(db, now=now)
                 if forgotten:
                     log(f"idempotency: {forgotten} expired keys deleted")
+                purged = purge_quarantine_everywhere(db, now=now, keep_days=options.quarantine_days)
+                for slug, count in purged.items():
+                    log(f"form quarantine {slug}: {count} old entries deleted")
             if once:
                 return
             if not busy:

@@ -16,6 +16,7 @@ from leadflow.web.api import forms as forms_api
 from leadflow.web.api import imports as imports_api
 from leadflow.web.api import predictions as predictions_api
 from leadflow.web.api import privacy as privacy_api
+from leadflow.web.api import quarantine as quarantine_api
 from leadflow.web.api import research as research_api
 
 
@@ -44,6 +45,7 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None) 
     app.include_router(capture_api.router)
     app.include_router(forms.router)
     app.include_router(forms_api.router)
+    app.include_router(quarantine_api.router)
     app.include_router(research_api.router)
     app.include_router(imports_api.router)
     app.include_router(leads.router)

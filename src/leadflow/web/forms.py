@@ -3,6 +3,7 @@ login, embeddable as an iframe or posted to from a plain HTML form on another si
 
 from __future__ import annotations
 
+import html
 import ipaddress
 from functools import cache
 from pathlib import Path
@@ -16,7 +17,18 @@ from jinja2 import Environment, FileSystemLoader
 from leadflow.adapters.secret_key import privacy_keys, secret_key
 from leadflow.domain import time_trap
 from leadflow.domain.errors import NotConfigured
-from leadflow.domain.web_to_lead import UTM_FIELDS, read_submission, safe_return_url
+from leadflow.domain.form_config import FIELDS, FormConfig
+from leadflow.domain.web_to_lead import (
+    HONEYPOT_FIELD,
+    TOKEN_FIELD,
+    UTM_FIELDS,
+    Submission,
+    posted_name,
+    read_submission,
+    safe_return_url,
+    single_values,
+    url_with_errors,
+)
 from leadflow.services.forms import (
     INVALID,
     FormKeys,
@@ -48,7 +60,8 @@ def _keys(request: Request) -> FormKeys:
     return keys
 
 
-def _privacy(request: Request) -> Any:
+def form_privacy(request: Request) -> Any:
+    """The privacy keys for the suppression check, or None where none are configured."""
     try:
         return privacy_keys(request.app.state.settings)
     except NotConfigured:
@@ -129,8 +142,9 @@ def form_token(form_key: str, request: Request, db: DbDep, now: NowDep) -> JSONR
 async def submit_form(form_key: str, request: Request, db: DbDep, now: NowDep) -> Response:
     """Take a submission (leadflow's own form or a Salesforce Web-to-Lead form)."""
     form = await run_in_threadpool(public_form, db, form_key)
-    posted = await request.form()
-    fields = {name: value for name, value in posted.items() if isinstance(value, str)}
+    received = await request.form()
+    posted = [(name, value) for name, value in received.multi_items() if isinstance(value, str)]
+    fields = single_values(posted)
     submission = read_submission(fields)
     lang = _language(request)
     visitor = Visitor(_client_ip(request), request.headers.get("user-agent"), lang)
@@ -141,14 +155,17 @@ async def submit_form(form_key: str, request: Request, db: DbDep, now: NowDep) -
             form,
             submission,
             visitor,
+            posted=posted,
             keys=_keys(request),
             now=now,
             base_url=base_url,
-            privacy=_privacy(request),
+            privacy=form_privacy(request),
         )  # fmt: skip
     )
     if outcome.status == INVALID:
         token = time_trap.issue(_keys(request).trap, form_key, now)
+        if submission.foreign:
+            return _back_to_the_page(form, lang, token, posted, submission, outcome.errors)
         return _render(
             form, lang, token, status=422, values=_shown_values(fields), errors=outcome.errors,
             ticked=submission.consents, utm=submission.utm,
@@ -156,12 +173,43 @@ async def submit_form(form_key: str, request: Request, db: DbDep, now: NowDep) -
     target = submission.return_url or safe_return_url(form.config.thank_you_url)
     if target:
         return RedirectResponse(target, status_code=303)
-    html = (
+    thanks = (
         _templates()
         .get_template("thanks.html")
         .render(lang=lang, t=TEXTS[lang], consent_asked=outcome.confirmations > 0)
     )
-    return HTMLResponse(html, headers=_headers(form))
+    return HTMLResponse(thanks, headers=_headers(form))
+
+
+def _back_to_the_page(
+    form: PublicForm,
+    lang: str,
+    token: str,
+    posted: list[tuple[str, str]],
+    submission: Submission,
+    errors: dict[str, str],
+) -> Response:
+    """A foreign form's mistake: back to its own return address with the errors named, or,
+    without one, leadflow's correction page that keeps every posted field."""
+    if submission.return_url:
+        return RedirectResponse(url_with_errors(submission.return_url, errors), status_code=303)
+    wrong = {posted_name(name): text for name, text in errors.items()}
+    if "form" in wrong:
+        wrong.update({"last_name": "required", "email": "required"})
+    sent = {name for name, _ in posted}
+    shown = [name for name in FIELDS if name in wrong or name in sent]
+    values = single_values(posted)
+    kept = [
+        (name, value)
+        for name, value in posted
+        if name not in shown and name not in (TOKEN_FIELD, HONEYPOT_FIELD)
+    ]
+    page = _templates().get_template("correct.html").render(
+        lang=lang, t=TEXTS[lang], form_key=form.campaign.form_key, title=form.config.title(lang),
+        shown=shown, values=values, errors=wrong, kept=kept, token=token,
+        input_types=INPUT_TYPES, autocomplete=AUTOCOMPLETE, message=errors.get("form"),
+    )  # fmt: skip
+    return HTMLResponse(page, status_code=422, headers=_headers(form))
 
 
 def _shown_values(fields: dict[str, str]) -> dict[str, str]:
@@ -176,24 +224,34 @@ def _client_ip(request: Request) -> str | None:
         return None
 
 
-def embed_snippets(base_url: str, form_key: str) -> dict[str, str]:
-    """The two ways to put a form on a web site: an iframe, or a plain HTML form posting here."""
+def embed_snippets(base_url: str, form_key: str, config: FormConfig) -> dict[str, str]:
+    """The two ways to put a form on a web site: an iframe, or a plain HTML form posting here.
+    The HTML form returns to the form's thank-you address if one is set (else leadflow shows its
+    own thank-you page) and sends each consent box's text beside it."""
     base = base_url.rstrip("/")
     iframe = (
         f'<iframe src="{base}/f/{form_key}" title="Kontakt" width="100%" height="720" '
         'style="border:0"></iframe>'
     )
-    html = "\n".join(
-        [
-            f'<form method="post" action="{base}/f/{form_key}" accept-charset="utf-8">',
-            '  <input name="first_name" placeholder="Vorname">',
-            '  <input name="last_name" placeholder="Nachname" required>',
-            '  <input name="email" type="email" placeholder="E-Mail" required>',
-            '  <input name="company" placeholder="Unternehmen">',
-            '  <input name="retURL" type="hidden" value="https://www.example.de/danke">',
-            '  <button type="submit">Absenden</button>',
-            "</form>",
-            f'<script src="{base}/f/assets/form.js" defer></script>',
+    lines = [
+        f'<form method="post" action="{base}/f/{form_key}" accept-charset="utf-8">',
+        '  <input name="first_name" placeholder="Vorname">',
+        '  <input name="last_name" placeholder="Nachname" required>',
+        '  <input name="email" type="email" placeholder="E-Mail" required>',
+        '  <input name="company" placeholder="Unternehmen">',
+    ]
+    for box in config.consents:
+        text = html.escape(box.text_de)
+        lines += [
+            f'  <label><input type="checkbox" name="consent_{box.key}" value="1"> {text}</label>',
+            f'  <input name="consent_text_{box.key}" type="hidden" value="{text}">',
         ]
-    )
-    return {"iframe": iframe, "html": html}
+    thank_you = safe_return_url(config.thank_you_url)
+    if thank_you:
+        lines.append(f'  <input name="retURL" type="hidden" value="{html.escape(thank_you)}">')
+    lines += [
+        '  <button type="submit">Absenden</button>',
+        "</form>",
+        f'<script src="{base}/f/assets/form.js" defer></script>',
+    ]
+    return {"iframe": iframe, "html": "\n".join(lines)}

@@ -37,12 +37,33 @@ def set_form_settings(
         raise NotFound("campaign", campaign_id)
 
 
+def form_of_campaign(
+    connection: Connection, workspace_id: int, campaign_id: int
+) -> tuple[Campaign, dict[str, Any]]:
+    """A campaign of the workspace and its stored form settings (404 for another's)."""
+    row = connection.execute(
+        select(campaigns).where(
+            campaigns.c.workspace_id == workspace_id, campaigns.c.id == campaign_id
+        )
+    ).first()
+    if row is None:
+        raise NotFound("campaign", campaign_id)
+    return campaign_from_row(row), dict(row.form_config or {})
+
+
 class FormHits:
     def __init__(self, connection: Connection, workspace_id: int) -> None:
         self.connection = connection
         self.workspace_id = workspace_id
 
-    def count(self, campaign_id: int, since: datetime, client_key: str | None = None) -> int:
+    def count(
+        self,
+        campaign_id: int,
+        since: datetime,
+        client_key: str | None = None,
+        *,
+        person_key: str | None = None,
+    ) -> int:
         query = select(func.count()).where(
             form_hits.c.workspace_id == self.workspace_id,
             form_hits.c.campaign_id == campaign_id,
@@ -50,9 +71,13 @@ class FormHits:
         )
         if client_key is not None:
             query = query.where(form_hits.c.client_key == client_key)
+        if person_key is not None:
+            query = query.where(form_hits.c.person_key == person_key)
         return int(self.connection.execute(query).scalar_one())
 
-    def add(self, campaign_id: int, client_key: str, at: datetime) -> None:
+    def add(
+        self, campaign_id: int, client_key: str, at: datetime, person_key: str | None = None
+    ) -> None:
         """Count a submission, and forget those older than a day."""
         self.connection.execute(
             delete(form_hits).where(
@@ -66,6 +91,7 @@ class FormHits:
                 workspace_id=self.workspace_id,
                 campaign_id=campaign_id,
                 client_key=client_key,
+                person_key=person_key,
                 at=at,
             )  # fmt: skip
         )

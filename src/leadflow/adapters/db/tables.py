@@ -341,8 +341,28 @@ form_hits = Table(
     _workspace_id(),
     Column("campaign_id", Integer, ForeignKey("campaigns.id", ondelete="CASCADE"), nullable=False),
     Column("client_key", String(64), nullable=False),
+    Column("person_key", String(64)),
     Column("at", UtcDateTime, nullable=False),
     Index("ix_form_hits_campaign_at", "campaign_id", "at"),
+    sqlite_autoincrement=True,
+)
+
+# Form submissions that look automated, kept exactly as posted until released, deleted or purged.
+form_quarantine = Table(
+    "form_quarantine",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    _workspace_id(),
+    Column("campaign_id", Integer, ForeignKey("campaigns.id", ondelete="CASCADE"), nullable=False),
+    Column("received_at", UtcDateTime, nullable=False),
+    Column("reasons", String(200), nullable=False),
+    Column("fields", JSON, nullable=False),
+    Column("consents", JSON, nullable=False),
+    Column("page", Text),
+    Column("ip", String(45)),
+    Column("user_agent", Text),
+    Column("language", String(8), nullable=False),
+    Index("ix_form_quarantine_workspace_received", "workspace_id", "received_at"),
     sqlite_autoincrement=True,
 )
 

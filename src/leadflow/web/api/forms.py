@@ -35,7 +35,7 @@ def _public(db: DbDep, principal: PrincipalDep, request: Request, campaign_id: i
     with reading(db, principal.workspace_id) as uow:
         form_key = uow.campaigns.get(campaign_id).form_key or ""
     base = str(request.base_url).rstrip("/")
-    snippets = embed_snippets(base, form_key)
+    snippets = embed_snippets(base, form_key, config)
     return LeadFormPublic(
         form_key=form_key, form_url=f"{base}/f/{form_key}", settings=config.as_data(),
         embed_iframe=snippets["iframe"], embed_html=snippets["html"],

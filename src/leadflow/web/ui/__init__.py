@@ -15,6 +15,7 @@ from leadflow.web.ui import (
     lead_list,
     lead_page,
     qualification_form,
+    quarantine_page,
 )
 
 router = APIRouter(include_in_schema=False)
@@ -29,5 +30,6 @@ for module in (
     campaign_pages,
     dashboard_page,
     import_pages,
+    quarantine_page,
 ):
     router.include_router(module.router)

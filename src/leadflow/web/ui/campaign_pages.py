@@ -18,6 +18,7 @@ from leadflow.domain.campaign import CHANNELS
 from leadflow.domain.errors import Conflict, InvalidInput, PermissionDenied
 from leadflow.domain.stages import Role
 from leadflow.services import campaigns as campaign_service
+from leadflow.services.forms import form_config
 from leadflow.web.api.deps import DbDep, NowDep
 from leadflow.web.forms import embed_snippets
 from leadflow.web.ui.messages import explain
@@ -148,6 +149,7 @@ def campaign_page(request: Request, campaign_id: int, viewer: ViewerDep, db: DbD
             )
         ).scalar_one()
     assert campaign.form_key is not None
+    config = form_config(db, by=viewer.principal, campaign_id=campaign_id)
     base = str(request.base_url).rstrip("/")
     return page(
         request,
@@ -155,5 +157,5 @@ def campaign_page(request: Request, campaign_id: int, viewer: ViewerDep, db: DbD
         campaign=campaign,
         lead_count=lead_count,
         form_url=f"{base}/f/{campaign.form_key}",
-        snippets=embed_snippets(base, campaign.form_key),
+        snippets=embed_snippets(base, campaign.form_key, config),
     )

@@ -28,6 +28,8 @@ NOTICES = {
     "language": N_("The language was changed."),
     "signed_out": N_("You are signed out."),
     "imported": N_("The import is done."),
+    "released": N_("The held-back submission was entered into the funnel."),
+    "quarantine_deleted": N_("The held-back submission was deleted."),
 }
 
 FIELDS = {

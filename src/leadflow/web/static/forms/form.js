@@ -26,6 +26,21 @@
     return match ? match[1] : null;
   }
 
+  // A consent box (consent_<key>) on a page's own form is recorded with the words next to it,
+  // unless the page sends them itself in consent_text_<key>.
+  function keepConsentTexts(form) {
+    var boxes = form.querySelectorAll('input[type="checkbox"][name^="consent_"]');
+    Array.prototype.forEach.call(boxes, function (box) {
+      if (box.name.indexOf("consent_text_") === 0) { return; }
+      var name = "consent_text_" + box.name.slice("consent_".length);
+      if (form.elements.namedItem(name)) { return; }
+      var label = box.closest("label") ||
+        (box.id ? form.querySelector('label[for="' + box.id + '"]') : null);
+      var text = label ? label.textContent.replace(/\s+/g, " ").trim() : "";
+      if (text) { hidden(form, name).value = text.slice(0, 5000); }
+    });
+  }
+
   function prepare(form) {
     var key = leadflowKey(form);
     if (!key) { return; }
@@ -38,6 +53,7 @@
     });
     var page = hidden(form, "page");
     if (!page.value) { page.value = pageUrl; }
+    keepConsentTexts(form);
     if (!form.elements.namedItem("_lf_ts")) {
       var base = new URL(form.getAttribute("action"), window.location.href);
       fetch(base.origin + "/f/" + key + "/token", { credentials: "omit" })
