@@ -23,6 +23,7 @@ from leadflow.settings import Settings
 
 console = Console(stderr=True)
 out = Console()
+SHOWN = 20
 
 
 def _estimated_rows(path: Path) -> int | None:
@@ -57,16 +58,26 @@ def import_file(
     list_only: Annotated[
         bool, typer.Option("--list-only", help="A target list for research: no leads.")
     ] = False,
+    allow_id_only: Annotated[
+        bool,
+        typer.Option("--allow-id-only", help="Import rows whose only identity is their id."),
+    ] = False,
     by: Annotated[str | None, typer.Option(help="Act as this user.")] = None,
 ) -> None:
-    """Import leads from a CSV or XLSX file (Salesforce, HubSpot or any other layout)."""
+    """Import leads from a CSV or XLSX file (Salesforce, HubSpot or any other layout).
+    Exits 2 when every row was rejected."""
     db = database()
     try:
-        _run(db, file, workspace, by, rejects, preset=preset, mapping=mapping, dry_run=dry_run,
-             campaign=campaign, stage=stage, chunk_rows=chunk_rows,
-             list_only=list_only)  # fmt: skip
+        report = _run(db, file, workspace, by, rejects, preset=preset, mapping=mapping,
+                      dry_run=dry_run, campaign=campaign, stage=stage, chunk_rows=chunk_rows,
+                      list_only=list_only, allow_id_only=allow_id_only)  # fmt: skip
     finally:
         db.dispose()
+    if report.all_rejected:
+        console.print(
+            f"error: all {report.rows} rows were rejected; nothing was imported", highlight=False
+        )
+        raise typer.Exit(2)
 
 
 def _run(
@@ -83,7 +94,8 @@ def _run(
     stage: Stage,
     chunk_rows: int,
     list_only: bool,
-) -> None:
+    allow_id_only: bool,
+) -> ImportReport:
     actor = principal(db, workspace, by)
     request = ImportRequest(
         actor.workspace_id,
@@ -95,6 +107,7 @@ def _run(
         chunk_rows=chunk_rows,
         list_only=list_only,
         privacy=_privacy_keys(),
+        allow_id_only=allow_id_only,
     )
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                TimeElapsedColumn())  # fmt: skip
@@ -104,11 +117,12 @@ def _run(
             db, file, request, by=actor, now=now(),
             progress=lambda rows: bar.update(task, completed=rows),
         )  # fmt: skip
-    _print(report)
+    _print(report, rejects)
     if rejects is not None:
         with rejects.open("w", encoding="utf-8", newline="") as stream:
             written = write_rejects(rejects_of(db, actor.workspace_id, report.import_id), stream)
         out.print(f"{written} problems written to {rejects}")
+    return report
 
 
 def _privacy_keys() -> PrivacyKeys | None:
@@ -118,7 +132,7 @@ def _privacy_keys() -> PrivacyKeys | None:
         return None  # without a key nobody can be on the suppression list
 
 
-def _print(report: ImportReport) -> None:
+def _print(report: ImportReport, rejects: Path | None) -> None:
     verb = "would be" if report.dry_run else "were"
     if report.resumed_after_row:
         out.print(f"resumed import {report.import_id} after row {report.resumed_after_row}")
@@ -130,8 +144,31 @@ def _print(report: ImportReport) -> None:
     )
     if report.suppressed:
         out.print(f"{report.suppressed} rows are people on the suppression list: no marketing")
-    for row, lead_id, reason in report.merges[:20]:
+    if report.warned:
+        out.print(
+            f"{report.warned} optional values {verb} dropped with a warning; their rows "
+            f"{verb} imported"
+        )
+    if report.unknown_sources:
+        listed = ", ".join(f"'{v}' ({n})" for v, n in sorted(report.unknown_sources.items()))
+        out.print(f"unknown lead sources, kept as typed: {listed}", highlight=False)
+    for row, lead_id, reason in report.merges[:SHOWN]:
         target = f"lead {lead_id}" if lead_id else "an earlier row"
         out.print(f"  row {row}: merged into {target}: {reason}", highlight=False)
-    for error in report.rejects[:20]:
+    for warning in report.warnings[:SHOWN]:
+        out.print(f"  warning: {warning}", highlight=False)
+    if report.warned > SHOWN:
+        out.print(
+            f"  ... and {report.warned - SHOWN} more warnings: "
+            f"GET /api/v1/imports/{report.import_id}/warnings lists them all",
+            highlight=False,
+        )
+    for error in report.rejects[:SHOWN]:
         out.print(f"  {error}", highlight=False)
+    if report.problems > SHOWN and rejects is None:
+        out.print(
+            f"  ... and {report.problems - SHOWN} more problems: run the import with "
+            f"--rejects FILE.csv (or GET /api/v1/imports/{report.import_id}/rejects) to get "
+            "every rejected row with its reason",
+            highlight=False,
+        )

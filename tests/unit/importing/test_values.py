@@ -110,7 +110,7 @@ def test_a_calendar_date_drops_the_time() -> None:
     assert parse_date("31.12.2025 23:59") == date(2025, 12, 31)
 
 
-@pytest.mark.parametrize("text", ["31.02.2025", "5/1/2023", "gestern"])
+@pytest.mark.parametrize("text", ["31.02.2025", "5/13/2023", "gestern"])
 def test_a_date_that_is_not_one_lists_the_accepted_formats(text: str) -> None:
     with pytest.raises(ValueError, match=f"'{text}' is not a date; expected DD.MM.YYYY"):
         parse_datetime(text)
