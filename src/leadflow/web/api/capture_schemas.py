@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from leadflow.web.api.schemas import Input, LeadPublic
+from leadflow.web.api.schemas import FieldWarningPublic, Input, LeadPublic
 
 
 class LeadBatch(Input):
@@ -27,6 +27,7 @@ class BatchItemPublic(BaseModel):
     lead: LeadPublic | None = None
     match_reason: str | None = None
     errors: list[FieldErrorPublic] = []
+    warnings: list[FieldWarningPublic] = []
 
 
 class BatchPublic(BaseModel):
@@ -72,6 +73,7 @@ class PreviewRowPublic(BaseModel):
     row: int
     values: dict[str, Any]
     errors: list[FieldErrorPublic]
+    warnings: list[FieldErrorPublic] = []
 
 
 class ImportPreviewPublic(BaseModel):

@@ -84,6 +84,9 @@ def preview(file: Upload, principal: PrincipalDep, preset: Preset = None,
             PreviewRowPublic(
                 row=row.row, values=row.values,
                 errors=[FieldErrorPublic(field=e.field, message=e.message) for e in row.errors],
+                warnings=[
+                    FieldErrorPublic(field=w.field, message=w.message) for w in row.warnings
+                ],
             )
             for row in found.rows
         ],
