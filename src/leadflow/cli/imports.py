@@ -17,7 +17,12 @@ from leadflow.cli.errors import guarded
 from leadflow.domain.errors import NotConfigured
 from leadflow.domain.stages import Stage
 from leadflow.domain.suppression import PrivacyKeys
-from leadflow.services.import_reports import rejects_of, write_rejects
+from leadflow.services.import_reports import (
+    rejects_of,
+    warnings_of,
+    write_rejects,
+    write_warnings,
+)
 from leadflow.services.importer import CHUNK_ROWS, ImportReport, ImportRequest, run_import
 from leadflow.settings import Settings
 
@@ -52,6 +57,9 @@ def import_file(
     rejects: Annotated[
         Path | None, typer.Option(help="Write every rejected row to this CSV file.")
     ] = None,
+    warnings: Annotated[
+        Path | None, typer.Option(help="Write every dropped value (warning) to this CSV file.")
+    ] = None,
     campaign: Annotated[int | None, typer.Option(help="Campaign id for the new leads.")] = None,
     stage: Annotated[Stage, typer.Option(help="Stage of rows that name none.")] = Stage.PROSPECT,
     chunk_rows: Annotated[int, typer.Option(help="Rows per transaction.", min=1)] = CHUNK_ROWS,
@@ -68,7 +76,7 @@ def import_file(
     Exits 2 when every row was rejected."""
     db = database()
     try:
-        report = _run(db, file, workspace, by, rejects, preset=preset, mapping=mapping,
+        report = _run(db, file, workspace, by, (rejects, warnings), preset=preset, mapping=mapping,
                       dry_run=dry_run, campaign=campaign, stage=stage, chunk_rows=chunk_rows,
                       list_only=list_only, allow_id_only=allow_id_only)  # fmt: skip
     finally:
@@ -85,7 +93,7 @@ def _run(
     file: Path,
     workspace: str,
     by: str | None,
-    rejects: Path | None,
+    files: tuple[Path | None, Path | None],
     *,
     preset: str | None,
     mapping: Path | None,
@@ -117,11 +125,16 @@ def _run(
             db, file, request, by=actor, now=now(),
             progress=lambda rows: bar.update(task, completed=rows),
         )  # fmt: skip
-    _print(report, rejects)
+    rejects, warnings = files
+    _print(report, rejects, warnings)
     if rejects is not None:
         with rejects.open("w", encoding="utf-8", newline="") as stream:
             written = write_rejects(rejects_of(db, actor.workspace_id, report.import_id), stream)
         out.print(f"{written} problems written to {rejects}")
+    if warnings is not None:
+        with warnings.open("w", encoding="utf-8", newline="") as stream:
+            found = warnings_of(db, actor.workspace_id, report.import_id)
+            out.print(f"{write_warnings(found, stream)} warnings written to {warnings}")
     return report
 
 
@@ -132,7 +145,7 @@ def _privacy_keys() -> PrivacyKeys | None:
         return None  # without a key nobody can be on the suppression list
 
 
-def _print(report: ImportReport, rejects: Path | None) -> None:
+def _print(report: ImportReport, rejects: Path | None, warnings: Path | None) -> None:
     verb = "would be" if report.dry_run else "were"
     if report.resumed_after_row:
         out.print(f"resumed import {report.import_id} after row {report.resumed_after_row}")
@@ -157,10 +170,11 @@ def _print(report: ImportReport, rejects: Path | None) -> None:
         out.print(f"  row {row}: merged into {target}: {reason}", highlight=False)
     for warning in report.warnings[:SHOWN]:
         out.print(f"  warning: {warning}", highlight=False)
-    if report.warned > SHOWN:
+    if report.warned > SHOWN and warnings is None:
         out.print(
-            f"  ... and {report.warned - SHOWN} more warnings: "
-            f"GET /api/v1/imports/{report.import_id}/warnings lists them all",
+            f"  ... and {report.warned - SHOWN} more warnings: run the import with "
+            f"--warnings FILE.csv (or GET /api/v1/imports/{report.import_id}/warnings) to get "
+            "them all",
             highlight=False,
         )
     for error in report.rejects[:SHOWN]:

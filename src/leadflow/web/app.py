@@ -17,6 +17,7 @@ from leadflow.web.api import imports as imports_api
 from leadflow.web.api import predictions as predictions_api
 from leadflow.web.api import privacy as privacy_api
 from leadflow.web.api import research as research_api
+from leadflow.web.api import sources as sources_api
 
 
 def create_app(settings: Settings | None = None, *, db: Database | None = None) -> FastAPI:
@@ -46,6 +47,7 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None) 
     app.include_router(forms_api.router)
     app.include_router(research_api.router)
     app.include_router(imports_api.router)
+    app.include_router(sources_api.router)
     app.include_router(leads.router)
     app.include_router(campaigns.router)
     app.include_router(reports.router)

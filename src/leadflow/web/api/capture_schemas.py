@@ -62,11 +62,16 @@ class ImportPublic(BaseModel):
     created: int
     merged: int
     rejected: int
+    warnings: int
+    """Optional values dropped from imported rows (each row was imported without it)."""
     error: str | None
     started_at: datetime
     finished_at: datetime | None
     columns: dict[str, str]
+    unknown_sources: dict[str, int] = {}
+    """Lead sources that stand for no source code, kept as typed, with their row counts."""
     rejects_url: str
+    warnings_url: str
 
 
 class PreviewRowPublic(BaseModel):
