@@ -26,8 +26,8 @@ from leadflow.services.import_reports import (
 from leadflow.services.importer import CHUNK_ROWS, ImportReport, ImportRequest, run_import
 from leadflow.settings import Settings
 
-console = Console(stderr=True)
-out = Console()
+console = Console(stderr=True, soft_wrap=True)
+out = Console(soft_wrap=True)
 SHOWN = 20
 
 
