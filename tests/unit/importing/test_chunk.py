@@ -31,7 +31,7 @@ CHOICES: dict[str, list[str]] = {
     "Created Date": ["31.12.2025", "2025-06-01 10:00:00", "", "gestern"],
     "Email Opt Out": ["0", "1", "", "vielleicht"],
     "Converted Date": ["", "02.01.2026"],
-    "City": ["Stuttgart", ""],
+    "City": ["Stuttgart", "", "Ulm" * 70],
     "Notiz intern": ["", "VIP"],
 }
 

@@ -33,7 +33,15 @@ from .normalize import (
 )
 from .preset_tables import HISTORY_FIELDS
 from .presets import ColumnMapping
-from .rows import _TEXT_FIELDS, ImportOptions, RowError, _combined, _utc, no_identity
+from .rows import (
+    _TEXT_FIELDS,
+    OPTIONAL_LIMITS,
+    ImportOptions,
+    RowError,
+    _combined,
+    _utc,
+    no_identity,
+)
 from .values import PLACEHOLDERS, parse_bool, parse_number, parse_size
 
 _IDENTITY = ("email", "phone", "mobile", "first_name", "last_name")
@@ -66,6 +74,13 @@ class _Columns:
             self.cells[target] = _clean(values)
             self.headers[target] = header
         self.problems: list[pl.DataFrame] = []
+        for target, limit in OPTIONAL_LIMITS.items():
+            if (cells := self.cells.get(target)) is not None:
+                long = cells.str.len_chars() > limit
+                self.problem(target, pl.select(pl.when(long).then(
+                    pl.lit(f"longer than {limit} characters"))).to_series())  # fmt: skip
+                self.cells[target] = pl.select(pl.when(~long.fill_null(False)).then(cells)
+                                               ).to_series().alias(target)  # fmt: skip
 
     def text(self, target: str) -> pl.Series:
         found = self.cells.get(target)

@@ -35,6 +35,9 @@ _TEXT_FIELDS = (
     "salutation", "job_title", "department", "street", "postal_code", "city", "state",
     "country", "industry", "lead_source", "owner", "description", "external_id",
 )  # fmt: skip
+# Column sizes of optional text fields: a longer value is dropped with a warning.
+OPTIONAL_LIMITS = {"job_title": 300, "department": 200, "company": 300, "industry": 200,
+                   "postal_code": 20, "city": 200, "lead_source": 100}  # fmt: skip
 _SIDE_STAGES = frozenset({Stage.LOST, Stage.NURTURE, Stage.DISQUALIFIED})
 
 
@@ -117,6 +120,12 @@ class _Cells:
         }
         self.warnings: list[RowError] = []
         self.dropped: dict[str, str] = {}
+        for target, limit in OPTIONAL_LIMITS.items():
+            header, value = self.cells.get(target, ("", None))
+            if value is not None and len(value) > limit:
+                self.warnings.append(RowError(row, header, f"longer than {limit} characters"))
+                self.dropped[header] = value
+                self.cells[target] = (header, None)
 
     def text(self, target: str) -> str | None:
         return self.cells.get(target, ("", None))[1]
