@@ -89,9 +89,22 @@ def test_duplicates_are_never_matched_across_workspaces(
     assert not theirs.merged
 
 
-def test_a_bad_phone_number_is_refused_with_the_field(db: Database, tenant: Tenant) -> None:
+def test_a_bad_phone_number_beside_a_name_is_dropped_with_a_warning(
+    db: Database, tenant: Tenant
+) -> None:
+    created = _add(db, tenant, last_name="Fischer", phone="0711-BITTE-ANRUFEN")
+
+    assert created.details.contact.phone is None
+    [(field, message)] = created.warnings
+    assert field == "phone" and "contains letters" in message
+    assert created.details.lead.extras["phone (invalid)"] == "0711-BITTE-ANRUFEN"
+
+
+def test_a_bad_phone_number_that_is_the_only_identity_is_refused_with_the_field(
+    db: Database, tenant: Tenant
+) -> None:
     with pytest.raises(InvalidInput) as refused:
-        _add(db, tenant, last_name="Fischer", phone="12")
+        _add(db, tenant, first_name="Eva", phone="12")
 
     assert refused.value.field == "phone"
 

@@ -16,6 +16,7 @@ from leadflow.adapters.db.database import Database
 from leadflow.adapters.db.tables import (
     contacts,
     import_rejects,
+    import_warnings,
     leads,
     stage_changes,
     suppressions,
@@ -100,21 +101,18 @@ def test_each_vendor_layout_imports_without_a_hand_made_mapping(
 
 
 @needs_vendor_formats
-def test_the_mautic_sample_maps_itself_and_only_its_invalid_mobile_number_is_refused(
-    db: Database, tenant: Tenant, tmp_path: Path
+def test_the_mautic_sample_maps_itself_and_only_its_invalid_mobile_number_is_dropped(
+    db: Database, tenant: Tenant
 ) -> None:
     # Mautic's own sample row carries a mobile number that is not valid in Brazil.
     sample = VENDOR_FORMATS / "mautic_contacts_sample.csv"
-    fixed = tmp_path / "mautic.csv"
-    fixed.write_text(sample.read_text(encoding="utf-8").replace(",57912345678,", ",,"))
 
-    as_shipped = _import(db, tenant, sample)
-    repaired = _import(db, tenant, fixed)
+    report = _import(db, tenant, sample)
 
-    assert as_shipped.preset == "generic" and as_shipped.rejected == 1
-    assert [(e.field, "not a valid phone number for BR" in e.message)
-            for e in as_shipped.rejects] == [("mobile", True)]  # fmt: skip
-    assert (repaired.created, repaired.rejected) == (1, 0)
+    assert report.preset == "generic"
+    assert (report.created, report.rejected, report.warned) == (1, 0, 1)
+    assert [(w.field, "not a valid phone number for BR" in w.message)
+            for w in report.warnings] == [("mobile", True)]  # fmt: skip
     with db.reading() as connection:
         row = connection.execute(select(contacts.c.email, contacts.c.first_name)).one()
     assert tuple(row) == ("djoost5j@example.com", "Dell")
@@ -216,16 +214,18 @@ def test_a_dry_run_reports_what_would_happen_and_stores_no_lead(
         tmp_path / "leads.csv",
         ["Email", "Last Name", "Phone"],
         [["anna@nordwerk.de", "Schmidt", ""], ["ANNA@nordwerk.de", "Schmidt", ""],
-         ["kaputt@", "Braun", ""], ["otto@gmx.de", "Meier", "0711 99"]],
+         ["kaputt@", "", ""], ["otto@gmx.de", "Meier", "0711 99"]],
     )  # fmt: skip
 
     report = _import(db, tenant, path, dry_run=True)
 
-    assert (report.created, report.merged, report.rejected) == (1, 1, 2)
+    assert (report.created, report.merged, report.rejected, report.warned) == (2, 1, 1, 1)
     assert report.merges[0][0] == 3 and report.merges[0][2] == "same e-mail as row 2"
-    assert {error.row for error in report.rejects} == {4, 5}
+    assert {error.row for error in report.rejects} == {4}
+    assert [(w.row, w.field) for w in report.warnings] == [(5, "Phone")]
     assert _count(db, contacts) == 0 and _count(db, leads) == 0
     assert _count(db, import_rejects) == 2
+    assert _count(db, import_warnings) == 1
 
 
 def test_importing_the_same_file_twice_merges_every_row(

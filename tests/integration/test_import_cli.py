@@ -32,14 +32,14 @@ def _count(db: Database, table: object) -> int:
         return int(connection.execute(select(func.count()).select_from(table)).scalar_one())  # type: ignore[arg-type]
 
 
-def test_bad_rows_go_to_the_reject_file_and_good_rows_are_imported(
+def test_rows_without_identity_go_to_the_reject_file_and_bad_optional_values_are_warned(
     cli: CliRunner, db: Database, tenant: Tenant, tmp_path: Path
 ) -> None:
     source = tmp_path / "messe.csv"
     source.write_text(
         "E-Mail;Nachname;Telefon;Mitarbeiter\n"
         "anna@nordwerk.de;Schmidt;0711 1234560;250\n"
-        "kaputt@;Braun;;\n"
+        "kaputt@;;;\n"
         "jan@nordwerk.de;Jansen;12;viele\n"
         "eva@nordwerk.de;Fischer;;1.250\n",
         encoding="cp1252",
@@ -51,17 +51,18 @@ def test_bad_rows_go_to_the_reject_file_and_good_rows_are_imported(
     )
 
     assert result.exit_code == 0, result.output
-    assert "4 rows: 2 were created, 0 were merged, 2 were rejected" in result.stdout
+    assert "4 rows: 3 were created, 0 were merged, 1 were rejected" in result.stdout
+    assert "2 optional values were dropped with a warning" in result.stdout
+    assert "warning: row 4, Telefon: '12' is not a valid phone number" in result.stdout
     with rejects.open(encoding="utf-8") as stream:
         lines = list(csv.reader(stream))
     assert lines[0] == ["row", "field", "reason", "E-Mail", "Nachname", "Telefon", "Mitarbeiter"]
     assert [(line[0], line[1]) for line in lines[1:]] == [
+        ("3", "E-Mail, Nachname, Telefon"),
         ("3", "E-Mail"),
-        ("4", "Telefon"),
-        ("4", "Mitarbeiter"),
     ]
-    assert lines[2][3:] == ["jan@nordwerk.de", "Jansen", "12", "viele"]
-    assert _count(db, leads) == 2
+    assert lines[2][3:] == ["kaputt@", "", "", ""]
+    assert _count(db, leads) == 3
 
 
 def test_a_dry_run_from_the_command_line_stores_nothing(

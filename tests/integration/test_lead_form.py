@@ -89,7 +89,7 @@ def test_a_person_becomes_an_mql_of_the_campaign_with_utm_and_a_touch(
         log = connection.execute(select(stage_changes.c.target, stage_changes.c.actor)).all()
         touch = connection.execute(select(touches.c.type, touches.c.asks_for_contact)).one()
         phone = connection.execute(select(contacts.c.phone)).scalar_one()
-    assert (lead.stage, lead.campaign_id, lead.source) == ("mql", campaign.id, "web form")
+    assert (lead.stage, lead.campaign_id, lead.source) == ("mql", campaign.id, "web_form")
     assert lead.extras["utm_source"] == "linkedin" and lead.extras["page"].endswith("/messe")
     assert lead.provenance["kind"] == "form"
     assert [tuple(entry) for entry in log] == [("mql", "automatic")]
@@ -194,7 +194,7 @@ def test_a_salesforce_web_to_lead_post_creates_the_lead_and_redirects_to_ret_url
     assert (contact.first_name, contact.job_title, contact.phone) == (
         "Jörg", "Einkaufsleiter", "+49892345678",
     )  # fmt: skip
-    assert (lead.stage, lead.source) == ("mql", "Web")
+    assert (lead.stage, lead.source) == ("mql", "website")
     assert lead.extras["note: 00N5g00000Lieferzeit"] == "Q3"
     assert lead.extras["campaign_ref"] == "7015g000000XYZ"
     assert lead.extras["street"] == "Leopoldstraße 12"

@@ -18,7 +18,7 @@ from tests.integration.ui_support import sign_in
 GERMAN_CSV = (
     "Vorname;Nachname;E-Mail;Firma\n"
     "Anna;Schulz;anna.schulz@hafen.example;Hafen Logistik GmbH\n"
-    "Ben;Krause;kein-at-zeichen;Krause KG\n"
+    ";;kein-at-zeichen;Krause KG\n"
     "Carla;Wolf;carla@wolf.example;Wolf AG\n"
 ).encode("cp1252")
 
@@ -63,7 +63,8 @@ def test_a_dry_run_reports_the_rejects_and_stores_no_lead(
     assert 'data-import-status="done"' in text
     assert 'data-count="created">2<' in text and 'data-count="rejected">1<' in text
     rows = list(csv.reader(io.StringIO(report.content.decode("utf-8"))))
-    assert rows[0][:3] == ["row", "field", "reason"] and rows[1][:2] == ["3", "E-Mail"]
+    assert rows[0][:3] == ["row", "field", "reason"]
+    assert [row[:2] for row in rows[1:]] == [["3", "Vorname, Nachname, E-Mail"], ["3", "E-Mail"]]
     assert _lead_count(db) == 0
 
 
@@ -103,3 +104,31 @@ def test_sales_may_not_import_and_a_missing_file_is_explained(
     assert refused.status_code == 403
     assert empty.status_code == 422
     assert _lead_count(db) == 0
+
+
+def test_the_import_page_lists_dropped_values_and_the_lead_page_marks_an_unknown_source(
+    app_client: TestClient, tenant: Tenant, db: Database
+) -> None:
+    csrf = sign_in(app_client, db, tenant, Role.MARKETING)
+    content = (
+        "Vorname;Nachname;Telefon;Quelle\n"
+        "Jörg;Weiß;0711-BITTE-ANRUFEN;Flurfunk\n"
+        "Anna;Schulz;0711 1234560;Messe\n"
+    ).encode("cp1252")
+
+    status = app_client.post(
+        "/app/import",
+        data={"csrf_token": csrf, "action": "import", "stage": "prospect"},
+        files={"file": ("messe.csv", content, "text/csv")},
+        headers={"Accept-Language": "en"},
+    )
+    with db.reading() as connection:
+        lead_ids = connection.execute(select(leads.c.id).order_by(leads.c.id)).scalars().all()
+    first, second = (app_client.get(f"/app/leads/{i}").text for i in lead_ids)
+    warnings = app_client.get(status.url.path + "/warnings.csv")
+
+    assert 'data-count="created">2<' in status.text and 'data-count="warnings">1<' in status.text
+    assert "contains letters" in status.text and "data-unknown-sources" in status.text
+    assert "data-source-unknown" in first and 'data-source="Flurfunk"' in first
+    assert "data-source-unknown" not in second and 'data-source="trade_fair"' in second
+    assert warnings.text.splitlines()[1].startswith("2,Telefon,")

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import sys
+import tomllib
 from pathlib import Path
 from typing import Annotated
 
@@ -11,13 +13,15 @@ from rich.console import Console
 from rich.table import Table
 
 from leadflow.adapters.db.directory import Directory
-from leadflow.adapters.db.uow import directory_transaction
-from leadflow.cli.context import database, now
+from leadflow.adapters.db.uow import directory_transaction, reading, unit_of_work
+from leadflow.cli.context import database, now, principal
 from leadflow.cli.errors import guarded
 from leadflow.domain.errors import InvalidInput
+from leadflow.domain.sources import SOURCE_CODES
 from leadflow.domain.stages import Role
 from leadflow.services import directory as directory_service
-from leadflow.services import rules
+from leadflow.services import rules, source_settings
+from leadflow.services.source_settings import set_source_aliases
 
 console = Console()
 workspace_app = typer.Typer(help="Create and configure workspaces (client companies).")
@@ -72,6 +76,45 @@ def workspace_set_lifecycle(slug: str, file: Path) -> None:
         assert workspace.id is not None
         table = rules.set_lifecycle(directory, workspace.id, file.read_text(encoding="utf-8"))
     console.print(f"{slug} now uses {len(table.rules)} transition rules")
+
+
+@workspace_app.command("sources")
+@guarded
+def workspace_sources(
+    slug: str,
+    set_file: Annotated[
+        Path | None,
+        typer.Option("--set", help='TOML: [aliases] "Hausmesse Ulm" = "event" (replaces them).'),
+    ] = None,
+) -> None:
+    """Show the lead source codes and the workspace's own spellings, or replace those."""
+    db = database()
+    try:
+        actor = principal(db, slug, None)
+        if set_file is not None:
+            aliases = _aliases_from(set_file)
+            with unit_of_work(db, actor.workspace_id) as uow:
+                set_source_aliases(uow, aliases, by=actor)
+        with reading(db, actor.workspace_id) as uow:
+            sources = source_settings.workspace_sources(uow)
+    finally:
+        db.dispose()
+    console.print("codes: " + ", ".join(SOURCE_CODES), highlight=False)
+    console.print("[aliases]", highlight=False, markup=False)
+    for spelling, code in sorted(sources.aliases.items()):
+        console.print(f"{json.dumps(spelling, ensure_ascii=False)} = {json.dumps(code)}",
+                      highlight=False, markup=False)  # fmt: skip
+
+
+def _aliases_from(path: Path) -> dict[str, object]:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+        raise InvalidInput(f"{path.name}: cannot be read as TOML ({error})") from error
+    aliases = data.get("aliases", {})
+    if set(data) - {"aliases"} or not isinstance(aliases, dict):
+        raise InvalidInput(f'{path.name}: expected one table [aliases] of "spelling" = "code"')
+    return aliases
 
 
 @user_app.command("add")

@@ -17,12 +17,18 @@ from leadflow.cli.errors import guarded
 from leadflow.domain.errors import NotConfigured
 from leadflow.domain.stages import Stage
 from leadflow.domain.suppression import PrivacyKeys
-from leadflow.services.import_reports import rejects_of, write_rejects
+from leadflow.services.import_reports import (
+    rejects_of,
+    warnings_of,
+    write_rejects,
+    write_warnings,
+)
 from leadflow.services.importer import CHUNK_ROWS, ImportReport, ImportRequest, run_import
 from leadflow.settings import Settings
 
-console = Console(stderr=True)
-out = Console()
+console = Console(stderr=True, soft_wrap=True)
+out = Console(soft_wrap=True)
+SHOWN = 20
 
 
 def _estimated_rows(path: Path) -> int | None:
@@ -51,6 +57,9 @@ def import_file(
     rejects: Annotated[
         Path | None, typer.Option(help="Write every rejected row to this CSV file.")
     ] = None,
+    warnings: Annotated[
+        Path | None, typer.Option(help="Write every dropped value (warning) to this CSV file.")
+    ] = None,
     campaign: Annotated[int | None, typer.Option(help="Campaign id for the new leads.")] = None,
     stage: Annotated[Stage, typer.Option(help="Stage of rows that name none.")] = Stage.PROSPECT,
     chunk_rows: Annotated[int, typer.Option(help="Rows per transaction.", min=1)] = CHUNK_ROWS,
@@ -64,16 +73,27 @@ def import_file(
             help="Another system's past: no routing, hand-over clocks, webhook events or auto-mql.",
         ),
     ] = False,
+    allow_id_only: Annotated[
+        bool,
+        typer.Option("--allow-id-only", help="Import rows whose only identity is their id."),
+    ] = False,
     by: Annotated[str | None, typer.Option(help="Act as this user.")] = None,
 ) -> None:
-    """Import leads from a CSV or XLSX file (Salesforce, HubSpot or any other layout)."""
+    """Import leads from a CSV or XLSX file (Salesforce, HubSpot or any other layout).
+    Exits 2 when every row was rejected."""
     db = database()
     try:
-        _run(db, file, workspace, by, rejects, preset=preset, mapping=mapping, dry_run=dry_run,
-             campaign=campaign, stage=stage, chunk_rows=chunk_rows,
-             list_only=list_only, history=history)  # fmt: skip
+        report = _run(db, file, workspace, by, (rejects, warnings), preset=preset, mapping=mapping,
+                      dry_run=dry_run, campaign=campaign, stage=stage, chunk_rows=chunk_rows,
+                      list_only=list_only, allow_id_only=allow_id_only,
+                      history=history)  # fmt: skip
     finally:
         db.dispose()
+    if report.all_rejected:
+        console.print(
+            f"error: all {report.rows} rows were rejected; nothing was imported", highlight=False
+        )
+        raise typer.Exit(2)
 
 
 def _run(
@@ -81,7 +101,7 @@ def _run(
     file: Path,
     workspace: str,
     by: str | None,
-    rejects: Path | None,
+    files: tuple[Path | None, Path | None],
     *,
     preset: str | None,
     mapping: Path | None,
@@ -91,7 +111,8 @@ def _run(
     chunk_rows: int,
     list_only: bool,
     history: bool,
-) -> None:
+    allow_id_only: bool,
+) -> ImportReport:
     actor = principal(db, workspace, by)
     request = ImportRequest(
         actor.workspace_id,
@@ -104,6 +125,7 @@ def _run(
         list_only=list_only,
         privacy=_privacy_keys(),
         history=history,
+        allow_id_only=allow_id_only,
     )
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                TimeElapsedColumn())  # fmt: skip
@@ -113,11 +135,17 @@ def _run(
             db, file, request, by=actor, now=now(),
             progress=lambda rows: bar.update(task, completed=rows),
         )  # fmt: skip
-    _print(report)
+    rejects, warnings = files
+    _print(report, rejects, warnings)
     if rejects is not None:
         with rejects.open("w", encoding="utf-8", newline="") as stream:
             written = write_rejects(rejects_of(db, actor.workspace_id, report.import_id), stream)
         out.print(f"{written} problems written to {rejects}")
+    if warnings is not None:
+        with warnings.open("w", encoding="utf-8", newline="") as stream:
+            found = warnings_of(db, actor.workspace_id, report.import_id)
+            out.print(f"{write_warnings(found, stream)} warnings written to {warnings}")
+    return report
 
 
 def _privacy_keys() -> PrivacyKeys | None:
@@ -127,7 +155,7 @@ def _privacy_keys() -> PrivacyKeys | None:
         return None  # without a key nobody can be on the suppression list
 
 
-def _print(report: ImportReport) -> None:
+def _print(report: ImportReport, rejects: Path | None, warnings: Path | None) -> None:
     verb = "would be" if report.dry_run else "were"
     if report.resumed_after_row:
         out.print(f"resumed import {report.import_id} after row {report.resumed_after_row}")
@@ -143,8 +171,32 @@ def _print(report: ImportReport) -> None:
         out.print(f"{report.moved_to_mql} new leads reached the mql threshold and moved to mql")
     if report.suppressed:
         out.print(f"{report.suppressed} rows are people on the suppression list: no marketing")
-    for row, lead_id, reason in report.merges[:20]:
+    if report.warned:
+        out.print(
+            f"{report.warned} optional values {verb} dropped with a warning; their rows "
+            f"{verb} imported"
+        )
+    if report.unknown_sources:
+        listed = ", ".join(f"'{v}' ({n})" for v, n in sorted(report.unknown_sources.items()))
+        out.print(f"unknown lead sources, kept as typed: {listed}", highlight=False)
+    for row, lead_id, reason in report.merges[:SHOWN]:
         target = f"lead {lead_id}" if lead_id else "an earlier row"
         out.print(f"  row {row}: merged into {target}: {reason}", highlight=False)
-    for error in report.rejects[:20]:
+    for warning in report.warnings[:SHOWN]:
+        out.print(f"  warning: {warning}", highlight=False)
+    if report.warned > SHOWN and warnings is None:
+        out.print(
+            f"  ... and {report.warned - SHOWN} more warnings: run the import with "
+            f"--warnings FILE.csv (or GET /api/v1/imports/{report.import_id}/warnings) to get "
+            "them all",
+            highlight=False,
+        )
+    for error in report.rejects[:SHOWN]:
         out.print(f"  {error}", highlight=False)
+    if report.problems > SHOWN and rejects is None:
+        out.print(
+            f"  ... and {report.problems - SHOWN} more problems: run the import with "
+            f"--rejects FILE.csv (or GET /api/v1/imports/{report.import_id}/rejects) to get "
+            "every rejected row with its reason",
+            highlight=False,
+        )

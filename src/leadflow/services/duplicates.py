@@ -166,20 +166,35 @@ def find_duplicate(q: MatchQueries, probe: Probe, account: AccountMatch | None) 
 
 
 def normalized_input(data: LeadInput) -> LeadInput:
-    """A single entry's e-mail and phone in the normal form imports use; InvalidInput if bad."""
+    """A single entry's e-mail and phone in the normal form imports use. A bad one is dropped
+    with a warning (kept among the extras) while something else identifies the person (an
+    e-mail, a last name or a phone number); InvalidInput when nothing usable is left."""
     email, phone = data.email, data.phone
+    problems: list[InvalidInput] = []
     if email:
         try:
             email = normalize_email(email).address.lower()
         except ValueError as error:
-            raise InvalidInput(str(error), field="email") from error
+            problems.append(InvalidInput(str(error), field="email"))
+            email = None
     if phone:
         region = country_code(data.country or "") or None
         try:
             phone = normalize_phone(phone, region=region)
         except ValueError as error:
-            raise InvalidInput(str(error), field="phone") from error
-    return replace(data, email=email, phone=phone)
+            problems.append(InvalidInput(str(error), field="phone"))
+            phone = None
+    if problems and not (email or phone or data.last_name):
+        raise problems[0]
+    dropped = {p.field: getattr(data, p.field) for p in problems if p.field}
+    warnings = tuple((p.field or "lead", str(p)) for p in problems)
+    return replace(
+        data,
+        email=email,
+        phone=phone,
+        extras={**data.extras, **{f"{k} (invalid)": str(v) for k, v in dropped.items()}},
+        warnings=data.warnings + warnings,
+    )
 
 
 def probe_of(data: LeadInput) -> Probe:

@@ -10,6 +10,7 @@ import polars as pl
 from leadflow.adapters.db.matching import KnownAccount
 from leadflow.adapters.importing.rows import RowError
 from leadflow.domain.lifecycle import TransitionTable
+from leadflow.domain.sources import SourceMap
 from leadflow.domain.stages import Stage
 from leadflow.domain.suppression import PrivacyKeys
 from leadflow.services.duplicates import AccountMatch, block_of, similar_account
@@ -85,6 +86,7 @@ class ImportContext:
     list_only: bool = False
     history: bool = False
     by_user_id: int | None = None
+    sources: SourceMap = field(default_factory=SourceMap)
     accounts_made: set[int] = field(default_factory=set)
     people_loaded: set[int] = field(default_factory=set)
     people: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=PEOPLE_SCHEMA))

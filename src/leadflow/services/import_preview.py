@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
 from typing import Any
@@ -25,6 +25,8 @@ class PreviewRow:
     row: int
     values: dict[str, Any]
     errors: list[RowError]
+    warnings: list[RowError] = field(default_factory=list)
+    """Values the import would drop (the row is imported without them)."""
 
 
 @dataclass(frozen=True)
@@ -50,14 +52,21 @@ def preview_import(
     """Map the file's columns and check its first rows as the import would; nothing is stored."""
     with open_table(path, name=file_name or path.name) as table:
         columns = map_columns(table.headers, preset, mapping)
-        options = ImportOptions(decimal_comma=table.decimal_comma)
+        options = ImportOptions(
+            decimal_comma=table.decimal_comma,
+            date_format=mapping.date_format if mapping else None,
+            allow_id_only=bool(mapping and mapping.allow_id_only),
+        )
         first = list(islice(table, rows))
         name = table.name
     chunk = normalize_chunk(first, columns, options)
     good = {row["row"]: row for row in chunk.frame.iter_rows(named=True)}
     sample = [
         PreviewRow(
-            number, _values(good.get(number, {})), [e for e in chunk.errors if e.row == number]
+            number,
+            _values(good.get(number, {})),
+            [e for e in chunk.errors if e.row == number],
+            [w for w in chunk.warnings if w.row == number],
         )
         for number, _ in first
     ]

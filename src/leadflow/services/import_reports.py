@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from typing import TextIO
 
 from leadflow.adapters.db.database import Database
-from leadflow.adapters.db.imports import ImportRecord, ImportRepository, Reject
+from leadflow.adapters.db.imports import ImportRecord, ImportRepository, Reject, RowWarning
 
 REJECT_COLUMNS = ("row", "field", "reason")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -31,6 +31,26 @@ def rejects_of(db: Database, workspace_id: int, import_id: int) -> list[Reject]:
         repository = ImportRepository(connection, workspace_id)
         repository.get(import_id)
         return list(repository.rejects(import_id))
+
+
+def warnings_of(db: Database, workspace_id: int, import_id: int) -> list[RowWarning]:
+    """Every optional value an import dropped, with its row, field and problem, in file order."""
+    with db.reading() as connection:
+        repository = ImportRepository(connection, workspace_id)
+        repository.get(import_id)
+        return list(repository.warnings(import_id))
+
+
+def write_warnings(warnings: Iterable[RowWarning], stream: TextIO) -> int:
+    """The warning file: row, field, problem and the lead the row went to (escaped as rejects)."""
+    items = list(warnings)
+    writer = csv.writer(stream)
+    writer.writerow(["row", "field", "problem", "lead_id"])
+    for warning in items:
+        writer.writerow(
+            [warning.row, _safe(warning.field), _safe(warning.message), warning.lead_id or ""]
+        )
+    return len(items)
 
 
 def write_rejects(rejects: Iterable[Reject], stream: TextIO) -> int:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -20,7 +20,7 @@ from sqlalchemy.engine import Connection
 
 from leadflow.adapters.db.bulk import BulkWriter
 from leadflow.adapters.db.database import Database
-from leadflow.adapters.db.imports import DONE, FAILED, ImportRepository, Reject
+from leadflow.adapters.db.imports import DONE, FAILED, ImportRepository, Reject, RowWarning
 from leadflow.adapters.db.tables import accounts, contacts, leads
 from leadflow.adapters.db.uow import reading
 from leadflow.adapters.importing import (
@@ -36,11 +36,14 @@ from leadflow.domain.principal import Principal
 from leadflow.domain.stages import Actor, Stage
 from leadflow.domain.suppression import PrivacyKeys
 from leadflow.services import rules
-from leadflow.services.import_context import ImportContext
+from leadflow.services.import_context import ChunkResult, ImportContext
 from leadflow.services.import_effects import follow_new_leads
+from leadflow.services.import_privacy import apply_permissions
+from leadflow.services.import_sources import canonical_sources
 from leadflow.services.import_store import store_chunk_safely
 from leadflow.services.rescore import rescore_workspace
 from leadflow.services.scoring_settings import current_fit_rules
+from leadflow.services.source_settings import source_map
 
 Progress = Callable[[int], None]
 SAMPLE = 1000
@@ -67,11 +70,14 @@ class ImportRequest:
     """Keys of the suppression list: opt-outs in the file are recorded, suppressed rows counted."""
     history: bool = False
     """The file is another system's past: no routing, hand-over clocks, events or auto-mql."""
+    allow_id_only: bool = False
+    """Import rows whose only identity is their external id (a mapping file can say so too)."""
 
 
 @dataclass
 class ImportReport:
-    """The outcome of an import or dry run; `merges` and `rejects` hold the first SAMPLE."""
+    """The outcome of an import or dry run; `merges`, `rejects` and `warnings` hold the first
+    SAMPLE; `problems` counts every reject reason, `warned` every dropped value."""
 
     import_id: int
     dry_run: bool
@@ -88,9 +94,18 @@ class ImportReport:
     history: bool = False
     moved_to_mql: int = 0
     """New prospects the workspace's mql threshold moved to mql once scored."""
+    problems: int = 0
+    warned: int = 0
     resumed_after_row: int | None = None
     merges: list[tuple[int, int | None, str]] = field(default_factory=list)
     rejects: list[RowError] = field(default_factory=list)
+    warnings: list[RowError] = field(default_factory=list)
+    unknown_sources: dict[str, int] = field(default_factory=dict)
+    """Lead sources that stand for no source code, kept as typed, with their row counts."""
+
+    @property
+    def all_rejected(self) -> bool:
+        return self.rows > 0 and self.rejected == self.rows
 
 
 class _Rollback(Exception):
@@ -119,7 +134,7 @@ def run_import(
     digest = file_sha256(path)
     with open_table(path, name=request.file_name or path.name) as table:
         mapping = map_columns(table.headers, request.preset, request.mapping)
-        options = ImportOptions(decimal_comma=table.decimal_comma)
+        options = _options(request, table.decimal_comma)
         import_id, watermark = _begin(db, request, mapping, digest, table.name, by, now)
         report = ImportReport(
             import_id, request.dry_run, "running", mapping.preset, dict(mapping.fields),
@@ -131,11 +146,16 @@ def run_import(
         ctx.history, ctx.by_user_id = request.history, by.user_id
         chunks = _chunks(table, watermark, request.chunk_rows)
         would_reject: list[Reject] = []
+        would_warn: list[RowWarning] = []
         try:
             if request.dry_run:
                 with db.transaction() as connection:
                     for rows in chunks:
-                        would_reject += _one_chunk(connection, ctx, rows, mapping, options, report)
+                        rejects, warnings = _one_chunk(
+                            connection, ctx, rows, mapping, options, report
+                        )
+                        would_reject += rejects
+                        would_warn += [replace(w, lead_id=None) for w in warnings]
                         _tell(progress, report)
                     raise _Rollback
             for number, rows in enumerate(chunks):
@@ -153,13 +173,29 @@ def run_import(
         with db.transaction() as connection:
             imports = ImportRepository(connection, request.workspace_id)
             imports.advance(import_id, rows_done=report.last_row, created=report.created,
-                            merged=report.merged, rejected=report.rejected, now=now)  # fmt: skip
+                            merged=report.merged, rejected=report.rejected, now=now,
+                            warnings=report.warned)  # fmt: skip
             imports.add_rejects(import_id, would_reject)
+            imports.add_warnings(import_id, would_warn)
+    if report.unknown_sources:
+        with db.transaction() as connection:
+            ImportRepository(connection, request.workspace_id).note_unknown_sources(
+                import_id, report.unknown_sources
+            )
     _finish(db, request.workspace_id, import_id, DONE, now)
     report.status = DONE
     if not request.dry_run and not request.list_only and report.created:
         report.moved_to_mql = _score_imported_leads(db, request, now)
     return report
+
+
+def _options(request: ImportRequest, decimal_comma: bool) -> ImportOptions:
+    mapping = request.mapping
+    return ImportOptions(
+        decimal_comma=decimal_comma,
+        date_format=mapping.date_format if mapping else None,
+        allow_id_only=request.allow_id_only or bool(mapping and mapping.allow_id_only),
+    )
 
 
 def _score_imported_leads(db: Database, request: ImportRequest, now: datetime) -> int:
@@ -216,6 +252,8 @@ def _begin(
             "campaign_id": request.campaign_id,
             "list_only": request.list_only,
             "history": request.history,
+            "allow_id_only": request.allow_id_only
+            or bool(request.mapping and request.mapping.allow_id_only),
         }
         import_id = imports.start(
             file_name=name, file_sha256=digest, preset=mapping.preset, options=options,
@@ -239,6 +277,7 @@ def _context(
         headers={target: header for header, target in mapping.fields.items()},
         default_stage=request.stage,
         campaign_id=request.campaign_id,
+        sources=source_map(config),
     )
 
 
@@ -264,10 +303,13 @@ def _one_chunk(
     mapping: ColumnMapping,
     options: ImportOptions,
     report: ImportReport,
-) -> list[Reject]:
-    """Check and store one chunk; on a real import, record its rejects and the watermark."""
+) -> tuple[list[Reject], list[RowWarning]]:
+    """Check and store one chunk; on a real import, record its rejects, warnings and the
+    watermark."""
     chunk = normalize_chunk(rows, mapping, options)
-    stored = store_chunk_safely(connection, ctx, chunk.frame)
+    frame, unknown = canonical_sources(chunk.frame, ctx.sources)
+    stored = store_chunk_safely(connection, ctx, frame)
+    apply_permissions(connection, ctx, frame, stored)
     if not (report.dry_run or ctx.history or ctx.list_only):
         new_ids = [lead_id for _, lead_id in stored.created if lead_id is not None]
         follow_new_leads(
@@ -276,22 +318,44 @@ def _one_chunk(
     errors = sorted([*chunk.errors, *stored.errors], key=lambda error: error.row)
     raw = dict(rows)
     rejects = [Reject(e.row, e.field, e.message, dict(raw[e.row])) for e in errors]
+    refused = {error.row for error in stored.errors}
+    leads = _leads_of_rows(stored)
+    warnings = [
+        RowWarning(w.row, w.field, w.message, leads.get(w.row))
+        for w in chunk.warnings
+        if w.row not in refused
+    ]
     report.rows += len(rows)
     report.last_row = rows[-1][0]
     report.created += len(stored.created)
     report.merged += len(stored.merged)
     report.suppressed += stored.suppressed
     report.rejected += len({error.row for error in errors})
+    report.problems += len(errors)
+    report.warned += len(warnings)
+    for value, count in unknown.items():
+        report.unknown_sources[value] = report.unknown_sources.get(value, 0) + count
     report.merges += stored.merged[: max(0, SAMPLE - len(report.merges))]
     report.rejects += errors[: max(0, SAMPLE - len(report.rejects))]
+    room = max(0, SAMPLE - len(report.warnings))
+    report.warnings += [RowError(w.row, w.field, w.message) for w in warnings[:room]]
     if not report.dry_run:
         imports = ImportRepository(connection, ctx.workspace_id)
         imports.add_rejects(report.import_id, rejects)
+        imports.add_warnings(report.import_id, warnings)
         imports.advance(
             report.import_id, rows_done=rows[-1][0], created=len(stored.created),
             merged=len(stored.merged), rejected=len({e.row for e in errors}), now=ctx.now,
+            warnings=len(warnings),
         )  # fmt: skip
-    return rejects
+    return rejects, warnings
+
+
+def _leads_of_rows(stored: ChunkResult) -> dict[int, int]:
+    """The lead each stored row became or was merged into."""
+    found = {row: lead for row, lead in stored.created if lead is not None}
+    found.update({row: lead for row, lead, _ in stored.merged if lead is not None})
+    return found
 
 
 def _finish(

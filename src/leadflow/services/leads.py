@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from leadflow.adapters.db.locks import lock_names
@@ -21,6 +21,7 @@ from leadflow.domain.qualification import Assessment, Status
 from leadflow.domain.stages import Actor, Stage
 from leadflow.services import custom_fields, lead_hooks, rules
 from leadflow.services.duplicates import absorb, find_account, find_duplicate_of, normalized_input
+from leadflow.services.source_settings import canonical_source
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,8 @@ class LeadInput:
     """Values of the workspace's custom fields by key, checked against each field's type."""
     provenance: dict[str, object] | None = None
     """Where the lead came from, e.g. domain.privacy.provenance("import", file=..., row=17)."""
+    warnings: tuple[tuple[str, str], ...] = ()
+    """(field, problem) of optional values dropped on entry."""
 
 
 @dataclass(frozen=True)
@@ -56,6 +59,10 @@ class Created:
     details: LeadDetails
     merged: bool
     match_reason: str | None = None
+    warnings: tuple[tuple[str, str], ...] = ()
+    """(field, problem) of values dropped on entry; the lead was stored without them."""
+    source_known: bool = True
+    """False when the entry's source stands for no source code (kept as typed)."""
 
 
 def create_lead(uow: UnitOfWork, data: LeadInput, *, by: Principal, now: datetime) -> Created:
@@ -64,6 +71,8 @@ def create_lead(uow: UnitOfWork, data: LeadInput, *, by: Principal, now: datetim
     if not (data.email or data.last_name or data.phone):
         raise InvalidInput("a lead needs an e-mail address, a last name or a phone number")
     data = normalized_input(data)
+    source, source_known = canonical_source(uow, data.source)
+    data = replace(data, source=source)
     email = data.email
     # Checked first: a caller who may not create this lead may not add to an existing one either.
     table = rules.transition_table(uow.directory.workspace_config(uow.workspace_id))
@@ -75,7 +84,10 @@ def create_lead(uow: UnitOfWork, data: LeadInput, *, by: Principal, now: datetim
     if match is not None and match.lead_id is not None:
         absorb(uow, match, data)
         custom_fields.fill_empty(uow, match.lead_id, values, now=now)
-        return Created(uow.leads.details(match.lead_id), merged=True, match_reason=match.reason)
+        return Created(
+            uow.leads.details(match.lead_id), merged=True, match_reason=match.reason,
+            warnings=data.warnings, source_known=source_known,
+        )  # fmt: skip
     if data.campaign_id is not None:
         uow.campaigns.get(data.campaign_id)
     if data.owner_id is not None:
@@ -126,7 +138,9 @@ def create_lead(uow: UnitOfWork, data: LeadInput, *, by: Principal, now: datetim
     )
     uow.leads.log(entry)
     lead_hooks.lead_created(uow, lead, entry, now=now)
-    return Created(uow.leads.details(lead_id), merged=False)
+    return Created(
+        uow.leads.details(lead_id), merged=False, warnings=data.warnings, source_known=source_known
+    )
 
 
 def lock_people(uow: UnitOfWork, entries: Sequence[LeadInput]) -> None:

@@ -18,6 +18,7 @@ from leadflow.web.api import predictions as predictions_api
 from leadflow.web.api import privacy as privacy_api
 from leadflow.web.api import quarantine as quarantine_api
 from leadflow.web.api import research as research_api
+from leadflow.web.api import sources as sources_api
 
 
 def create_app(settings: Settings | None = None, *, db: Database | None = None) -> FastAPI:
@@ -48,6 +49,7 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None) 
     app.include_router(quarantine_api.router)
     app.include_router(research_api.router)
     app.include_router(imports_api.router)
+    app.include_router(sources_api.router)
     app.include_router(leads.router)
     app.include_router(campaigns.router)
     app.include_router(fields.router)

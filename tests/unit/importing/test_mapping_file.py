@@ -68,3 +68,14 @@ def test_an_unknown_section_is_reported() -> None:
 def test_a_missing_file_is_reported_with_its_name(tmp_path: Path) -> None:
     with pytest.raises(MappingFileError, match="fehlt.toml: cannot be read"):
         load_mapping_file(tmp_path / "fehlt.toml")
+
+
+def test_a_mapping_file_names_a_date_format_and_allows_id_only_rows() -> None:
+    mapping = parse_mapping_file('date_format = "%Y.%m.%d"\nallow_id_only = true\n')
+
+    assert (mapping.date_format, mapping.allow_id_only) == ("%Y.%m.%d", True)
+
+
+def test_a_date_format_without_day_month_and_year_is_refused() -> None:
+    with pytest.raises(MappingFileError, match="date_format 'hello' is not a date format"):
+        parse_mapping_file('date_format = "hello"')

@@ -88,8 +88,10 @@ def test_the_hubspot_all_properties_export_maps_the_funnel_columns_and_keeps_the
         **HUBSPOT_IMPORTANT, "Salutation": "salutation", "Job function": "department",
         "Street Address": "street", "State/Region": "state", "Lead Rating": "rating",
         "Message": "description", "Unsubscribed from all email": "email_opt_out",
+        "Legal basis for processing contact's data": "legal_basis",
     }  # fmt: skip
     _assert_every_header_is_mapped_or_kept(headers, mapping)
+    assert mapping.opt_out_columns == ("Opted out of email: Customer Service Communication",)
     assert {"höbbela", "HubSpot Score", "Work email", "Status", "Associated Company"} <= set(
         mapping.extras
     )

@@ -59,23 +59,36 @@ def test_a_german_row_becomes_a_normalised_candidate() -> None:
     assert candidate.extras == {"Messe": "Hannover 2025"}
 
 
-def test_an_invalid_email_is_reported_with_row_column_and_reason() -> None:
-    errors = _german({"E-Mail": "max@@firma"}, row=17)
+def test_an_invalid_email_beside_a_name_is_dropped_with_a_warning_naming_row_and_column() -> None:
+    candidate = _german({"E-Mail": "max@@firma"}, row=17)
+
+    assert isinstance(candidate, LeadCandidate)
+    assert (candidate.email, candidate.last_name) == (None, "Weiß")
+    [warning] = candidate.warnings
+    assert (warning.row, warning.field) == (17, "E-Mail")
+    assert warning.message.startswith("'max@@firma' is not a valid e-mail address")
+    assert str(warning).startswith("row 17, E-Mail: 'max@@firma' is not a valid")
+    assert candidate.extras["E-Mail"] == "max@@firma"
+
+
+def test_an_invalid_email_that_is_the_only_identity_rejects_the_row_with_its_reason() -> None:
+    errors = _german({"E-Mail": "max@@firma", "Vorname": "", "Nachname": "", "Telefon": ""})
 
     assert isinstance(errors, list)
-    assert [(error.row, error.field) for error in errors] == [(17, "E-Mail")]
-    assert errors[0].message.startswith("'max@@firma' is not a valid e-mail address")
-    assert str(errors[0]).startswith("row 17, E-Mail: 'max@@firma' is not a valid")
+    assert [error.field for error in errors] == ["Vorname, Nachname, E-Mail, Telefon", "E-Mail"]
+    assert errors[0].message == "the row has no usable e-mail address, phone number or name"
+    assert errors[1].message.startswith("'max@@firma' is not a valid e-mail address")
 
 
-def test_every_problem_of_a_row_is_reported_at_once() -> None:
-    errors = _german(
+def test_every_dropped_value_of_a_row_is_reported_at_once() -> None:
+    candidate = _german(
         {"Telefon": "12", "Mitarbeiter": "viele", "Status": "heiß", "Erstellt am": "31.02.2025",
            "Newsletter abgemeldet": "vielleicht", "Bewertung": "super"}
     )  # fmt: skip
 
-    assert isinstance(errors, list)
-    assert {error.field: error.message.split(";")[0] for error in errors} == {
+    assert isinstance(candidate, LeadCandidate)
+    assert (candidate.phone, candidate.employees, candidate.stage) == (None, None, None)
+    assert {w.field: w.message.split(";")[0] for w in candidate.warnings} == {
         "Telefon": "'12' is not a valid phone number for DE",
         "Mitarbeiter": "'viele' is not a head count",
         "Status": "'heiß' is not a known stage value",
@@ -90,7 +103,7 @@ def test_a_row_without_email_phone_and_name_is_rejected() -> None:
 
     assert errors == [
         RowError(2, "Vorname, Nachname, E-Mail, Telefon",
-                 "the row has no e-mail address, no phone number and no name")
+                 "the row has no usable e-mail address, phone number or name")
     ]  # fmt: skip
 
 
@@ -101,13 +114,14 @@ def test_a_row_with_only_a_phone_number_is_accepted() -> None:
     assert candidate.phone == "+497111234560"
 
 
-def test_a_bad_row_returns_errors_and_never_raises() -> None:
+def test_a_bad_row_returns_warnings_and_never_raises() -> None:
     garbage = dict.fromkeys(GERMAN_HEADERS, "\x00?!;")
 
     result = candidate_from_row(99, garbage, map_columns(GERMAN_HEADERS))
 
-    assert isinstance(result, list)
-    assert all(error.row == 99 for error in result)
+    assert isinstance(result, LeadCandidate)
+    assert result.warnings
+    assert all(warning.row == 99 for warning in result.warnings)
 
 
 def test_a_free_mail_address_gives_no_company_domain_but_a_website_does() -> None:
@@ -203,11 +217,12 @@ def test_the_hubspot_lead_status_refines_the_lifecycle_stage(
     assert candidate.stage is stage
 
 
-def test_a_bad_became_date_is_reported_with_its_column() -> None:
-    errors = _hubspot({"Became a Customer Date": "irgendwann"})
+def test_a_bad_became_date_is_dropped_with_a_warning_naming_its_column() -> None:
+    candidate = _hubspot({"Became a Customer Date": "irgendwann"})
 
-    assert isinstance(errors, list)
-    assert [(error.row, error.field) for error in errors] == [(5, "Became a Customer Date")]
+    assert isinstance(candidate, LeadCandidate)
+    assert [(w.row, w.field) for w in candidate.warnings] == [(5, "Became a Customer Date")]
+    assert Stage.WON not in dict(candidate.stage_history)
 
 
 def test_a_german_excel_csv_imports_end_to_end(tmp_path: Path) -> None:
@@ -223,12 +238,12 @@ def test_a_german_excel_csv_imports_end_to_end(tmp_path: Path) -> None:
         options = ImportOptions(decimal_comma=table.decimal_comma, timezone=UTC)
         results = [candidate_from_row(row, raw, mapping, options) for row, raw in table]
 
-    good, bad = results
+    good, warned = results
     assert isinstance(good, LeadCandidate)
     assert (good.company_key, good.annual_revenue) == ("mueller", Decimal("1234"))
     assert good.created_at == datetime(2025, 12, 31, tzinfo=UTC)
-    assert isinstance(bad, list)
-    assert [(error.row, error.field) for error in bad] == [(3, "E-Mail")]
+    assert isinstance(warned, LeadCandidate)
+    assert [(w.row, w.field) for w in warned.warnings] == [(3, "E-Mail")]
 
 
 def test_an_xlsx_imports_end_to_end_with_numbers_as_excel_stored_them(tmp_path: Path) -> None:
@@ -262,9 +277,10 @@ def test_the_mautic_sample_row_is_read_and_its_brazilian_mobile_number_is_checke
 
     result = candidate_from_row(row, raw, mapping)
 
-    assert isinstance(result, list)
-    assert [(error.row, error.field) for error in result] == [(2, "mobile")]
-    assert result[0].message.startswith("'57912345678' is not a valid phone number for BR")
+    assert isinstance(result, LeadCandidate)
+    assert result.mobile is None
+    assert [(warning.row, warning.field) for warning in result.warnings] == [(2, "mobile")]
+    assert result.warnings[0].message.startswith("'57912345678' is not a valid phone number for BR")
     repaired = candidate_from_row(row, raw | {"mobile": "+55 11 91234-5678"}, mapping)
     assert isinstance(repaired, LeadCandidate)
     assert (repaired.first_name, repaired.email, repaired.mobile) == (

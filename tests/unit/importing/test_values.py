@@ -84,6 +84,13 @@ def test_a_head_count_that_is_not_one_says_what_was_expected() -> None:
         ("2023-05-01T10:00:00.000+0000", datetime(2023, 5, 1, 10, tzinfo=UTC)),
         ("2023-05-01 10:00", datetime(2023, 5, 1, 10, tzinfo=UTC)),
         ("2023-05-01 10:00:00", datetime(2023, 5, 1, 10, tzinfo=UTC)),
+        ("2018.02.01", datetime(2018, 2, 1, tzinfo=UTC)),
+        ("2018.02.01 10:15", datetime(2018, 2, 1, 10, 15, tzinfo=UTC)),
+        ("01/02/2018", datetime(2018, 2, 1, tzinfo=UTC)),
+        ("01-02-2018", datetime(2018, 2, 1, tzinfo=UTC)),
+        ("2018/02/01", datetime(2018, 2, 1, tzinfo=UTC)),
+        ("01.02.18", datetime(2018, 2, 1, tzinfo=UTC)),
+        ("2018-02-01T10:00:00+01:00", datetime(2018, 2, 1, 9, tzinfo=UTC)),
     ],
 )
 def test_dates_are_read_in_german_iso_salesforce_and_hubspot_forms(
@@ -110,7 +117,7 @@ def test_a_calendar_date_drops_the_time() -> None:
     assert parse_date("31.12.2025 23:59") == date(2025, 12, 31)
 
 
-@pytest.mark.parametrize("text", ["31.02.2025", "5/1/2023", "gestern"])
+@pytest.mark.parametrize("text", ["31.02.2025", "5/13/2023", "gestern"])
 def test_a_date_that_is_not_one_lists_the_accepted_formats(text: str) -> None:
     with pytest.raises(ValueError, match=f"'{text}' is not a date; expected DD.MM.YYYY"):
         parse_datetime(text)
@@ -129,3 +136,15 @@ def test_no_values_are_false(text: str) -> None:
 def test_a_yes_no_value_that_is_neither_says_what_was_expected() -> None:
     with pytest.raises(ValueError, match="'vielleicht' is not a yes/no value; expected true/false"):
         parse_bool("vielleicht")
+
+
+def test_a_date_format_wins_over_guessing_and_iso_dates_still_read() -> None:
+    assert parse_datetime("02/01/2018", date_format="%m/%d/%Y") == datetime(2018, 2, 1, tzinfo=UTC)
+    assert parse_datetime("2018-02-01", date_format="%m/%d/%Y") == datetime(2018, 2, 1, tzinfo=UTC)
+    with pytest.raises(ValueError, match="'31/12/2018' is not a date in the format %m/%d/%Y"):
+        parse_datetime("31/12/2018", date_format="%m/%d/%Y")
+
+
+def test_a_date_that_reads_only_as_month_first_names_the_date_format_to_set() -> None:
+    with pytest.raises(ValueError, match='date_format = "%m/%d/%Y"'):
+        parse_datetime("12/31/2018")

@@ -11,7 +11,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.engine import Connection
 
 from leadflow.adapters.db.rows import inserted_id
-from leadflow.adapters.db.tables import import_rejects, imports
+from leadflow.adapters.db.tables import import_rejects, import_warnings, imports
 from leadflow.domain.errors import NotFound
 
 RUNNING, DONE, FAILED = "running", "done", "failed"
@@ -30,6 +30,7 @@ class ImportRecord:
     created: int
     merged: int
     rejected: int
+    warnings: int
     error: str | None
     started_at: datetime
     updated_at: datetime
@@ -42,6 +43,16 @@ class Reject:
     field: str
     reason: str
     values: dict[str, str]
+
+
+@dataclass(frozen=True)
+class RowWarning:
+    """An optional value dropped from an imported row, and the lead the row went to."""
+
+    row: int
+    field: str
+    message: str
+    lead_id: int | None = None
 
 
 def _record(row: Any) -> ImportRecord:
@@ -77,6 +88,7 @@ class ImportRepository:
                 created=0,
                 merged=0,
                 rejected=0,
+                warnings=0,
                 by_user_id=by_user_id,
                 started_at=now,
                 updated_at=now,
@@ -127,6 +139,7 @@ class ImportRepository:
         merged: int,
         rejected: int,
         now: datetime,
+        warnings: int = 0,
     ) -> None:
         """Move the watermark and add the chunk's counts (in the chunk's own transaction)."""
         self.connection.execute(
@@ -137,8 +150,22 @@ class ImportRepository:
                 created=imports.c.created + created,
                 merged=imports.c.merged + merged,
                 rejected=imports.c.rejected + rejected,
+                warnings=imports.c.warnings + warnings,
                 updated_at=now,
             )
+        )
+
+    def note_unknown_sources(self, import_id: int, counts: dict[str, int]) -> None:
+        """Add lead sources that stand for no code to the import's options, with row counts."""
+        options = dict(self.get(import_id).options)
+        known = dict(options.get("unknown_sources") or {})
+        for value, count in counts.items():
+            known[value] = int(known.get(value, 0)) + count
+        options["unknown_sources"] = known
+        self.connection.execute(
+            update(imports)
+            .where(imports.c.workspace_id == self.workspace_id, imports.c.id == import_id)
+            .values(options=options)
         )
 
     def finish(
@@ -178,3 +205,32 @@ class ImportRepository:
         )
         for row in rows:
             yield Reject(row.row, row.field, row.reason, dict(row.values))
+
+    def add_warnings(self, import_id: int, warnings: Sequence[RowWarning]) -> None:
+        if warnings:
+            self.connection.execute(
+                insert(import_warnings),
+                [
+                    {
+                        "workspace_id": self.workspace_id,
+                        "import_id": import_id,
+                        "lead_id": warning.lead_id,
+                        "row": warning.row,
+                        "field": warning.field[:300],
+                        "message": warning.message,
+                    }
+                    for warning in warnings
+                ],
+            )
+
+    def warnings(self, import_id: int) -> Iterator[RowWarning]:
+        rows = self.connection.execute(
+            select(import_warnings)
+            .where(
+                import_warnings.c.workspace_id == self.workspace_id,
+                import_warnings.c.import_id == import_id,
+            )
+            .order_by(import_warnings.c.row, import_warnings.c.id)
+        )
+        for row in rows:
+            yield RowWarning(row.row, row.field, row.message, row.lead_id)

@@ -295,6 +295,7 @@ imports = Table(
     Column("created", Integer, nullable=False),
     Column("merged", Integer, nullable=False),
     Column("rejected", Integer, nullable=False),
+    Column("warnings", Integer, nullable=False, server_default="0"),
     Column("error", Text),
     Column("by_user_id", Integer, ForeignKey("users.id", ondelete="SET NULL")),
     Column("started_at", UtcDateTime, nullable=False),
@@ -315,6 +316,21 @@ import_rejects = Table(
     Column("reason", Text, nullable=False),
     Column("values", JSON, nullable=False),
     Index("ix_import_rejects_import_row", "import_id", "row"),
+    sqlite_autoincrement=True,
+)
+
+import_warnings = Table(
+    "import_warnings",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    _workspace_id(),
+    Column("import_id", Integer, ForeignKey("imports.id", ondelete="CASCADE"), nullable=False),
+    # The lead the row became or was merged into: erasing the person removes the warning.
+    Column("lead_id", Integer, ForeignKey("leads.id", ondelete="CASCADE")),
+    Column("row", Integer, nullable=False),
+    Column("field", String(300), nullable=False),
+    Column("message", Text, nullable=False),
+    Index("ix_import_warnings_import_row", "import_id", "row"),
     sqlite_autoincrement=True,
 )
 

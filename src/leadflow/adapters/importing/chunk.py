@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
 from typing import Any
@@ -22,6 +22,7 @@ from leadflow.domain.freemail import FREE_MAIL_DOMAINS
 from leadflow.domain.stages import Stage
 
 from .fastpath import fast_email, fast_german_phone
+from .legal_basis import parse_legal_basis
 from .normalize import (
     company_key,
     country_code,
@@ -32,21 +33,31 @@ from .normalize import (
 )
 from .preset_tables import HISTORY_FIELDS
 from .presets import ColumnMapping
-from .rows import _TEXT_FIELDS, ImportOptions, RowError, _combined, _utc
+from .rows import (
+    _TEXT_FIELDS,
+    OPTIONAL_LIMITS,
+    ImportOptions,
+    RowError,
+    _combined,
+    _utc,
+    no_identity,
+)
 from .values import PLACEHOLDERS, parse_bool, parse_number, parse_size
 
-_IDENTITY = ("email", "phone", "mobile", "first_name", "last_name", "full_name")
+_IDENTITY = ("email", "phone", "mobile", "first_name", "last_name")
 DATETIME = pl.Datetime("us", "UTC")
 RawRow = tuple[int, Mapping[str, str]]
 
 
 @dataclass(frozen=True)
 class Chunk:
-    """The good rows of a chunk as columns named like LeadCandidate's fields, and the bad ones."""
+    """The good rows of a chunk as columns named like LeadCandidate's fields, the bad ones,
+    and the warnings of good rows (optional values dropped)."""
 
     frame: pl.DataFrame
     errors: list[RowError]
     raw: dict[int, Mapping[str, str]]
+    warnings: list[RowError] = field(default_factory=list)
 
     def rejected_rows(self) -> list[int]:
         return sorted({error.row for error in self.errors})
@@ -63,6 +74,13 @@ class _Columns:
             self.cells[target] = _clean(values)
             self.headers[target] = header
         self.problems: list[pl.DataFrame] = []
+        for target, limit in OPTIONAL_LIMITS.items():
+            if (cells := self.cells.get(target)) is not None:
+                long = cells.str.len_chars() > limit
+                self.problem(target, pl.select(pl.when(long).then(
+                    pl.lit(f"longer than {limit} characters"))).to_series())  # fmt: skip
+                self.cells[target] = pl.select(pl.when(~long.fill_null(False)).then(cells)
+                                               ).to_series().alias(target)  # fmt: skip
 
     def text(self, target: str) -> pl.Series:
         found = self.cells.get(target)
@@ -81,15 +99,19 @@ class _Columns:
             except ValueError as error:
                 failures[value] = str(error)
         if failures:
-            message = source.replace_strict(failures, default=None, return_dtype=pl.String)
-            self.problems.append(
-                pl.DataFrame({"row": self.rows, "message": message})
-                .drop_nulls("message")
-                .with_columns(field=pl.lit(self.headers.get(target, target)))
-            )
+            self.problem(target, source.replace_strict(failures, default=None,
+                                                       return_dtype=pl.String))  # fmt: skip
         return source.replace_strict(results, default=None, return_dtype=dtype).alias(target)
 
-    def errors(self) -> list[RowError]:
+    def problem(self, target: str, message: pl.Series, header: str | None = None) -> None:
+        """Rows whose value of a column is dropped, with the reason (null: no problem)."""
+        self.problems.append(
+            pl.DataFrame({"row": self.rows, "message": message})
+            .drop_nulls("message")
+            .with_columns(field=pl.lit(header or self.headers.get(target, target)))
+        )
+
+    def warnings(self) -> list[RowError]:
         if not self.problems:
             return []
         frame = pl.concat(self.problems)
@@ -109,7 +131,8 @@ def _clean(values: pl.Series) -> pl.Series:
 def normalize_chunk(
     rows: Sequence[RawRow], mapping: ColumnMapping, options: ImportOptions | None = None
 ) -> Chunk:
-    """Check and normalise a chunk of raw rows; bad rows come back as errors, never raised."""
+    """Check and normalise a chunk of raw rows: a bad optional value is dropped with a warning
+    (and kept among the extras); a row that nothing usable identifies is an error."""
     options = options or ImportOptions()
     cells = _Columns(rows, mapping)
     texts = {target: cells.text(target) for target in _TEXT_FIELDS}
@@ -118,6 +141,7 @@ def normalize_chunk(
     region = country.fill_null(options.default_region)
     email = _emails(cells)
     first_name, last_name = _names(cells)
+    when = partial(_utc, tz=options.timezone, date_format=options.date_format)
     frame = pl.DataFrame(
         [
             cells.rows,
@@ -143,28 +167,45 @@ def normalize_chunk(
             ),
             _stage(cells),
             cells.parsed("rating", partial(mapping.translate, "rating"), pl.String).alias("grade"),
-            cells.parsed("created_at", partial(_utc, tz=options.timezone), DATETIME),
-            cells.parsed("email_opt_out", parse_bool, pl.Boolean),
+            cells.parsed("created_at", when, DATETIME),
+            _opted_out(cells, rows),
             cells.parsed("do_not_call", parse_bool, pl.Boolean),
-            *(
-                cells.parsed(target, partial(_utc, tz=options.timezone), DATETIME)
-                for target in HISTORY_FIELDS
-            ),
-            pl.Series("extras", _extras(rows, mapping), pl.String),
+            cells.parsed("legal_basis", parse_legal_basis, pl.String),
+            *(cells.parsed(target, when, DATETIME) for target in HISTORY_FIELDS),
         ]
     )
-    errors = cells.errors()
-    named = [cells.text(target).is_not_null() for target in _IDENTITY]
-    nameless = frame.filter(~pl.any_horizontal(named))["row"]
-    if len(nameless):
-        headers = [header for header, target in mapping.fields.items() if target in _IDENTITY]
-        where = ", ".join(headers) or "e-mail, phone, name"
-        message = "the row has no e-mail address, no phone number and no name"
-        errors += [RowError(row, where, message) for row in nameless.to_list()]
+    warnings = cells.warnings()
+    frame = frame.with_columns(pl.Series("extras", _extras(rows, mapping, warnings), pl.String))
+    usable = [frame[name].is_not_null() for name in _IDENTITY]
+    if options.allow_id_only:
+        usable.append(frame["external_id"].is_not_null())
+    nameless = frame.filter(~pl.any_horizontal(usable)).select("row", "external_id")
+    errors = [
+        no_identity(row, mapping, has_id=external_id is not None)
+        for row, external_id in nameless.iter_rows()
+    ]
     bad = {error.row for error in errors}
+    errors += [warning for warning in warnings if warning.row in bad]
+    warnings = [warning for warning in warnings if warning.row not in bad]
     raw = {number: values for number, values in rows if number in bad}
     good = frame.filter(~pl.col("row").is_in(list(bad))) if bad else frame
-    return Chunk(good, sorted(errors, key=lambda error: error.row), raw)
+    return Chunk(
+        good, sorted(errors, key=lambda error: error.row), raw,
+        sorted(warnings, key=lambda warning: warning.row),
+    )  # fmt: skip
+
+
+def _opted_out(cells: _Columns, rows: Sequence[RawRow]) -> pl.Series:
+    """The e-mail opt-out column, or'ed with HubSpot's further opt-out columns."""
+    flags = [cells.parsed("email_opt_out", parse_bool, pl.Boolean)]
+    for header in cells.mapping.opt_out_columns:
+        values = _clean(pl.Series(header, [raw.get(header) for _, raw in rows], pl.String))
+        cells.headers[header] = header
+        flags.append(cells.parsed(header, parse_bool, pl.Boolean, values=values))
+    frame = pl.DataFrame(flags)
+    anything = pl.any_horizontal(pl.all().is_not_null())
+    opted = pl.when(anything).then(pl.any_horizontal(pl.all().fill_null(False)))
+    return frame.select(opted.alias("email_opt_out")).to_series()
 
 
 def _emails(cells: _Columns) -> pl.Series:
@@ -248,11 +289,20 @@ def _stage(cells: _Columns) -> pl.Series:
     return pair.replace_strict(combined, default=None, return_dtype=pl.String).alias("stage")
 
 
-def _extras(rows: Sequence[RawRow], mapping: ColumnMapping) -> list[str]:
+def _extras(
+    rows: Sequence[RawRow], mapping: ColumnMapping, dropped: Sequence[RowError] = ()
+) -> list[str]:
+    """Each row's unmapped columns, and the values it dropped (nothing sent is lost)."""
     skipped = set(mapping.fields) | set(mapping.ignored)
+    dropped_headers: dict[int, set[str]] = {}
+    for warning in dropped:
+        dropped_headers.setdefault(warning.row, set()).add(warning.field)
     out = []
-    for _, raw in rows:
+    for number, raw in rows:
         kept = {h: v.strip() for h, v in raw.items() if h not in skipped and v and v.strip()}
+        for header in dropped_headers.get(number, ()):
+            if header in mapping.fields and (value := (raw.get(header) or "").strip()):
+                kept[header] = value
         out.append(json.dumps(kept, ensure_ascii=False) if kept else "{}")
     return out
 

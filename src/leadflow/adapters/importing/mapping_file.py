@@ -12,6 +12,7 @@ from leadflow.domain.errors import InvalidInput
 from leadflow.domain.stages import Stage
 
 from .preset_tables import CANONICAL_FIELDS
+from .values import check_date_format
 
 EXTRA = "extra"
 IGNORE = "ignore"
@@ -26,6 +27,8 @@ _VALUE_CHOICES: dict[str, tuple[str, ...]] = {
 
 EXAMPLE = """\
 preset = "generic"            # optional: salesforce, hubspot or generic
+date_format = "%d.%m.%Y"      # optional: how the file writes dates (strftime); else guessed
+allow_id_only = false         # optional: import rows whose only identity is their id
 
 [columns]                     # source header = canonical field, "extra" or "ignore"
 "Ansprechpartner Vorname" = "first_name"
@@ -49,6 +52,8 @@ class MappingFile:
     preset: str | None = None
     columns: Mapping[str, str] = field(default_factory=dict)
     values: Mapping[str, Mapping[str, str | None]] = field(default_factory=dict)
+    date_format: str | None = None
+    allow_id_only: bool = False
 
 
 def load_mapping_file(path: Path) -> MappingFile:
@@ -66,16 +71,34 @@ def parse_mapping_file(text: str, *, name: str = "mapping file") -> MappingFile:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise MappingFileError(f"{name}: not valid TOML ({error})") from error
-    unknown = set(data) - {"preset", "columns", "values"}
+    unknown = set(data) - {"preset", "columns", "values", "date_format", "allow_id_only"}
     if unknown:
         raise MappingFileError(
             f"{name}: unknown section {', '.join(sorted(unknown))}; "
-            "expected preset, [columns] and [values.<field>]"
+            "expected preset, date_format, allow_id_only, [columns] and [values.<field>]"
         )
     preset = data.get("preset")
     if preset is not None and preset not in PRESET_NAMES:
         raise MappingFileError(f"{name}: preset '{preset}' is not one of {', '.join(PRESET_NAMES)}")
-    return MappingFile(name, preset, _columns(name, data), _values(name, data))
+    allow_id_only = data.get("allow_id_only", False)
+    if not isinstance(allow_id_only, bool):
+        raise MappingFileError(f"{name}: allow_id_only must be true or false")
+    return MappingFile(
+        name, preset, _columns(name, data), _values(name, data), _date_format(name, data),
+        allow_id_only,
+    )  # fmt: skip
+
+
+def _date_format(name: str, data: dict[str, Any]) -> str | None:
+    pattern = data.get("date_format")
+    if pattern is None:
+        return None
+    if not isinstance(pattern, str):
+        raise MappingFileError(f'{name}: date_format must be text such as "%d.%m.%Y"')
+    try:
+        return check_date_format(pattern)
+    except ValueError as error:
+        raise MappingFileError(f"{name}: date_format {error}") from error
 
 
 def _table(name: str, data: Any, where: str) -> dict[str, Any]:

@@ -74,6 +74,9 @@ def normalize_phone(text: str, *, region: str | None = None) -> str:
         f"'{candidate}' is not a valid phone number{national}; "
         "expected e.g. 0711 1234560 or +49 711 1234560"
     )
+    if any(char.isalpha() for char in candidate):
+        # phonenumbers would read letters as a vanity number (0711-BITTE-ANRUFEN).
+        raise ValueError(f"'{candidate}' is not a valid phone number: it contains letters")
     try:
         number = phonenumbers.parse(candidate, where)
     except phonenumbers.NumberParseException as error:

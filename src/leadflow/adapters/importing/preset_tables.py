@@ -35,6 +35,7 @@ CANONICAL_FIELDS: tuple[str, ...] = (
     "created_at",
     "email_opt_out",
     "do_not_call",
+    "legal_basis",
     "external_id",
     *HISTORY_FIELDS,
 )
@@ -99,6 +100,7 @@ HUBSPOT_COLUMNS: dict[str, str] = {
     "Message": "description", "message": "description",
     "Create Date": "created_at", "createdate": "created_at",
     "Unsubscribed from all email": "email_opt_out", "hs_email_optout": "email_opt_out",
+    "Legal basis for processing contact's data": "legal_basis", "hs_legal_basis": "legal_basis",
     "Became a Lead Date": "became_prospect_at",
     "hs_lifecyclestage_lead_date": "became_prospect_at",
     "Became a Marketing Qualified Lead Date": "became_mql_at",
@@ -157,6 +159,7 @@ GENERIC_SYNONYMS: dict[str, tuple[str, ...]] = {
     "email_opt_out": ("email opt out", "opt out", "opted out", "unsubscribed",
                       "newsletter abgemeldet", "abgemeldet", "werbewiderspruch"),
     "do_not_call": ("do not call", "nicht anrufen", "kein anruf"),
+    "legal_basis": ("legal basis", "rechtsgrundlage", "legal basis for processing"),
     "external_id": ("external id", "id", "record id", "lead id", "contact id", "externe id"),
     **{field: (f"{stage.value} date", f"{stage.value} datum", f"{stage.value} seit")
        for field, stage in HISTORY_FIELDS.items()},
@@ -221,3 +224,7 @@ RATINGS: dict[str, str | None] = {
     "kalt": "C",
     **{grade: grade for grade in "ABCD"},
 }
+
+# HubSpot exports one opt-out column per e-mail subscription type besides "Unsubscribed from
+# all email"; any of them set stops e-mail marketing.
+HUBSPOT_OPT_OUT_PREFIXES = ("Opted out of email:", "hs_email_optout_")

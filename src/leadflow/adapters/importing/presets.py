@@ -18,6 +18,7 @@ from .preset_tables import (
     HUBSPOT_COLUMNS,
     HUBSPOT_LEAD_STATUS,
     HUBSPOT_LIFECYCLE,
+    HUBSPOT_OPT_OUT_PREFIXES,
     LEADFLOW_STAGES,
     RATINGS,
     SALESFORCE_COLUMNS,
@@ -106,6 +107,8 @@ class ColumnMapping:
     extras: tuple[str, ...]
     ignored: tuple[str, ...] = ()
     value_maps: Mapping[str, ValueMap] = field(default_factory=dict)
+    opt_out_columns: tuple[str, ...] = ()
+    """Further e-mail opt-out columns (kept as extras too); any of them set is an opt-out."""
 
     def header_for(self, target: str) -> str | None:
         """The source column mapped to a canonical field, if any."""
@@ -176,8 +179,9 @@ def map_columns(
             fields[header] = target
     in_file_order = {header: fields[header] for header in headers if header in fields}
     extras = tuple(header for header in headers if header not in fields and header not in ignored)
+    opt_outs = tuple(h for h in extras if h.strip().startswith(HUBSPOT_OPT_OUT_PREFIXES))
     return ColumnMapping(
-        name, in_file_order, extras, tuple(ignored), _value_maps(chosen, overrides)
+        name, in_file_order, extras, tuple(ignored), _value_maps(chosen, overrides), opt_outs
     )
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, tzinfo
 from decimal import Decimal
 from functools import partial
@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 from leadflow.domain.stages import MAIN_PATH, Stage
 
+from .legal_basis import parse_legal_basis
 from .normalize import (
     DEFAULT_REGION,
     NormalizedEmail,
@@ -28,10 +29,15 @@ from .values import clean, parse_bool, parse_datetime, parse_number, parse_size
 T = TypeVar("T")
 
 _IDENTITY_FIELDS = ("email", "phone", "mobile", "first_name", "last_name", "full_name")
+NO_IDENTITY = "the row has no usable e-mail address, phone number or name"
+ID_ONLY_HINT = "; it has only an id: allow id-only rows to import it"
 _TEXT_FIELDS = (
     "salutation", "job_title", "department", "street", "postal_code", "city", "state",
     "country", "industry", "lead_source", "owner", "description", "external_id",
 )  # fmt: skip
+# Column sizes of optional text fields: a longer value is dropped with a warning.
+OPTIONAL_LIMITS = {"job_title": 300, "department": 200, "company": 300, "industry": 200,
+                   "postal_code": 20, "city": 200, "lead_source": 100}  # fmt: skip
 _SIDE_STAGES = frozenset({Stage.LOST, Stage.NURTURE, Stage.DISQUALIFIED})
 
 
@@ -49,11 +55,15 @@ class RowError:
 
 @dataclass(frozen=True)
 class ImportOptions:
-    """How to read values whose meaning the file does not state; times end up in UTC."""
+    """How to read values whose meaning the file does not state; times end up in UTC.
+    `date_format` (a strftime pattern) wins over guessing; `allow_id_only` lets a row whose
+    only identity is its external id in."""
 
     decimal_comma: bool = True
     timezone: tzinfo = field(default_factory=lambda: ZoneInfo("Europe/Berlin"))
     default_region: str = DEFAULT_REGION
+    date_format: str | None = None
+    allow_id_only: bool = False
 
 
 @dataclass(frozen=True)
@@ -92,19 +102,30 @@ class LeadCandidate:
     created_at: datetime | None = None
     email_opt_out: bool | None = None
     do_not_call: bool | None = None
+    legal_basis: str | None = None
     stage_history: tuple[tuple[Stage, datetime], ...] = ()
     extras: Mapping[str, str] = field(default_factory=dict, hash=False)
+    warnings: tuple[RowError, ...] = ()
+    """Optional values that were dropped, each with its column and problem."""
 
 
 class _Cells:
-    """The mapped cells of one row; parse failures are collected, never raised."""
+    """The mapped cells of one row; a value that fails its parse is dropped with a warning
+    (and kept as an extra), never raised."""
 
     def __init__(self, row: int, raw: Mapping[str, str], mapping: ColumnMapping) -> None:
         self.row = row
         self.cells = {
             target: (header, clean(raw.get(header))) for header, target in mapping.fields.items()
         }
-        self.errors: list[RowError] = []
+        self.warnings: list[RowError] = []
+        self.dropped: dict[str, str] = {}
+        for target, limit in OPTIONAL_LIMITS.items():
+            header, value = self.cells.get(target, ("", None))
+            if value is not None and len(value) > limit:
+                self.warnings.append(RowError(row, header, f"longer than {limit} characters"))
+                self.dropped[header] = value
+                self.cells[target] = (header, None)
 
     def text(self, target: str) -> str | None:
         return self.cells.get(target, ("", None))[1]
@@ -116,7 +137,8 @@ class _Cells:
         try:
             return parse(value)
         except ValueError as error:
-            self.errors.append(RowError(self.row, header, str(error)))
+            self.warnings.append(RowError(self.row, header, str(error)))
+            self.dropped[header] = value
             return None
 
 
@@ -126,7 +148,8 @@ def candidate_from_row(
     mapping: ColumnMapping,
     options: ImportOptions | None = None,
 ) -> LeadCandidate | list[RowError]:
-    """The lead in one raw row, or every problem of the row; never raises for bad data."""
+    """The lead in one raw row (bad optional values dropped with warnings), or the row's
+    problems when nothing usable identifies the person; never raises for bad data."""
     options = options or ImportOptions()
     cells = _Cells(row, raw, mapping)
     texts = {target: cells.text(target) for target in _TEXT_FIELDS}
@@ -138,6 +161,7 @@ def candidate_from_row(
         _stage(cells, mapping, "lead_status"),
     )
     company = cells.text("company")
+    when = partial(_utc, tz=options.timezone, date_format=options.date_format)
     candidate = LeadCandidate(
         row=row,
         first_name=first_name,
@@ -159,23 +183,43 @@ def candidate_from_row(
         ),
         stage=stage,
         grade=cells.parsed("rating", partial(mapping.translate, "rating")),
-        created_at=cells.parsed("created_at", partial(_utc, tz=options.timezone)),
-        email_opt_out=cells.parsed("email_opt_out", parse_bool),
+        created_at=cells.parsed("created_at", when),
+        email_opt_out=_opted_out(cells, raw, mapping),
         do_not_call=cells.parsed("do_not_call", parse_bool),
-        stage_history=_history(cells, options.timezone),
-        extras=_extras(raw, mapping),
+        legal_basis=cells.parsed("legal_basis", parse_legal_basis),
+        stage_history=_history(cells, when),
+        extras={},
+        warnings=(),
         **texts,
     )
-    if not any(cells.text(target) for target in _IDENTITY_FIELDS):
-        named = [header for header, target in mapping.fields.items() if target in _IDENTITY_FIELDS]
-        cells.errors.append(
-            RowError(
-                row,
-                ", ".join(named) or "e-mail, phone, name",
-                "the row has no e-mail address, no phone number and no name",
-            )
-        )
-    return cells.errors or candidate
+    identity = (candidate.email, candidate.phone, candidate.mobile, first_name, last_name)
+    if any(identity) or (options.allow_id_only and candidate.external_id):
+        extras = {**_extras(raw, mapping), **cells.dropped}
+        return replace(candidate, extras=extras, warnings=tuple(cells.warnings))
+    return [no_identity(row, mapping, has_id=bool(candidate.external_id)), *cells.warnings]
+
+
+def no_identity(row: int, mapping: ColumnMapping, *, has_id: bool) -> RowError:
+    """The reject of a row that nothing usable identifies."""
+    named = [header for header, target in mapping.fields.items() if target in _IDENTITY_FIELDS]
+    message = NO_IDENTITY + (ID_ONLY_HINT if has_id else "")
+    return RowError(row, ", ".join(named) or "e-mail, phone, name", message)
+
+
+def _opted_out(cells: _Cells, raw: Mapping[str, str], mapping: ColumnMapping) -> bool | None:
+    """The e-mail opt-out column, or any of the further opt-out columns HubSpot exports."""
+    flags = [cells.parsed("email_opt_out", parse_bool)]
+    for header in mapping.opt_out_columns:
+        value = clean(raw.get(header))
+        if value is None:
+            continue
+        try:
+            flags.append(parse_bool(value))
+        except ValueError as error:
+            cells.warnings.append(RowError(cells.row, header, str(error)))
+    if True in flags:
+        return True
+    return False if False in flags else None
 
 
 def _names(cells: _Cells) -> tuple[str | None, str | None]:
@@ -203,18 +247,20 @@ def _combined(stage: Stage | None, status: Stage | None) -> Stage | None:
     return max(stage, status, key=MAIN_PATH.index)
 
 
-def _history(cells: _Cells, tz: tzinfo) -> tuple[tuple[Stage, datetime], ...]:
+def _history(
+    cells: _Cells, when: Callable[[str], datetime | None]
+) -> tuple[tuple[Stage, datetime], ...]:
     reached = [
         (stage, at)
         for target, stage in HISTORY_FIELDS.items()
-        if (at := cells.parsed(target, partial(_utc, tz=tz))) is not None
+        if (at := cells.parsed(target, when)) is not None
     ]
     order = list(Stage)
     return tuple(sorted(reached, key=lambda entry: (entry[1], order.index(entry[0]))))
 
 
-def _utc(text: str, *, tz: tzinfo) -> datetime | None:
-    parsed = parse_datetime(text, tz=tz)
+def _utc(text: str, *, tz: tzinfo, date_format: str | None = None) -> datetime | None:
+    parsed = parse_datetime(text, tz=tz, date_format=date_format)
     return parsed.astimezone(UTC) if parsed else None
 
 

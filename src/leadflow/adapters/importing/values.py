@@ -21,12 +21,17 @@ _GROUPED = {
 }
 _SIZE_RANGE = re.compile(r"(.+?)\s*(?:-|–|bis|to)\s*(.+)")
 
-_GERMAN_DATE = re.compile(
-    r"(?P<day>\d{1,2})\.(?P<month>\d{1,2})\.(?P<year>\d{2}|\d{4})"
-    r"(?:,?\s+(?P<hour>\d{1,2}):(?P<minute>\d{2})(?::(?P<second>\d{2}))?)?"
+_TIME = r"(?:(?:,?\s+|T)(?P<hour>\d{1,2}):(?P<minute>\d{2})(?::(?P<second>\d{2}))?)?"
+# Day first as Europeans write it (31.12.2025, 31/12/2025, 31-12-2025), or year first with dots
+# or slashes (2018.02.01, 2018/02/01); ISO dates and date-times go to datetime.fromisoformat.
+_DAY_FIRST = re.compile(
+    r"(?P<day>\d{1,2})(?P<mark>[./-])(?P<month>\d{1,2})(?P=mark)(?P<year>\d{4}|\d{2})" + _TIME
+)
+_YEAR_FIRST = re.compile(
+    r"(?P<year>\d{4})(?P<mark>[./])(?P<month>\d{1,2})(?P=mark)(?P<day>\d{1,2})" + _TIME
 )
 
-DATE_FORMATS = "DD.MM.YYYY, D.M.YY, YYYY-MM-DD or an ISO date and time"
+DATE_FORMATS = "DD.MM.YYYY, D.M.YY, DD/MM/YYYY, YYYY.MM.DD, YYYY-MM-DD or an ISO date and time"
 
 
 def clean(text: str | None) -> str | None:
@@ -123,27 +128,75 @@ def parse_bool(text: str | None) -> bool | None:
     raise ValueError(f"'{value}' is not a yes/no value; expected true/false, 1/0, ja/nein or x")
 
 
-def parse_datetime(text: str | None, *, tz: tzinfo = UTC) -> datetime | None:
-    """A date or date and time; values without an offset are read in `tz`."""
+def parse_datetime(
+    text: str | None, *, tz: tzinfo = UTC, date_format: str | None = None
+) -> datetime | None:
+    """A date or date and time; values without an offset are read in `tz`. A `date_format`
+    (strftime pattern) wins over guessing; ISO dates are read with or without it."""
     value = clean(text)
     if value is None:
         return None
-    parsed = _german(value) or _iso(value)
-    if parsed is None:
-        raise ValueError(f"'{value}' is not a date; expected {DATE_FORMATS}")
+    if date_format is not None:
+        parsed = _formatted(value, date_format) or _iso(value)
+        if parsed is None:
+            raise ValueError(f"'{value}' is not a date in the format {date_format}")
+    else:
+        parsed = _day_first(value) or _year_first(value) or _iso(value)
+        if parsed is None:
+            raise ValueError(f"'{value}' is not a date; expected {DATE_FORMATS}{_hint(value)}")
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=tz)
 
 
-def parse_date(text: str | None) -> date | None:
+def parse_date(text: str | None, *, date_format: str | None = None) -> date | None:
     """A calendar date in one of the accepted date formats (a time part is dropped)."""
-    parsed = parse_datetime(text)
+    parsed = parse_datetime(text, date_format=date_format)
     return None if parsed is None else parsed.date()
 
 
-def _german(value: str) -> datetime | None:
-    match = _GERMAN_DATE.fullmatch(value)
-    if match is None:
+def check_date_format(pattern: str) -> str:
+    """The strftime pattern if it writes and reads back a date; ValueError otherwise."""
+    sample = datetime(2001, 2, 3, 4, 5, 6)
+    try:
+        written = sample.strftime(pattern)
+        read = datetime.strptime(written, pattern)
+    except ValueError as error:
+        raise ValueError(f"'{pattern}' is not a date format ({error})") from error
+    if "%" not in pattern or read.date() != sample.date():
+        raise ValueError(
+            f"'{pattern}' is not a date format; expected a strftime pattern with day, month "
+            "and year such as %d.%m.%Y or %m/%d/%Y"
+        )
+    return pattern
+
+
+def _formatted(value: str, pattern: str) -> datetime | None:
+    try:
+        return datetime.strptime(value, pattern)
+    except ValueError:
         return None
+
+
+def _day_first(value: str) -> datetime | None:
+    match = _DAY_FIRST.fullmatch(value)
+    return _built(match) if match else None
+
+
+def _year_first(value: str) -> datetime | None:
+    match = _YEAR_FIRST.fullmatch(value)
+    return _built(match) if match else None
+
+
+def _hint(value: str) -> str:
+    match = _DAY_FIRST.fullmatch(value)
+    if match and match["mark"] == "/" and int(match["day"]) <= 12 < int(match["month"]):
+        return (
+            "; it reads only as month/day/year: name the format in a mapping file "
+            '(date_format = "%m/%d/%Y")'
+        )
+    return ""
+
+
+def _built(match: re.Match[str]) -> datetime | None:
     year = int(match["year"])
     if len(match["year"]) == 2:
         year += 2000 if year < 70 else 1900

@@ -22,7 +22,7 @@ from leadflow.web.api.capture_schemas import (
     MergePublic,
 )
 from leadflow.web.api.deps import DbDep, NowDep, PrincipalDep
-from leadflow.web.api.presenters import lead_public
+from leadflow.web.api.presenters import lead_public, warnings_public
 from leadflow.web.api.schemas import LeadCreate
 
 router = APIRouter(prefix="/api/v1", tags=["capture"])
@@ -54,6 +54,7 @@ def _public(result: ItemResult) -> BatchItemPublic:
         lead=lead_public(created.details, merged=created.merged) if created else None,
         match_reason=created.match_reason if created else None,
         errors=[FieldErrorPublic(field=e.field, message=e.message) for e in result.errors],
+        warnings=warnings_public(created.warnings) if created else [],
     )
 
 

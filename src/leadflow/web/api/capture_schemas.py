@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from leadflow.web.api.schemas import Input, LeadPublic
+from leadflow.web.api.schemas import FieldWarningPublic, Input, LeadPublic
 
 
 class LeadBatch(Input):
@@ -27,6 +27,7 @@ class BatchItemPublic(BaseModel):
     lead: LeadPublic | None = None
     match_reason: str | None = None
     errors: list[FieldErrorPublic] = []
+    warnings: list[FieldWarningPublic] = []
 
 
 class BatchPublic(BaseModel):
@@ -61,6 +62,8 @@ class ImportPublic(BaseModel):
     created: int
     merged: int
     rejected: int
+    warnings: int
+    """Optional values dropped from imported rows (each row was imported without it)."""
     error: str | None
     started_at: datetime
     finished_at: datetime | None
@@ -68,13 +71,17 @@ class ImportPublic(BaseModel):
     history: bool = Field(
         description="Imported as another system's past: no routing, clocks, events or auto-mql."
     )
+    unknown_sources: dict[str, int] = {}
+    """Lead sources that stand for no source code, kept as typed, with their row counts."""
     rejects_url: str
+    warnings_url: str
 
 
 class PreviewRowPublic(BaseModel):
     row: int
     values: dict[str, Any]
     errors: list[FieldErrorPublic]
+    warnings: list[FieldErrorPublic] = []
 
 
 class ImportPreviewPublic(BaseModel):

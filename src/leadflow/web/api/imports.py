@@ -20,7 +20,14 @@ from leadflow.domain.principal import Principal
 from leadflow.domain.stages import Actor, Stage
 from leadflow.domain.suppression import PrivacyKeys
 from leadflow.services.import_preview import preview_import
-from leadflow.services.import_reports import get_import, list_imports, rejects_of, write_rejects
+from leadflow.services.import_reports import (
+    get_import,
+    list_imports,
+    rejects_of,
+    warnings_of,
+    write_rejects,
+    write_warnings,
+)
 from leadflow.services.importer import ImportRequest, begin_import, run_import
 from leadflow.web.api.capture_schemas import (
     FieldErrorPublic,
@@ -38,14 +45,18 @@ Preset = Annotated[str | None, Form(description="salesforce, hubspot or generic"
 MappingText = Annotated[str | None, Form(description="A mapping file (TOML) as text.")]
 
 
+_OWN = ("columns", "rejects_url", "warnings_url", "unknown_sources")
+
+
 def _public(record: ImportRecord, request: Request) -> ImportPublic:
     return ImportPublic(
-        **{name: getattr(record, name) for name in ImportPublic.model_fields if name
-           not in ("columns", "history", "rejects_url")},
+        **{name: getattr(record, name) for name in ImportPublic.model_fields if name not in _OWN},
         columns=dict(record.options.get("columns", {})),
+        unknown_sources=dict(record.options.get("unknown_sources") or {}),
         history=bool(record.options.get("history", False)),
         rejects_url=str(request.url_for("import_rejects", import_id=record.id)),
-    )  # fmt: skip
+        warnings_url=str(request.url_for("import_warnings", import_id=record.id)),
+    )
 
 
 def _saved(upload: UploadFile) -> Path:
@@ -85,6 +96,9 @@ def preview(file: Upload, principal: PrincipalDep, preset: Preset = None,
             PreviewRowPublic(
                 row=row.row, values=row.values,
                 errors=[FieldErrorPublic(field=e.field, message=e.message) for e in row.errors],
+                warnings=[
+                    FieldErrorPublic(field=w.field, message=w.message) for w in row.warnings
+                ],
             )
             for row in found.rows
         ],
@@ -108,6 +122,9 @@ def start_import(
         bool,
         Form(description="Another system's past: no routing, hand-over clocks, events, auto-mql."),
     ] = False,
+    allow_id_only: Annotated[
+        bool, Form(description="Import rows whose only identity is their external id.")
+    ] = False,
 ) -> ImportPublic:
     """Upload a file and import it in the background (202); follow it at GET /imports/{id}.
     A `dry_run` reports what would be created, merged and rejected, and stores no lead."""
@@ -116,7 +133,7 @@ def start_import(
         plan = ImportRequest(
             principal.workspace_id, preset=preset, mapping=_mapping(mapping), dry_run=dry_run,
             campaign_id=campaign_id, stage=stage, file_name=file.filename,
-            privacy=_privacy(request), history=history,
+            privacy=_privacy(request), history=history, allow_id_only=allow_id_only,
         )  # fmt: skip
         import_id = begin_import(db, path, plan, by=principal, now=now)
     except BaseException:
@@ -154,6 +171,20 @@ def import_rejects(import_id: int, db: DbDep, principal: PrincipalDep) -> Respon
     stream = io.StringIO()
     write_rejects(rejects_of(db, principal.workspace_id, import_id), stream)
     name = f"import-{import_id}-rejects.csv"
+    return Response(
+        stream.getvalue(),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+@router.get("/{import_id}/warnings", name="import_warnings", response_class=Response)
+def import_warnings(import_id: int, db: DbDep, principal: PrincipalDep) -> Response:
+    """The warnings (CSV): row, field and the problem of each optional value that was dropped
+    from an imported row, and the lead the row went to."""
+    stream = io.StringIO()
+    write_warnings(warnings_of(db, principal.workspace_id, import_id), stream)
+    name = f"import-{import_id}-warnings.csv"
     return Response(
         stream.getvalue(),
         media_type="text/csv; charset=utf-8",

@@ -2,9 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from leadflow.domain.campaign import Campaign
 from leadflow.domain.lead import LeadDetails
-from leadflow.web.api.schemas import AccountPublic, CampaignPublic, ContactPublic, LeadPublic
+from leadflow.domain.sources import is_known_source
+from leadflow.web.api.schemas import (
+    AccountPublic,
+    CampaignPublic,
+    ContactPublic,
+    FieldWarningPublic,
+    LeadPublic,
+)
+
+
+def warnings_public(warnings: Iterable[tuple[str, str]]) -> list[FieldWarningPublic]:
+    """Values dropped on entry, as the API shows them."""
+    return [FieldWarningPublic(field=field, message=message) for field, message in warnings]
 
 
 def lead_public(details: LeadDetails, *, merged: bool = False) -> LeadPublic:
@@ -17,6 +31,7 @@ def lead_public(details: LeadDetails, *, merged: bool = False) -> LeadPublic:
         grade=lead.grade,
         owner_id=lead.owner_id,
         source=lead.source,
+        source_known=is_known_source(lead.source),
         campaign_id=lead.campaign_id,
         created_at=lead.created_at,
         stage_entered_at=lead.stage_entered_at,

@@ -6,7 +6,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from leadflow.domain.activity import ActivityKind, Outcome
 from leadflow.domain.qualification import Status
@@ -23,7 +23,8 @@ class Input(BaseModel):
 
 
 class LeadCreate(Input):
-    email: EmailStr | None = None
+    # Checked by the intake, not here: a bad address beside a name or phone is a warning.
+    email: Annotated[str, StringConstraints(strip_whitespace=True, max_length=320)] | None = None
     first_name: Text | None = None
     last_name: Text | None = None
     phone: Annotated[str, StringConstraints(max_length=40)] | None = None
@@ -70,6 +71,13 @@ class AccountPublic(BaseModel):
     city: str | None
 
 
+class FieldWarningPublic(BaseModel):
+    """A value that was dropped on entry (the lead was stored without it) and why."""
+
+    field: str
+    message: str
+
+
 class LeadPublic(BaseModel):
     id: int
     version: int
@@ -77,6 +85,8 @@ class LeadPublic(BaseModel):
     grade: str | None
     owner_id: int | None
     source: str | None
+    source_known: bool = True
+    """False when `source` stands for no source code and is kept as typed."""
     campaign_id: int | None
     created_at: datetime
     stage_entered_at: datetime
@@ -87,6 +97,7 @@ class LeadPublic(BaseModel):
     custom_fields: dict[str, str | int | float | bool] = Field(default_factory=dict)
     merged: bool = False
     match_reason: str | None = None
+    warnings: list[FieldWarningPublic] = []
 
 
 class LeadPage(BaseModel):

@@ -20,7 +20,14 @@ from leadflow.domain.errors import InvalidInput, PermissionDenied
 from leadflow.domain.principal import Principal
 from leadflow.domain.stages import Role, Stage
 from leadflow.services.import_preview import ImportPreview, preview_import
-from leadflow.services.import_reports import get_import, list_imports, rejects_of, write_rejects
+from leadflow.services.import_reports import (
+    get_import,
+    list_imports,
+    rejects_of,
+    warnings_of,
+    write_rejects,
+    write_warnings,
+)
 from leadflow.services.importer import ImportRequest, begin_import, run_import
 from leadflow.web.api.deps import DbDep, NowDep
 from leadflow.web.ui.messages import explain
@@ -85,10 +92,14 @@ def upload(
     campaign: TextField = "",
     stage: TextField = "prospect",
     history: TextField = "",
+    allow_id_only: TextField = "",
 ) -> Response:
     """Preview the mapping of a file, or start its dry run or import."""
     _marketing(viewer)
-    choices = {"preset": preset, "campaign": campaign, "stage": stage, "history": history}
+    choices = {
+        "preset": preset, "campaign": campaign, "stage": stage, "allow_id_only": allow_id_only,
+        "history": history,
+    }  # fmt: skip
     try:
         if file is None or not file.filename:
             raise InvalidInput("choose a CSV or XLSX file", field="file")
@@ -109,6 +120,7 @@ def upload(
             stage=Stage(stage) if stage in (Stage.PROSPECT, Stage.MQL) else Stage.PROSPECT,
             file_name=file.filename,
             history=bool(history),
+            allow_id_only=bool(allow_id_only),
         )
         try:
             import_id = begin_import(db, path, plan, by=viewer.principal, now=now)
@@ -153,6 +165,22 @@ def import_status(request: Request, import_id: int, viewer: ViewerDep, db: DbDep
         record=record,
         rejects=rejects[:REJECTS_SHOWN],
         reject_count=len(rejects),
+        warnings=warnings_of(db, viewer.workspace_id, import_id)[:REJECTS_SHOWN],
+        unknown_sources=sorted(dict(record.options.get("unknown_sources") or {}).items()),
+    )
+
+
+@router.get("/{import_id}/warnings.csv")
+def warning_report(import_id: int, viewer: ViewerDep, db: DbDep) -> Response:
+    """The warnings as a CSV file: row, field, problem and the lead the row went to."""
+    _marketing(viewer)
+    stream = io.StringIO()
+    write_warnings(warnings_of(db, viewer.workspace_id, import_id), stream)
+    name = f"leadflow-import-{import_id}-warnings.csv"
+    return Response(
+        stream.getvalue().encode("utf-8"),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
 
 

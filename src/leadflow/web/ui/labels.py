@@ -43,6 +43,19 @@ CHANNELS = {
     "telemarketing": N_("Telemarketing"),
 }
 
+SOURCES = {
+    **CHANNELS,
+    "web_form": N_("Web form"),
+    "referral": N_("Referral"),
+    "phone_inquiry": N_("Phone inquiry"),
+    "purchased_list": N_("Purchased list"),
+    "partner": N_("Partner"),
+    "offline": N_("Offline"),
+    "import": N_("Import"),
+    "research": N_("Research"),
+    "other": N_("Other"),
+}
+
 REASONS = {
     "not_now": N_("Not now"),
     "no_budget_yet": N_("No budget yet"),
@@ -180,6 +193,13 @@ class Labels:
 
     def channel(self, channel: object) -> str:
         return self._pick(CHANNELS, channel)
+
+    def source(self, source: object) -> str:
+        """A source code's name; a source that stands for no code shows as typed."""
+        return self._pick(SOURCES, source) if source else "–"
+
+    def source_known(self, source: object) -> bool:
+        return source is None or str(source) in SOURCES
 
     def reason(self, code: object) -> str:
         return self._pick(REASONS, code) if code else ""
