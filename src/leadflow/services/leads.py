@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from leadflow.adapters.db.matching import MatchQueries
@@ -14,6 +14,7 @@ from leadflow.domain.errors import InvalidInput
 from leadflow.domain.freemail import email_domain, is_free_mail
 from leadflow.domain.lead import Lead, LeadDetails, StageChange, enter
 from leadflow.domain.lifecycle import GATE_QUALIFICATION
+from leadflow.domain.merge_policy import FieldChange
 from leadflow.domain.party import Account, Contact
 from leadflow.domain.principal import Principal
 from leadflow.domain.qualification import Assessment, Status
@@ -53,6 +54,9 @@ class Created:
     details: LeadDetails
     merged: bool
     match_reason: str | None = None
+    changes: tuple[FieldChange, ...] = ()
+    """What the merge did to the existing lead, field by field (merge policy)."""
+    merge_id: int | None = None
 
 
 def create_lead(uow: UnitOfWork, data: LeadInput, *, by: Principal, now: datetime) -> Created:
@@ -67,8 +71,11 @@ def create_lead(uow: UnitOfWork, data: LeadInput, *, by: Principal, now: datetim
     move = enter(table, data.stage, by.actor)
     match = find_duplicate_of(uow, data)
     if match is not None and match.lead_id is not None:
-        absorb(uow, match, data)
-        return Created(uow.leads.details(match.lead_id), merged=True, match_reason=match.reason)
+        merged = absorb(uow, match, data, by=by, now=now)
+        return Created(
+            uow.leads.details(match.lead_id), merged=True, match_reason=match.reason,
+            changes=merged.changes, merge_id=merged.merge_id,
+        )  # fmt: skip
     if data.campaign_id is not None:
         uow.campaigns.get(data.campaign_id)
     if data.owner_id is not None:
@@ -86,7 +93,6 @@ def create_lead(uow: UnitOfWork, data: LeadInput, *, by: Principal, now: datetim
     )
     if match is not None:
         # A person of a target list (no lead yet): the lead is new, the contact is not.
-        absorb(uow, match, data)
         contact.id = match.person.contact_id
     else:
         uow.contacts.add(contact, now)
@@ -117,6 +123,8 @@ def create_lead(uow: UnitOfWork, data: LeadInput, *, by: Principal, now: datetim
         automatic=move.automatic,
     )
     uow.leads.log(entry)
+    if match is not None:
+        absorb(uow, match, replace(data, note=None, extras={}), by=by, now=now, lead_id=lead_id)
     lead_hooks.lead_created(uow, lead, entry, now=now)
     return Created(uow.leads.details(lead_id), merged=False)
 

@@ -4,7 +4,24 @@ from __future__ import annotations
 
 from leadflow.domain.campaign import Campaign
 from leadflow.domain.lead import LeadDetails
-from leadflow.web.api.schemas import AccountPublic, CampaignPublic, ContactPublic, LeadPublic
+from leadflow.services.entry_merge import change_dict
+from leadflow.services.leads import Created
+from leadflow.web.api.schemas import (
+    AccountPublic,
+    CampaignPublic,
+    ContactPublic,
+    FieldChangePublic,
+    LeadPublic,
+)
+
+
+def created_public(created: Created) -> LeadPublic:
+    """A create's answer: the lead, and for a merge its reason and changes field by field."""
+    answer = lead_public(created.details, merged=created.merged)
+    answer.match_reason = created.match_reason
+    answer.merge_id = created.merge_id
+    answer.changes = [FieldChangePublic(**change_dict(c)) for c in created.changes]
+    return answer
 
 
 def lead_public(details: LeadDetails, *, merged: bool = False) -> LeadPublic:

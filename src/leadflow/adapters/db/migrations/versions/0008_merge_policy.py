@@ -1,0 +1,62 @@
+"""merge policy: alternate e-mails and phones of a contact; merges of an entry into a lead
+
+Revision ID: 0008_merge_policy
+Revises: 0007_lead_contact_index
+Create Date: 2026-12-04 15:40:00
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+from leadflow.adapters.db.types import UtcDateTime
+
+revision = "0008_merge_policy"
+down_revision = "0007_lead_contact_index"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "contact_alternates",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("workspace_id", sa.Integer(), nullable=False),
+        sa.Column("contact_id", sa.Integer(), nullable=False),
+        sa.Column("kind", sa.String(length=16), nullable=False),
+        sa.Column("value", sa.String(length=320), nullable=False),
+        sa.Column("created_at", UtcDateTime(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["contact_id"],
+            ["contacts.id"],
+            name=op.f("fk_contact_alternates_contact_id_contacts"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["workspace_id"],
+            ["workspaces.id"],
+            name=op.f("fk_contact_alternates_workspace_id_workspaces"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_contact_alternates")),
+        sa.UniqueConstraint(
+            "contact_id", "kind", "value", name=op.f("uq_contact_alternates_contact_id_kind_value")
+        ),
+    )
+    op.create_index(
+        "ix_contact_alternates_value", "contact_alternates", ["workspace_id", "kind", "value"]
+    )
+    with op.batch_alter_table("lead_merges") as batch_op:
+        batch_op.alter_column("merged_id", existing_type=sa.Integer(), nullable=True)
+        batch_op.create_index("ix_lead_merges_survivor", ["workspace_id", "survivor_id"])
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("lead_merges") as batch_op:
+        batch_op.drop_index("ix_lead_merges_survivor")
+    op.execute("DELETE FROM lead_merges WHERE merged_id IS NULL")
+    with op.batch_alter_table("lead_merges") as batch_op:
+        batch_op.alter_column("merged_id", existing_type=sa.Integer(), nullable=False)
+    op.drop_index("ix_contact_alternates_value", table_name="contact_alternates")
+    op.drop_table("contact_alternates")
