@@ -128,6 +128,11 @@ def _print(report: ImportReport) -> None:
         f"{report.rows} rows: {report.created} {verb} created, {report.merged} {verb} merged, "
         f"{report.rejected} {verb} rejected (import {report.import_id})"
     )
+    if report.merged:
+        out.print(
+            f"of the merged rows {report.updated} {verb} updated, "
+            f"{report.unchanged} {verb} unchanged"
+        )
     if report.suppressed:
         out.print(f"{report.suppressed} rows are people on the suppression list: no marketing")
     for row, lead_id, reason in report.merges[:20]:

@@ -80,11 +80,18 @@ class ImportReport:
     last_row: int = 0
     created: int = 0
     merged: int = 0
+    updated: int = 0
+    """Merged rows that changed their lead (the other merged rows changed nothing)."""
     rejected: int = 0
     suppressed: int = 0
     resumed_after_row: int | None = None
     merges: list[tuple[int, int | None, str]] = field(default_factory=list)
     rejects: list[RowError] = field(default_factory=list)
+
+    @property
+    def unchanged(self) -> int:
+        """Merged rows that brought nothing new."""
+        return self.merged - self.updated
 
 
 class _Rollback(Exception):
@@ -146,7 +153,8 @@ def run_import(
         with db.transaction() as connection:
             imports = ImportRepository(connection, request.workspace_id)
             imports.advance(import_id, rows_done=report.last_row, created=report.created,
-                            merged=report.merged, rejected=report.rejected, now=now)  # fmt: skip
+                            merged=report.merged, rejected=report.rejected, now=now,
+                            merged_updated=report.updated)  # fmt: skip
             imports.add_rejects(import_id, would_reject)
     _finish(db, request.workspace_id, import_id, DONE, now)
     report.status = DONE
@@ -263,6 +271,7 @@ def _one_chunk(
     report.last_row = rows[-1][0]
     report.created += len(stored.created)
     report.merged += len(stored.merged)
+    report.updated += len(stored.updated)
     report.suppressed += stored.suppressed
     report.rejected += len({error.row for error in errors})
     report.merges += stored.merged[: max(0, SAMPLE - len(report.merges))]
@@ -273,6 +282,7 @@ def _one_chunk(
         imports.advance(
             report.import_id, rows_done=rows[-1][0], created=len(stored.created),
             merged=len(stored.merged), rejected=len({e.row for e in errors}), now=ctx.now,
+            merged_updated=len(stored.updated),
         )  # fmt: skip
     return rejects
 

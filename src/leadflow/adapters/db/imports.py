@@ -29,6 +29,8 @@ class ImportRecord:
     rows_done: int
     created: int
     merged: int
+    merged_updated: int
+    """Merged rows that changed their lead; the others brought nothing new."""
     rejected: int
     error: str | None
     started_at: datetime
@@ -76,6 +78,7 @@ class ImportRepository:
                 rows_done=0,
                 created=0,
                 merged=0,
+                merged_updated=0,
                 rejected=0,
                 by_user_id=by_user_id,
                 started_at=now,
@@ -127,6 +130,7 @@ class ImportRepository:
         merged: int,
         rejected: int,
         now: datetime,
+        merged_updated: int = 0,
     ) -> None:
         """Move the watermark and add the chunk's counts (in the chunk's own transaction)."""
         self.connection.execute(
@@ -136,6 +140,7 @@ class ImportRepository:
                 rows_done=rows_done,
                 created=imports.c.created + created,
                 merged=imports.c.merged + merged,
+                merged_updated=imports.c.merged_updated + merged_updated,
                 rejected=imports.c.rejected + rejected,
                 updated_at=now,
             )

@@ -276,6 +276,7 @@ imports = Table(
     Column("rows_done", Integer, nullable=False),
     Column("created", Integer, nullable=False),
     Column("merged", Integer, nullable=False),
+    Column("merged_updated", Integer, nullable=False, server_default="0"),
     Column("rejected", Integer, nullable=False),
     Column("error", Text),
     Column("by_user_id", Integer, ForeignKey("users.id", ondelete="SET NULL")),

@@ -65,6 +65,8 @@ class ImportPublic(BaseModel):
     rows_done: int
     created: int
     merged: int
+    merged_updated: int
+    """Merged rows that changed their lead (the other merged rows brought nothing new)."""
     rejected: int
     error: str | None
     started_at: datetime

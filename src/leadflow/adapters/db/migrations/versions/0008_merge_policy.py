@@ -47,6 +47,10 @@ def upgrade() -> None:
     op.create_index(
         "ix_contact_alternates_value", "contact_alternates", ["workspace_id", "kind", "value"]
     )
+    with op.batch_alter_table("imports") as batch_op:
+        batch_op.add_column(
+            sa.Column("merged_updated", sa.Integer(), nullable=False, server_default="0")
+        )
     with op.batch_alter_table("lead_merges") as batch_op:
         batch_op.alter_column("merged_id", existing_type=sa.Integer(), nullable=True)
         batch_op.create_index("ix_lead_merges_survivor", ["workspace_id", "survivor_id"])
@@ -58,5 +62,7 @@ def downgrade() -> None:
     op.execute("DELETE FROM lead_merges WHERE merged_id IS NULL")
     with op.batch_alter_table("lead_merges") as batch_op:
         batch_op.alter_column("merged_id", existing_type=sa.Integer(), nullable=False)
+    with op.batch_alter_table("imports") as batch_op:
+        batch_op.drop_column("merged_updated")
     op.drop_index("ix_contact_alternates_value", table_name="contact_alternates")
     op.drop_table("contact_alternates")
