@@ -107,7 +107,8 @@ def test_a_closed_deals_file_makes_its_leads_won_on_the_won_date_and_keeps_its_c
     deal = {"seller_id": "s9", "sdr_id": "sdr4", "sr_id": "sr2", "business_segment": "pet",
             "lead_type": "online_medium", "lead_behaviour_profile": "cat", "has_company": "True",
             "has_gtin": "False", "average_stock": "5-20", "business_type": "reseller",
-            "declared_product_catalog_size": "100.0", "declared_monthly_revenue": "0.0"}  # fmt: skip
+            "declared_product_catalog_size": "100.0",
+            "declared_monthly_revenue": "0.0"}  # fmt: skip
     deals = write_csv(
         tmp_path / "deals.csv", [*deal_headers, "email"],
         [[{**deal, "mql_id": mql_id, "won_date": won}.get(h, "") for h in deal_headers] + [email]
@@ -177,11 +178,12 @@ def _add(db: Database, tenant: Tenant, now: datetime, **fields: object) -> lead_
 def test_a_person_who_writes_again_keeps_the_new_message_phone_and_title(
     db: Database, tenant: Tenant
 ) -> None:
-    first = _add(db, tenant, NOW, email="eva.fischer@nordwerk.de", last_name="Fischer",
-                 phone="0711 1234560", job_title="Einkäuferin", note="Bitte Katalog senden")  # fmt: skip
+    eva = {"email": "eva.fischer@nordwerk.de", "last_name": "Fischer"}
+    first = _add(db, tenant, NOW, **eva, phone="0711 1234560", job_title="Einkäuferin",
+                 note="Bitte Katalog senden")  # fmt: skip
 
-    again = _add(db, tenant, LATER, email="eva.fischer@nordwerk.de", last_name="Fischer",
-                 phone="0171 2345678", job_title="Leiterin Einkauf", note="Bitte Rückruf")  # fmt: skip
+    again = _add(db, tenant, LATER, **eva, phone="0171 2345678", job_title="Leiterin Einkauf",
+                 note="Bitte Rückruf")  # fmt: skip
 
     lead_id = first.details.lead.id
     assert lead_id is not None and again.merged and again.details.lead.id == lead_id
@@ -190,7 +192,8 @@ def test_a_person_who_writes_again_keeps_the_new_message_phone_and_title(
     assert alternates_of(db, again.details.contact.id or 0) == {("phone", "+497111234560")}
     assert [n["body"] for n in rows_of(db, activities, lead_id=lead_id)] == ["Bitte Rückruf"]
     assert {(c.field, str(c.action)) for c in again.changes} == {
-        ("job_title", "updated"), ("phone", "updated"), ("phone", "alternate"), ("note", "appended"),
+        ("job_title", "updated"), ("phone", "updated"), ("phone", "alternate"),
+        ("note", "appended"),
     }  # fmt: skip
     assert again.merge_id == merge_log(db, lead_id)[0]["id"]
 
