@@ -5,7 +5,7 @@ API single, API batch, public form and import, each with the same three entries)
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +33,8 @@ from tests.integration.merge_support import (
 )
 
 PERSON = {"first_name": "Eva", "last_name": "Fischer", "email": "eva.fischer@nordwerk.de",
-          "company": "Nordwerk GmbH", "phone": "0711 1234560", "job_title": "Einkäuferin"}  # fmt: skip
+          "company": "Nordwerk GmbH", "phone": "0711 1234560",
+          "job_title": "Einkäuferin"}  # fmt: skip
 CHANGED = {**PERSON, "phone": "0171 2345678", "job_title": "Leiterin Einkauf"}
 
 # entry, what the path answers, and what is stored after it
