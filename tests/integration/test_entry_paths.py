@@ -11,9 +11,11 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from typer.testing import CliRunner
 
 from leadflow.adapters.db.database import Database
 from leadflow.adapters.db.tables import contacts
+from leadflow.cli.main import app
 from leadflow.domain import time_trap
 from leadflow.domain.campaign import Campaign
 from leadflow.domain.stages import Role
@@ -142,3 +144,23 @@ def test_the_api_answer_of_a_merge_says_what_changed(paths: Paths) -> None:
         (answer["merge_id"], "api", None)
     ]
     assert {f["field"] for f in listed[0]["fields"]} == {"job_title", "phone"}
+
+
+def test_the_command_line_shows_a_reimport_and_the_lead_s_merge_log_field_by_field(
+    db: Database, tenant: Tenant, tmp_path: Path, database_url: str, monkeypatch: Any
+) -> None:
+    monkeypatch.setenv("LEADFLOW_DATABASE_URL", database_url)
+    cli = CliRunner()
+    headers = ["Email", "Last Name", "Job Title"]
+    first = write_csv(tmp_path / "a.csv", headers, [["eva@nordwerk.de", "Fischer", "Einkäuferin"]])
+    again = write_csv(tmp_path / "b.csv", headers, [["eva@nordwerk.de", "Fischer", "Leitung"]])
+    cli.invoke(app, ["import", str(first), "--workspace", tenant.slug])
+
+    imported = cli.invoke(app, ["import", str(again), "--workspace", tenant.slug])
+    lead_id = lead_of(db, tenant, email="eva@nordwerk.de")
+    shown = cli.invoke(app, ["lead", "merges", str(lead_id), "--workspace", tenant.slug])
+
+    assert "of the merged rows 1 were updated, 0 were unchanged" in imported.stdout
+    assert shown.exit_code == 0, shown.output
+    assert f"import entry into lead {lead_id} (same e-mail; import " in shown.stdout
+    assert "  job_title\tupdated\tEinkäuferin\tLeitung" in shown.stdout

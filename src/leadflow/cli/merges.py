@@ -81,14 +81,14 @@ def lead_merges(
     finally:
         db.dispose()
     for record in records:
-        console.print(_headline(record), highlight=False, markup=False)
+        typer.echo(_headline(record))
         for change in record.fields:
             line = (
                 f"  {change['field']}\t{change['action']}\t{change.get('old')}\t{change.get('new')}"
             )
             if change.get("message"):
                 line += f"\t{change['message']}"
-            console.print(line, highlight=False, markup=False)
+            typer.echo(line)
 
 
 def _headline(record: MergeRecord) -> str:

@@ -93,7 +93,7 @@ def _merge_rows(
     """Merge rows into their people by the merge policy, one row after the other."""
     who = Who("import", Actor.IMPORT)
     for target, row, reason in merges:
-        why = f"{reason} (import {ctx.import_id}, row {row['row']})"
+        why = f"{reason}; import {ctx.import_id}, row {row['row']}"
         merged = merge_entry(
             connection, ctx.workspace_id, target, _entry(ctx, row), table=ctx.table, who=who,
             reason=why, now=ctx.now,
