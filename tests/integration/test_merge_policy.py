@@ -11,11 +11,19 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from leadflow.adapters.db.database import Database
-from leadflow.adapters.db.tables import activities, contacts, leads, stage_changes
+from leadflow.adapters.db.tables import (
+    activities,
+    contact_alternates,
+    contacts,
+    leads,
+    stage_changes,
+)
 from leadflow.adapters.db.uow import unit_of_work
 from leadflow.domain.stages import Role, Stage
+from leadflow.domain.suppression import PrivacyKeys
 from leadflow.services import leads as lead_service
-from tests.conftest import NOW, Tenant
+from leadflow.services.person_rights import erase_person
+from tests.conftest import NOW, TEST_SECRET_KEY, Tenant
 from tests.integration.merge_support import (
     OLIST,
     SALESFORCE,
@@ -213,3 +221,20 @@ def test_a_second_address_of_the_same_name_at_the_same_company_is_kept_and_match
     assert later.merged and later.details.lead.id == first.details.lead.id
     assert later.match_reason == "same e-mail (an alternate email)"
     assert later.changes == ()
+
+
+def test_a_person_asking_by_the_second_address_is_found_and_erased_with_it(
+    db: Database, tenant: Tenant
+) -> None:
+    _add(db, tenant, NOW, email="eva.fischer@nordwerk.de", first_name="Eva",
+         last_name="Fischer", company="Nordwerk GmbH")  # fmt: skip
+    _add(db, tenant, LATER, email="e.fischer@nordwerk.de", first_name="Eva",
+         last_name="Fischer", company="Nordwerk GmbH")  # fmt: skip
+    keys = PrivacyKeys.derive(TEST_SECRET_KEY.encode())
+
+    report = erase_person(
+        db, keys, by=tenant.principal(Role.ADMIN), email="e.fischer@nordwerk.de", now=LATER
+    )
+
+    assert report.contacts == 1
+    assert rows_of(db, contacts) == [] and rows_of(db, contact_alternates) == []
