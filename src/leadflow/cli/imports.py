@@ -165,6 +165,11 @@ def _print(report: ImportReport, rejects: Path | None, warnings: Path | None) ->
         f"{report.rows} rows: {report.created} {verb} created, {report.merged} {verb} merged, "
         f"{report.rejected} {verb} rejected (import {report.import_id})"
     )
+    if report.merged:
+        out.print(
+            f"of the merged rows {report.updated} {verb} updated, "
+            f"{report.unchanged} {verb} unchanged"
+        )
     if report.history:
         out.print("history import: no routing, hand-over clocks, webhook events or auto-mql")
     if report.moved_to_mql:

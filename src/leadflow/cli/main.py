@@ -17,7 +17,7 @@ from leadflow.cli.errors import guarded
 from leadflow.cli.fields import export_leads, field_app
 from leadflow.cli.imports import import_file
 from leadflow.cli.leads import lead_app
-from leadflow.cli.merges import lead_merge, lead_unmerge
+from leadflow.cli.merges import lead_merge, lead_merges, lead_unmerge
 from leadflow.cli.models import model_app
 from leadflow.cli.offboarding import register as register_offboarding
 from leadflow.cli.privacy import audit_app, privacy_app
@@ -43,6 +43,7 @@ register_offboarding(workspace_app)
 register_automation(app)
 app.command("import")(import_file)
 lead_app.command("merge")(lead_merge)
+lead_app.command("merges")(lead_merges)
 lead_app.command("unmerge")(lead_unmerge)
 app.add_typer(research_app, name="research")
 

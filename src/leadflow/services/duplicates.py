@@ -9,13 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz, process
-from sqlalchemy import update
 
 from leadflow.adapters.db.matching import KnownAccount, KnownPerson, MatchQueries
-from leadflow.adapters.db.tables import contacts
 from leadflow.adapters.db.uow import UnitOfWork
 from leadflow.adapters.importing.normalize import (
     company_key,
@@ -27,6 +26,10 @@ from leadflow.adapters.importing.normalize import (
 )
 from leadflow.domain.errors import InvalidInput
 from leadflow.domain.freemail import email_domain, is_free_mail
+from leadflow.domain.merge_policy import Entry
+from leadflow.domain.principal import Principal
+from leadflow.services import lead_hooks, rules
+from leadflow.services.entry_merge import EntryMerge, Target, Who, merge_entry
 
 if TYPE_CHECKING:
     from leadflow.services.leads import LeadInput
@@ -157,6 +160,12 @@ def find_duplicate(q: MatchQueries, probe: Probe, account: AccountMatch | None) 
             reason = same_person(probe, known, by=column)
             if reason is not None:
                 return Match(known, reason)
+        if column == "external_id":
+            continue
+        for _, known in q.people_with_alternate(column, [value]):
+            reason = same_person(probe, known, by=column)
+            if reason is not None:
+                return Match(known, f"{reason} (an alternate {column})")
     if account is not None:
         for known in q.people_at([account.account.id]):
             reason = same_person(probe, known, by="account")
@@ -219,20 +228,42 @@ def find_duplicate_of(uow: UnitOfWork, data: LeadInput) -> Match | None:
     return find_duplicate(q, probe, account)
 
 
-def absorb(uow: UnitOfWork, match: Match, data: LeadInput) -> None:
-    """Fill the matched contact's empty fields from the new entry (nothing is overwritten)."""
-    known = match.person
-    values = {
-        "first_name": data.first_name if not known.first_name else None,
-        "last_name": data.last_name if not known.last_name else None,
-        "phone": data.phone if not known.phone else None,
+def entry_of(data: LeadInput, now: datetime) -> Entry:
+    """What a single entry says, for the merge policy."""
+    fields = {
+        "first_name": data.first_name,
+        "last_name": data.last_name,
+        "email": data.email,
+        "phone": data.phone,
+        "job_title": data.job_title,
+        "source": data.source,
+        "campaign_id": data.campaign_id,
+        "owner_id": data.owner_id,
     }
-    if data.email and not known.email and not uow.contacts.by_email(data.email):
-        values["email"] = data.email
-    filled = {name: value for name, value in values.items() if value}
-    if filled:
-        uow.connection.execute(
-            update(contacts)
-            .where(contacts.c.workspace_id == uow.workspace_id, contacts.c.id == known.contact_id)
-            .values(**filled)
-        )
+    return Entry(fields, now, dict(data.extras), stage=data.stage, note=data.note)
+
+
+def absorb(
+    uow: UnitOfWork,
+    match: Match,
+    data: LeadInput,
+    *,
+    by: Principal,
+    now: datetime,
+    lead_id: int | None = None,
+) -> EntryMerge:
+    """Merge a new entry into the matched person and lead by the merge policy; the changes are
+    logged field by field and can be undone. `lead_id` names the lead a person of a target
+    list has just been given: what the entry says is newer than the list."""
+    table = rules.transition_table(uow.directory.workspace_config(uow.workspace_id))
+    target = Target(match.person.contact_id, match.lead_id if lead_id is None else lead_id)
+    path = str(data.provenance.get("kind", "api")) if data.provenance else str(by.actor)
+    merged = merge_entry(
+        uow.connection, uow.workspace_id, target, entry_of(data, now), table=table,
+        who=Who(path, by.actor, by.user_id), reason=match.reason, now=now,
+        known_at=datetime.min.replace(tzinfo=now.tzinfo) if lead_id is not None else None,
+    )  # fmt: skip
+    if merged.stage_changes and target.lead_id is not None:
+        for change in merged.stage_changes:
+            lead_hooks.stage_changed(uow, uow.leads.get(target.lead_id), change, now=now)
+    return merged

@@ -104,10 +104,12 @@ class ImportContext:
 
 @dataclass
 class ChunkResult:
-    """Rows created (row, lead id), merged (row, lead id, reason) and refused."""
+    """Rows created (row, lead id), merged (row, lead id, reason), of those the rows whose
+    merge changed something (updated), and the refused rows."""
 
     created: list[tuple[int, int | None]] = field(default_factory=list)
     merged: list[tuple[int, int | None, str]] = field(default_factory=list)
+    updated: list[int] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
     same_as: dict[int, int] = field(default_factory=dict)
     suppressed: int = 0

@@ -4,29 +4,34 @@ written set-based."""
 
 from __future__ import annotations
 
+import json
+from dataclasses import dataclass, field
 from typing import Any
 
 import polars as pl
-from sqlalchemy import bindparam, func, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError
 
 from leadflow.adapters.db.bulk import BulkWriter
 from leadflow.adapters.db.matching import KnownPerson, MatchQueries
-from leadflow.adapters.db.tables import contacts
 from leadflow.adapters.importing.chunk import folded
+from leadflow.adapters.importing.preset_tables import HISTORY_FIELDS
 from leadflow.adapters.importing.rows import RowError
 from leadflow.domain.errors import DomainError
+from leadflow.domain.merge_policy import Entry
 from leadflow.domain.stages import Actor, Stage
 from leadflow.services.duplicates import Probe, person_key, same_person
+from leadflow.services.entry_merge import Target, Who, merge_entry
 from leadflow.services.import_accounts import resolve_accounts
 from leadflow.services.import_context import PEOPLE_SCHEMA, ChunkResult, ImportContext
 from leadflow.services.import_privacy import apply_privacy
-from leadflow.services.import_writes import insert_new
+from leadflow.services.import_writes import EXTRA_FIELDS, insert_new
 
 LIMITS = {"first_name": 200, "last_name": 200, "email": 320, "phone": 40, "job_title": 300,
           "department": 200, "company": 300, "industry": 200, "postal_code": 20,
           "city": 200, "lead_source": 100, "external_id": 180}  # fmt: skip
+ENTRY_FIELDS = ("first_name", "last_name", "email", "phone", "job_title", "department",
+                "external_id")  # fmt: skip
 
 
 def store_chunk(connection: Connection, ctx: ImportContext, frame: pl.DataFrame) -> ChunkResult:
@@ -41,12 +46,76 @@ def store_chunk(connection: Connection, ctx: ImportContext, frame: pl.DataFrame)
         phone=pl.coalesce("phone", "mobile"),
     )
     apply_privacy(connection, ctx, frame, result)
-    frame = _match_people(connection, ctx, frame, result)
+    pending = Pending()
+    frame = _match_people(connection, ctx, frame, result, pending)
     frame = resolve_accounts(connection, ctx, frame)
-    frame = _match_at_accounts(connection, ctx, frame, result)
-    remember_created(ctx, insert_new(connection, ctx, frame, result))
+    frame = _match_at_accounts(connection, ctx, frame, result, pending)
+    _merge_rows(connection, ctx, pending.known, result)
+    created = insert_new(connection, ctx, frame, result)
+    remember_created(ctx, created)
+    _merge_rows(connection, ctx, pending.into_rows(created, result.same_as), result)
     result.resolve()
     return result
+
+
+@dataclass
+class Pending:
+    """Rows that are a known person (merged before the new people are written) and rows that
+    repeat an earlier row of the chunk (merged into what that row became, after)."""
+
+    known: list[tuple[Target, dict[str, Any], str]] = field(default_factory=list)
+    repeats: dict[int, tuple[dict[str, Any], str]] = field(default_factory=dict)
+
+    def into_rows(
+        self, created: pl.DataFrame, same_as: dict[int, int]
+    ) -> list[tuple[Target, dict[str, Any], str]]:
+        targets = {row: Target(c, lead) for row, c, lead in created.select(
+            "row", "contact_id", "lead_id").rows()}  # fmt: skip
+        targets.update({row["row"]: target for target, row, _ in self.known})
+        merges = []
+        for number in sorted(self.repeats):
+            earlier = same_as[number]
+            while earlier not in targets and earlier in same_as:
+                earlier = same_as[earlier]
+            if earlier in targets:
+                row, reason = self.repeats[number]
+                targets[number] = targets[earlier]
+                merges.append((targets[earlier], row, reason))
+        return merges
+
+
+def _merge_rows(
+    connection: Connection,
+    ctx: ImportContext,
+    merges: list[tuple[Target, dict[str, Any], str]],
+    result: ChunkResult,
+) -> None:
+    """Merge rows into their people by the merge policy, one row after the other."""
+    who = Who("import", Actor.IMPORT)
+    for target, row, reason in merges:
+        why = f"{reason}; import {ctx.import_id}, row {row['row']}"
+        merged = merge_entry(
+            connection, ctx.workspace_id, target, _entry(ctx, row), table=ctx.table, who=who,
+            reason=why, now=ctx.now,
+        )  # fmt: skip
+        if merged.updated:
+            result.updated.append(row["row"])
+
+
+def _entry(ctx: ImportContext, row: dict[str, Any]) -> Entry:
+    """What a row says about its person, for the merge policy."""
+    fields = {name: row[name] for name in ENTRY_FIELDS}
+    fields.update(source=row["lead_source"], campaign_id=ctx.campaign_id)
+    extras = {name: _text(row[name]) for name in EXTRA_FIELDS if row.get(name) is not None}
+    extras.update(json.loads(row["extras"] or "{}"))
+    dates = {stage: row[name] for name, stage in HISTORY_FIELDS.items() if row.get(name)}
+    stage = Stage(row["stage"]) if row["stage_given"] else None
+    return Entry(fields, ctx.now, extras, stage=stage, stage_dates=dates)
+
+
+def _text(value: object) -> str:
+    """A value as the import keeps it among the extras (as polars writes it: true, 1.5)."""
+    return str(value).lower() if isinstance(value, bool) else str(value)
 
 
 def store_chunk_safely(
@@ -79,6 +148,7 @@ def store_chunk_safely(
         savepoint.commit()
         result.created += one.created
         result.merged += one.merged
+        result.updated += one.updated
         result.errors += one.errors
         result.suppressed += one.suppressed
     return result
@@ -87,7 +157,7 @@ def store_chunk_safely(
 def _checked(ctx: ImportContext, frame: pl.DataFrame, result: ChunkResult) -> pl.DataFrame:
     """Refuse rows the machine or a column size would refuse, before anything is written."""
     stage = pl.col("stage").fill_null(ctx.default_stage.value)
-    frame = frame.with_columns(stage=stage)
+    frame = frame.with_columns(stage_given=pl.col("stage").is_not_null()).with_columns(stage=stage)
     bad: set[int] = set()
     for name in frame["stage"].unique().to_list():
         try:
@@ -120,7 +190,11 @@ def _probe(row: dict[str, Any]) -> Probe:
 
 
 def _match_people(
-    connection: Connection, ctx: ImportContext, frame: pl.DataFrame, result: ChunkResult
+    connection: Connection,
+    ctx: ImportContext,
+    frame: pl.DataFrame,
+    result: ChunkResult,
+    pending: Pending,
 ) -> pl.DataFrame:
     """Rows that are a person the workspace (or an earlier row of the chunk) has already."""
     q = MatchQueries(connection, ctx.workspace_id)
@@ -130,6 +204,9 @@ def _match_people(
         by_value: dict[str, list[KnownPerson]] = {}
         for person in q.people_with(column, values) if values else []:
             by_value.setdefault(getattr(person, column), []).append(person)
+        if column != "external_id":
+            for value, person in q.people_with_alternate(column, values):
+                by_value.setdefault(value, []).append(person)
         known[column] = by_value
     shared = pl.any_horizontal(
         pl.col(column).is_not_null() & pl.col(column).is_duplicated() for column in known
@@ -142,7 +219,6 @@ def _match_people(
         return frame
     earlier: dict[str, dict[str, tuple[int, Probe]]] = {c: {} for c in known}
     matched: set[int] = set()
-    fills: list[tuple[int, dict[str, Any]]] = []
     for row in candidates.iter_rows(named=True):
         probe = _probe(row)
         decision = _decide(probe, known, earlier)
@@ -156,11 +232,11 @@ def _match_people(
         found, reason = decision
         if isinstance(found, KnownPerson):
             result.merged.append((row["row"], found.lead_id, reason))
-            fills.append((found.contact_id, row))
+            pending.known.append((Target(found.contact_id, found.lead_id), row, reason))
         else:
             result.merged.append((row["row"], None, reason))
             result.same_as[row["row"]] = found
-    _fill_empty(connection, ctx, fills)
+            pending.repeats[row["row"]] = (row, reason)
     return frame.filter(~pl.col("row").is_in(list(matched)))
 
 
@@ -189,26 +265,12 @@ def _decide(
     return None
 
 
-def _fill_empty(
-    connection: Connection, ctx: ImportContext, fills: list[tuple[int, dict[str, Any]]]
-) -> None:
-    """Complete matched contacts: an import never overwrites what is there."""
-    if not fills:
-        return
-    columns = ("first_name", "last_name", "phone", "job_title", "department")
-    statement = (
-        update(contacts)
-        .where(contacts.c.workspace_id == ctx.workspace_id, contacts.c.id == bindparam("cid"))
-        .values({name: func.coalesce(contacts.c[name], bindparam(f"v_{name}")) for name in columns})
-    )
-    connection.execute(
-        statement,
-        [{"cid": cid, **{f"v_{name}": row[name] for name in columns}} for cid, row in fills],
-    )
-
-
 def _match_at_accounts(
-    connection: Connection, ctx: ImportContext, frame: pl.DataFrame, result: ChunkResult
+    connection: Connection,
+    ctx: ImportContext,
+    frame: pl.DataFrame,
+    result: ChunkResult,
+    pending: Pending,
 ) -> pl.DataFrame:
     """The same name at the same account: a person the workspace or the import knows already.
     The people of an account are read once per import and kept as a frame of name slots."""
@@ -223,7 +285,6 @@ def _match_at_accounts(
     suspects = known.filter(pl.col("known_contact").is_not_null() | pl.col("slot").is_duplicated())
     matched: list[int] = []
     first_seen: dict[str, int] = {}
-    fills: list[tuple[int, dict[str, Any]]] = []
     for row in suspects.iter_rows(named=True):
         if row["known_contact"] is not None:
             person = KnownPerson(
@@ -233,8 +294,9 @@ def _match_at_accounts(
             reason = same_person(_probe(row), person, by="account")
             if reason is not None:
                 why = row["account_reason"] or "same account"
-                result.merged.append((row["row"], person.lead_id, f"{reason} ({why})"))
-                fills.append((person.contact_id, row))
+                why = f"{reason} ({why})"
+                result.merged.append((row["row"], person.lead_id, why))
+                pending.known.append((Target(person.contact_id, person.lead_id), row, why))
                 matched.append(row["row"])
                 continue
         if row["slot"] in first_seen:
@@ -242,10 +304,10 @@ def _match_at_accounts(
             reason = f"same name {row['first_name']} {row['last_name']} as row {earlier}"
             result.merged.append((row["row"], None, reason))
             result.same_as[row["row"]] = earlier
+            pending.repeats[row["row"]] = (row, reason)
             matched.append(row["row"])
             continue
         first_seen[row["slot"]] = row["row"]
-    _fill_empty(connection, ctx, fills)
     return frame.filter(~pl.col("row").is_in(matched)) if matched else frame
 
 

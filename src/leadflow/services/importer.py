@@ -89,6 +89,8 @@ class ImportReport:
     last_row: int = 0
     created: int = 0
     merged: int = 0
+    updated: int = 0
+    """Merged rows that changed their lead (the other merged rows changed nothing)."""
     rejected: int = 0
     suppressed: int = 0
     history: bool = False
@@ -106,6 +108,11 @@ class ImportReport:
     @property
     def all_rejected(self) -> bool:
         return self.rows > 0 and self.rejected == self.rows
+
+    @property
+    def unchanged(self) -> int:
+        """Merged rows that brought nothing new."""
+        return self.merged - self.updated
 
 
 class _Rollback(Exception):
@@ -174,7 +181,8 @@ def run_import(
             imports = ImportRepository(connection, request.workspace_id)
             imports.advance(import_id, rows_done=report.last_row, created=report.created,
                             merged=report.merged, rejected=report.rejected, now=now,
-                            warnings=report.warned)  # fmt: skip
+                            warnings=report.warned,
+                            merged_updated=report.updated)  # fmt: skip
             imports.add_rejects(import_id, would_reject)
             imports.add_warnings(import_id, would_warn)
     if report.unknown_sources:
@@ -329,6 +337,7 @@ def _one_chunk(
     report.last_row = rows[-1][0]
     report.created += len(stored.created)
     report.merged += len(stored.merged)
+    report.updated += len(stored.updated)
     report.suppressed += stored.suppressed
     report.rejected += len({error.row for error in errors})
     report.problems += len(errors)
@@ -347,6 +356,7 @@ def _one_chunk(
             report.import_id, rows_done=rows[-1][0], created=len(stored.created),
             merged=len(stored.merged), rejected=len({e.row for e in errors}), now=ctx.now,
             warnings=len(warnings),
+            merged_updated=len(stored.updated),
         )  # fmt: skip
     return rejects, warnings
 

@@ -15,6 +15,7 @@ from leadflow.domain.errors import InvalidInput
 from leadflow.domain.freemail import email_domain, is_free_mail
 from leadflow.domain.lead import Lead, LeadDetails, StageChange, enter
 from leadflow.domain.lifecycle import GATE_QUALIFICATION
+from leadflow.domain.merge_policy import FieldChange
 from leadflow.domain.party import Account, Contact
 from leadflow.domain.principal import Principal
 from leadflow.domain.qualification import Assessment, Status
@@ -63,6 +64,9 @@ class Created:
     """(field, problem) of values dropped on entry; the lead was stored without them."""
     source_known: bool = True
     """False when the entry's source stands for no source code (kept as typed)."""
+    changes: tuple[FieldChange, ...] = ()
+    """What the merge did to the existing lead, field by field (merge policy)."""
+    merge_id: int | None = None
 
 
 def create_lead(uow: UnitOfWork, data: LeadInput, *, by: Principal, now: datetime) -> Created:
@@ -82,11 +86,12 @@ def create_lead(uow: UnitOfWork, data: LeadInput, *, by: Principal, now: datetim
     lock_names(uow.connection, uow.workspace_id, _identity_names(data))
     match = find_duplicate_of(uow, data)
     if match is not None and match.lead_id is not None:
-        absorb(uow, match, data)
+        merged = absorb(uow, match, data, by=by, now=now)
         custom_fields.fill_empty(uow, match.lead_id, values, now=now)
         return Created(
             uow.leads.details(match.lead_id), merged=True, match_reason=match.reason,
-            warnings=data.warnings, source_known=source_known,
+            changes=merged.changes, merge_id=merged.merge_id, warnings=data.warnings,
+            source_known=source_known,
         )  # fmt: skip
     if data.campaign_id is not None:
         uow.campaigns.get(data.campaign_id)
@@ -105,7 +110,6 @@ def create_lead(uow: UnitOfWork, data: LeadInput, *, by: Principal, now: datetim
     )
     if match is not None:
         # A person of a target list (no lead yet): the lead is new, the contact is not.
-        absorb(uow, match, data)
         contact.id = match.person.contact_id
     else:
         uow.contacts.add(contact, now)
@@ -137,6 +141,8 @@ def create_lead(uow: UnitOfWork, data: LeadInput, *, by: Principal, now: datetim
         automatic=move.automatic,
     )
     uow.leads.log(entry)
+    if match is not None:
+        absorb(uow, match, replace(data, note=None, extras={}), by=by, now=now, lead_id=lead_id)
     lead_hooks.lead_created(uow, lead, entry, now=now)
     return Created(
         uow.leads.details(lead_id), merged=False, warnings=data.warnings, source_known=source_known

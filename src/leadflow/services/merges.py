@@ -10,20 +10,33 @@ from leadflow.adapters.db.matching import KnownPerson, MatchQueries
 from leadflow.adapters.db.merges import CONTACT_FIELDS, MergeRepository
 from leadflow.adapters.db.uow import UnitOfWork
 from leadflow.domain.errors import Conflict, InvalidInput
+from leadflow.domain.merge_policy import Action, FieldChange
 from leadflow.domain.principal import Principal
 from leadflow.domain.stages import Actor
 from leadflow.services.duplicates import Probe, same_person
+from leadflow.services.entry_merge import change_dict, undo_entry_merge
 
 
 @dataclass(frozen=True)
 class MergeRecord:
     id: int
     survivor_id: int
-    merged_id: int
+    merged_id: int | None
+    """None when an entry (API, form, import) was merged into the survivor."""
     reason: str
     at: datetime
     undone_at: datetime | None
     changes: dict[str, Any]
+
+    @property
+    def entry(self) -> str:
+        """The path of the merged entry, or 'lead' for a merge of two leads."""
+        return str(self.changes.get("entry", "lead"))
+
+    @property
+    def fields(self) -> list[dict[str, Any]]:
+        """What the merge did, field by field: field, action, old and new value."""
+        return list(self.changes.get("fields", []))
 
 
 def _record(row: Any) -> MergeRecord:
@@ -98,24 +111,30 @@ def merge_leads(
     moved = repo.move_records(duplicate_id, survivor_id)
     repo.set_merged_into(duplicate_id, survivor_id, now)
     repo.touch(survivor_id, now)
-    changes = {"filled": filled, "moved": moved}
+    fields = [change_dict(FieldChange(n, Action.FILLED, kept[n], v)) for n, v in filled.items()]
+    changes = {"filled": filled, "moved": moved, "fields": fields}
     merge_id = repo.log(survivor_id, duplicate_id, why, changes, by.user_id, now)
     return _record(repo.get(merge_id))
 
 
 def unmerge(uow: UnitOfWork, merge_id: int, *, by: Principal, now: datetime) -> MergeRecord:
-    """Undo a merge from its log entry: both leads are as they were before it."""
+    """Undo a merge from its log entry: the leads (and the contact, its alternates and the stage
+    log) are as they were before it."""
     by.require(Actor.SALES, Actor.MARKETING)
     repo = MergeRepository(uow.connection, uow.workspace_id)
     row = repo.get(merge_id)
     if row.undone_at is not None:
         raise Conflict(f"merge {merge_id} was undone already")
+    later = [m for m in repo.of_lead(row.survivor_id) if m.id > merge_id and m.undone_at is None]
+    if later:
+        raise Conflict(f"undo merge {later[-1].id} first: it came after merge {merge_id}")
+    if row.merged_id is None:
+        undo_entry_merge(repo, row.survivor_id, row.changes, now)
+        repo.mark_undone(merge_id, now)
+        return _record(repo.get(merge_id))
     survivor, duplicate = repo.lead(row.survivor_id), repo.lead(row.merged_id)
     if duplicate.merged_into_id != survivor.id:
         raise Conflict(f"lead {duplicate.id} is no longer merged into lead {survivor.id}")
-    later = [m for m in repo.of_lead(survivor.id) if m.id > merge_id and m.undone_at is None]
-    if later:
-        raise Conflict(f"undo merge {later[-1].id} first: it came after merge {merge_id}")
     filled: dict[str, Any] = row.changes.get("filled", {})
     kept = repo.contact(survivor.contact_id)
     restore = {name: None for name, value in filled.items() if kept[name] == value}

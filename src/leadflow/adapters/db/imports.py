@@ -29,6 +29,8 @@ class ImportRecord:
     rows_done: int
     created: int
     merged: int
+    merged_updated: int
+    """Merged rows that changed their lead; the others brought nothing new."""
     rejected: int
     warnings: int
     error: str | None
@@ -87,6 +89,7 @@ class ImportRepository:
                 rows_done=0,
                 created=0,
                 merged=0,
+                merged_updated=0,
                 rejected=0,
                 warnings=0,
                 by_user_id=by_user_id,
@@ -140,6 +143,7 @@ class ImportRepository:
         rejected: int,
         now: datetime,
         warnings: int = 0,
+        merged_updated: int = 0,
     ) -> None:
         """Move the watermark and add the chunk's counts (in the chunk's own transaction)."""
         self.connection.execute(
@@ -149,6 +153,7 @@ class ImportRepository:
                 rows_done=rows_done,
                 created=imports.c.created + created,
                 merged=imports.c.merged + merged,
+                merged_updated=imports.c.merged_updated + merged_updated,
                 rejected=imports.c.rejected + rejected,
                 warnings=imports.c.warnings + warnings,
                 updated_at=now,

@@ -9,7 +9,7 @@ from sqlalchemy import Column, MetaData, String, Table, and_, bindparam, func, s
 from sqlalchemy.engine import Connection
 
 from leadflow.adapters.db.bulk import BulkWriter
-from leadflow.adapters.db.tables import accounts, contacts, leads
+from leadflow.adapters.db.tables import accounts, contact_alternates, contacts, leads
 
 _BATCH = 900
 _PROBE = Table("lf_probe_keys", MetaData(), Column("k", String), prefixes=["TEMPORARY"])
@@ -91,6 +91,26 @@ class MatchQueries:
         # IN (subquery) rather than a join: SQLite then probes the column's index per value,
         # where for a join it may scan the whole workspace's contacts to spare a sort.
         return self._people(contacts.c[column].in_(select(probe.c.k)))
+
+    def people_with_alternate(
+        self, kind: str, values: Collection[str]
+    ) -> list[tuple[str, KnownPerson]]:
+        """Contacts that have one of the values as an alternate e-mail or phone, by value."""
+        if not values:
+            return []
+        found: list[tuple[str, KnownPerson]] = []
+        ordered = sorted(values)
+        for start in range(0, len(ordered), _BATCH):
+            rows = self.connection.execute(
+                select(contact_alternates.c.value, contact_alternates.c.contact_id).where(
+                    contact_alternates.c.workspace_id == self.workspace_id,
+                    contact_alternates.c.kind == kind,
+                    contact_alternates.c.value.in_(ordered[start : start + _BATCH]),
+                )
+            ).all()
+            people = {p.contact_id: p for p in self.people_at_contacts({c for _, c in rows})}
+            found += [(value, people[contact]) for value, contact in rows if contact in people]
+        return found
 
     def people_at(self, account_ids: Collection[int]) -> list[KnownPerson]:
         found: list[KnownPerson] = []

@@ -5,15 +5,17 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Table, insert, select, update
+from sqlalchemy import Table, delete, insert, select, update
 from sqlalchemy.engine import Connection
 
 from leadflow.adapters.db.rows import inserted_id
 from leadflow.adapters.db.tables import (
     activities,
+    contact_alternates,
     contacts,
     lead_merges,
     leads,
+    stage_changes,
     tasks,
     touches,
 )
@@ -21,6 +23,15 @@ from leadflow.domain.errors import NotFound
 
 MOVABLE: dict[str, Table] = {"activities": activities, "tasks": tasks, "touches": touches}
 CONTACT_FIELDS = ("first_name", "last_name", "email", "phone", "job_title", "account_id")
+# What an entry's merge may change, and its undo puts back.
+ENTRY_CONTACT_FIELDS = ("first_name", "last_name", "email", "phone", "job_title", "department",
+                        "external_id")  # fmt: skip
+ENTRY_LEAD_FIELDS = ("source", "campaign_id", "owner_id", "stage", "stage_entered_at", "extras")
+ADDED: dict[str, Table] = {
+    "alternates": contact_alternates,
+    "stage_changes": stage_changes,
+    "activities": activities,
+}
 
 
 class MergeRepository:
@@ -96,7 +107,7 @@ class MergeRepository:
     def log(
         self,
         survivor_id: int,
-        merged_id: int,
+        merged_id: int | None,
         reason: str,
         changes: dict[str, Any],
         by_user_id: int | None,
@@ -143,3 +154,94 @@ class MergeRepository:
             .where(lead_merges.c.workspace_id == self.workspace_id, lead_merges.c.id == merge_id)
             .values(undone_at=at)
         )
+
+    def entry_contact(self, contact_id: int) -> dict[str, Any]:
+        row = self.connection.execute(
+            select(*(contacts.c[name] for name in ENTRY_CONTACT_FIELDS)).where(
+                contacts.c.workspace_id == self.workspace_id, contacts.c.id == contact_id
+            )
+        ).one()
+        return dict(row._mapping)
+
+    def entry_lead(self, lead_id: int) -> dict[str, Any]:
+        row = self.connection.execute(
+            select(*(leads.c[name] for name in ENTRY_LEAD_FIELDS), leads.c.updated_at).where(
+                leads.c.workspace_id == self.workspace_id, leads.c.id == lead_id
+            )
+        ).one()
+        return dict(row._mapping)
+
+    def alternates(self, contact_id: int) -> set[tuple[str, str]]:
+        rows = self.connection.execute(
+            select(contact_alternates.c.kind, contact_alternates.c.value).where(
+                contact_alternates.c.workspace_id == self.workspace_id,
+                contact_alternates.c.contact_id == contact_id,
+            )
+        )
+        return {(kind, value) for kind, value in rows}
+
+    def taken(self, kind: str, value: str) -> bool:
+        """Whether a value is another contact's primary or alternate already."""
+        column = contacts.c[kind]
+        primary = self.connection.execute(
+            select(contacts.c.id).where(
+                contacts.c.workspace_id == self.workspace_id, column == value
+            )
+        ).first()
+        other = self.connection.execute(
+            select(contact_alternates.c.id).where(
+                contact_alternates.c.workspace_id == self.workspace_id,
+                contact_alternates.c.kind == kind,
+                contact_alternates.c.value == value,
+            )
+        ).first()
+        return primary is not None or other is not None
+
+    def add_alternate(self, contact_id: int, kind: str, value: str, at: datetime) -> int:
+        result = self.connection.execute(
+            insert(contact_alternates).values(
+                workspace_id=self.workspace_id,
+                contact_id=contact_id,
+                kind=kind,
+                value=value,
+                created_at=at,
+            )  # fmt: skip
+        )
+        return inserted_id(result)
+
+    def set_lead(self, lead_id: int, values: dict[str, Any], now: datetime) -> None:
+        self.connection.execute(
+            update(leads)
+            .where(leads.c.workspace_id == self.workspace_id, leads.c.id == lead_id)
+            .values(**values, version=leads.c.version + 1, updated_at=now)
+        )
+
+    def add_stage_change(self, lead_id: int, values: dict[str, Any]) -> int:
+        result = self.connection.execute(
+            insert(stage_changes).values(workspace_id=self.workspace_id, lead_id=lead_id, **values)
+        )
+        return inserted_id(result)
+
+    def add_note(self, lead_id: int, subject: str, body: str, at: datetime) -> int:
+        result = self.connection.execute(
+            insert(activities).values(
+                workspace_id=self.workspace_id,
+                lead_id=lead_id,
+                kind="note",
+                outcome="none",
+                subject=subject,
+                body=body,
+                at=at,
+            )  # fmt: skip
+        )
+        return inserted_id(result)
+
+    def remove_added(self, added: dict[str, list[int]]) -> None:
+        for name, ids in added.items():
+            table = ADDED[name]
+            if ids:
+                self.connection.execute(
+                    delete(table).where(
+                        table.c.workspace_id == self.workspace_id, table.c.id.in_(ids)
+                    )
+                )

@@ -6,7 +6,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.engine import Connection
 
 from leadflow.adapters.db.parties import contact_from_row
-from leadflow.adapters.db.tables import contacts, leads
+from leadflow.adapters.db.tables import contact_alternates, contacts, leads
 from leadflow.adapters.importing.normalize import normalize_phone
 from leadflow.domain.errors import NotFound
 from leadflow.domain.party import Contact
@@ -106,4 +106,18 @@ class People:
                 if tail in "".join(ch for ch in row.phone if ch.isdigit())
                 and e164(row.phone) == number
             )
+        keys = [("email", normalize_email(email)) if email and email.strip() else None,
+                ("phone", number) if number is not None else None]  # fmt: skip
+        for kind, value in filter(None, keys):
+            # A second address or an earlier number of a contact (merge policy) finds it too.
+            rows = self.connection.execute(
+                select(contacts)
+                .join(contact_alternates, contact_alternates.c.contact_id == contacts.c.id)
+                .where(
+                    contacts.c.workspace_id == self.workspace_id,
+                    contact_alternates.c.kind == kind,
+                    contact_alternates.c.value == value,
+                )
+            )
+            found.update((row.id, contact_from_row(row)) for row in rows)
         return [found[key] for key in sorted(found)]

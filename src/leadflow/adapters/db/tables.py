@@ -294,6 +294,7 @@ imports = Table(
     Column("rows_done", Integer, nullable=False),
     Column("created", Integer, nullable=False),
     Column("merged", Integer, nullable=False),
+    Column("merged_updated", Integer, nullable=False, server_default="0"),
     Column("rejected", Integer, nullable=False),
     Column("warnings", Integer, nullable=False, server_default="0"),
     Column("error", Text),
@@ -340,13 +341,30 @@ lead_merges = Table(
     Column("id", Integer, primary_key=True),
     _workspace_id(),
     Column("survivor_id", Integer, ForeignKey("leads.id", ondelete="CASCADE"), nullable=False),
-    Column("merged_id", Integer, ForeignKey("leads.id", ondelete="CASCADE"), nullable=False),
+    # None when an entry (API, form, import) was merged into the survivor rather than a lead.
+    Column("merged_id", Integer, ForeignKey("leads.id", ondelete="CASCADE")),
     Column("reason", Text, nullable=False),
     Column("changes", JSON, nullable=False),
     Column("by_user_id", Integer, ForeignKey("users.id", ondelete="SET NULL")),
     Column("at", UtcDateTime, nullable=False),
     Column("undone_at", UtcDateTime),
     Index("ix_lead_merges_workspace_at", "workspace_id", "at"),
+    Index("ix_lead_merges_survivor", "workspace_id", "survivor_id"),
+    sqlite_autoincrement=True,
+)
+
+# A contact's second e-mail addresses and earlier phone numbers, matched on later entries.
+contact_alternates = Table(
+    "contact_alternates",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    _workspace_id(),
+    Column("contact_id", Integer, ForeignKey("contacts.id", ondelete="CASCADE"), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("value", String(320), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    UniqueConstraint("contact_id", "kind", "value"),
+    Index("ix_contact_alternates_value", "workspace_id", "kind", "value"),
     sqlite_autoincrement=True,
 )
 

@@ -22,8 +22,8 @@ from leadflow.web.api.capture_schemas import (
     MergePublic,
 )
 from leadflow.web.api.deps import DbDep, NowDep, PrincipalDep
-from leadflow.web.api.presenters import lead_public, warnings_public
-from leadflow.web.api.schemas import LeadCreate
+from leadflow.web.api.presenters import created_public, warnings_public
+from leadflow.web.api.schemas import FieldChangePublic, LeadCreate
 
 router = APIRouter(prefix="/api/v1", tags=["capture"])
 
@@ -51,7 +51,7 @@ def _public(result: ItemResult) -> BatchItemPublic:
     return BatchItemPublic(
         index=result.index,
         status=result.status,
-        lead=lead_public(created.details, merged=created.merged) if created else None,
+        lead=created_public(created) if created else None,
         match_reason=created.match_reason if created else None,
         errors=[FieldErrorPublic(field=e.field, message=e.message) for e in result.errors],
         warnings=warnings_public(created.warnings) if created else [],
@@ -85,7 +85,8 @@ def create_batch(
 
 
 def _merge_public(record: MergeRecord) -> MergePublic:
-    return MergePublic(**record.__dict__)
+    fields = [FieldChangePublic(**change) for change in record.fields]
+    return MergePublic(**record.__dict__, entry=record.entry, fields=fields)
 
 
 @router.post("/leads/{lead_id}/merge", response_model=MergePublic, status_code=201)

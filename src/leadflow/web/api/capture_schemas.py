@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from leadflow.web.api.schemas import FieldWarningPublic, Input, LeadPublic
+from leadflow.web.api.schemas import FieldChangePublic, FieldWarningPublic, Input, LeadPublic
 
 
 class LeadBatch(Input):
@@ -45,10 +45,15 @@ class MergeCreate(Input):
 class MergePublic(BaseModel):
     id: int
     survivor_id: int
-    merged_id: int
+    merged_id: int | None
+    """None when an entry (API, form, import) was merged into the survivor."""
+    entry: str
+    """The path of the merged entry (api, form, import, ...) or `lead` for two leads merged."""
     reason: str
     at: datetime
     undone_at: datetime | None
+    fields: list[FieldChangePublic]
+    """What the merge did, field by field, with the old and the new value."""
     changes: dict[str, Any]
 
 
@@ -61,6 +66,8 @@ class ImportPublic(BaseModel):
     rows_done: int
     created: int
     merged: int
+    merged_updated: int
+    """Merged rows that changed their lead (the other merged rows brought nothing new)."""
     rejected: int
     warnings: int
     """Optional values dropped from imported rows (each row was imported without it)."""

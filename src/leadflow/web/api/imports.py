@@ -45,7 +45,7 @@ Preset = Annotated[str | None, Form(description="salesforce, hubspot or generic"
 MappingText = Annotated[str | None, Form(description="A mapping file (TOML) as text.")]
 
 
-_OWN = ("columns", "rejects_url", "warnings_url", "unknown_sources")
+_OWN = ("columns", "history", "rejects_url", "warnings_url", "unknown_sources")
 
 
 def _public(record: ImportRecord, request: Request) -> ImportPublic:

@@ -17,7 +17,7 @@ from leadflow.services import work as work_service
 from leadflow.services.idempotency import request_hash, run_once
 from leadflow.web.api.capture import IdempotencyKey
 from leadflow.web.api.deps import DbDep, NowDep, PrincipalDep
-from leadflow.web.api.presenters import lead_public, warnings_public
+from leadflow.web.api.presenters import created_public, lead_public, warnings_public
 from leadflow.web.api.schemas import (
     ActivityCreate,
     ActivityPublic,
@@ -54,8 +54,7 @@ def create_lead(
 
     def work(uow: UnitOfWork) -> tuple[int, Any]:
         created = lead_service.create_lead(uow, data, by=principal, now=now)
-        answer = lead_public(created.details, merged=created.merged)
-        answer.match_reason = created.match_reason
+        answer = created_public(created)
         answer.warnings = warnings_public(created.warnings)
         return (200 if created.merged else 201), answer.model_dump(mode="json")
 

@@ -7,10 +7,13 @@ from collections.abc import Iterable
 from leadflow.domain.campaign import Campaign
 from leadflow.domain.lead import LeadDetails
 from leadflow.domain.sources import is_known_source
+from leadflow.services.entry_merge import change_dict
+from leadflow.services.leads import Created
 from leadflow.web.api.schemas import (
     AccountPublic,
     CampaignPublic,
     ContactPublic,
+    FieldChangePublic,
     FieldWarningPublic,
     LeadPublic,
 )
@@ -19,6 +22,15 @@ from leadflow.web.api.schemas import (
 def warnings_public(warnings: Iterable[tuple[str, str]]) -> list[FieldWarningPublic]:
     """Values dropped on entry, as the API shows them."""
     return [FieldWarningPublic(field=field, message=message) for field, message in warnings]
+
+
+def created_public(created: Created) -> LeadPublic:
+    """A create's answer: the lead, and for a merge its reason and changes field by field."""
+    answer = lead_public(created.details, merged=created.merged)
+    answer.match_reason = created.match_reason
+    answer.merge_id = created.merge_id
+    answer.changes = [FieldChangePublic(**change_dict(c)) for c in created.changes]
+    return answer
 
 
 def lead_public(details: LeadDetails, *, merged: bool = False) -> LeadPublic:

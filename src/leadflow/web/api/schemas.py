@@ -78,6 +78,17 @@ class FieldWarningPublic(BaseModel):
     message: str
 
 
+class FieldChangePublic(BaseModel):
+    """One field's part in a merge: filled, updated, added, alternate, moved, appended, kept
+    (not applied: older, or the lesser value of one moment) or warning."""
+
+    field: str
+    action: str
+    old: str | int | None = None
+    new: str | int | None = None
+    message: str | None = None
+
+
 class LeadPublic(BaseModel):
     id: int
     version: int
@@ -98,6 +109,10 @@ class LeadPublic(BaseModel):
     merged: bool = False
     match_reason: str | None = None
     warnings: list[FieldWarningPublic] = []
+    merge_id: int | None = None
+    """The merge log entry of this merge (undo it with POST /merges/{id}/undo)."""
+    changes: list[FieldChangePublic] = []
+    """What the merge changed on the existing lead, field by field."""
 
 
 class LeadPage(BaseModel):

@@ -1,0 +1,191 @@
+"""An entry merged into a known person and lead by the merge policy (domain/merge_policy.py),
+the same for every entry path, and logged field by field in the merge log so it can be undone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.engine import Connection
+
+from leadflow.adapters.db.merges import ENTRY_CONTACT_FIELDS, MergeRepository
+from leadflow.domain.lead import StageChange
+from leadflow.domain.lifecycle import TransitionTable
+from leadflow.domain.merge_policy import Action, Entry, FieldChange, Known, MergePlan, decide
+from leadflow.domain.stages import Actor, Stage
+
+LEAD_FIELDS = ("source", "campaign_id", "owner_id")
+UNIQUE_FIELDS = ("email", "external_id")
+"""Fields one contact of the workspace has at most; a phone may be shared (a switchboard)."""
+IMPORTED_HISTORY = "imported history"
+
+
+@dataclass(frozen=True)
+class Target:
+    contact_id: int
+    lead_id: int | None
+
+
+@dataclass(frozen=True)
+class Who:
+    """The entry path and who entered it."""
+
+    path: str
+    actor: Actor
+    by_user_id: int | None = None
+
+
+@dataclass(frozen=True)
+class EntryMerge:
+    changes: tuple[FieldChange, ...]
+    merge_id: int | None
+    stage_changes: tuple[StageChange, ...] = ()
+
+    @property
+    def updated(self) -> bool:
+        return any(change.applied for change in self.changes)
+
+
+def change_dict(change: FieldChange) -> dict[str, Any]:
+    return {
+        "field": change.field,
+        "action": str(change.action),
+        "old": None if change.old is None else _plain(change.old),
+        "new": None if change.new is None else _plain(change.new),
+        **({"message": change.message} if change.message else {}),
+    }
+
+
+def _plain(value: object) -> str | int:
+    return value if isinstance(value, int) else str(value)
+
+
+def merge_entry(
+    connection: Connection,
+    workspace_id: int,
+    target: Target,
+    entry: Entry,
+    *,
+    table: TransitionTable,
+    who: Who,
+    reason: str,
+    now: datetime,
+    known_at: datetime | None = None,
+) -> EntryMerge:
+    """Apply the merge policy to the target; log what changed against its lead. `known_at`
+    says when the stored values were written (default: when the lead was last written).
+
+    A person without a lead (a target list's contact) is only completed: empty fields filled,
+    second e-mails and phones kept as alternates; nothing is replaced, so nothing needs a log.
+    """
+    repo = MergeRepository(connection, workspace_id)
+    contact = repo.entry_contact(target.contact_id)
+    lead = repo.entry_lead(target.lead_id) if target.lead_id is not None else None
+    known = Known(
+        fields={**contact, **({name: lead[name] for name in LEAD_FIELDS} if lead else {})},
+        at=known_at or (lead["updated_at"] if lead else datetime.max.replace(tzinfo=now.tzinfo)),
+        extras=dict(lead["extras"] or {}) if lead else {},
+        alternates=frozenset(repo.alternates(target.contact_id)),
+        stage=Stage(lead["stage"]) if lead else None,
+    )
+    if lead is None:
+        entry = Entry(
+            {k: v for k, v in entry.fields.items() if k in ENTRY_CONTACT_FIELDS}, entry.at
+        )
+    plan = decide(known, entry, table)
+    changes = list(plan.changes)
+    before_contact, before_lead = {}, {}
+    added: dict[str, list[int]] = {"alternates": [], "stage_changes": [], "activities": []}
+
+    contact_values = {k: v for k, v in plan.fields.items() if k in ENTRY_CONTACT_FIELDS}
+    for name in UNIQUE_FIELDS:
+        value = contact_values.get(name)
+        if isinstance(value, str) and repo.taken(name, value):
+            del contact_values[name]
+            _refuse(changes, name, value)
+    if contact_values:
+        before_contact = {name: contact[name] for name in contact_values}
+        repo.set_contact(target.contact_id, contact_values)
+    for kind, value in plan.alternates:
+        if kind in UNIQUE_FIELDS and repo.taken(kind, value):
+            _refuse(changes, kind, value, Action.ALTERNATE)
+            continue
+        added["alternates"].append(repo.add_alternate(target.contact_id, kind, value, now))
+
+    written: list[StageChange] = []
+    if lead is not None and target.lead_id is not None:
+        lead_values = _lead_values(plan)
+        if lead_values:
+            before_lead = {name: _stored(lead[name]) for name in lead_values}
+            repo.set_lead(target.lead_id, lead_values, now)
+        for step in plan.steps:
+            change = StageChange(
+                target.lead_id, step.source, step.target, step.at, who.actor, who.by_user_id,
+                None, IMPORTED_HISTORY if step.dated else f"entry merged ({who.path})", False,
+            )  # fmt: skip
+            added["stage_changes"].append(repo.add_stage_change(target.lead_id, _log_row(change)))
+            written.append(change)
+        if plan.note:
+            subject = f"message ({who.path})"
+            added["activities"].append(repo.add_note(target.lead_id, subject, plan.note, now))
+    if target.lead_id is None or not changes:
+        return EntryMerge(tuple(changes), None, tuple(written))
+    log = {
+        "entry": who.path,
+        "fields": [change_dict(change) for change in changes],
+        "before": {"contact": before_contact, "lead": before_lead},
+        "added": added,
+    }
+    merge_id = repo.log(target.lead_id, None, reason, log, who.by_user_id, now)
+    return EntryMerge(tuple(changes), merge_id, tuple(written))
+
+
+def _refuse(
+    changes: list[FieldChange], name: str, value: str, action: Action = Action.FILLED
+) -> None:
+    for index, change in enumerate(changes):
+        if change.field == name and change.new == value and change.action is action:
+            message = "belongs to another contact of the workspace"
+            changes[index] = FieldChange(name, Action.KEPT, change.old, value, message)
+
+
+def _lead_values(plan: MergePlan) -> dict[str, Any]:
+    values: dict[str, Any] = {k: v for k, v in plan.fields.items() if k in LEAD_FIELDS}
+    if plan.extras is not None:
+        values["extras"] = dict(plan.extras)
+    if plan.steps:
+        values["stage"] = plan.steps[-1].target.value
+        values["stage_entered_at"] = plan.steps[-1].at
+    return values
+
+
+def _stored(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, datetime) else value
+
+
+def _log_row(change: StageChange) -> dict[str, Any]:
+    return {
+        "source": change.source.value if change.source else None,
+        "target": change.target.value,
+        "at": change.at,
+        "actor": change.actor.value,
+        "by_user_id": change.by_user_id,
+        "reason": change.reason,
+        "note": change.note,
+        "automatic": change.automatic,
+    }
+
+
+def undo_entry_merge(
+    repo: MergeRepository, lead_id: int, changes: dict[str, Any], now: datetime
+) -> None:
+    """Put the lead and its contact back as they were before an entry's merge."""
+    before = changes.get("before", {})
+    repo.remove_added(changes.get("added", {}))
+    repo.set_contact(repo.lead(lead_id).contact_id, dict(before.get("contact", {})))
+    restored = dict(before.get("lead", {}))
+    if "stage_entered_at" in restored:
+        restored["stage_entered_at"] = datetime.fromisoformat(restored["stage_entered_at"])
+    repo.set_lead(lead_id, restored, now)
