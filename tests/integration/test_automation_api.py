@@ -181,7 +181,7 @@ def test_sla_settings_overdue_list_lead_clock_and_report(
     assert [item["lead_id"] for item in overdue] == [lead_id]
     assert clock["status"] == "recycle" and clock["stopped_at"] is None
     assert report["by_source"][0] == {
-        "key": "messe",
+        "key": "trade_fair",
         "handovers": 1,
         "within": 0,
         "late": 0,

@@ -115,7 +115,7 @@ def test_after_correcting_on_that_page_the_lead_has_everything_first_typed(
         contact = connection.execute(select(contacts)).one()
         account = connection.execute(select(accounts)).one()
     assert contact.email == "joerg.weiss@suedmetall.de"
-    assert (lead.source, lead.extras["street"]) == ("Web", "Leopoldstraße 12")
+    assert (lead.source, lead.extras["street"]) == ("website", "Leopoldstraße 12")
     assert (account.city, account.postal_code, account.industry) == (
         "München", "80331", "Maschinenbau",
     )  # fmt: skip

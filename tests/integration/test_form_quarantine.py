@@ -140,7 +140,7 @@ def test_a_released_submission_becomes_a_lead_with_its_consent_record_intact(
             ).where(audit_log.c.action.like("quarantine.%"))
         ).one()
     assert (lead.id, lead.stage, lead.source, lead.campaign_id) == (
-        lead_id, "mql", "Web", campaign.id,
+        lead_id, "mql", "website", campaign.id,
     )  # fmt: skip
     assert lead.extras["street"] == "Leopoldstraße 12"
     assert stages == ["mql"] and clock == lead_id and touch_at == received_at

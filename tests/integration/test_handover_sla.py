@@ -229,5 +229,5 @@ def test_sla_compliance_is_reported_per_sales_user_and_per_source(
         (sales, 1, 1, 0),
         (None, 0, 0, 1),
     ]
-    assert {r.key: r.rate for r in report.by_source} == {"web": 0.0, "messe": 1.0}
+    assert {r.key: r.rate for r in report.by_source} == {"website": 0.0, "trade_fair": 1.0}
     assert waiting

@@ -46,7 +46,7 @@ def test_anonymous_rows_are_kept_under_their_row_number(
     with db.reading() as connection:
         stored = read_leads(connection, tenant.id)
     record = stored.records[0]
-    assert record["lead.source"] == "Messe"
+    assert record["lead.source"] == "trade_fair"
     assert record["extras.Land"] == "Österreich"  # no company: kept rather than dropped
     assert record["extras.Abschluss"] == "nein"
 

@@ -22,6 +22,7 @@ from leadflow.adapters.db.database import Database
 from leadflow.adapters.db.public_forms import FormHits, campaign_of_form, set_form_settings
 from leadflow.adapters.db.quarantine import Quarantine
 from leadflow.adapters.db.uow import UnitOfWork, in_unit_of_work, reading
+from leadflow.adapters.importing.normalize import country_code, normalize_email, normalize_phone
 from leadflow.domain.campaign import Campaign
 from leadflow.domain.errors import InvalidInput
 from leadflow.domain.form_config import FormConfig, form_config_from
@@ -150,6 +151,25 @@ def missing_fields(form: PublicForm, submission: Submission) -> dict[str, str]:
     return missing
 
 
+def typed_mistakes(submission: Submission) -> dict[str, str]:
+    """A mistyped e-mail address or phone number. An import or the API keep the rest of such an
+    entry and drop the value with a warning; a person at a form is asked to correct it."""
+    values, mistakes = submission.values, {}
+    if email := values.get("email"):
+        try:
+            normalize_email(email)
+        except ValueError as error:
+            mistakes["email"] = str(error)
+    region = country_code(values.get("country") or "") or None
+    for name in ("phone", "mobile"):
+        if number := values.get(name):
+            try:
+                normalize_phone(number, region=region)
+            except ValueError as error:
+                mistakes[name] = str(error)
+    return mistakes
+
+
 def submit(
     db: Database,
     form: PublicForm,
@@ -166,7 +186,7 @@ def submit(
     with everything `posted`, exactly as sent."""
     trapped = trap_reasons(form.config, form.campaign.form_key or "", submission, keys.trap, now)
     if not trapped:
-        missing = missing_fields(form, submission)
+        missing = missing_fields(form, submission) | typed_mistakes(submission)
         if missing:
             return Outcome(INVALID, errors=missing)
     consents = ticked_consents(form.config, submission, visitor.language)
