@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import Column, MetaData, String, Table, and_, bindparam, func, select
+from sqlalchemy import Column, MetaData, String, Table, and_, bindparam, func, select, union_all
 from sqlalchemy.engine import Connection
 
 from leadflow.adapters.db.bulk import BulkWriter
-from leadflow.adapters.db.tables import accounts, contacts, leads
+from leadflow.adapters.db.tables import account_match_keys, accounts, contacts, leads
 
 _BATCH = 900
+_UNION = 64
+_ACCOUNT = (accounts.c.id, accounts.c.name, accounts.c.name_key, accounts.c.domain)
 _PROBE = Table("lf_probe_keys", MetaData(), Column("k", String), prefixes=["TEMPORARY"])
 
 
@@ -55,6 +57,8 @@ class MatchQueries:
     def __init__(self, connection: Connection, workspace_id: int) -> None:
         self.connection = connection
         self.workspace_id = workspace_id
+        self.accounts_read = 0
+        """Account rows the look-ups returned: what matching had to compare."""
 
     def _people(self, *conditions: object) -> list[KnownPerson]:
         query = (
@@ -102,38 +106,71 @@ class MatchQueries:
     def people_at_contacts(self, contact_ids: Collection[int]) -> list[KnownPerson]:
         return self._people(contacts.c.id.in_(sorted(contact_ids)))
 
-    def accounts_by_domain(self, domains: Collection[str]) -> list[KnownAccount]:
-        return self._accounts(accounts.c.domain, domains)
+    def account_with(self, column: str, value: str) -> KnownAccount | None:
+        """The first account whose domain or name key is `value`."""
+        found = self.first_accounts_with(column, [value])
+        return found.get(value)
 
-    def accounts_by_key(self, keys: Collection[str]) -> list[KnownAccount]:
-        return self._accounts(accounts.c.name_key, keys)
-
-    def accounts_by_key_prefix(self, prefix: str) -> list[KnownAccount]:
-        escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        query = select(
-            accounts.c.id, accounts.c.name, accounts.c.name_key, accounts.c.domain
-        ).where(
-            accounts.c.workspace_id == self.workspace_id,
-            accounts.c.name_key.like(escaped + "%", escape="\\"),
+    def first_accounts_with(self, column: str, values: Collection[str]) -> dict[str, KnownAccount]:
+        """For each value, the first account (lowest id) whose domain or name key it is."""
+        found: dict[str, KnownAccount] = {}
+        ordered = sorted(set(values))
+        first = (
+            select(func.min(accounts.c.id))
+            .where(
+                accounts.c.workspace_id == self.workspace_id,
+                accounts.c[column].in_(bindparam("values", expanding=True)),
+            )
+            .group_by(accounts.c[column])
         )
-        return [KnownAccount(*row) for row in self.connection.execute(query)]
-
-    def all_accounts(self) -> Iterable[KnownAccount]:
-        query = select(
-            accounts.c.id, accounts.c.name, accounts.c.name_key, accounts.c.domain
-        ).where(accounts.c.workspace_id == self.workspace_id)
-        return (KnownAccount(*row) for row in self.connection.execute(query))
-
-    def _accounts(self, column: object, values: Collection[str]) -> list[KnownAccount]:
-        found: list[KnownAccount] = []
-        ordered = sorted(values)
-        query = select(
-            accounts.c.id, accounts.c.name, accounts.c.name_key, accounts.c.domain
-        ).where(
-            accounts.c.workspace_id == self.workspace_id,
-            column.in_(bindparam("values", expanding=True)),  # type: ignore[attr-defined]
+        query = select(*_ACCOUNT).where(
+            accounts.c.workspace_id == self.workspace_id, accounts.c.id.in_(first)
         )
         for start in range(0, len(ordered), _BATCH):
             rows = self.connection.execute(query, {"values": ordered[start : start + _BATCH]})
-            found += [KnownAccount(*row) for row in rows]
+            for row in rows:
+                account = self._counted(row)
+                found[account.name_key if column == "name_key" else account.domain or ""] = account
         return found
+
+    def accounts_filed_under(
+        self, keys: Collection[str], *, per_key: int
+    ) -> list[tuple[str, KnownAccount]]:
+        """(key, account) for accounts filed under the keys, at most `per_key` per key (those
+        of lowest id), ordered by key and id: the work is bounded by the number of keys."""
+        if not keys:
+            return []
+        filed = account_match_keys.c
+        scope = filed.workspace_id == self.workspace_id
+        if len(keys) <= _UNION:
+            parts = [
+                select(filed.key, filed.account_id)
+                .where(scope, filed.key == key)
+                .order_by(filed.account_id)
+                .limit(per_key)
+                .subquery()
+                for key in sorted(keys)
+            ]
+            hits = union_all(*(select(part.c.key, part.c.account_id) for part in parts)).subquery()
+            chosen = select(hits.c.key, hits.c.account_id)
+        else:
+            probe = _probe_keys(self.connection, keys)
+            rank = func.row_number().over(partition_by=filed.key, order_by=filed.account_id)
+            ranked = (
+                select(filed.key, filed.account_id, rank.label("rank"))
+                .where(scope, filed.key.in_(select(probe.c.k)))
+                .subquery()
+            )
+            chosen = select(ranked.c.key, ranked.c.account_id).where(ranked.c.rank <= per_key)
+        hit = chosen.subquery()
+        query = (
+            select(hit.c.key, *_ACCOUNT)
+            .join_from(hit, accounts, accounts.c.id == hit.c.account_id)
+            .where(accounts.c.workspace_id == self.workspace_id)
+            .order_by(hit.c.key, accounts.c.id)
+        )
+        return [(row[0], self._counted(row[1:])) for row in self.connection.execute(query)]
+
+    def _counted(self, row: Sequence[object]) -> KnownAccount:
+        self.accounts_read += 1
+        return KnownAccount(*row)  # type: ignore[arg-type]
