@@ -18,6 +18,8 @@ EDITS = 2
 BLOCK_LETTERS = 3
 KEY_LENGTH = 200
 CACHED_NAMES = 1 << 16
+MOST_PROBES = 19
+"""How many keys probe_keys() gives at most, for any name (with EDITS = 2)."""
 
 
 def block_of(name_key: str) -> str:

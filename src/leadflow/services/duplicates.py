@@ -34,10 +34,9 @@ if TYPE_CHECKING:
     from leadflow.services.leads import LeadInput
 
 SIMILAR = 0.9
-PER_KEY = 10
-"""Accounts read per blocking key; a key shared by more names than this says little."""
-CANDIDATES = 40
-"""Accounts compared with a name at most, however many share its first letters."""
+PER_KEY = 16
+"""Accounts read per blocking key: a name is compared with at most PER_KEY * MOST_PROBES
+accounts, however many share its first letters."""
 
 
 @dataclass(frozen=True)
@@ -86,26 +85,22 @@ def find_account(
         return None
     if (account := q.account_with("name_key", key)) is not None:
         return AccountMatch(account, "same company name")
-    filed = q.accounts_filed_under(probe_keys(key), per_key=PER_KEY + 1)
+    filed = q.accounts_filed_under(probe_keys(key), per_key=PER_KEY)
     return similar_account(key, fuzzy_candidates(key, filed))
 
 
 def fuzzy_candidates(
     name_key: str, filed: Iterable[tuple[str, KnownAccount]]
 ) -> list[KnownAccount]:
-    """At most CANDIDATES accounts of the name's block, taken from its rarest keys first; a key
-    with more than PER_KEY accounts gives only its first PER_KEY."""
-    by_key: dict[str, list[KnownAccount]] = {}
-    for key, account in filed:
-        by_key.setdefault(key, []).append(account)
+    """The accounts of the name's block filed under its keys, each once: at most PER_KEY per
+    key, so a key that many names share gives only its first ones (rare keys count fully)."""
     block = block_of(name_key)
+    taken: dict[str, int] = {}
     chosen: dict[int, KnownAccount] = {}
-    for key in sorted(by_key, key=lambda k: (len(by_key[k]), k)):
-        for account in by_key[key][:PER_KEY]:
-            if block_of(account.name_key) == block:
-                chosen.setdefault(account.id, account)
-            if len(chosen) == CANDIDATES:
-                return list(chosen.values())
+    for key, account in filed:
+        taken[key] = taken.get(key, 0) + 1
+        if taken[key] <= PER_KEY and block_of(account.name_key) == block:
+            chosen.setdefault(account.id, account)
     return list(chosen.values())
 
 

@@ -55,7 +55,7 @@ class AccountIndex:
             if key and key not in index.by_key and not (domain and domain in index.by_domain)
         }
         probes = set().union(*(probe_keys(key) for key in fuzzy))
-        for key, account in q.accounts_filed_under(probes, per_key=PER_KEY + 1):
+        for key, account in q.accounts_filed_under(probes, per_key=PER_KEY):
             index.filed.setdefault(key, []).append(account)
         return index
 
@@ -77,7 +77,7 @@ class AccountIndex:
         filed = [
             (key, account)
             for key in probe_keys(name_key)
-            for account in self.filed.get(key, ())[: PER_KEY + 1]
+            for account in self.filed.get(key, ())[:PER_KEY]
         ]
         return similar_account(name_key, fuzzy_candidates(name_key, filed))
 
