@@ -2,11 +2,11 @@
 name with up to EDITS typos is found by exact key look-ups instead of a scan.
 
 A name is compared in its token-sorted form (what rapidfuzz's token sort ratio compares). It is
-cut into EDITS + 1 segments; a name within EDITS edits of it leaves at least one segment intact,
-shifted by at most EDITS places (the pigeonhole filter of Pass-Join, Li et al., VLDB 2012). An
-account stores one key per segment; a probe looks up the substrings that could be such an
-intact segment. Every key carries the name's block (first letters and digits), because names of
-different blocks never match: "Werk 12" is not "Werk 13".
+cut into k + 1 segments; a name within k edits of it leaves at least one segment intact,
+shifted by at most k places (the pigeonhole filter of Pass-Join, Li et al., VLDB 2012). An
+account stores one key per segment, for k = 1 and k = EDITS; a probe looks up the substrings
+that could be such an intact segment. Every key carries the name's block (first letters and
+digits), because names of different blocks never match: "Werk 12" is not "Werk 13".
 """
 
 from __future__ import annotations
@@ -15,11 +15,14 @@ from functools import lru_cache
 
 EDITS = 2
 """Typos (inserted, deleted or changed letters) a name may have and still be found."""
+LEVELS = (1, EDITS)
+"""One typo is the common case: its keys are halves of the name, longer and so rarer than the
+thirds that two typos leave intact."""
 BLOCK_LETTERS = 3
 KEY_LENGTH = 200
 CACHED_NAMES = 1 << 16
-MOST_PROBES = 19
-"""How many keys probe_keys() gives at most, for any name (with EDITS = 2)."""
+MOST_PROBES = 25
+"""How many keys probe_keys() gives at most, for any name: 6 for one typo, 19 for two."""
 
 
 def block_of(name_key: str) -> str:
@@ -38,8 +41,9 @@ def stored_keys(name_key: str) -> frozenset[str]:
         return frozenset()
     text, block = sorted_form(name_key), block_of(name_key)
     return frozenset(
-        _key(block, len(text), number, text[start:end])
-        for number, (start, end) in enumerate(_segments(len(text)))
+        _key(block, edits, len(text), number, text[start:end])
+        for edits in LEVELS
+        for number, (start, end) in enumerate(_segments(len(text), edits))
     )
 
 
@@ -48,22 +52,24 @@ def probe_keys(name_key: str) -> frozenset[str]:
     """The keys under which every account within EDITS edits of this name key is filed."""
     text, block = sorted_form(name_key), block_of(name_key)
     keys: set[str] = set()
-    for length in range(max(len(text) - EDITS, 0), len(text) + EDITS + 1):
-        longer = len(text) - length
-        for number, (start, end) in enumerate(_segments(length)):
-            # Segment `number` has at most `number` edits before it and EDITS - number after.
-            low = max(-number, longer - (EDITS - number))
-            high = min(number, longer + (EDITS - number))
-            for shift in range(low, high + 1):
-                if 0 <= start + shift and end + shift <= len(text):
-                    keys.add(_key(block, length, number, text[start + shift : end + shift]))
+    for edits in LEVELS:
+        for length in range(max(len(text) - edits, 0), len(text) + edits + 1):
+            longer = len(text) - length
+            for number, (start, end) in enumerate(_segments(length, edits)):
+                # Segment `number` has at most `number` edits before it, edits - number after.
+                low = max(-number, longer - (edits - number))
+                high = min(number, longer + (edits - number))
+                for shift in range(low, high + 1):
+                    if 0 <= start + shift and end + shift <= len(text):
+                        segment = text[start + shift : end + shift]
+                        keys.add(_key(block, edits, length, number, segment))
     return frozenset(keys)
 
 
-def _segments(length: int) -> list[tuple[int, int]]:
-    parts = EDITS + 1
+def _segments(length: int, edits: int) -> list[tuple[int, int]]:
+    parts = edits + 1
     return [(length * n // parts, length * (n + 1) // parts) for n in range(parts)]
 
 
-def _key(block: str, length: int, number: int, segment: str) -> str:
-    return f"{block}|{length}|{number}|{segment}"[:KEY_LENGTH]
+def _key(block: str, edits: int, length: int, number: int, segment: str) -> str:
+    return f"{block}|{edits}|{length}|{number}|{segment}"[:KEY_LENGTH]

@@ -4,8 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
-from sqlalchemy import Column, MetaData, String, Table, and_, bindparam, func, select, union_all
+from sqlalchemy import (
+    Column,
+    MetaData,
+    String,
+    Table,
+    TextClause,
+    and_,
+    bindparam,
+    func,
+    select,
+    text,
+)
 from sqlalchemy.engine import Connection
 
 from leadflow.adapters.db.bulk import BulkWriter
@@ -28,6 +40,23 @@ def _probe_keys(connection: Connection, values: Collection[str]) -> Table:
     connection.exec_driver_sql("DELETE FROM lf_probe_keys")
     BulkWriter(connection).insert(_PROBE, ("k",), [(value,) for value in values], prepared=True)
     return _PROBE
+
+
+@lru_cache(maxsize=_UNION)
+def _filed_under(count: int) -> TextClause:
+    """One statement for `count` keys, each read up to :per_key accounts through the index.
+    Plain SQL: building the same statement with SQLAlchemy each time costs more than running it."""
+    parts = " UNION ALL ".join(
+        f'SELECT * FROM (SELECT "key", account_id FROM account_match_keys '
+        f'WHERE workspace_id = :workspace AND "key" = :k{n} '
+        f"ORDER BY account_id LIMIT :per_key) AS p{n}"
+        for n in range(count)
+    )
+    return text(
+        f'SELECT h."key", a.id, a.name, a.name_key, a.domain FROM ({parts}) AS h '
+        "JOIN accounts AS a ON a.id = h.account_id WHERE a.workspace_id = :workspace "
+        'ORDER BY h."key", a.id'
+    )
 
 
 @dataclass(frozen=True)
@@ -123,9 +152,9 @@ class MatchQueries:
             )
             .group_by(accounts.c[column])
         )
-        query = select(*_ACCOUNT).where(
-            accounts.c.workspace_id == self.workspace_id, accounts.c.id.in_(first)
-        )
+        # Scoped by the subquery alone: with a workspace condition of its own, SQLite would
+        # walk the workspace's accounts instead of fetching the few ids by primary key.
+        query = select(*_ACCOUNT).where(accounts.c.id.in_(first))
         for start in range(0, len(ordered), _BATCH):
             rows = self.connection.execute(query, {"values": ordered[start : start + _BATCH]})
             for row in rows:
@@ -140,34 +169,24 @@ class MatchQueries:
         of lowest id), ordered by key and id: the work is bounded by the number of keys."""
         if not keys:
             return []
-        filed = account_match_keys.c
-        scope = filed.workspace_id == self.workspace_id
         if len(keys) <= _UNION:
-            parts = [
-                select(filed.key, filed.account_id)
-                .where(scope, filed.key == key)
-                .order_by(filed.account_id)
-                .limit(per_key)
-                .subquery()
-                for key in sorted(keys)
-            ]
-            hits = union_all(*(select(part.c.key, part.c.account_id) for part in parts)).subquery()
-            chosen = select(hits.c.key, hits.c.account_id)
-        else:
-            probe = _probe_keys(self.connection, keys)
-            rank = func.row_number().over(partition_by=filed.key, order_by=filed.account_id)
-            ranked = (
-                select(filed.key, filed.account_id, rank.label("rank"))
-                .where(scope, filed.key.in_(select(probe.c.k)))
-                .subquery()
-            )
-            chosen = select(ranked.c.key, ranked.c.account_id).where(ranked.c.rank <= per_key)
-        hit = chosen.subquery()
+            params: dict[str, object] = {"workspace": self.workspace_id, "per_key": per_key}
+            params.update({f"k{n}": key for n, key in enumerate(sorted(keys))})
+            rows = self.connection.execute(_filed_under(len(keys)), params)
+            return [(row[0], self._counted(row[1:])) for row in rows]
+        filed = account_match_keys.c
+        probe = _probe_keys(self.connection, keys)
+        rank = func.row_number().over(partition_by=filed.key, order_by=filed.account_id)
+        ranked = (
+            select(filed.key, filed.account_id, rank.label("rank"))
+            .where(filed.workspace_id == self.workspace_id, filed.key.in_(select(probe.c.k)))
+            .subquery()
+        )
         query = (
-            select(hit.c.key, *_ACCOUNT)
-            .join_from(hit, accounts, accounts.c.id == hit.c.account_id)
-            .where(accounts.c.workspace_id == self.workspace_id)
-            .order_by(hit.c.key, accounts.c.id)
+            select(ranked.c.key, *_ACCOUNT)
+            .join_from(ranked, accounts, accounts.c.id == ranked.c.account_id)
+            .where(ranked.c.rank <= per_key, accounts.c.workspace_id == self.workspace_id)
+            .order_by(ranked.c.key, accounts.c.id)
         )
         return [(row[0], self._counted(row[1:])) for row in self.connection.execute(query)]
 
