@@ -46,16 +46,13 @@ def _probe_keys(connection: Connection, values: Collection[str]) -> Table:
 def _filed_under(count: int) -> TextClause:
     """One statement for `count` keys, each read up to :per_key accounts through the index.
     Plain SQL: building the same statement with SQLAlchemy each time costs more than running it."""
-    parts = " UNION ALL ".join(
-        f'SELECT * FROM (SELECT "key", account_id FROM account_match_keys '
-        f'WHERE workspace_id = :workspace AND "key" = :k{n} '
-        f"ORDER BY account_id LIMIT :per_key) AS p{n}"
-        for n in range(count)
-    )
     return text(
-        f'SELECT h."key", a.id, a.name, a.name_key, a.domain FROM ({parts}) AS h '
-        "JOIN accounts AS a ON a.id = h.account_id WHERE a.workspace_id = :workspace "
-        'ORDER BY h."key", a.id'
+        " UNION ALL ".join(
+            f'SELECT * FROM (SELECT "key", account_id FROM account_match_keys '
+            f'WHERE workspace_id = :workspace AND "key" = :k{n} '
+            f"ORDER BY account_id LIMIT :per_key) AS p{n}"
+            for n in range(count)
+        )
     )
 
 
@@ -172,8 +169,26 @@ class MatchQueries:
         if len(keys) <= _UNION:
             params: dict[str, object] = {"workspace": self.workspace_id, "per_key": per_key}
             params.update({f"k{n}": key for n, key in enumerate(sorted(keys))})
-            rows = self.connection.execute(_filed_under(len(keys)), params)
-            return [(row[0], self._counted(row[1:])) for row in rows]
+            hits = self.connection.execute(_filed_under(len(keys)), params).all()
+            # The accounts in a statement of their own, by primary key, their workspace checked
+            # here: joined to the keys, PostgreSQL would run the keys' statement once per
+            # account of the workspace, and with the workspace in the WHERE clause SQLite would
+            # walk the workspace's accounts instead of fetching the few ids.
+            found = {
+                row[0]: row
+                for row in self.connection.execute(
+                    select(*_ACCOUNT, accounts.c.workspace_id).where(
+                        accounts.c.id.in_(bindparam("ids", expanding=True))
+                    ),
+                    {"ids": sorted({account_id for _key, account_id in hits})},
+                )
+                if row[4] == self.workspace_id
+            }
+            return [
+                (key, self._counted(found[account_id][:4]))
+                for key, account_id in sorted(hits)
+                if account_id in found
+            ]
         filed = account_match_keys.c
         probe = _probe_keys(self.connection, keys)
         rank = func.row_number().over(partition_by=filed.key, order_by=filed.account_id)
