@@ -76,7 +76,7 @@ class AccountIndex:
             return AccountMatch(self.by_key[name_key], "same company name")
         filed = [
             (key, account)
-            for key in probe_keys(name_key)
+            for key in sorted(probe_keys(name_key))
             for account in self.filed.get(key, ())[:PER_KEY]
         ]
         return similar_account(name_key, fuzzy_candidates(name_key, filed))
