@@ -156,3 +156,32 @@ def test_an_import_finds_the_accounts_of_re_spelled_and_mistyped_names(
     assert account_of["Braun"] == account_of["Weber"] == known["Mertens Robotik Kiel Elbe GmbH"]
     assert account_of["Klein"] == account_of["Wolf"]
     assert account_of["Klein"] not in known.values()
+
+
+@pytest.mark.parametrize("chunk_rows", [1, 100])
+def test_an_account_an_import_makes_is_found_by_a_later_mistyped_row(
+    db: Database, tenant: Tenant, tmp_path: Path, chunk_rows: int
+) -> None:
+    path = tmp_path / "leads.csv"
+    path.write_text(
+        "last_name,company\n"
+        "Fischer,Neumann Zerspanungstechnik Jena GmbH\n"
+        "Braun,Neumann Zerspanungstechnick Jena\n"
+        "Weber,Neumann Zerspanungstechnik Jena 2\n",
+        encoding="utf-8",
+    )
+
+    run_import(
+        db,
+        path,
+        ImportRequest(tenant.id, chunk_rows=chunk_rows),
+        by=tenant.principal(Role.MARKETING),
+        now=NOW,
+    )
+
+    with db.reading() as connection:
+        account_of = dict(
+            connection.execute(select(contacts.c.last_name, contacts.c.account_id)).all()
+        )
+    assert account_of["Braun"] == account_of["Fischer"]
+    assert account_of["Weber"] != account_of["Fischer"]
