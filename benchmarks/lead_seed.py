@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import insert, select
 from sqlalchemy.engine import Connection
 
+from leadflow.adapters.db.account_keys import file_accounts
 from leadflow.adapters.db.database import Database
 from leadflow.adapters.db.directory import Directory
 from leadflow.adapters.db.tables import (
@@ -20,6 +21,7 @@ from leadflow.adapters.db.tables import (
     leads,
     stage_changes,
 )
+from leadflow.adapters.importing.normalize import company_key
 from leadflow.domain.stages import Role, Stage
 from leadflow.domain.workspace import Workspace
 
@@ -86,21 +88,25 @@ def _fill(
     campaign_ids = _campaigns(connection, workspace_id)
     account_count = max(count // 4, 1)
     first_account = _next_id(connection, accounts)
-    _bulk(
-        connection,
-        accounts,
-        (
+    account_rows: list[dict[str, Any]] = []
+    for index in range(account_count):
+        name = f"{rng.choice(LAST_NAMES)} {rng.choice(INDUSTRIES)} {index} GmbH"
+        account_rows.append(
             {
                 "workspace_id": workspace_id,
-                "name": f"{rng.choice(LAST_NAMES)} {rng.choice(INDUSTRIES)} {index} GmbH",
-                "name_key": f"key{index}",
+                "name": name,
+                "name_key": company_key(name),
                 "domain": f"firma{index}.example",
                 "industry": rng.choice(INDUSTRIES),
                 "country": "DE",
                 "created_at": NOW,
             }
-            for index in range(account_count)
-        ),
+        )
+    _bulk(connection, accounts, iter(account_rows))
+    file_accounts(
+        connection,
+        workspace_id,
+        ((first_account + n, row["name_key"]) for n, row in enumerate(account_rows)),
     )
     first_contact = _next_id(connection, contacts)
     _bulk(

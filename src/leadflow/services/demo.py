@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import insert
 from sqlalchemy.engine import Connection
 
+from leadflow.adapters.db.account_keys import file_accounts
 from leadflow.adapters.db.database import Database
 from leadflow.adapters.db.directory import Directory
 from leadflow.adapters.db.tables import (
@@ -513,6 +514,14 @@ class _Story:
 
     def write(self, connection: Connection) -> None:
         account_ids = _insert(connection, accounts, self.account_rows)
+        file_accounts(
+            connection,
+            self.workspace_id,
+            [
+                (id_, row["name_key"])
+                for id_, row in zip(account_ids, self.account_rows, strict=True)
+            ],
+        )
         for row in self.contact_rows:
             row["account_id"] = account_ids[row.pop("account_index")]
         contact_ids = _insert(connection, contacts, self.contact_rows)

@@ -2,7 +2,8 @@
 
 A person matches by the same e-mail address, by the same phone number (unless the names say
 it is somebody else), or by the same name at the same account. An account matches by its
-domain, by its name key, or by a fuzzy name (rapidfuzz) at least SIMILAR alike.
+domain, by its name key, or by a fuzzy name (rapidfuzz) at least SIMILAR alike among a bounded
+set of candidates found through the blocking keys of domain/company_blocks.py.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from leadflow.adapters.importing.normalize import (
     normalize_email,
     normalize_phone,
 )
+from leadflow.domain.company_blocks import block_of, probe_keys
 from leadflow.domain.errors import InvalidInput
 from leadflow.domain.freemail import email_domain, is_free_mail
 from leadflow.domain.merge_policy import Entry
@@ -35,7 +37,9 @@ if TYPE_CHECKING:
     from leadflow.services.leads import LeadInput
 
 SIMILAR = 0.9
-_BLOCK = 3
+PER_KEY = 16
+"""Accounts read per blocking key: a name is compared with at most PER_KEY * MOST_PROBES
+accounts, however many share its first letters."""
 
 
 @dataclass(frozen=True)
@@ -72,24 +76,35 @@ def person_key(first_name: str | None, last_name: str | None) -> str:
     return " ".join(fold(part).strip() for part in (first_name, last_name) if part)
 
 
-def best_account(
-    candidates: Iterable[KnownAccount], *, name_key: str | None, domain: str | None
+def find_account(
+    q: MatchQueries, *, company: str | None, domain: str | None
 ) -> AccountMatch | None:
-    """The account a company name and domain stand for, with the reason it matched: the same
-    domain, else the same name key, else the most similar name of the same block."""
-    pool = list(candidates)
-    if domain:
-        for account in pool:
-            if account.domain == domain:
-                return AccountMatch(account, f"same domain {domain}")
-    if not name_key:
+    """Look up the workspace's account for a company name and/or domain: the same domain, else
+    the same name key, else the most similar name among a bounded set of candidates."""
+    if domain and (account := q.account_with("domain", domain)) is not None:
+        return AccountMatch(account, f"same domain {domain}")
+    key = company_key(company) if company else None
+    if not key:
         return None
-    for account in pool:
-        if account.name_key == name_key:
-            return AccountMatch(account, "same company name")
-    return similar_account(
-        name_key, [a for a in pool if block_of(a.name_key) == block_of(name_key)]
-    )
+    if (account := q.account_with("name_key", key)) is not None:
+        return AccountMatch(account, "same company name")
+    filed = q.accounts_filed_under(probe_keys(key), per_key=PER_KEY)
+    return similar_account(key, fuzzy_candidates(key, filed))
+
+
+def fuzzy_candidates(
+    name_key: str, filed: Iterable[tuple[str, KnownAccount]]
+) -> list[KnownAccount]:
+    """The accounts of the name's block filed under its keys, each once: at most PER_KEY per
+    key, so a key that many names share gives only its first ones (rare keys count fully)."""
+    block = block_of(name_key)
+    taken: dict[str, int] = {}
+    chosen: dict[int, KnownAccount] = {}
+    for key, account in filed:
+        taken[key] = taken.get(key, 0) + 1
+        if taken[key] <= PER_KEY and block_of(account.name_key) == block:
+            chosen.setdefault(account.id, account)
+    return list(chosen.values())
 
 
 def similar_account(name_key: str, block: list[KnownAccount]) -> AccountMatch | None:
@@ -101,22 +116,6 @@ def similar_account(name_key: str, block: list[KnownAccount]) -> AccountMatch | 
     if found is None:
         return None
     return AccountMatch(block[found[2]], f"company {found[1]:.0f}% similar")
-
-
-def block_of(name_key: str) -> str:
-    """Fuzzy candidates share the first letters and every digit: "Werk 12" is not "Werk 13"."""
-    return name_key[:_BLOCK] + "|" + "".join(char for char in name_key if char.isdigit())
-
-
-def find_account(
-    q: MatchQueries, *, company: str | None, domain: str | None
-) -> AccountMatch | None:
-    """Look up the workspace's account for a company name and/or domain."""
-    key = company_key(company) if company else None
-    candidates = q.accounts_by_domain([domain]) if domain else []
-    if key:
-        candidates += q.accounts_by_key_prefix(key[:_BLOCK])
-    return best_account(candidates, name_key=key, domain=domain)
 
 
 def same_person(probe: Probe, known: KnownPerson, *, by: str) -> str | None:

@@ -7,6 +7,7 @@ from typing import Any
 import polars as pl
 from sqlalchemy.engine import Connection
 
+from leadflow.adapters.db.account_keys import file_accounts
 from leadflow.adapters.db.bulk import BulkWriter
 from leadflow.adapters.db.matching import KnownAccount, MatchQueries
 from leadflow.adapters.db.tables import accounts
@@ -21,10 +22,6 @@ def resolve_accounts(
     connection: Connection, ctx: ImportContext, frame: pl.DataFrame
 ) -> pl.DataFrame:
     """The frame with `account_id` and the reason an existing account matched."""
-    if ctx.accounts is None:
-        known = MatchQueries(connection, ctx.workspace_id).all_accounts()
-        ctx.accounts = AccountIndex(list(known))
-    index = ctx.accounts
     frame = frame.with_columns(
         account_key=pl.when(pl.col("company").is_not_null())
         .then(pl.col("company_key"))
@@ -33,6 +30,10 @@ def resolve_accounts(
     )
     firsts = frame.filter(pl.col("account_name").is_not_null()).unique(
         ["account_key", "domain"], keep="first", maintain_order=True
+    )
+    index = AccountIndex.load(
+        MatchQueries(connection, ctx.workspace_id),
+        list(firsts.select("account_key", "domain").iter_rows()),
     )
     chosen: list[tuple[str | None, str | None, int, str | None]] = []
     fresh: list[dict[str, Any]] = []
@@ -50,7 +51,6 @@ def resolve_accounts(
     real = dict(
         zip((row["id"] for row in fresh), writer.allocate_ids(accounts, len(fresh)), strict=True)
     )
-    index.renumber(real)
     ctx.accounts_made.update(real.values())
     writer.insert(
         accounts,
@@ -71,6 +71,9 @@ def resolve_accounts(
             )  # fmt: skip
             for row in fresh
         ],
+    )
+    file_accounts(
+        connection, ctx.workspace_id, [(real[row["id"]], row["account_key"] or "") for row in fresh]
     )
     lookup = pl.DataFrame(
         [(key, domain, real.get(found, found), why) for key, domain, found, why in chosen],

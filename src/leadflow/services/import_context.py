@@ -7,13 +7,19 @@ from datetime import datetime
 
 import polars as pl
 
-from leadflow.adapters.db.matching import KnownAccount
+from leadflow.adapters.db.matching import KnownAccount, MatchQueries
 from leadflow.adapters.importing.rows import RowError
+from leadflow.domain.company_blocks import probe_keys, stored_keys
 from leadflow.domain.lifecycle import TransitionTable
 from leadflow.domain.sources import SourceMap
 from leadflow.domain.stages import Stage
 from leadflow.domain.suppression import PrivacyKeys
-from leadflow.services.duplicates import AccountMatch, block_of, similar_account
+from leadflow.services.duplicates import (
+    PER_KEY,
+    AccountMatch,
+    fuzzy_candidates,
+    similar_account,
+)
 
 PEOPLE_SCHEMA = {
     "slot": pl.String,
@@ -26,35 +32,41 @@ PEOPLE_SCHEMA = {
 
 
 class AccountIndex:
-    """The workspace's accounts in memory for one import, grown as the import makes new ones.
-    It answers as duplicates.best_account would over the same accounts, by lookups."""
+    """The accounts one chunk of an import may match: those the database holds for the chunk's
+    domains, name keys and blocking keys, and those the chunk makes as it goes. It answers as
+    duplicates.find_account would, by lookups."""
 
-    def __init__(self, known: list[KnownAccount]) -> None:
+    def __init__(self) -> None:
         self.by_domain: dict[str, KnownAccount] = {}
         self.by_key: dict[str, KnownAccount] = {}
-        self.blocks: dict[str, list[KnownAccount]] = {}
-        for account in known:
-            self.add(account)
+        self.filed: dict[str, list[KnownAccount]] = {}
+
+    @classmethod
+    def load(cls, q: MatchQueries, wanted: list[tuple[str | None, str | None]]) -> AccountIndex:
+        """The workspace's accounts for (name key, domain) pairs, read set-based: the first per
+        domain and per key, and, for names without either, the candidates filed under their
+        blocking keys."""
+        index = cls()
+        domains = {domain for _key, domain in wanted if domain}
+        index.by_domain = q.first_accounts_with("domain", domains)
+        index.by_key = q.first_accounts_with("name_key", {key for key, _ in wanted if key})
+        fuzzy = {
+            key
+            for key, domain in wanted
+            if key and key not in index.by_key and not (domain and domain in index.by_domain)
+        }
+        probes = set().union(*(probe_keys(key) for key in fuzzy))
+        for key, account in q.accounts_filed_under(probes, per_key=PER_KEY):
+            index.filed.setdefault(key, []).append(account)
+        return index
 
     def add(self, account: KnownAccount) -> None:
+        """An account this chunk makes: later rows match it."""
         if account.domain:
             self.by_domain.setdefault(account.domain, account)
         self.by_key.setdefault(account.name_key, account)
-        self.blocks.setdefault(block_of(account.name_key), []).append(account)
-
-    def renumber(self, ids: dict[int, int]) -> None:
-        """Give accounts made in this chunk the ids the database reserved for them."""
-
-        def real(account: KnownAccount) -> KnownAccount:
-            if account.id not in ids:
-                return account
-            return KnownAccount(ids[account.id], account.name, account.name_key, account.domain)
-
-        self.by_domain = {domain: real(account) for domain, account in self.by_domain.items()}
-        self.by_key = {key: real(account) for key, account in self.by_key.items()}
-        for block, members in self.blocks.items():
-            if any(member.id < 0 for member in members):
-                self.blocks[block] = [real(member) for member in members]
+        for key in stored_keys(account.name_key):
+            self.filed.setdefault(key, []).append(account)
 
     def find(self, name_key: str | None, domain: str | None) -> AccountMatch | None:
         if domain and domain in self.by_domain:
@@ -63,7 +75,12 @@ class AccountIndex:
             return None
         if name_key in self.by_key:
             return AccountMatch(self.by_key[name_key], "same company name")
-        return similar_account(name_key, self.blocks.get(block_of(name_key), []))
+        filed = [
+            (key, account)
+            for key in sorted(probe_keys(name_key))
+            for account in self.filed.get(key, ())[:PER_KEY]
+        ]
+        return similar_account(name_key, fuzzy_candidates(name_key, filed))
 
 
 @dataclass
@@ -78,7 +95,6 @@ class ImportContext:
     default_stage: Stage = Stage.PROSPECT
     campaign_id: int | None = None
     source: str = "import"
-    accounts: AccountIndex | None = None
     note: str = "import"
     file_name: str = ""
     import_id: int | None = None
@@ -96,7 +112,6 @@ class ImportContext:
 
     def forget(self) -> None:
         """Drop what this import holds in memory (after a rolled-back chunk)."""
-        self.accounts = None
         self.accounts_made.clear()
         self.people_loaded.clear()
         self.people = pl.DataFrame(schema=PEOPLE_SCHEMA)

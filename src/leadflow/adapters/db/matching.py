@@ -2,16 +2,36 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
-from sqlalchemy import Column, MetaData, String, Table, and_, bindparam, func, select
+from sqlalchemy import (
+    Column,
+    MetaData,
+    String,
+    Table,
+    TextClause,
+    and_,
+    bindparam,
+    func,
+    select,
+    text,
+)
 from sqlalchemy.engine import Connection
 
 from leadflow.adapters.db.bulk import BulkWriter
-from leadflow.adapters.db.tables import accounts, contact_alternates, contacts, leads
+from leadflow.adapters.db.tables import (
+    account_match_keys,
+    accounts,
+    contact_alternates,
+    contacts,
+    leads,
+)
 
 _BATCH = 900
+_UNION = 64
+_ACCOUNT = (accounts.c.id, accounts.c.name, accounts.c.name_key, accounts.c.domain)
 _PROBE = Table("lf_probe_keys", MetaData(), Column("k", String), prefixes=["TEMPORARY"])
 
 
@@ -26,6 +46,20 @@ def _probe_keys(connection: Connection, values: Collection[str]) -> Table:
     connection.exec_driver_sql("DELETE FROM lf_probe_keys")
     BulkWriter(connection).insert(_PROBE, ("k",), [(value,) for value in values], prepared=True)
     return _PROBE
+
+
+@lru_cache(maxsize=_UNION)
+def _filed_under(count: int) -> TextClause:
+    """One statement for `count` keys, each read up to :per_key accounts through the index.
+    Plain SQL: building the same statement with SQLAlchemy each time costs more than running it."""
+    return text(
+        " UNION ALL ".join(
+            f'SELECT * FROM (SELECT "key", account_id FROM account_match_keys '
+            f'WHERE workspace_id = :workspace AND "key" = :k{n} '
+            f"ORDER BY account_id LIMIT :per_key) AS p{n}"
+            for n in range(count)
+        )
+    )
 
 
 @dataclass(frozen=True)
@@ -55,6 +89,8 @@ class MatchQueries:
     def __init__(self, connection: Connection, workspace_id: int) -> None:
         self.connection = connection
         self.workspace_id = workspace_id
+        self.accounts_read = 0
+        """Account rows the look-ups returned: what matching had to compare."""
 
     def _people(self, *conditions: object) -> list[KnownPerson]:
         query = (
@@ -122,38 +158,79 @@ class MatchQueries:
     def people_at_contacts(self, contact_ids: Collection[int]) -> list[KnownPerson]:
         return self._people(contacts.c.id.in_(sorted(contact_ids)))
 
-    def accounts_by_domain(self, domains: Collection[str]) -> list[KnownAccount]:
-        return self._accounts(accounts.c.domain, domains)
+    def account_with(self, column: str, value: str) -> KnownAccount | None:
+        """The first account whose domain or name key is `value`."""
+        found = self.first_accounts_with(column, [value])
+        return found.get(value)
 
-    def accounts_by_key(self, keys: Collection[str]) -> list[KnownAccount]:
-        return self._accounts(accounts.c.name_key, keys)
-
-    def accounts_by_key_prefix(self, prefix: str) -> list[KnownAccount]:
-        escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        query = select(
-            accounts.c.id, accounts.c.name, accounts.c.name_key, accounts.c.domain
-        ).where(
-            accounts.c.workspace_id == self.workspace_id,
-            accounts.c.name_key.like(escaped + "%", escape="\\"),
+    def first_accounts_with(self, column: str, values: Collection[str]) -> dict[str, KnownAccount]:
+        """For each value, the first account (lowest id) whose domain or name key it is."""
+        found: dict[str, KnownAccount] = {}
+        ordered = sorted(set(values))
+        first = (
+            select(func.min(accounts.c.id))
+            .where(
+                accounts.c.workspace_id == self.workspace_id,
+                accounts.c[column].in_(bindparam("values", expanding=True)),
+            )
+            .group_by(accounts.c[column])
         )
-        return [KnownAccount(*row) for row in self.connection.execute(query)]
-
-    def all_accounts(self) -> Iterable[KnownAccount]:
-        query = select(
-            accounts.c.id, accounts.c.name, accounts.c.name_key, accounts.c.domain
-        ).where(accounts.c.workspace_id == self.workspace_id)
-        return (KnownAccount(*row) for row in self.connection.execute(query))
-
-    def _accounts(self, column: object, values: Collection[str]) -> list[KnownAccount]:
-        found: list[KnownAccount] = []
-        ordered = sorted(values)
-        query = select(
-            accounts.c.id, accounts.c.name, accounts.c.name_key, accounts.c.domain
-        ).where(
-            accounts.c.workspace_id == self.workspace_id,
-            column.in_(bindparam("values", expanding=True)),  # type: ignore[attr-defined]
-        )
+        # Scoped by the subquery alone: with a workspace condition of its own, SQLite would
+        # walk the workspace's accounts instead of fetching the few ids by primary key.
+        query = select(*_ACCOUNT).where(accounts.c.id.in_(first))
         for start in range(0, len(ordered), _BATCH):
             rows = self.connection.execute(query, {"values": ordered[start : start + _BATCH]})
-            found += [KnownAccount(*row) for row in rows]
+            for row in rows:
+                account = self._counted(row)
+                found[account.name_key if column == "name_key" else account.domain or ""] = account
         return found
+
+    def accounts_filed_under(
+        self, keys: Collection[str], *, per_key: int
+    ) -> list[tuple[str, KnownAccount]]:
+        """(key, account) for accounts filed under the keys, at most `per_key` per key (those
+        of lowest id), ordered by key and id: the work is bounded by the number of keys."""
+        if not keys:
+            return []
+        if len(keys) <= _UNION:
+            params: dict[str, object] = {"workspace": self.workspace_id, "per_key": per_key}
+            params.update({f"k{n}": key for n, key in enumerate(sorted(keys))})
+            hits = self.connection.execute(_filed_under(len(keys)), params).all()
+            # The accounts in a statement of their own, by primary key, their workspace checked
+            # here: joined to the keys, PostgreSQL would run the keys' statement once per
+            # account of the workspace, and with the workspace in the WHERE clause SQLite would
+            # walk the workspace's accounts instead of fetching the few ids.
+            found = {
+                row[0]: row
+                for row in self.connection.execute(
+                    select(*_ACCOUNT, accounts.c.workspace_id).where(
+                        accounts.c.id.in_(bindparam("ids", expanding=True))
+                    ),
+                    {"ids": sorted({account_id for _key, account_id in hits})},
+                )
+                if row[4] == self.workspace_id
+            }
+            return [
+                (key, self._counted(found[account_id][:4]))
+                for key, account_id in sorted(hits)
+                if account_id in found
+            ]
+        filed = account_match_keys.c
+        probe = _probe_keys(self.connection, keys)
+        rank = func.row_number().over(partition_by=filed.key, order_by=filed.account_id)
+        ranked = (
+            select(filed.key, filed.account_id, rank.label("rank"))
+            .where(filed.workspace_id == self.workspace_id, filed.key.in_(select(probe.c.k)))
+            .subquery()
+        )
+        query = (
+            select(ranked.c.key, *_ACCOUNT)
+            .join_from(ranked, accounts, accounts.c.id == ranked.c.account_id)
+            .where(ranked.c.rank <= per_key, accounts.c.workspace_id == self.workspace_id)
+            .order_by(ranked.c.key, accounts.c.id)
+        )
+        return [(row[0], self._counted(row[1:])) for row in self.connection.execute(query)]
+
+    def _counted(self, row: Sequence[object]) -> KnownAccount:
+        self.accounts_read += 1
+        return KnownAccount(*row)  # type: ignore[arg-type]

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import insert, select
 from sqlalchemy.engine import Connection
 
+from leadflow.adapters.db.account_keys import file_accounts
 from leadflow.adapters.db.rows import inserted_id
 from leadflow.adapters.db.tables import accounts, contacts
 from leadflow.domain.errors import NotFound
@@ -61,6 +62,7 @@ class AccountRepository:
             )
         )
         account.id = inserted_id(result)
+        file_accounts(self.connection, self.workspace_id, [(account.id, name_key)])
         return account.id
 
     def get(self, account_id: int) -> Account:

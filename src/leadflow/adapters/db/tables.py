@@ -18,6 +18,7 @@ from sqlalchemy import (
     LargeBinary,
     MetaData,
     Numeric,
+    PrimaryKeyConstraint,
     String,
     Table,
     Text,
@@ -107,6 +108,18 @@ accounts = Table(
     Index("ix_accounts_workspace_domain", "workspace_id", "domain"),
     Index("ix_accounts_workspace_name_key", "workspace_id", "name_key"),
     sqlite_autoincrement=True,
+)
+
+# Blocking keys of account names (domain/company_blocks.py): fuzzy company matching looks up a
+# few keys here instead of reading every account whose name starts alike.
+account_match_keys = Table(
+    "account_match_keys",
+    metadata,
+    _workspace_id(),
+    Column("key", String(200), nullable=False),
+    Column("account_id", Integer, ForeignKey("accounts.id", ondelete="CASCADE"), nullable=False),
+    PrimaryKeyConstraint("workspace_id", "key", "account_id"),
+    Index("ix_account_match_keys_account_id", "account_id"),
 )
 
 contacts = Table(
