@@ -149,7 +149,7 @@ def test_a_salesforce_web_to_lead_form_creates_the_lead_from_a_real_browser(
         "Eva", "Fischer", "eva.fischer@nordwerk.de",
     )  # fmt: skip
     assert (contact.job_title, contact.phone) == ("Leiterin Einkauf", "+497111234560")
-    assert (lead.stage, lead.source, lead.campaign_id) == ("mql", "Web", campaign.id)
+    assert (lead.stage, lead.source, lead.campaign_id) == ("mql", "website", campaign.id)
     assert lead.extras["campaign_ref"] == "7015g000000XYZ"
     assert lead.extras["page"] == f"{CUSTOMER}/kontakt"
     context.close()

@@ -270,7 +270,7 @@ def test_marketing_previews_an_import_and_reads_the_dry_runs_reject_report(
     upload.write_bytes(
         "Vorname;Nachname;E-Mail;Firma\n"
         "Anna;Schulz;anna.schulz@hafen.example;Hafen Logistik GmbH\n"
-        "Ben;Krause;kein-at-zeichen;Krause KG\n".encode("cp1252")
+        ";;kein-at-zeichen;Krause KG\n".encode("cp1252")
     )
     marketing = sign_in(browser, server, "marketing@acme.example")
     marketing.goto(server.at("/app/import"))
