@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable
-from datetime import UTC, date, datetime, time
+from datetime import date
 from pathlib import Path
 from typing import Annotated
 
@@ -16,7 +16,9 @@ from leadflow.cli.context import now, principal
 from leadflow.cli.database_scope import command_database
 from leadflow.cli.errors import guarded
 from leadflow.domain.errors import InvalidInput
+from leadflow.domain.periods import day_bounds
 from leadflow.services.handover import overdue_mqls
+from leadflow.services.periods import workspace_zone
 from leadflow.services.sla_check import check_sla
 from leadflow.services.sla_report import SlaCompliance, sla_report
 from leadflow.services.sla_settings import set_sla_settings, sla_settings, sla_settings_toml
@@ -103,7 +105,8 @@ def sla_report_command(
     with command_database() as db:
         actor = principal(db, workspace, None)
         with reading(db, actor.workspace_id) as uow:
-            report = sla_report(uow, _day(start, time.min), _day(end, time.max), now=now())
+            first, last = day_bounds(workspace_zone(uow), _day(start), _day(end))
+            report = sla_report(uow, first, last, now=now())
             members = {m.user_id: m.email for m in uow.directory.members(actor.workspace_id)}
         _table("all", [report.total], lambda key: "all")
         _table(
@@ -132,10 +135,10 @@ def _table(title: str, rows: list[SlaCompliance], name: Callable[[Hashable], str
     console.print(table)
 
 
-def _day(value: str | None, at: time) -> datetime | None:
+def _day(value: str | None) -> date | None:
     if value is None:
         return None
     try:
-        return datetime.combine(date.fromisoformat(value), at, UTC)
+        return date.fromisoformat(value)
     except ValueError as error:
         raise InvalidInput(f"{value!r} is not a date YYYY-MM-DD", field="date") from error

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime
 from typing import Annotated
 
 import typer
@@ -22,6 +22,7 @@ from leadflow.cli.models import model_app
 from leadflow.cli.offboarding import register as register_offboarding
 from leadflow.cli.privacy import audit_app, privacy_app
 from leadflow.cli.research import research_app
+from leadflow.services.periods import workspace_days
 from leadflow.settings import Settings
 
 console = Console()
@@ -114,7 +115,8 @@ def funnel(
 
     db = database()
     actor = principal(db, workspace, None)
-    report = funnel_report(db, actor.workspace_id, _day(start, time.min), _day(end, time.max))
+    first, last = workspace_days(db, actor.workspace_id, _day(start), _day(end))
+    report = funnel_report(db, actor.workspace_id, first, last)
     table = Table("stage", "leads", "entries", "conversion to next")
     rates = {c.source: c for c in report.conversions}
     for stage_count in report.stages:
@@ -131,11 +133,11 @@ def funnel(
         console.print(f"  rejected: {reason} x{count}")
 
 
-def _day(value: str | None, at: time) -> datetime | None:
+def _day(value: str | None) -> date | None:
     if value is None:
         return None
     try:
-        return datetime.combine(date.fromisoformat(value), at, UTC)
+        return date.fromisoformat(value)
     except ValueError as error:
         raise typer.BadParameter(f"{value!r} is not a date YYYY-MM-DD") from error
 

@@ -41,6 +41,7 @@ from leadflow.services.import_effects import follow_new_leads
 from leadflow.services.import_privacy import apply_permissions
 from leadflow.services.import_sources import canonical_sources
 from leadflow.services.import_store import store_chunk_safely
+from leadflow.services.periods import workspace_zone
 from leadflow.services.rescore import rescore_workspace
 from leadflow.services.scoring_settings import current_fit_rules
 from leadflow.services.source_settings import source_map
@@ -141,7 +142,7 @@ def run_import(
     digest = file_sha256(path)
     with open_table(path, name=request.file_name or path.name) as table:
         mapping = map_columns(table.headers, request.preset, request.mapping)
-        options = _options(request, table.decimal_comma)
+        options = _options(db, request, table.decimal_comma)
         import_id, watermark = _begin(db, request, mapping, digest, table.name, by, now)
         report = ImportReport(
             import_id, request.dry_run, "running", mapping.preset, dict(mapping.fields),
@@ -197,10 +198,14 @@ def run_import(
     return report
 
 
-def _options(request: ImportRequest, decimal_comma: bool) -> ImportOptions:
+def _options(db: Database, request: ImportRequest, decimal_comma: bool) -> ImportOptions:
+    """How the file's values are read: times without a zone are the workspace's local time."""
     mapping = request.mapping
+    with reading(db, request.workspace_id) as uow:
+        zone = workspace_zone(uow)
     return ImportOptions(
         decimal_comma=decimal_comma,
+        timezone=zone,
         date_format=mapping.date_format if mapping else None,
         allow_id_only=request.allow_id_only or bool(mapping and mapping.allow_id_only),
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time
+from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query
@@ -14,6 +14,7 @@ from leadflow.domain.sla import WEEKDAYS
 from leadflow.domain.sla_settings import SlaSettings
 from leadflow.domain.stages import Actor
 from leadflow.services.handover import SlaState, overdue_mqls, sla_state_for
+from leadflow.services.periods import workspace_days
 from leadflow.services.sla_check import check_sla
 from leadflow.services.sla_report import SlaCompliance, sla_report
 from leadflow.services.sla_settings import set_sla_settings, sla_settings, sla_settings_toml
@@ -97,13 +98,9 @@ def sla_compliance(
     """SLA compliance of the MQLs of a period, per sales user and per source."""
     if start and end and end < start:
         raise InvalidInput("'to' lies before 'from'", field="to")
+    first, last = workspace_days(db, principal.workspace_id, start, end)
     with reading(db, principal.workspace_id) as uow:
-        report = sla_report(
-            uow,
-            datetime.combine(start, time.min, UTC) if start else None,
-            datetime.combine(end, time.max, UTC) if end else None,
-            now=now,
-        )
+        report = sla_report(uow, first, last, now=now)
     return SlaReportPublic(
         start=start,
         end=end,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time
+from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response, status
@@ -15,6 +15,7 @@ from leadflow.services import custom_fields as field_service
 from leadflow.services import leads as lead_service
 from leadflow.services import work as work_service
 from leadflow.services.idempotency import request_hash, run_once
+from leadflow.services.periods import workspace_days
 from leadflow.web.api.capture import IdempotencyKey
 from leadflow.web.api.deps import DbDep, NowDep, PrincipalDep
 from leadflow.web.api.presenters import created_public, lead_public, warnings_public
@@ -94,6 +95,9 @@ def list_leads(
     ]
     with reading(db, principal.workspace_id) as uow:
         conditions = field_service.conditions(uow, asked)
+    created_start, created_end = workspace_days(
+        db, principal.workspace_id, created_from, created_to
+    )
     where = LeadFilter(
         stage=stage,
         grade=grade,
@@ -101,8 +105,8 @@ def list_leads(
         campaign_id=campaign_id,
         source=source,
         search=q,
-        created_from=_start_of(created_from),
-        created_to=_end_of(created_to),
+        created_from=created_start,
+        created_to=created_end,
         fields=conditions,
     )
     with reading(db, principal.workspace_id) as uow:
@@ -272,11 +276,3 @@ def list_tasks(lead_id: int, db: DbDep, principal: PrincipalDep) -> list[TaskPub
         uow.leads.get(lead_id)
         found = uow.work.tasks(lead_id)
     return [TaskPublic.model_validate(t, from_attributes=True) for t in found]
-
-
-def _start_of(day: date | None) -> datetime | None:
-    return datetime.combine(day, time.min, UTC) if day else None
-
-
-def _end_of(day: date | None) -> datetime | None:
-    return datetime.combine(day, time.max, UTC) if day else None

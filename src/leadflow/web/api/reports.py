@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time
+from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query
 
 from leadflow.adapters.db.uow import reading
 from leadflow.domain.errors import InvalidInput
+from leadflow.services.periods import workspace_days
 from leadflow.services.reports import funnel_report
 from leadflow.services.sla_report import sla_report
 from leadflow.web.api.deps import DbDep, NowDep, PrincipalDep
@@ -31,8 +32,7 @@ def funnel(
     per sales user and per source, for a period of days."""
     if start and end and end < start:
         raise InvalidInput("'to' lies before 'from'", field="to")
-    first = datetime.combine(start, time.min, UTC) if start else None
-    last = datetime.combine(end, time.max, UTC) if end else None
+    first, last = workspace_days(db, principal.workspace_id, start, end)
     report = funnel_report(db, principal.workspace_id, first, last)
     with reading(db, principal.workspace_id) as uow:
         sla = sla_report(uow, first, last, now=now)

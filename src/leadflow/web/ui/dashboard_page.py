@@ -3,7 +3,7 @@ a CSV and XLSX export of every table."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time
+from datetime import date, datetime
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Request
@@ -14,6 +14,7 @@ from leadflow.adapters.table_export import to_csv, to_xlsx
 from leadflow.domain.errors import InvalidInput, NotFound
 from leadflow.domain.stages import MAIN_PATH
 from leadflow.services.dashboard import Dashboard, DashboardFilter, dashboard
+from leadflow.services.periods import workspace_days
 from leadflow.web.api.deps import DbDep, NowDep
 from leadflow.web.ui.charts import bar_chart
 from leadflow.web.ui.labels import Labels
@@ -31,11 +32,11 @@ FORMATS = {
 FILTERS = ("from", "to", "campaign", "owner")
 
 
-def _day(text: str, at: time, field: str) -> datetime | None:
+def _day(text: str, field: str) -> date | None:
     if not text:
         return None
     try:
-        return datetime.combine(date.fromisoformat(text), at, UTC)
+        return date.fromisoformat(text)
     except ValueError:
         raise InvalidInput(f"{field} must be a date", field=field) from None
 
@@ -52,9 +53,12 @@ def _figures(
     request: Request, viewer: Viewer, db: DbDep, now: datetime
 ) -> tuple[Dashboard, dict[str, str]]:
     values = {name: request.query_params.get(name, "").strip() for name in FILTERS}
+    start, end = workspace_days(
+        db, viewer.workspace_id, _day(values["from"], "from"), _day(values["to"], "to")
+    )
     where = DashboardFilter(
-        start=_day(values["from"], time.min, "from"),
-        end=_day(values["to"], time.max, "to"),
+        start=start,
+        end=end,
         campaign_id=_whole(values["campaign"], "campaign"),
         owner_id=_whole(values["owner"], "owner"),
     )
