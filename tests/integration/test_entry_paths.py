@@ -14,17 +14,22 @@ from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
 from leadflow.adapters.db.database import Database
-from leadflow.adapters.db.tables import contacts
+from leadflow.adapters.db.outbox import OutboxRepository
+from leadflow.adapters.db.sla import SlaRepository
+from leadflow.adapters.db.tables import contacts, leads
+from leadflow.adapters.db.uow import reading
 from leadflow.cli.main import app
 from leadflow.domain import time_trap
 from leadflow.domain.campaign import Campaign
-from leadflow.domain.stages import Role
+from leadflow.domain.stages import Role, Stage
+from leadflow.domain.webhooks import ASSIGNED, STAGE_CHANGED
 from leadflow.services.campaigns import create_campaign
 from leadflow.services.forms import FormKeys
 from leadflow.settings import Settings
 from leadflow.web.api.deps import get_now
 from leadflow.web.app import create_app
 from tests.conftest import NOW, TEST_SECRET_KEY, Tenant
+from tests.integration.automation_support import routing, sales_users
 from tests.integration.merge_support import (
     alternates_of,
     import_file,
@@ -54,6 +59,8 @@ class Paths:
     def __init__(self, client: TestClient, db: Database, tenant: Tenant, tmp: Path) -> None:
         self.client, self.db, self.tenant, self.tmp = client, db, tenant, tmp
         self.clock = NOW
+        # What the API and import entries ask for; the form asks for contact, so it makes an MQL.
+        self.stage = "prospect"
         client.app.dependency_overrides[get_now] = lambda: self.clock  # type: ignore[attr-defined]
         self.campaign: Campaign = create_campaign(
             db, by=tenant.principal(Role.MARKETING), name="Messe LogiMAT", channel="trade_fair",
@@ -62,14 +69,15 @@ class Paths:
 
     def api_single(self, person: dict[str, str]) -> str:
         answer = self.client.post(
-            "/api/v1/leads", json=person, headers=self.tenant.headers(Role.MARKETING)
-        )
+            "/api/v1/leads", json={**person, "stage": self.stage},
+            headers=self.tenant.headers(Role.MARKETING),
+        )  # fmt: skip
         assert answer.status_code in (200, 201), answer.text
         return "merged" if answer.json()["merged"] else "created"
 
     def api_batch(self, person: dict[str, str]) -> str:
         answer = self.client.post(
-            "/api/v1/leads/batch", json={"leads": [person]},
+            "/api/v1/leads/batch", json={"leads": [{**person, "stage": self.stage}]},
             headers=self.tenant.headers(Role.MARKETING),
         )  # fmt: skip
         assert answer.status_code == 200, answer.text
@@ -92,7 +100,7 @@ class Paths:
         values = [person[k] for k in ("first_name", "last_name", "email", "company", "phone",
                                       "job_title")]  # fmt: skip
         path = write_csv(self.tmp / f"{self.clock:%H%M%S%f}.csv", headers, [values])
-        report = import_file(self.db, self.tenant, path, now=self.clock)
+        report = import_file(self.db, self.tenant, path, now=self.clock, stage=Stage(self.stage))
         return "merged" if report.merged else "created"
 
 
@@ -164,3 +172,44 @@ def test_the_command_line_shows_a_reimport_and_the_lead_s_merge_log_field_by_fie
     assert shown.exit_code == 0, shown.output
     assert f"import entry into lead {lead_id} (same e-mail; import " in shown.stdout
     assert "  job_title\tupdated\tEinkäuferin\tLeitung" in shown.stdout
+
+
+def _effects(db: Database, tenant: Tenant, lead_id: int) -> tuple[int, int, bool]:
+    """The lead's stage.changed and lead.assigned events, and whether its hand-over clock runs."""
+    with reading(db, tenant.id) as uow:
+        outbox = OutboxRepository(uow.connection, tenant.id)
+        events = [
+            (event.type, event.payload["lead_id"])
+            for kind in (STAGE_CHANGED, ASSIGNED)
+            for event in outbox.events(limit=100, event_type=kind)
+        ]
+        clock = SlaRepository(uow.connection, tenant.id).running_clock(lead_id)
+    return (
+        events.count((STAGE_CHANGED, lead_id)),
+        events.count((ASSIGNED, lead_id)),
+        clock is not None,
+    )
+
+
+@pytest.mark.parametrize("path", ["api_single", "api_batch", "form", "file_import"])
+def test_each_path_has_the_same_effects_for_a_new_mql_and_none_for_its_repeats(
+    paths: Paths, path: str
+) -> None:
+    [anna] = sales_users(paths.db, paths.tenant, "anna")
+    routing(
+        paths.db,
+        paths.tenant,
+        f'default_team = "T"\n[[team]]\nname = "T"\nmembers = [{{ user = {anna} }}]\n',
+    )
+    paths.stage = "mql"
+    enter: Callable[[dict[str, str]], str] = getattr(paths, path)
+    seen = []
+    for step, (person, _, _, _, _) in enumerate(STEPS):
+        paths.clock = NOW + timedelta(hours=step)
+        enter(person)
+        lead_id = lead_of(paths.db, paths.tenant, email=PERSON["email"])
+        seen.append(_effects(paths.db, paths.tenant, lead_id))
+
+    owner = rows_of(paths.db, leads, id=lead_id)[0]["owner_id"]
+    assert seen == [(1, 1, True), (1, 1, True), (1, 1, True)]
+    assert owner == anna
