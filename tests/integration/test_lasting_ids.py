@@ -33,6 +33,10 @@ def _new_lead(db: Database, tenant: Tenant, email: str) -> int:
     return lead_id
 
 
+def _erase(db: Database, tenant: Tenant, settings: Settings, email: str) -> None:
+    erase_person(db, privacy_keys(settings), by=tenant.principal(Role.ADMIN), email=email, now=NOW)
+
+
 def _id_tables(engine: Engine) -> list[str]:
     inspector = inspect(engine)
     return [
@@ -47,13 +51,7 @@ def test_the_erased_newest_lead_does_not_give_its_id_to_the_next_lead(
 ) -> None:
     _new_lead(db, tenant, "anna@kunde-eins.de")
     erased = _new_lead(db, tenant, "ben@kunde-zwei.de")
-    erase_person(
-        db,
-        privacy_keys(settings),
-        by=tenant.principal(Role.ADMIN),
-        email="ben@kunde-zwei.de",
-        now=NOW,
-    )
+    _erase(db, tenant, settings, "ben@kunde-zwei.de")
 
     next_id = _new_lead(db, tenant, "clara@kunde-drei.de")
 
@@ -64,13 +62,7 @@ def test_an_import_after_an_erasure_does_not_reuse_the_erased_ids(
     db: Database, tenant: Tenant, settings: Settings, tmp_path: Path
 ) -> None:
     erased = _new_lead(db, tenant, "ben@kunde-zwei.de")
-    erase_person(
-        db,
-        privacy_keys(settings),
-        by=tenant.principal(Role.ADMIN),
-        email="ben@kunde-zwei.de",
-        now=NOW,
-    )
+    _erase(db, tenant, settings, "ben@kunde-zwei.de")
     path = tmp_path / "people.csv"
     path.write_text("First Name,Last Name,Email\nClara,Muster,clara@kunde-drei.de\n")
 
