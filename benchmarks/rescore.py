@@ -27,6 +27,7 @@ from leadflow.adapters.db.database import Database
 from leadflow.adapters.db.scoring import ScoringRepository
 from leadflow.adapters.db.tables import leads
 from leadflow.adapters.db.uow import reading, unit_of_work
+from leadflow.adapters.regex import compile_pattern
 from leadflow.domain.freemail import FREE_MAIL_DOMAINS
 from leadflow.domain.principal import Principal
 from leadflow.domain.scoring import parse_fit_rules, score_fit
@@ -143,7 +144,7 @@ def timed(db: Database, action: Callable[[], None]) -> float:
 
 def check_sample(db: Database, workspace_id: int, size: int, seed: int) -> tuple[int, int, int]:
     """(checked, differing from score_fit, differing from the baseline's CASE)."""
-    ruleset = parse_fit_rules(RULES)
+    ruleset = parse_fit_rules(RULES, compile_pattern)
     with reading(db, workspace_id) as uow:
         ids = [
             row.id

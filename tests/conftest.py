@@ -73,6 +73,18 @@ def secret_key_setting(monkeypatch: pytest.MonkeyPatch) -> str:
     return TEST_SECRET_KEY
 
 
+TEST_PUBLIC_URL = "http://testserver"
+"""FastAPI's TestClient addresses requests to host `testserver`."""
+
+
+@pytest.fixture(autouse=True)
+def public_url_setting(monkeypatch: pytest.MonkeyPatch) -> str:
+    """Every test app is reached at the TestClient's host, as an installation at its public
+    address; LEADFLOW_ALLOWED_HOSTS keeps its production default."""
+    monkeypatch.setenv("LEADFLOW_PUBLIC_URL", TEST_PUBLIC_URL)
+    return TEST_PUBLIC_URL
+
+
 @pytest.fixture
 def database_url(database_template: str, tmp_path: Path) -> str:
     """A clean, migrated database for one test."""

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
-from pydantic import Field, SecretStr
+from urllib.parse import urlsplit
+
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+LOCAL_HOSTS = "127.0.0.1,localhost"
+_ANY_ADDRESS = ("0.0.0.0", "::", "")
 
 
 class Settings(BaseSettings):
@@ -15,6 +20,23 @@ class Settings(BaseSettings):
     )
     host: str = Field(default="127.0.0.1", description="Address `leadflow serve` listens on.")
     port: int = Field(default=8000, ge=1, le=65535, description="Port `leadflow serve` uses.")
+    public_url: str | None = Field(
+        default=None,
+        description=(
+            "The address people reach leadflow at, such as https://leads.example.com. Every "
+            "link leadflow writes (double opt-in confirmation, objection links, form_url, embed "
+            "code) starts with it, never with a request's Host header. Unset: "
+            "http://<host>:<port> of `leadflow serve`."
+        ),
+    )
+    allowed_hosts: str = Field(
+        default=LOCAL_HOSTS,
+        description=(
+            "Comma-separated host names requests may be addressed to (the Host header), "
+            "besides the host of LEADFLOW_PUBLIC_URL and of --host; any other answers 400. "
+            "`*.example.com` allows subdomains, `*` any host."
+        ),
+    )
     default_locale: str = Field(
         default="de", pattern="^(de|en)$", description="UI language when the browser says none."
     )
@@ -36,3 +58,35 @@ class Settings(BaseSettings):
             "the worker deletes it."
         ),
     )
+
+    @field_validator("public_url")
+    @classmethod
+    def _absolute_http_address(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        parts = urlsplit(value.strip())
+        if (
+            parts.scheme not in ("http", "https")
+            or not parts.hostname
+            or parts.username is not None
+            or parts.query
+            or parts.fragment
+        ):
+            raise ValueError("must be an http:// or https:// address without query or user")
+        return value.strip().rstrip("/")
+
+    def public_base_url(self) -> str:
+        """The start of every link leadflow writes, without a trailing slash."""
+        if self.public_url:
+            return self.public_url
+        host = "127.0.0.1" if self.host in _ANY_ADDRESS else self.host
+        shown = f"[{host}]" if ":" in host else host
+        return f"http://{shown}:{self.port}"
+
+    def trusted_hosts(self) -> list[str]:
+        """The host names requests may be addressed to."""
+        hosts = [name.strip().lower() for name in self.allowed_hosts.split(",") if name.strip()]
+        for address in (urlsplit(self.public_base_url()).hostname, self.host.lower()):
+            if address and address not in _ANY_ADDRESS and address not in hosts:
+                hosts.append(address)
+        return hosts

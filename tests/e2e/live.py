@@ -58,13 +58,14 @@ def live_server(
 ) -> Iterator[LiveServer]:
     """Serve leadflow with catalogs that mark any untranslated message; without a `secret_key`
     the server reads LEADFLOW_SECRET_KEY like any installation."""
-    given = {"secret_key": secret_key} if secret_key is not None else {}
-    settings = Settings(database_url=database_url, **given)  # type: ignore[arg-type]
-    app = create_app(settings, db=db)
-    app.state.ui_renderer = Renderer(mark_missing=True)
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
+    given = {"secret_key": secret_key} if secret_key is not None else {}
+    public_url = f"http://127.0.0.1:{port}"
+    settings = Settings(database_url=database_url, public_url=public_url, **given)  # type: ignore[arg-type]
+    app = create_app(settings, db=db)
+    app.state.ui_renderer = Renderer(mark_missing=True)
     server = uvicorn.Server(
         uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", ws="none")
     )

@@ -8,6 +8,7 @@ from leadflow.adapters.db.database import Database
 from leadflow.adapters.db.fit_sql import compile_fit_rules, drop_temp_tables, rescore_update
 from leadflow.adapters.db.scoring import ScoringRepository
 from leadflow.adapters.db.uow import reading, unit_of_work
+from leadflow.adapters.regex import compile_pattern
 from leadflow.domain.errors import InvalidInput, PermissionDenied
 from leadflow.domain.lead import Lead
 from leadflow.domain.party import Account, Contact
@@ -270,7 +271,7 @@ def test_the_set_based_rescore_gives_every_lead_the_score_of_the_python_rules(
 ) -> None:
     fit_rules(db, tenant, ODD_RULES)
     lead_ids = _odd_leads(db, tenant)
-    ruleset = parse_fit_rules(ODD_RULES)
+    ruleset = parse_fit_rules(ODD_RULES, compile_pattern)
 
     with db.engine.connect() as connection, connection.begin():
         compiled = compile_fit_rules(connection, tenant.id, ruleset, inline_limit=inline_limit)

@@ -87,6 +87,14 @@ def _deliver(db: Database, at: datetime, rng: random.Random | None = None) -> De
         "http://[::1]/hook",
         "http://[fe80::1]/hook",
         "http://0.0.0.0/hook",
+        "http://[64:ff9b::7f00:1]/hook",
+        "http://[64:ff9b:1::a00:1]/hook",
+        "http://[2002:7f00:1::1]/hook",
+        "http://[2002:c0a8:101::1]/hook",
+        "http://[2001:0:4136:e378:8000:63bf:80ff:fffe]/hook",
+        "http://[::ffff:127.0.0.1]/hook",
+        "http://[fec0::1]/hook",
+        "http://[fd12:3456::1]/hook",
     ],
 )
 def test_urls_reaching_private_loopback_or_link_local_addresses_are_refused(
@@ -94,6 +102,28 @@ def test_urls_reaching_private_loopback_or_link_local_addresses_are_refused(
 ) -> None:
     with pytest.raises(InvalidInput, match="refused"), unit_of_work(db, tenant.id) as uow:
         create_webhook(uow, url, ["*"], key=KEY, by=tenant.principal(Role.ADMIN), now=NOW)
+
+
+@pytest.mark.parametrize(
+    "address",
+    ["64:ff9b::a00:1", "64:ff9b:1::7f00:1", "2002:7f00:1::1", "2001:0:1:2::5", "fec0::9"],
+)
+def test_a_host_name_resolving_to_an_address_that_carries_a_private_one_is_refused(
+    db: Database, tenant: Tenant, address: str
+) -> None:
+    def resolve(host: str, port: int) -> list[str]:
+        return ["2a00:1450:4001:80b::200e", address]
+
+    with pytest.raises(InvalidInput, match=address), unit_of_work(db, tenant.id) as uow:
+        create_webhook(
+            uow,
+            "https://hooks.example.com/leadflow",
+            ["*"],
+            key=KEY,
+            by=tenant.principal(Role.ADMIN),
+            now=NOW,
+            resolve=resolve,
+        )
 
 
 @pytest.mark.parametrize(

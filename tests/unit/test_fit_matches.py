@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import pytest
 
+from leadflow.adapters.regex import compile_pattern
 from leadflow.domain.errors import InvalidInput
 from leadflow.domain.fit_matches import match_string, score_from_matches
 from leadflow.domain.scoring import parse_fit_rules, score_fit
@@ -24,7 +25,8 @@ field = "lead.source"
 op = "in"
 value = ["messe"]
 points = 8
-"""
+""",
+    compile_pattern,
 )
 
 

@@ -73,7 +73,7 @@ def test_web_to_lead_names_are_read_and_unknown_fields_kept_as_notes() -> None:
         ({"fields": ["email", "shoe_size"]}, "form.fields"),
         ({"fields": ["first_name"]}, "form.fields"),
         ({"required": ["company"], "fields": ["email"]}, "form.required"),
-        ({"frame_ancestors": ["evil.example"]}, "form.frame_ancestors"),
+        ({"frame_ancestors": ["evil.example; script-src *"]}, "form.frame_ancestors"),
         ({"consents": [{"key": "x"}]}, "form.consents[1]"),
         ({"colour": "red"}, "form.colour"),
     ],

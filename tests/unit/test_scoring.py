@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import pytest
 
+from leadflow.adapters.regex import compile_pattern, compile_stored_pattern
 from leadflow.domain.errors import InvalidInput
 from leadflow.domain.scoring import (
     FitRule,
@@ -65,7 +66,8 @@ def rule(
     minimum: int | None = None,
     maximum: int | None = None,
 ) -> FitRuleSet:
-    return FitRuleSet((FitRule("account.industry", op, 7, value, minimum, maximum),))
+    pattern = compile_pattern(str(value)) if op is Operator.REGEX else None
+    return FitRuleSet((FitRule("account.industry", op, 7, value, minimum, maximum, None, pattern),))
 
 
 def points_for(ruleset: FitRuleSet, industry: object) -> int:
@@ -73,7 +75,7 @@ def points_for(ruleset: FitRuleSet, industry: object) -> int:
 
 
 def test_fit_score_adds_the_points_of_every_matching_rule_with_its_reason() -> None:
-    ruleset = parse_fit_rules(RULES_TOML)
+    ruleset = parse_fit_rules(RULES_TOML, compile_pattern)
     facts = {
         "account.industry": " maschinenbau ",
         "account.country": "de",
@@ -98,7 +100,7 @@ def test_fit_score_adds_the_points_of_every_matching_rule_with_its_reason() -> N
 
 
 def test_fit_score_of_a_lead_that_matches_no_rule_is_zero_without_reasons() -> None:
-    ruleset = parse_fit_rules(RULES_TOML)
+    ruleset = parse_fit_rules(RULES_TOML, compile_pattern)
 
     score = score_fit(ruleset, {"account.postal_code": "10115"})
 
@@ -170,16 +172,16 @@ def test_missing_matches_an_absent_or_blank_fact_only() -> None:
 def test_parsed_rules_survive_a_round_trip_through_dump() -> None:
     tricky = RULES_TOML + '\n[[rule]]\nfield = "contact.job_title"\nop = "regex"\n'
     tricky += 'value = "\\\\bCEO\\\\b|\\"Chef\\""\npoints = 3\nlabel = "Geschäftsführung"\n'
-    ruleset = parse_fit_rules(tricky)
+    ruleset = parse_fit_rules(tricky, compile_pattern)
 
     text = dump_fit_rules(ruleset)
 
-    assert parse_fit_rules(text) == ruleset
+    assert parse_fit_rules(text, compile_pattern) == ruleset
     assert ruleset.rules[-1].value == '\\bCEO\\b|"Chef"'
 
 
 def test_an_empty_rule_file_scores_nothing() -> None:
-    assert parse_fit_rules("") == FitRuleSet()
+    assert parse_fit_rules("", compile_pattern) == FitRuleSet()
     assert dump_fit_rules(FitRuleSet()) == ""
 
 
@@ -208,7 +210,7 @@ def test_bad_rule_data_is_rejected_naming_the_rule_and_the_key(
     document = good + good + "[[rule]]\n" + table
 
     with pytest.raises(InvalidInput) as raised:
-        parse_fit_rules(document)
+        parse_fit_rules(document, compile_pattern)
 
     assert str(raised.value).startswith("rule 3: ")
     assert message in str(raised.value)
@@ -217,9 +219,33 @@ def test_bad_rule_data_is_rejected_naming_the_rule_and_the_key(
 
 def test_a_document_that_is_not_toml_is_rejected() -> None:
     with pytest.raises(InvalidInput, match="not valid TOML"):
-        parse_fit_rules("[[rule]\nfield = ")
+        parse_fit_rules("[[rule]\nfield = ", compile_pattern)
 
 
 def test_a_reason_prints_its_points_with_a_sign() -> None:
     assert str(Reason(-10, "free-mail address")) == "-10 free-mail address"
     assert str(Reason(15, "industry = Maschinenbau")) == "+15 industry = Maschinenbau"
+
+
+def test_a_backtracking_pattern_is_judged_without_backtracking() -> None:
+    ruleset = rule(Operator.REGEX, value="^(a+)+$")
+
+    assert points_for(ruleset, "a" * 34 + "!") == 0
+    assert points_for(ruleset, "A" * 40) == 7
+
+
+def test_a_pattern_the_engine_refuses_is_bad_rule_data() -> None:
+    document = '[[rule]]\nfield = "contact.job_title"\nop = "regex"\nvalue = "(?<=x)y"\npoints = 1'
+
+    with pytest.raises(InvalidInput, match="RE2 syntax") as raised:
+        parse_fit_rules(document, compile_pattern)
+
+    assert raised.value.field == "rule[1].value"
+
+
+def test_a_stored_pattern_the_engine_refuses_matches_nothing() -> None:
+    document = '[[rule]]\nfield = "contact.job_title"\nop = "regex"\nvalue = "(a)\\\\1"\npoints = 1'
+
+    ruleset = parse_fit_rules(document, compile_stored_pattern)
+
+    assert score_fit(ruleset, {"contact.job_title": "aa"}).points == 0

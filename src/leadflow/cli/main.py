@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import UTC, date, datetime
 from typing import Annotated
 
@@ -76,6 +77,9 @@ APP_FACTORY = "leadflow.web.app:create_app"
 
 
 def _serve(host: str, port: int, *, workers: int = 1) -> None:
+    # Each web process reads its settings from the environment: the address given here is the
+    # one its default public address and allowed hosts follow.
+    os.environ["LEADFLOW_HOST"], os.environ["LEADFLOW_PORT"] = host, str(port)
     processes = f" in {workers} processes" if workers > 1 else ""
     console.print(f"leadflow serves http://{host}:{port}/{processes} (API docs at /docs)")
     uvicorn.run(APP_FACTORY, factory=True, host=host, port=port, workers=workers, log_level="info")

@@ -7,7 +7,9 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from leadflow.domain.csp_sources import is_source_expression, source_problem
 from leadflow.domain.errors import InvalidInput
+from leadflow.domain.web_to_lead import safe_return_url
 
 # Salesforce Web-to-Lead names: a leadflow form is a Web-to-Lead form.
 FIELDS = ("first_name", "last_name", "email", "company", "title", "phone", "mobile",
@@ -15,6 +17,7 @@ FIELDS = ("first_name", "last_name", "email", "company", "title", "phone", "mobi
           "description")  # fmt: skip
 DEFAULT_FIELDS = ("first_name", "last_name", "email", "company", "title", "phone", "description")
 DEFAULT_REQUIRED = ("last_name", "email")
+MAX_TITLE = 200
 
 
 @dataclass(frozen=True)
@@ -70,8 +73,13 @@ class FormConfig:
         return data
 
 
-def form_config_from(data: Mapping[str, Any] | None) -> FormConfig:
-    """A form configuration from stored or submitted data; every mistake names its key."""
+def form_config_from(data: Mapping[str, Any] | None, *, stored: bool = False) -> FormConfig:
+    """A form configuration from submitted data; every mistake names its key.
+
+    `stored`: data read back from the database, perhaps written before these checks. A value
+    that would reach a header or a page unchecked is dropped there instead of refused, so an
+    old bad value cannot break the form: bad frame ancestors leave 'none' (no embedding), a
+    bad thank-you address none, a bad title the default."""
     if not data:
         return FormConfig()
     known = set(FormConfig.__dataclass_fields__) - {"extra"}
@@ -87,22 +95,58 @@ def form_config_from(data: Mapping[str, Any] | None) -> FormConfig:
     consents = tuple(
         _consent(index, raw) for index, raw in enumerate(data.get("consents", []), start=1)
     ) if "consents" in data else DEFAULT_CONSENTS  # fmt: skip
-    ancestors = tuple(str(a) for a in data.get("frame_ancestors", ("*",)))
-    for ancestor in ancestors:
-        if ancestor != "*" and not ancestor.startswith(("https://", "http://", "'self'")):
-            raise InvalidInput(f"frame ancestor {ancestor!r} must be an https:// origin or *",
-                               field="form.frame_ancestors")  # fmt: skip
+    ancestors = _frame_ancestors(data.get("frame_ancestors", ["*"]), stored=stored)
+    thank_you_url = _thank_you_url(data.get("thank_you_url"), stored=stored)
+    titles = {key: _title(data.get(key), key, stored=stored) for key in ("title_de", "title_en")}
     minimum = data.get("min_seconds", 3)
     if not isinstance(minimum, int) or not 0 <= minimum <= 600:
         raise InvalidInput("min_seconds must be 0 to 600", field="form.min_seconds")
     return FormConfig(
         fields=fields, required=required, consents=consents, frame_ancestors=ancestors,
         asks_for_contact=bool(data.get("asks_for_contact", True)),
-        thank_you_url=data.get("thank_you_url") or None, min_seconds=minimum,
+        thank_you_url=thank_you_url, min_seconds=minimum,
         accept_foreign_forms=bool(data.get("accept_foreign_forms", True)),
-        title_de=str(data.get("title_de") or FormConfig.title_de),
-        title_en=str(data.get("title_en") or FormConfig.title_en),
+        title_de=titles["title_de"] or FormConfig.title_de,
+        title_en=titles["title_en"] or FormConfig.title_en,
     )  # fmt: skip
+
+
+def _frame_ancestors(value: Any, *, stored: bool) -> tuple[str, ...]:
+    if stored:
+        kept = [v for v in value if isinstance(v, str) and is_source_expression(v)] if isinstance(
+            value, list | tuple) else []  # fmt: skip
+        return tuple(kept) if kept and source_problem(kept) is None else ("'none'",)
+    problem = source_problem(value)
+    if problem is not None:
+        raise InvalidInput(f"frame_ancestors: {problem}", field="form.frame_ancestors")
+    return tuple(value)
+
+
+def _thank_you_url(value: Any, *, stored: bool) -> str | None:
+    if value is None or value == "":
+        return None
+    safe = safe_return_url(value) if isinstance(value, str) else None
+    if safe is None:
+        if stored:
+            return None
+        raise InvalidInput(
+            "thank_you_url must be an absolute http:// or https:// address without spaces, "
+            "control characters or a user name", field="form.thank_you_url",
+        )  # fmt: skip
+    return safe
+
+
+def _title(value: Any, key: str, *, stored: bool) -> str | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, str) and value.strip() and len(value) <= MAX_TITLE and value.isprintable():
+        return value
+    if stored:
+        return None
+    raise InvalidInput(
+        f"{key} must be printable text of at most {MAX_TITLE} characters (no line breaks)",
+        field=f"form.{key}",
+    )
 
 
 def _names(value: Any, key: str) -> tuple[str, ...]:

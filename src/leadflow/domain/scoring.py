@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
 import tomllib
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Protocol
 
 from leadflow.domain.errors import InvalidInput
 
@@ -54,9 +56,21 @@ class Score:
     reasons: tuple[Reason, ...]
 
 
+class TextPattern(Protocol):
+    """A compiled regular expression (a case-insensitive search)."""
+
+    def search(self, text: str) -> object | None: ...
+
+
+PatternCompiler = Callable[[str], TextPattern]
+"""Compiles a rule's regular expression; raises ValueError saying why it refuses one. The
+engine lives outside the domain (adapters/regex.py: RE2, which never backtracks)."""
+
+
 @dataclass(frozen=True)
 class FitRule:
-    """One rule; `value` holds a scalar (equals, contains, regex) or a tuple (in)."""
+    """One rule; `value` holds a scalar (equals, contains, regex) or a tuple (in); a regex rule
+    carries its compiled `pattern`."""
 
     field: str
     op: Operator
@@ -65,6 +79,7 @@ class FitRule:
     minimum: int | float | None = None
     maximum: int | float | None = None
     label: str | None = None
+    pattern: TextPattern | None = dataclasses.field(default=None, compare=False, repr=False)
 
     def matches(self, facts: Mapping[str, object]) -> bool:
         """Whether the rule applies to these facts (absent facts match only `missing`)."""
@@ -86,7 +101,9 @@ class FitRule:
             )
         if self.op is Operator.CONTAINS:
             return _text(self.value) in _text(fact)
-        return re.search(str(self.value), str(fact).strip(), re.IGNORECASE) is not None
+        if self.pattern is None:
+            raise ValueError(f"the regex rule on {self.field} was built without its pattern")
+        return self.pattern.search(str(fact).strip()) is not None
 
     def describe(self) -> str:
         """The reason text: the label, or the rule in words."""
@@ -121,8 +138,10 @@ def score_fit(ruleset: FitRuleSet, facts: Mapping[str, object]) -> Score:
     return Score(points=sum(r.points for r in reasons), reasons=reasons)
 
 
-def parse_fit_rules(toml_text: str) -> FitRuleSet:
-    """Read `[[rule]]` tables from TOML; bad data raises InvalidInput naming rule and key."""
+def parse_fit_rules(toml_text: str, regex: PatternCompiler) -> FitRuleSet:
+    """Read `[[rule]]` tables from TOML; bad data raises InvalidInput naming rule and key.
+
+    `regex` compiles the patterns of regex rules (a pattern it refuses is bad data)."""
     try:
         document = tomllib.loads(toml_text)
     except tomllib.TOMLDecodeError as error:
@@ -133,7 +152,9 @@ def parse_fit_rules(toml_text: str) -> FitRuleSet:
     tables = document.get("rule", [])
     if not isinstance(tables, list):
         raise InvalidInput("'rule' must be an array of tables: write [[rule]]", field="rule")
-    return FitRuleSet(tuple(_parse_rule(index, table) for index, table in enumerate(tables, 1)))
+    return FitRuleSet(
+        tuple(_parse_rule(index, table, regex) for index, table in enumerate(tables, 1))
+    )
 
 
 def dump_fit_rules(ruleset: FitRuleSet) -> str:
@@ -152,7 +173,7 @@ _ALLOWED_KEYS: dict[Operator, frozenset[str]] = {
 _COMMON_KEYS = frozenset({"field", "op", "points", "label"})
 
 
-def _parse_rule(index: int, table: object) -> FitRule:
+def _parse_rule(index: int, table: object, regex: PatternCompiler) -> FitRule:
     def fail(key: str, message: str) -> InvalidInput:
         return InvalidInput(f"rule {index}: {message}", field=f"rule[{index}].{key}")
 
@@ -177,6 +198,7 @@ def _parse_rule(index: int, table: object) -> FitRule:
 
     value: Scalar | tuple[Scalar, ...] | None = None
     minimum = maximum = None
+    pattern = None
     if op is Operator.RANGE:
         minimum, maximum = table.get("min"), table.get("max")
         for key, bound in (("min", minimum), ("max", maximum)):
@@ -197,10 +219,14 @@ def _parse_rule(index: int, table: object) -> FitRule:
             raise fail("value", f"operator {op.value!r} needs a text or number value")
         if op is Operator.REGEX:
             try:
-                re.compile(str(value))
-            except re.error as error:
-                raise fail("value", f"invalid regular expression: {error}") from None
-    return FitRule(name, op, points, value, minimum, maximum, label)
+                pattern = regex(str(value))
+            except ValueError as error:
+                raise fail(
+                    "value",
+                    f"invalid regular expression: {error} (RE2 syntax: no back-references "
+                    "or look-around)",
+                ) from None
+    return FitRule(name, op, points, value, minimum, maximum, label, pattern)
 
 
 def _dump_rule(rule: FitRule) -> Iterator[str]:

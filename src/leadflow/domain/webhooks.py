@@ -77,12 +77,36 @@ def parse_target(url: str) -> WebhookTarget:
     return WebhookTarget(url.strip(), parts.scheme, parts.hostname, port or default_port)
 
 
+_NAT64 = ipaddress.ip_network("64:ff9b::/96")
+_LOCAL_NAT64 = ipaddress.ip_network("64:ff9b:1::/48")
+_SITE_LOCAL = ipaddress.ip_network("fec0::/10")
+_IPV4_COMPATIBLE = ipaddress.ip_network("::/96")
+_NEVER_PUBLIC = (_LOCAL_NAT64, _SITE_LOCAL, _IPV4_COMPATIBLE)
+
+
 def is_public_address(address: str) -> bool:
-    """False for private, loopback, link-local, multicast, reserved and unspecified addresses."""
+    """False for private, loopback, link-local, multicast, reserved and unspecified addresses,
+    also where an IPv6 address carries such an IPv4 address (IPv4-mapped, NAT64, 6to4) or is
+    a tunnel, deprecated or local translation address (Teredo, IPv4-compatible, local-use
+    NAT64, site-local)."""
     ip = ipaddress.ip_address(address)
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.teredo is not None or any(ip in network for network in _NEVER_PUBLIC):
+            return False
+        embedded = _embedded_ipv4(ip)
+        if embedded is not None:
+            return is_public_address(str(embedded))
     return ip.is_global and not ip.is_multicast
+
+
+def _embedded_ipv4(ip: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
+    if ip.ipv4_mapped is not None:
+        return ip.ipv4_mapped
+    if ip.sixtofour is not None:
+        return ip.sixtofour
+    if ip in _NAT64:
+        return ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+    return None
 
 
 def derive_secret(key: bytes, salt: str) -> str:

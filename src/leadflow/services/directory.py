@@ -46,17 +46,19 @@ def add_user(
     email = email.strip().lower()
     if "@" not in email:
         raise InvalidInput(f"'{email}' is not an e-mail address", field="email")
+    with db.reading() as connection:
+        known = Directory(connection).user_by_email(email) is not None
+    # The argon2 hash is made before the write transaction: inside it, it would hold SQLite's
+    # write lock for its whole (deliberately slow) run.
+    password_hash = None if known else _new_password_hash(password)
     with directory_transaction(db) as directory:
         workspace = directory.workspace_by_slug(workspace_slug)
         assert workspace.id is not None
         user = directory.user_by_email(email)
         if user is None:
-            if len(password) < MIN_PASSWORD_LENGTH:
-                raise InvalidInput(
-                    f"password must have at least {MIN_PASSWORD_LENGTH} characters",
-                    field="password",
-                )
-            user_id = directory.add_user(email, name, hash_password(password), now)
+            if password_hash is None:
+                raise Conflict(f"user '{email}' was removed meanwhile; add them again")
+            user_id = directory.add_user(email, name, password_hash, now)
         else:
             user_id = int(user["id"])
         directory.set_role(workspace.id, user_id, role)
@@ -70,6 +72,14 @@ def add_user(
             role=role.value,
         )
     return user_id
+
+
+def _new_password_hash(password: str) -> str:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise InvalidInput(
+            f"password must have at least {MIN_PASSWORD_LENGTH} characters", field="password"
+        )
+    return hash_password(password)
 
 
 def create_token(

@@ -108,7 +108,7 @@ def public_form(db: Database, form_key: str) -> PublicForm:
     """The form behind a key (404 for an unknown one)."""
     with db.reading() as connection:
         campaign, settings = campaign_of_form(connection, form_key)
-    return PublicForm(campaign, form_config_from(settings))
+    return PublicForm(campaign, form_config_from(settings, stored=True))
 
 
 def set_form_config(
@@ -132,7 +132,7 @@ def form_config(db: Database, *, by: Principal, campaign_id: int) -> FormConfig:
     with reading(db, by.workspace_id) as uow:
         form_key = uow.campaigns.get(campaign_id).form_key
         _, settings = campaign_of_form(uow.connection, form_key or "")
-    return form_config_from(settings)
+    return form_config_from(settings, stored=True)
 
 
 def missing_fields(form: PublicForm, submission: Submission) -> dict[str, str]:

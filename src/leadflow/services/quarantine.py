@@ -60,7 +60,7 @@ def release(
         held = Quarantine(uow.connection, by.workspace_id)
         entry = held.get(entry_id)
         campaign, settings = form_of_campaign(uow.connection, by.workspace_id, entry.campaign_id)
-        form = PublicForm(campaign, form_config_from(settings))
+        form = PublicForm(campaign, form_config_from(settings, stored=True))
         submission = read_submission(single_values(entry.fields))
         visitor = Visitor(entry.ip, entry.user_agent, entry.language)
         outcome = enter_submission(

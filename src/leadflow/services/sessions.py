@@ -6,6 +6,7 @@ import functools
 import hashlib
 import hmac
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -53,23 +54,43 @@ def _decoy_hash() -> str:
     return hash_password(secrets.token_urlsafe(16))
 
 
-def sign_in(db: Database, email: str, password: str, *, now: datetime) -> str | None:
-    """Check the password; on success open a session and return its secret id, else None."""
-    with db.transaction() as connection:
+PasswordCheck = Callable[[str, str], bool]
+"""(stored hash, password) -> whether they belong together."""
+
+
+def sign_in(
+    db: Database,
+    email: str,
+    password: str,
+    *,
+    now: datetime,
+    verify: PasswordCheck = verify_password,
+) -> str | None:
+    """Check the password; on success open a session and return its secret id, else None.
+
+    The argon2 check runs on a read connection, before the short write transaction that adds
+    the session: on SQLite a hash inside the write lock would stall every other writer.
+    """
+    with db.reading() as connection:
         user = Directory(connection).user_by_email(email.strip())
-        stored = user["password_hash"] if user is not None else None
-        # An unknown user costs the same argon2 time as a wrong password.
-        if not verify_password(stored or _decoy_hash(), password) or user is None or not stored:
-            return None
+    stored = user["password_hash"] if user is not None else None
+    # An unknown user costs the same argon2 time as a wrong password.
+    if not verify(stored or _decoy_hash(), password) or user is None or not stored:
+        return None
+    user_id = int(user["id"])
+    with db.transaction() as connection:
+        now_stored = Directory(connection).user_by_email(email.strip())
+        if now_stored is None or now_stored["password_hash"] != stored:
+            return None  # the password changed (or the user left) while it was checked
         store = WebSessionStore(connection)
-        choices = store.workspaces_of(int(user["id"]))
+        choices = store.workspaces_of(user_id)
         if not choices:
             return None
         first = choices[0].workspace
         assert first.id is not None
         token = secrets.token_urlsafe(32)
-        store.remove_expired(int(user["id"]), now)
-        store.add(session_hash(token), int(user["id"]), first.id, now, now + SESSION_LIFETIME)
+        store.remove_expired(user_id, now)
+        store.add(session_hash(token), user_id, first.id, now, now + SESSION_LIFETIME)
     return token
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 from fastapi.responses import RedirectResponse
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from leadflow import __version__
 from leadflow.adapters.db.database import Database
@@ -32,6 +33,11 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None) 
     app.state.settings = settings
     app.state.db = db or Database(settings.database_url)
     errors.install(app)
+    # A request addressed to a host not configured answers 400; links never come from the
+    # Host header anyway (web/public_url.py).
+    app.add_middleware(
+        TrustedHostMiddleware, allowed_hosts=settings.trusted_hosts(), www_redirect=False
+    )
 
     @app.get("/health", tags=["meta"])
     def health() -> dict[str, str]:

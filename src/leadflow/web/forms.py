@@ -40,6 +40,7 @@ from leadflow.services.forms import (
 )
 from leadflow.web.api.deps import DbDep, NowDep
 from leadflow.web.form_texts import AUTOCOMPLETE, INPUT_TYPES, TEXTS, choose_language
+from leadflow.web.public_url import public_url
 
 HERE = Path(__file__).resolve().parent
 ASSETS = {"form.js": "text/javascript", "form.css": "text/css"}
@@ -148,7 +149,7 @@ async def submit_form(form_key: str, request: Request, db: DbDep, now: NowDep) -
     submission = read_submission(fields)
     lang = _language(request)
     visitor = Visitor(_client_ip(request), request.headers.get("user-agent"), lang)
-    base_url = str(request.base_url)
+    base_url = public_url(request)
     outcome: Outcome = await run_in_threadpool(
         lambda: submit(
             db,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -16,6 +17,7 @@ class Database:
     def __init__(self, url: str, *, pooled: bool = True) -> None:
         self.engine: Engine = make_engine(url, pooled=pooled)
         self._writer = self.engine.execution_options(**{WRITE_OPTION: True})
+        self._writes = threading.local()
 
     @property
     def backend(self) -> str:
@@ -25,7 +27,21 @@ class Database:
     def transaction(self) -> Iterator[Connection]:
         """A write transaction: committed when the block ends, rolled back on any error."""
         with self._writer.begin() as connection:
-            yield connection
+            self._writes.depth = self._open_writes() + 1
+            try:
+                yield connection
+            finally:
+                self._writes.depth -= 1
+
+    @property
+    def writing(self) -> bool:
+        """Whether this thread is inside a write transaction, where slow work (a password
+        hash) would hold SQLite's write lock and stall every other writer."""
+        return self._open_writes() > 0
+
+    def _open_writes(self) -> int:
+        depth: int = getattr(self._writes, "depth", 0)
+        return depth
 
     @contextmanager
     def reading(self) -> Iterator[Connection]:

@@ -9,6 +9,7 @@ from leadflow.services import campaigns as campaign_service
 from leadflow.web.api.deps import DbDep, NowDep, PrincipalDep
 from leadflow.web.api.presenters import campaign_public
 from leadflow.web.api.schemas import CampaignCreate, CampaignPublic
+from leadflow.web.public_url import public_url
 
 router = APIRouter(prefix="/api/v1/campaigns", tags=["campaigns"])
 
@@ -19,7 +20,7 @@ def create_campaign(
 ) -> CampaignPublic:
     """Create a campaign; the answer carries its lead form's key and URL."""
     campaign = campaign_service.create_campaign(db, by=principal, now=now, **body.model_dump())
-    return campaign_public(campaign, str(request.base_url))
+    return campaign_public(campaign, public_url(request))
 
 
 @router.get("", response_model=list[CampaignPublic])
@@ -27,7 +28,7 @@ def list_campaigns(db: DbDep, principal: PrincipalDep, request: Request) -> list
     """All campaigns of the workspace, newest first."""
     with reading(db, principal.workspace_id) as uow:
         found = uow.campaigns.all()
-    return [campaign_public(c, str(request.base_url)) for c in found]
+    return [campaign_public(c, public_url(request)) for c in found]
 
 
 @router.get("/{campaign_id}", response_model=CampaignPublic)
@@ -37,4 +38,4 @@ def read_campaign(
     """One campaign."""
     with reading(db, principal.workspace_id) as uow:
         campaign = uow.campaigns.get(campaign_id)
-    return campaign_public(campaign, str(request.base_url))
+    return campaign_public(campaign, public_url(request))

@@ -12,6 +12,7 @@ from leadflow.domain.form_config import FormConfig
 from leadflow.services.forms import form_config, set_form_config
 from leadflow.web.api.deps import DbDep, PrincipalDep
 from leadflow.web.forms import embed_snippets
+from leadflow.web.public_url import public_url
 
 router = APIRouter(prefix="/api/v1/campaigns", tags=["campaigns"])
 
@@ -34,7 +35,7 @@ def _public(db: DbDep, principal: PrincipalDep, request: Request, campaign_id: i
             config: FormConfig) -> LeadFormPublic:  # fmt: skip
     with reading(db, principal.workspace_id) as uow:
         form_key = uow.campaigns.get(campaign_id).form_key or ""
-    base = str(request.base_url).rstrip("/")
+    base = public_url(request)
     snippets = embed_snippets(base, form_key, config)
     return LeadFormPublic(
         form_key=form_key, form_url=f"{base}/f/{form_key}", settings=config.as_data(),

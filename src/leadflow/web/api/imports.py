@@ -37,6 +37,7 @@ from leadflow.web.api.capture_schemas import (
 )
 from leadflow.web.api.deps import DbDep, NowDep, PrincipalDep
 from leadflow.web.api.privacy_deps import get_privacy_keys
+from leadflow.web.public_url import public_url
 
 router = APIRouter(prefix="/api/v1/imports", tags=["imports"])
 
@@ -54,8 +55,10 @@ def _public(record: ImportRecord, request: Request) -> ImportPublic:
         columns=dict(record.options.get("columns", {})),
         unknown_sources=dict(record.options.get("unknown_sources") or {}),
         history=bool(record.options.get("history", False)),
-        rejects_url=str(request.url_for("import_rejects", import_id=record.id)),
-        warnings_url=str(request.url_for("import_warnings", import_id=record.id)),
+        rejects_url=public_url(request)
+        + request.app.url_path_for("import_rejects", import_id=record.id),
+        warnings_url=public_url(request)
+        + request.app.url_path_for("import_warnings", import_id=record.id),
     )
 
 

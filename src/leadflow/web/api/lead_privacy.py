@@ -37,6 +37,7 @@ from leadflow.web.api.privacy_schemas import (
     WithdrawalCreate,
 )
 from leadflow.web.api.schemas import ActivityPublic, TaskPublic
+from leadflow.web.public_url import public_url
 
 router = APIRouter(prefix="/api/v1", tags=["privacy"])
 
@@ -110,7 +111,7 @@ def record_consent(
     return ConsentCreated(
         **consent_public(recorded.record).model_dump(),
         doi_token=recorded.doi_token,
-        confirm_url=str(request.base_url).rstrip("/") + path if path else None,
+        confirm_url=public_url(request) + path if path else None,
     )
 
 
@@ -162,7 +163,7 @@ def read_marketing(
         decisions=[
             DecisionPublic(action=d.action, allowed=d.allowed, reason=d.reason) for d in decisions
         ],
-        objection_url=suppression_service.objection_url(keys, str(request.base_url), contact),
+        objection_url=suppression_service.objection_url(keys, public_url(request), contact),
     )
 
 
@@ -246,7 +247,7 @@ def campaign_email_audience(
     principal.require(Actor.MARKETING)
     with reading(db, principal.workspace_id) as uow:
         audience = marketing_service.campaign_email_audience(
-            uow, keys, campaign_id, base_url=str(request.base_url)
+            uow, keys, campaign_id, base_url=public_url(request)
         )
     return AudiencePublic(
         campaign_id=campaign_id,

@@ -13,6 +13,7 @@ from leadflow.domain.quarantine import QuarantineEntry
 from leadflow.services import quarantine as quarantine_service
 from leadflow.web.api.deps import DbDep, NowDep, PrincipalDep
 from leadflow.web.forms import form_privacy
+from leadflow.web.public_url import public_url
 
 router = APIRouter(prefix="/api/v1/quarantine", tags=["forms"])
 
@@ -90,7 +91,7 @@ def release_entry(
 ) -> ReleasedPublic:
     """Enter a held-back submission into the funnel as a good one would (audited)."""
     outcome = quarantine_service.release(
-        db, entry_id, by=principal, now=now, base_url=str(request.base_url),
+        db, entry_id, by=principal, now=now, base_url=public_url(request),
         privacy=form_privacy(request),
     )  # fmt: skip
     return ReleasedPublic(lead_id=outcome.lead_id, merged=outcome.merged)

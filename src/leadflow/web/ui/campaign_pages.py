@@ -21,6 +21,7 @@ from leadflow.services import campaigns as campaign_service
 from leadflow.services.forms import form_config
 from leadflow.web.api.deps import DbDep, NowDep
 from leadflow.web.forms import embed_snippets
+from leadflow.web.public_url import public_url
 from leadflow.web.ui.messages import explain
 from leadflow.web.ui.pages import PageRoute, catalog_of, page, redirect
 from leadflow.web.ui.session import Viewer, ViewerDep, check_csrf
@@ -150,7 +151,7 @@ def campaign_page(request: Request, campaign_id: int, viewer: ViewerDep, db: DbD
         ).scalar_one()
     assert campaign.form_key is not None
     config = form_config(db, by=viewer.principal, campaign_id=campaign_id)
-    base = str(request.base_url).rstrip("/")
+    base = public_url(request)
     return page(
         request,
         "campaigns/detail.html",

@@ -10,6 +10,7 @@ from leadflow.domain.quarantine import QuarantineReason
 from leadflow.services import quarantine as quarantine_service
 from leadflow.web.api.deps import DbDep, NowDep
 from leadflow.web.forms import form_privacy
+from leadflow.web.public_url import public_url
 from leadflow.web.ui.i18n import N_
 from leadflow.web.ui.pages import PageRoute, catalog_of, page, redirect
 from leadflow.web.ui.session import ViewerDep, check_csrf
@@ -62,7 +63,7 @@ def quarantine_list(
 def release(request: Request, entry_id: int, viewer: ViewerDep, db: DbDep, now: NowDep) -> Response:
     """Enter a held-back submission into the funnel; on to the new lead."""
     outcome = quarantine_service.release(
-        db, entry_id, by=viewer.principal, now=now, base_url=str(request.base_url),
+        db, entry_id, by=viewer.principal, now=now, base_url=public_url(request),
         privacy=form_privacy(request),
     )  # fmt: skip
     return redirect(f"/app/leads/{outcome.lead_id}", done="released")
