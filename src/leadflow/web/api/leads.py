@@ -33,6 +33,7 @@ from leadflow.web.api.schemas import (
     TaskPublic,
     TransitionCreate,
 )
+from leadflow.web.ids import IdPath, IdQuery, Offset
 
 router = APIRouter(prefix="/api/v1/leads", tags=["leads"])
 
@@ -76,14 +77,14 @@ def list_leads(
     principal: PrincipalDep,
     stage: Stage | None = None,
     grade: Annotated[str | None, Query(pattern="^[ABCD]$")] = None,
-    owner_id: int | None = None,
-    campaign_id: int | None = None,
+    owner_id: IdQuery = None,
+    campaign_id: IdQuery = None,
     source: str | None = None,
     q: Annotated[str | None, Query(max_length=200, description="name, company or e-mail")] = None,
     created_from: date | None = None,
     created_to: date | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Offset = 0,
 ) -> LeadPage:
     """List the workspace's leads, newest first, with filters and paging; `field.<key>=value`
     keeps the leads whose custom field has that value (`?field.budget=5000&field.fair=true`)."""
@@ -113,7 +114,7 @@ def list_leads(
 
 
 @router.get("/{lead_id}", response_model=LeadPublic)
-def read_lead(lead_id: int, db: DbDep, principal: PrincipalDep) -> LeadPublic:
+def read_lead(lead_id: IdPath, db: DbDep, principal: PrincipalDep) -> LeadPublic:
     """Read one lead with its contact and account."""
     with reading(db, principal.workspace_id) as uow:
         details = uow.leads.details(lead_id)
@@ -122,7 +123,7 @@ def read_lead(lead_id: int, db: DbDep, principal: PrincipalDep) -> LeadPublic:
 
 @router.patch("/{lead_id}", response_model=LeadPublic)
 def update_lead(
-    lead_id: int, body: LeadUpdate, db: DbDep, principal: PrincipalDep, now: NowDep
+    lead_id: IdPath, body: LeadUpdate, db: DbDep, principal: PrincipalDep, now: NowDep
 ) -> LeadPublic:
     """Set or clear the lead's custom field values (422 naming a field whose value does not fit
     its type, 409 when `expected_version` is stale)."""
@@ -142,7 +143,7 @@ def update_lead(
 
 @router.post("/{lead_id}/transitions", response_model=LeadPublic)
 def move_lead(
-    lead_id: int, body: TransitionCreate, db: DbDep, principal: PrincipalDep, now: NowDep
+    lead_id: IdPath, body: TransitionCreate, db: DbDep, principal: PrincipalDep, now: NowDep
 ) -> LeadPublic:
     """Move a lead to another stage: 403 when the role may not, 409 when the move is not
     allowed from the current stage or the version is stale, 422 when a reason is missing."""
@@ -165,7 +166,7 @@ def move_lead(
 
 @router.put("/{lead_id}/qualification", response_model=QualificationPublic)
 def qualify_lead(
-    lead_id: int, body: QualificationUpdate, db: DbDep, principal: PrincipalDep, now: NowDep
+    lead_id: IdPath, body: QualificationUpdate, db: DbDep, principal: PrincipalDep, now: NowDep
 ) -> QualificationPublic:
     """Record criterion assessments and return the resulting grade."""
     items = [
@@ -192,7 +193,7 @@ def qualify_lead(
 
 
 @router.get("/{lead_id}/history", response_model=list[StageChangePublic])
-def lead_history(lead_id: int, db: DbDep, principal: PrincipalDep) -> list[StageChangePublic]:
+def lead_history(lead_id: IdPath, db: DbDep, principal: PrincipalDep) -> list[StageChangePublic]:
     """The lead's stage log, oldest first."""
     with reading(db, principal.workspace_id) as uow:
         uow.leads.get(lead_id)
@@ -214,7 +215,7 @@ def lead_history(lead_id: int, db: DbDep, principal: PrincipalDep) -> list[Stage
 
 @router.post("/{lead_id}/activities", response_model=ActivityPublic, status_code=201)
 def log_activity(
-    lead_id: int, body: ActivityCreate, db: DbDep, principal: PrincipalDep, now: NowDep
+    lead_id: IdPath, body: ActivityCreate, db: DbDep, principal: PrincipalDep, now: NowDep
 ) -> ActivityPublic:
     """Record a call, e-mail, meeting or note with its outcome."""
     activity = in_unit_of_work(
@@ -236,7 +237,7 @@ def log_activity(
 
 
 @router.get("/{lead_id}/activities", response_model=list[ActivityPublic])
-def list_activities(lead_id: int, db: DbDep, principal: PrincipalDep) -> list[ActivityPublic]:
+def list_activities(lead_id: IdPath, db: DbDep, principal: PrincipalDep) -> list[ActivityPublic]:
     """The lead's activities, newest first."""
     with reading(db, principal.workspace_id) as uow:
         uow.leads.get(lead_id)
@@ -246,7 +247,7 @@ def list_activities(lead_id: int, db: DbDep, principal: PrincipalDep) -> list[Ac
 
 @router.post("/{lead_id}/tasks", response_model=TaskPublic, status_code=201)
 def add_task(
-    lead_id: int, body: TaskCreate, db: DbDep, principal: PrincipalDep, now: NowDep
+    lead_id: IdPath, body: TaskCreate, db: DbDep, principal: PrincipalDep, now: NowDep
 ) -> TaskPublic:
     """Add a task with a due date."""
     task = in_unit_of_work(
@@ -266,7 +267,7 @@ def add_task(
 
 
 @router.get("/{lead_id}/tasks", response_model=list[TaskPublic])
-def list_tasks(lead_id: int, db: DbDep, principal: PrincipalDep) -> list[TaskPublic]:
+def list_tasks(lead_id: IdPath, db: DbDep, principal: PrincipalDep) -> list[TaskPublic]:
     """The lead's tasks by due date."""
     with reading(db, principal.workspace_id) as uow:
         uow.leads.get(lead_id)
