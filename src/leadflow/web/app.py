@@ -19,6 +19,7 @@ from leadflow.web.api import privacy as privacy_api
 from leadflow.web.api import quarantine as quarantine_api
 from leadflow.web.api import research as research_api
 from leadflow.web.api import sources as sources_api
+from leadflow.web.request_guard import BodyLimits, RequestGuard
 
 
 def create_app(settings: Settings | None = None, *, db: Database | None = None) -> FastAPI:
@@ -32,6 +33,7 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None) 
     app.state.settings = settings
     app.state.db = db or Database(settings.database_url)
     errors.install(app)
+    app.add_middleware(RequestGuard, limits=BodyLimits.of(settings))
 
     @app.get("/health", tags=["meta"])
     def health() -> dict[str, str]:
