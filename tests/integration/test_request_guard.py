@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import asyncio
 import json
+import socket
 from collections.abc import Iterator, MutableMapping
 from datetime import date
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from fastapi import FastAPI
@@ -23,6 +25,7 @@ from leadflow.settings import Settings
 from leadflow.web.app import create_app
 from tests.conftest import NOW, Tenant
 from tests.integration.form_support import SECRET, count, own_form
+from tests.integration.served import serving
 
 BODY_LIMIT = 4096
 BATCH_LIMIT = 64 * 1024
@@ -113,6 +116,41 @@ def test_a_chunked_body_is_counted_and_refused_as_soon_as_it_passes_the_limit(
     assert upload.status == 413
     assert upload.chunks_read == 1  # one 64 KiB chunk is past the 4 KiB limit
     assert upload.chunks_read < upload.TOTAL_CHUNKS
+
+
+def _answer_to_an_endless_body(base_url: str, head: bytes, chunk: bytes) -> bytes:
+    """Send the head and then body chunks that never end; what the server answers meanwhile."""
+    address = urlsplit(base_url)
+    with socket.create_connection((address.hostname, address.port), timeout=10) as connection:
+        connection.sendall(head)
+        for _ in range(16):
+            connection.sendall(chunk)
+        answer = b""
+        while b"\r\n\r\n" not in answer:
+            received = connection.recv(4096)
+            if not received:
+                break
+            answer += received
+        return answer
+
+
+@pytest.mark.parametrize("framing", ["content-length", "chunked"])
+def test_a_served_app_answers_413_while_the_oversized_body_is_still_arriving(
+    app: FastAPI, framing: str
+) -> None:
+    declared = f"Content-Length: {47 * MIB}" if framing == "content-length" else ""
+    chunked = "Transfer-Encoding: chunked" if framing == "chunked" else ""
+    head = (
+        "POST /api/v1/leads HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+        f"{declared}{chunked}\r\n\r\n"
+    ).encode()
+    piece = b"[" * 1024
+    chunk = piece if framing == "content-length" else b"400\r\n" + piece + b"\r\n"
+
+    with serving(app) as base_url:
+        answer = _answer_to_an_endless_body(base_url, head, chunk)
+
+    assert answer.startswith(b"HTTP/1.1 413 ")
 
 
 def test_the_batch_endpoint_takes_a_larger_body_than_a_single_lead(
