@@ -58,6 +58,30 @@ class Settings(BaseSettings):
             "the worker deletes it."
         ),
     )
+    max_body_bytes: int = Field(
+        default=1024 * 1024,
+        ge=1024,
+        description="Largest request body (JSON, TOML, text) the web app reads, in bytes.",
+    )
+    max_batch_body_bytes: int = Field(
+        default=8 * 1024 * 1024,
+        ge=1024,
+        description=(
+            "Largest body of POST /api/v1/leads/batch, in bytes: 1,000 leads of up to 8 KiB each "
+            "(every field at its longest, a 5,000-character note, custom fields)."
+        ),
+    )
+    max_form_body_bytes: int = Field(
+        default=256 * 1024,
+        ge=1024,
+        description="Largest form-encoded body (lead form, UI forms), in bytes.",
+    )
+    max_json_depth: int = Field(
+        default=32,
+        ge=2,
+        le=200,
+        description="How deeply objects and arrays may nest in a JSON body.",
+    )
 
     @field_validator("public_url")
     @classmethod

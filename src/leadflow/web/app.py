@@ -20,6 +20,7 @@ from leadflow.web.api import privacy as privacy_api
 from leadflow.web.api import quarantine as quarantine_api
 from leadflow.web.api import research as research_api
 from leadflow.web.api import sources as sources_api
+from leadflow.web.request_guard import BodyLimits, RequestGuard
 
 
 def create_app(settings: Settings | None = None, *, db: Database | None = None) -> FastAPI:
@@ -33,6 +34,7 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None) 
     app.state.settings = settings
     app.state.db = db or Database(settings.database_url)
     errors.install(app)
+    app.add_middleware(RequestGuard, limits=BodyLimits.of(settings))
     # A request addressed to a host not configured answers 400; links never come from the
     # Host header anyway (web/public_url.py).
     app.add_middleware(

@@ -9,6 +9,7 @@ from leadflow.services import campaigns as campaign_service
 from leadflow.web.api.deps import DbDep, NowDep, PrincipalDep
 from leadflow.web.api.presenters import campaign_public
 from leadflow.web.api.schemas import CampaignCreate, CampaignPublic
+from leadflow.web.ids import IdPath
 from leadflow.web.public_url import public_url
 
 router = APIRouter(prefix="/api/v1/campaigns", tags=["campaigns"])
@@ -33,7 +34,7 @@ def list_campaigns(db: DbDep, principal: PrincipalDep, request: Request) -> list
 
 @router.get("/{campaign_id}", response_model=CampaignPublic)
 def read_campaign(
-    campaign_id: int, db: DbDep, principal: PrincipalDep, request: Request
+    campaign_id: IdPath, db: DbDep, principal: PrincipalDep, request: Request
 ) -> CampaignPublic:
     """One campaign."""
     with reading(db, principal.workspace_id) as uow:

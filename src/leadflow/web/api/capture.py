@@ -24,6 +24,7 @@ from leadflow.web.api.capture_schemas import (
 from leadflow.web.api.deps import DbDep, NowDep, PrincipalDep
 from leadflow.web.api.presenters import created_public, warnings_public
 from leadflow.web.api.schemas import FieldChangePublic, LeadCreate
+from leadflow.web.ids import IdPath
 
 router = APIRouter(prefix="/api/v1", tags=["capture"])
 
@@ -91,7 +92,7 @@ def _merge_public(record: MergeRecord) -> MergePublic:
 
 @router.post("/leads/{lead_id}/merge", response_model=MergePublic, status_code=201)
 def merge(
-    lead_id: int, body: MergeCreate, db: DbDep, principal: PrincipalDep, now: NowDep
+    lead_id: IdPath, body: MergeCreate, db: DbDep, principal: PrincipalDep, now: NowDep
 ) -> MergePublic:
     """Merge the lead `duplicate_id` into this one; the answer says why they match."""
     record = in_unit_of_work(
@@ -105,14 +106,14 @@ def merge(
 
 
 @router.get("/leads/{lead_id}/merges", response_model=list[MergePublic])
-def list_merges(lead_id: int, db: DbDep, principal: PrincipalDep) -> list[MergePublic]:
+def list_merges(lead_id: IdPath, db: DbDep, principal: PrincipalDep) -> list[MergePublic]:
     """The merge log entries of a lead, oldest first."""
     with reading(db, principal.workspace_id) as uow:
         return [_merge_public(record) for record in merges_of(uow, lead_id)]
 
 
 @router.post("/merges/{merge_id}/undo", response_model=MergePublic)
-def undo_merge(merge_id: int, db: DbDep, principal: PrincipalDep, now: NowDep) -> MergePublic:
+def undo_merge(merge_id: IdPath, db: DbDep, principal: PrincipalDep, now: NowDep) -> MergePublic:
     """Undo a merge: both leads are as they were before it."""
     return in_unit_of_work(
         db,

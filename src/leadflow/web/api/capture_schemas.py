@@ -8,6 +8,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from leadflow.web.api.schemas import FieldChangePublic, FieldWarningPublic, Input, LeadPublic
+from leadflow.web.ids import Id
 
 
 class LeadBatch(Input):
@@ -38,7 +39,7 @@ class BatchPublic(BaseModel):
 
 
 class MergeCreate(Input):
-    duplicate_id: int
+    duplicate_id: Id
     reason: str | None = Field(default=None, max_length=300)
 
 

@@ -12,6 +12,7 @@ from leadflow.domain.form_config import FormConfig
 from leadflow.services.forms import form_config, set_form_config
 from leadflow.web.api.deps import DbDep, PrincipalDep
 from leadflow.web.forms import embed_snippets
+from leadflow.web.ids import IdPath
 from leadflow.web.public_url import public_url
 
 router = APIRouter(prefix="/api/v1/campaigns", tags=["campaigns"])
@@ -45,7 +46,7 @@ def _public(db: DbDep, principal: PrincipalDep, request: Request, campaign_id: i
 
 @router.get("/{campaign_id}/form", response_model=LeadFormPublic)
 def read_form(
-    campaign_id: int, db: DbDep, principal: PrincipalDep, request: Request
+    campaign_id: IdPath, db: DbDep, principal: PrincipalDep, request: Request
 ) -> LeadFormPublic:
     """The campaign's lead form: its settings, address and embed code."""
     config = form_config(db, by=principal, campaign_id=campaign_id)
@@ -54,7 +55,7 @@ def read_form(
 
 @router.put("/{campaign_id}/form", response_model=LeadFormPublic)
 def update_form(
-    campaign_id: int,
+    campaign_id: IdPath,
     db: DbDep,
     principal: PrincipalDep,
     request: Request,

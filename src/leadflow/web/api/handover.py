@@ -29,6 +29,7 @@ from leadflow.web.api.handover_schemas import (
     SlaStatePublic,
 )
 from leadflow.web.api.toml_body import TOML_BODY, TomlDocument
+from leadflow.web.ids import IdPath
 
 router = APIRouter(prefix="/api/v1", tags=["hand-over SLA"])
 
@@ -78,7 +79,9 @@ def run_sla_check(db: DbDep, principal: PrincipalDep, now: NowDep) -> SlaCheckPu
 
 
 @router.get("/leads/{lead_id}/sla", response_model=SlaStatePublic)
-def read_lead_sla(lead_id: int, db: DbDep, principal: PrincipalDep, now: NowDep) -> SlaStatePublic:
+def read_lead_sla(
+    lead_id: IdPath, db: DbDep, principal: PrincipalDep, now: NowDep
+) -> SlaStatePublic:
     """The lead's latest hand-over clock; 404 when it never was an MQL."""
     with reading(db, principal.workspace_id) as uow:
         state = sla_state_for(uow, lead_id, now)

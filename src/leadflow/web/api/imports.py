@@ -37,6 +37,7 @@ from leadflow.web.api.capture_schemas import (
 )
 from leadflow.web.api.deps import DbDep, NowDep, PrincipalDep
 from leadflow.web.api.privacy_deps import get_privacy_keys
+from leadflow.web.ids import MAX_ID, IdPath
 from leadflow.web.public_url import public_url
 
 router = APIRouter(prefix="/api/v1/imports", tags=["imports"])
@@ -119,7 +120,7 @@ def start_import(
     preset: Preset = None,
     mapping: MappingText = None,
     dry_run: Annotated[bool, Form(description="Report only; store nothing.")] = False,
-    campaign_id: Annotated[int | None, Form()] = None,
+    campaign_id: Annotated[int | None, Form(ge=1, le=MAX_ID)] = None,
     stage: Annotated[Stage, Form(description="Stage of rows that name none.")] = Stage.PROSPECT,
     history: Annotated[
         bool,
@@ -162,14 +163,14 @@ def imports(db: DbDep, principal: PrincipalDep, request: Request) -> list[Import
 
 @router.get("/{import_id}", response_model=ImportPublic)
 def read_import(
-    import_id: int, db: DbDep, principal: PrincipalDep, request: Request
+    import_id: IdPath, db: DbDep, principal: PrincipalDep, request: Request
 ) -> ImportPublic:
     """Status and counts of one import: running, done or failed; created, merged, rejected."""
     return _public(get_import(db, principal.workspace_id, import_id), request)
 
 
 @router.get("/{import_id}/rejects", name="import_rejects", response_class=Response)
-def import_rejects(import_id: int, db: DbDep, principal: PrincipalDep) -> Response:
+def import_rejects(import_id: IdPath, db: DbDep, principal: PrincipalDep) -> Response:
     """The reject file (CSV): row, field and reason, then the row's original values."""
     stream = io.StringIO()
     write_rejects(rejects_of(db, principal.workspace_id, import_id), stream)
@@ -182,7 +183,7 @@ def import_rejects(import_id: int, db: DbDep, principal: PrincipalDep) -> Respon
 
 
 @router.get("/{import_id}/warnings", name="import_warnings", response_class=Response)
-def import_warnings(import_id: int, db: DbDep, principal: PrincipalDep) -> Response:
+def import_warnings(import_id: IdPath, db: DbDep, principal: PrincipalDep) -> Response:
     """The warnings (CSV): row, field and the problem of each optional value that was dropped
     from an imported row, and the lead the row went to."""
     stream = io.StringIO()

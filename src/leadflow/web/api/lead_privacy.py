@@ -37,13 +37,14 @@ from leadflow.web.api.privacy_schemas import (
     WithdrawalCreate,
 )
 from leadflow.web.api.schemas import ActivityPublic, TaskPublic
+from leadflow.web.ids import IdPath
 from leadflow.web.public_url import public_url
 
 router = APIRouter(prefix="/api/v1", tags=["privacy"])
 
 
 @router.get("/leads/{lead_id}/legal-basis", response_model=LegalBasesPublic)
-def read_legal_basis(lead_id: int, db: DbDep, principal: PrincipalDep) -> LegalBasesPublic:
+def read_legal_basis(lead_id: IdPath, db: DbDep, principal: PrincipalDep) -> LegalBasesPublic:
     """The lead's current legal basis per purpose and its history."""
     with reading(db, principal.workspace_id) as uow:
         current, history = consent_service.legal_bases(uow, lead_id)
@@ -52,7 +53,7 @@ def read_legal_basis(lead_id: int, db: DbDep, principal: PrincipalDep) -> LegalB
 
 @router.put("/leads/{lead_id}/legal-basis", response_model=LegalBasesPublic)
 def set_legal_basis(
-    lead_id: int, body: LegalBasisUpdate, db: DbDep, principal: PrincipalDep, now: NowDep
+    lead_id: IdPath, body: LegalBasisUpdate, db: DbDep, principal: PrincipalDep, now: NowDep
 ) -> LegalBasesPublic:
     """Record the legal basis for one purpose; legitimate interests need a written reason."""
 
@@ -67,7 +68,7 @@ def set_legal_basis(
 
 
 @router.get("/leads/{lead_id}/consents", response_model=list[ConsentPublic])
-def list_consents(lead_id: int, db: DbDep, principal: PrincipalDep) -> list[ConsentPublic]:
+def list_consents(lead_id: IdPath, db: DbDep, principal: PrincipalDep) -> list[ConsentPublic]:
     """The person's consent records, oldest first, exactly as stored."""
     with reading(db, principal.workspace_id) as uow:
         records = consent_service.consents(uow, lead_id)
@@ -78,7 +79,7 @@ def list_consents(lead_id: int, db: DbDep, principal: PrincipalDep) -> list[Cons
     "/leads/{lead_id}/consents", response_model=ConsentCreated, status_code=status.HTTP_201_CREATED
 )
 def record_consent(
-    lead_id: int,
+    lead_id: IdPath,
     body: ConsentCreate,
     db: DbDep,
     principal: PrincipalDep,
@@ -121,7 +122,7 @@ def record_consent(
     status_code=status.HTTP_201_CREATED,
 )
 def withdraw_consent(
-    lead_id: int, body: WithdrawalCreate, db: DbDep, principal: PrincipalDep, now: NowDep
+    lead_id: IdPath, body: WithdrawalCreate, db: DbDep, principal: PrincipalDep, now: NowDep
 ) -> ConsentPublic:
     """Append a withdrawal of the consent for one purpose and channel."""
     record = in_unit_of_work(
@@ -136,7 +137,7 @@ def withdraw_consent(
 
 @router.put("/leads/{lead_id}/phone-permission", response_model=PhonePermissionPublic)
 def set_phone_permission(
-    lead_id: int, body: PhonePermissionUpdate, db: DbDep, principal: PrincipalDep, now: NowDep
+    lead_id: IdPath, body: PhonePermissionUpdate, db: DbDep, principal: PrincipalDep, now: NowDep
 ) -> PhonePermissionPublic:
     """Record the phone permission: express, presumed (with a reason) or none."""
     entry = in_unit_of_work(
@@ -151,7 +152,7 @@ def set_phone_permission(
 
 @router.get("/leads/{lead_id}/marketing", response_model=MarketingPublic)
 def read_marketing(
-    lead_id: int, db: DbDep, principal: PrincipalDep, keys: PrivacyKeysDep, request: Request
+    lead_id: IdPath, db: DbDep, principal: PrincipalDep, keys: PrivacyKeysDep, request: Request
 ) -> MarketingPublic:
     """May a campaign e-mail or a call happen for this lead, and why (not); with the person's
     objection link."""
@@ -169,7 +170,7 @@ def read_marketing(
 
 @router.post("/leads/{lead_id}/call-tasks", response_model=TaskPublic, status_code=201)
 def add_call_task(
-    lead_id: int,
+    lead_id: IdPath,
     body: CallTaskCreate,
     db: DbDep,
     principal: PrincipalDep,
@@ -196,7 +197,7 @@ def add_call_task(
 
 @router.post("/leads/{lead_id}/campaign-emails", response_model=ActivityPublic, status_code=201)
 def record_campaign_email(
-    lead_id: int,
+    lead_id: IdPath,
     body: CampaignEmailCreate,
     db: DbDep,
     principal: PrincipalDep,
@@ -222,7 +223,7 @@ def record_campaign_email(
 
 @router.post("/leads/{lead_id}/objection", response_model=SuppressionPublic)
 def record_objection(
-    lead_id: int, db: DbDep, principal: PrincipalDep, keys: PrivacyKeysDep, now: NowDep
+    lead_id: IdPath, db: DbDep, principal: PrincipalDep, keys: PrivacyKeysDep, now: NowDep
 ) -> SuppressionPublic:
     """Record an objection received by phone, letter or e-mail: all marketing stops for good."""
 
@@ -241,7 +242,7 @@ def record_objection(
 
 @router.get("/campaigns/{campaign_id}/email-audience", response_model=AudiencePublic)
 def campaign_email_audience(
-    campaign_id: int, db: DbDep, principal: PrincipalDep, keys: PrivacyKeysDep, request: Request
+    campaign_id: IdPath, db: DbDep, principal: PrincipalDep, keys: PrivacyKeysDep, request: Request
 ) -> AudiencePublic:
     """Who a campaign e-mail may go to (each with an objection link), and who not, and why."""
     principal.require(Actor.MARKETING)

@@ -34,6 +34,7 @@ from leadflow.web.api.schemas import (
     TaskPublic,
     TransitionCreate,
 )
+from leadflow.web.ids import IdPath, IdQuery, Offset
 
 router = APIRouter(prefix="/api/v1/leads", tags=["leads"])
 
@@ -77,14 +78,14 @@ def list_leads(
     principal: PrincipalDep,
     stage: Stage | None = None,
     grade: Annotated[str | None, Query(pattern="^[ABCD]$")] = None,
-    owner_id: int | None = None,
-    campaign_id: int | None = None,
+    owner_id: IdQuery = None,
+    campaign_id: IdQuery = None,
     source: str | None = None,
     q: Annotated[str | None, Query(max_length=200, description="name, company or e-mail")] = None,
     created_from: date | None = None,
     created_to: date | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Offset = 0,
 ) -> LeadPage:
     """List the workspace's leads, newest first, with filters and paging; `field.<key>=value`
     keeps the leads whose custom field has that value (`?field.budget=5000&field.fair=true`)."""
@@ -117,7 +118,7 @@ def list_leads(
 
 
 @router.get("/{lead_id}", response_model=LeadPublic)
-def read_lead(lead_id: int, db: DbDep, principal: PrincipalDep) -> LeadPublic:
+def read_lead(lead_id: IdPath, db: DbDep, principal: PrincipalDep) -> LeadPublic:
     """Read one lead with its contact and account."""
     with reading(db, principal.workspace_id) as uow:
         details = uow.leads.details(lead_id)
@@ -126,7 +127,7 @@ def read_lead(lead_id: int, db: DbDep, principal: PrincipalDep) -> LeadPublic:
 
 @router.patch("/{lead_id}", response_model=LeadPublic)
 def update_lead(
-    lead_id: int, body: LeadUpdate, db: DbDep, principal: PrincipalDep, now: NowDep
+    lead_id: IdPath, body: LeadUpdate, db: DbDep, principal: PrincipalDep, now: NowDep
 ) -> LeadPublic:
     """Set or clear the lead's custom field values (422 naming a field whose value does not fit
     its type, 409 when `expected_version` is stale)."""
@@ -146,7 +147,7 @@ def update_lead(
 
 @router.post("/{lead_id}/transitions", response_model=LeadPublic)
 def move_lead(
-    lead_id: int, body: TransitionCreate, db: DbDep, principal: PrincipalDep, now: NowDep
+    lead_id: IdPath, body: TransitionCreate, db: DbDep, principal: PrincipalDep, now: NowDep
 ) -> LeadPublic:
     """Move a lead to another stage: 403 when the role may not, 409 when the move is not
     allowed from the current stage or the version is stale, 422 when a reason is missing."""
@@ -169,7 +170,7 @@ def move_lead(
 
 @router.put("/{lead_id}/qualification", response_model=QualificationPublic)
 def qualify_lead(
-    lead_id: int, body: QualificationUpdate, db: DbDep, principal: PrincipalDep, now: NowDep
+    lead_id: IdPath, body: QualificationUpdate, db: DbDep, principal: PrincipalDep, now: NowDep
 ) -> QualificationPublic:
     """Record criterion assessments and return the resulting grade."""
     items = [
@@ -196,7 +197,7 @@ def qualify_lead(
 
 
 @router.get("/{lead_id}/history", response_model=list[StageChangePublic])
-def lead_history(lead_id: int, db: DbDep, principal: PrincipalDep) -> list[StageChangePublic]:
+def lead_history(lead_id: IdPath, db: DbDep, principal: PrincipalDep) -> list[StageChangePublic]:
     """The lead's stage log, oldest first."""
     with reading(db, principal.workspace_id) as uow:
         uow.leads.get(lead_id)
@@ -218,7 +219,7 @@ def lead_history(lead_id: int, db: DbDep, principal: PrincipalDep) -> list[Stage
 
 @router.post("/{lead_id}/activities", response_model=ActivityPublic, status_code=201)
 def log_activity(
-    lead_id: int, body: ActivityCreate, db: DbDep, principal: PrincipalDep, now: NowDep
+    lead_id: IdPath, body: ActivityCreate, db: DbDep, principal: PrincipalDep, now: NowDep
 ) -> ActivityPublic:
     """Record a call, e-mail, meeting or note with its outcome."""
     activity = in_unit_of_work(
@@ -240,7 +241,7 @@ def log_activity(
 
 
 @router.get("/{lead_id}/activities", response_model=list[ActivityPublic])
-def list_activities(lead_id: int, db: DbDep, principal: PrincipalDep) -> list[ActivityPublic]:
+def list_activities(lead_id: IdPath, db: DbDep, principal: PrincipalDep) -> list[ActivityPublic]:
     """The lead's activities, newest first."""
     with reading(db, principal.workspace_id) as uow:
         uow.leads.get(lead_id)
@@ -250,7 +251,7 @@ def list_activities(lead_id: int, db: DbDep, principal: PrincipalDep) -> list[Ac
 
 @router.post("/{lead_id}/tasks", response_model=TaskPublic, status_code=201)
 def add_task(
-    lead_id: int, body: TaskCreate, db: DbDep, principal: PrincipalDep, now: NowDep
+    lead_id: IdPath, body: TaskCreate, db: DbDep, principal: PrincipalDep, now: NowDep
 ) -> TaskPublic:
     """Add a task with a due date."""
     task = in_unit_of_work(
@@ -270,7 +271,7 @@ def add_task(
 
 
 @router.get("/{lead_id}/tasks", response_model=list[TaskPublic])
-def list_tasks(lead_id: int, db: DbDep, principal: PrincipalDep) -> list[TaskPublic]:
+def list_tasks(lead_id: IdPath, db: DbDep, principal: PrincipalDep) -> list[TaskPublic]:
     """The lead's tasks by due date."""
     with reading(db, principal.workspace_id) as uow:
         uow.leads.get(lead_id)

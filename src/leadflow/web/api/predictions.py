@@ -24,13 +24,14 @@ from leadflow.web.api.prediction_schemas import (
     settings_public,
 )
 from leadflow.web.api.scoring_schemas import JobPublic
+from leadflow.web.ids import IdPath
 
 router = APIRouter(prefix="/api/v1", tags=["predictive scoring"])
 
 
 @router.get("/leads/{lead_id}/prediction", response_model=LeadPredictionPublic)
 def lead_prediction(
-    lead_id: int,
+    lead_id: IdPath,
     db: DbDep,
     principal: PrincipalDep,
     top: Annotated[int, Query(ge=1, le=50)] = 5,
@@ -73,7 +74,7 @@ def start_training_job(db: DbDep, principal: PrincipalDep, now: NowDep) -> JobPu
 
 
 @router.get("/models/jobs/{job_id}", response_model=JobPublic)
-def training_job_status(job_id: int, db: DbDep, principal: PrincipalDep) -> JobPublic:
+def training_job_status(job_id: IdPath, db: DbDep, principal: PrincipalDep) -> JobPublic:
     """The status, progress (2 steps: trained, scored) and result of a training job."""
     with reading(db, principal.workspace_id) as uow:
         job = job_service.job_status(uow, job_id, kind=job_service.PREDICT)

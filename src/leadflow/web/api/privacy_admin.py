@@ -9,7 +9,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, EmailStr
+from pydantic import BaseModel, EmailStr, Field
 
 from leadflow.domain.retention import RetentionRule
 from leadflow.services import audit as audit_service
@@ -18,6 +18,7 @@ from leadflow.services.person_export import to_csv
 from leadflow.web.api.deps import DbDep, NowDep, PrincipalDep
 from leadflow.web.api.privacy_deps import PrivacyKeysDep
 from leadflow.web.api.schemas import Input
+from leadflow.web.ids import Offset
 
 router = APIRouter(prefix="/api/v1", tags=["privacy"])
 
@@ -47,7 +48,7 @@ class ErasurePublic(BaseModel):
 class RetentionRuleIn(Input):
     name: str | None = None
     stages: list[str]
-    months: int
+    months: Annotated[int, Field(ge=0, le=1200)]
 
 
 class RetentionRulesUpdate(Input):
@@ -176,7 +177,7 @@ def read_audit_log(
     db: DbDep,
     principal: PrincipalDep,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Offset = 0,
     action: str | None = None,
 ) -> list[AuditEntryPublic]:
     """The audit log, newest first: who read an export, erased a person, changed a rule,

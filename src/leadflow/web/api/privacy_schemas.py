@@ -11,6 +11,7 @@ from leadflow.domain.consent import ConsentEvent
 from leadflow.domain.marketing import Action
 from leadflow.domain.privacy import Channel, LegalBasis, PhonePermission, Purpose
 from leadflow.web.api.schemas import Input, Text
+from leadflow.web.ids import Id
 
 Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
 
@@ -105,11 +106,11 @@ class MarketingPublic(BaseModel):
 class CallTaskCreate(Input):
     title: Text
     due_on: date
-    assignee_id: int | None = None
+    assignee_id: Id | None = None
 
 
 class CampaignEmailCreate(Input):
-    campaign_id: int
+    campaign_id: Id
     subject: Text
 
 

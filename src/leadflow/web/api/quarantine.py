@@ -13,6 +13,7 @@ from leadflow.domain.quarantine import QuarantineEntry
 from leadflow.services import quarantine as quarantine_service
 from leadflow.web.api.deps import DbDep, NowDep, PrincipalDep
 from leadflow.web.forms import form_privacy
+from leadflow.web.ids import IdPath, Offset
 from leadflow.web.public_url import public_url
 
 router = APIRouter(prefix="/api/v1/quarantine", tags=["forms"])
@@ -74,7 +75,7 @@ def list_quarantine(
     db: DbDep,
     principal: PrincipalDep,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Offset = 0,
 ) -> QuarantineListPublic:
     """Lead form submissions held back as automated, newest first, with counts per reason."""
     listing = quarantine_service.quarantine_list(db, by=principal, limit=limit, offset=offset)
@@ -87,7 +88,7 @@ def list_quarantine(
 
 @router.post("/{entry_id}/release", response_model=ReleasedPublic)
 def release_entry(
-    entry_id: int, request: Request, db: DbDep, principal: PrincipalDep, now: NowDep
+    entry_id: IdPath, request: Request, db: DbDep, principal: PrincipalDep, now: NowDep
 ) -> ReleasedPublic:
     """Enter a held-back submission into the funnel as a good one would (audited)."""
     outcome = quarantine_service.release(
@@ -98,7 +99,7 @@ def release_entry(
 
 
 @router.delete("/{entry_id}", status_code=status.HTTP_204_NO_CONTENT)
-def delete_entry(entry_id: int, db: DbDep, principal: PrincipalDep, now: NowDep) -> Response:
+def delete_entry(entry_id: IdPath, db: DbDep, principal: PrincipalDep, now: NowDep) -> Response:
     """Delete a held-back submission (audited)."""
     quarantine_service.delete(db, entry_id, by=principal, now=now)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

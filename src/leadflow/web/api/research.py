@@ -15,6 +15,7 @@ from leadflow.services.research import (
 )
 from leadflow.web.api.deps import DbDep, NowDep, PrincipalDep
 from leadflow.web.api.schemas import Input
+from leadflow.web.ids import IdPath, IdQuery
 
 router = APIRouter(prefix="/api/v1", tags=["research"])
 
@@ -60,14 +61,14 @@ class AccountRolesPublic(BaseModel):
 
 
 @router.get("/campaigns/{campaign_id}/target-profile")
-def read_profile(campaign_id: int, db: DbDep, principal: PrincipalDep) -> dict[str, Any]:
+def read_profile(campaign_id: IdPath, db: DbDep, principal: PrincipalDep) -> dict[str, Any]:
     """The campaign's ideal-customer profile."""
     return target_profile(db, by=principal, campaign_id=campaign_id).as_data()
 
 
 @router.put("/campaigns/{campaign_id}/target-profile")
 def update_profile(
-    campaign_id: int, profile: Profile, db: DbDep, principal: PrincipalDep
+    campaign_id: IdPath, profile: Profile, db: DbDep, principal: PrincipalDep
 ) -> dict[str, Any]:
     """Set the campaign's ideal-customer profile: industry, size, region, role or seniority."""
     return set_target_profile(db, by=principal, campaign_id=campaign_id, profile=profile).as_data()
@@ -75,7 +76,7 @@ def update_profile(
 
 @router.post("/campaigns/{campaign_id}/research", response_model=ResearchPublic)
 def research(
-    campaign_id: int, body: ResearchCreate, db: DbDep, principal: PrincipalDep, now: NowDep
+    campaign_id: IdPath, body: ResearchCreate, db: DbDep, principal: PrincipalDep, now: NowDep
 ) -> ResearchPublic:
     """Select the targets by the profile; people without a lead enter as prospects."""
     result = run_research(db, by=principal, campaign_id=campaign_id, now=now, dry_run=body.dry_run)
@@ -89,7 +90,7 @@ def research(
 
 @router.get("/research/buying-roles", response_model=list[AccountRolesPublic])
 def roles(
-    db: DbDep, principal: PrincipalDep, campaign_id: int | None = None
+    db: DbDep, principal: PrincipalDep, campaign_id: IdQuery = None
 ) -> list[AccountRolesPublic]:
     """Per account, the buying roles known by name and the ones missing."""
     return [

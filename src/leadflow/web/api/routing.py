@@ -28,6 +28,7 @@ from leadflow.web.api.routing_schemas import (
     RoutingRulesPublic,
 )
 from leadflow.web.api.toml_body import TOML_BODY, TomlDocument
+from leadflow.web.ids import IdPath
 
 router = APIRouter(prefix="/api/v1", tags=["routing"])
 
@@ -55,7 +56,7 @@ def replace_routing_rules(
 
 @router.put("/routing/capacity/{user_id}", status_code=status.HTTP_204_NO_CONTENT)
 def change_capacity(
-    user_id: int, body: CapacityUpdate, db: DbDep, principal: PrincipalDep
+    user_id: IdPath, body: CapacityUpdate, db: DbDep, principal: PrincipalDep
 ) -> Response:
     """How many leads a user gets in 30 days (null: no limit); admins only."""
     in_unit_of_work(
@@ -99,7 +100,7 @@ def create_absence(
 
 
 @router.delete("/routing/absences/{absence_id}", status_code=status.HTTP_204_NO_CONTENT)
-def delete_absence(absence_id: int, db: DbDep, principal: PrincipalDep) -> Response:
+def delete_absence(absence_id: IdPath, db: DbDep, principal: PrincipalDep) -> Response:
     """Remove an absence; admins only."""
     principal.require(Actor.ADMIN)
     in_unit_of_work(
@@ -114,7 +115,7 @@ def delete_absence(absence_id: int, db: DbDep, principal: PrincipalDep) -> Respo
 
 @router.post("/leads/{lead_id}/route", response_model=RoutingDecisionPublic)
 def route(
-    lead_id: int, db: DbDep, principal: PrincipalDep, now: NowDep, simulate: bool = False
+    lead_id: IdPath, db: DbDep, principal: PrincipalDep, now: NowDep, simulate: bool = False
 ) -> RoutingDecisionPublic:
     """Route the lead now, or with `simulate=true` only explain who would get it and why."""
     if simulate:
@@ -138,7 +139,7 @@ def route(
 
 
 @router.get("/leads/{lead_id}/assignments", response_model=list[AssignmentPublic])
-def list_assignments(lead_id: int, db: DbDep, principal: PrincipalDep) -> list[AssignmentPublic]:
+def list_assignments(lead_id: IdPath, db: DbDep, principal: PrincipalDep) -> list[AssignmentPublic]:
     """Every routing decision about the lead with its reason, oldest first."""
     with reading(db, principal.workspace_id) as uow:
         found = assignments_of(uow, lead_id)

@@ -8,6 +8,7 @@ from typing import Annotated
 from pydantic import BaseModel, Field, StringConstraints
 
 from leadflow.web.api.schemas import Input
+from leadflow.web.ids import Id
 
 
 class RoutingRulesPublic(BaseModel):
@@ -18,12 +19,12 @@ class RoutingRulesPublic(BaseModel):
 
 
 class CapacityUpdate(Input):
-    leads_per_30_days: Annotated[int, Field(ge=0)] | None
+    leads_per_30_days: Annotated[int, Field(ge=0, le=1_000_000)] | None
     """None removes the limit."""
 
 
 class AbsenceCreate(Input):
-    user_id: int
+    user_id: Id
     first_day: date
     last_day: date
     note: Annotated[str, StringConstraints(max_length=200)] | None = None

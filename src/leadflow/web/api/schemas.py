@@ -12,6 +12,7 @@ from leadflow.domain.activity import ActivityKind, Outcome
 from leadflow.domain.qualification import Status
 from leadflow.domain.stages import Stage
 from leadflow.web.api.handover_schemas import SlaReportPublic
+from leadflow.web.ids import Id, Version
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
 FieldKey = Annotated[str, StringConstraints(max_length=64)]
@@ -32,13 +33,13 @@ class LeadCreate(Input):
     company: Text | None = None
     website_domain: Annotated[str, StringConstraints(max_length=255, to_lower=True)] | None = None
     industry: Text | None = None
-    employees: Annotated[int, Field(ge=0)] | None = None
+    employees: Annotated[int, Field(ge=0, le=100_000_000)] | None = None
     country: CountryCode | None = None
     postal_code: Annotated[str, StringConstraints(max_length=20)] | None = None
     city: Text | None = None
     source: Annotated[str, StringConstraints(max_length=100)] | None = None
-    campaign_id: int | None = None
-    owner_id: int | None = None
+    campaign_id: Id | None = None
+    owner_id: Id | None = None
     stage: Stage = Stage.PROSPECT
     note: Annotated[str, StringConstraints(max_length=5000)] | None = None
     custom_fields: dict[FieldKey, Any] = Field(default_factory=dict)
@@ -48,7 +49,7 @@ class LeadCreate(Input):
 class LeadUpdate(Input):
     custom_fields: dict[FieldKey, Any] = Field(default_factory=dict)
     """Custom field values to set; `null` clears one, fields not named stay as they are."""
-    expected_version: int | None = None
+    expected_version: Version | None = None
 
 
 class ContactPublic(BaseModel):
@@ -126,7 +127,7 @@ class TransitionCreate(Input):
     to: Stage
     reason: Annotated[str, StringConstraints(max_length=100)] | None = None
     note: Annotated[str, StringConstraints(max_length=5000)] | None = None
-    expected_version: int | None = None
+    expected_version: Version | None = None
 
 
 class StageChangePublic(BaseModel):
@@ -149,7 +150,7 @@ class AssessmentIn(Input):
 
 class QualificationUpdate(Input):
     assessments: list[AssessmentIn] = Field(min_length=1)
-    expected_version: int | None = None
+    expected_version: Version | None = None
 
 
 class CriterionStatus(BaseModel):
@@ -236,7 +237,7 @@ class ActivityPublic(BaseModel):
 class TaskCreate(Input):
     title: Text
     due_on: date
-    assignee_id: int | None = None
+    assignee_id: Id | None = None
 
 
 class TaskPublic(BaseModel):

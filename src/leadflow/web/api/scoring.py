@@ -36,6 +36,7 @@ from leadflow.web.api.scoring_schemas import (
     TouchRecordedPublic,
 )
 from leadflow.web.api.toml_body import TOML_BODY, TomlDocument
+from leadflow.web.ids import IdPath
 
 router = APIRouter(prefix="/api/v1/scoring", tags=["scoring"])
 lead_router = APIRouter(prefix="/api/v1/leads", tags=["scoring"])
@@ -95,7 +96,7 @@ def start_rescore(db: DbDep, principal: PrincipalDep, now: NowDep) -> JobPublic:
 
 
 @router.get("/rescore/{job_id}", response_model=JobPublic)
-def rescore_status(job_id: int, db: DbDep, principal: PrincipalDep) -> JobPublic:
+def rescore_status(job_id: IdPath, db: DbDep, principal: PrincipalDep) -> JobPublic:
     """The status and progress of a rescore job."""
     with reading(db, principal.workspace_id) as uow:
         return _job_public(job_service.job_status(uow, job_id))
@@ -103,7 +104,7 @@ def rescore_status(job_id: int, db: DbDep, principal: PrincipalDep) -> JobPublic
 
 @lead_router.get("/{lead_id}/score", response_model=LeadScorePublic)
 def read_lead_score(
-    lead_id: int, db: DbDep, principal: PrincipalDep, now: NowDep, at: datetime | None = None
+    lead_id: IdPath, db: DbDep, principal: PrincipalDep, now: NowDep, at: datetime | None = None
 ) -> LeadScorePublic:
     """Fit with its reasons, engagement (at `at`, default now), matrix cell and threshold."""
     moment = at or now
@@ -138,7 +139,7 @@ def read_lead_score(
     "/{lead_id}/touches", response_model=TouchRecordedPublic, status_code=status.HTTP_201_CREATED
 )
 def add_touch(
-    lead_id: int, body: TouchCreate, db: DbDep, principal: PrincipalDep, now: NowDep
+    lead_id: IdPath, body: TouchCreate, db: DbDep, principal: PrincipalDep, now: NowDep
 ) -> TouchRecordedPublic:
     """Record a touch; the answer says whether it made the lead an MQL and why (not)."""
     recorded = in_unit_of_work(
@@ -159,7 +160,7 @@ def add_touch(
 
 
 @lead_router.get("/{lead_id}/touches", response_model=list[TouchPublic])
-def list_touches(lead_id: int, db: DbDep, principal: PrincipalDep) -> list[TouchPublic]:
+def list_touches(lead_id: IdPath, db: DbDep, principal: PrincipalDep) -> list[TouchPublic]:
     """The lead's touch log, oldest first."""
     with reading(db, principal.workspace_id) as uow:
         log = touch_log(uow, lead_id)

@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 from leadflow.domain.engagement import TouchType
 from leadflow.domain.stages import Stage
 from leadflow.web.api.schemas import Input
+from leadflow.web.ids import Id
 
 
 class FitRulePublic(BaseModel):
@@ -48,7 +49,7 @@ class ScoringSettingsUpdate(Input):
     hot_from: float | None = None
     warm_from: float | None = None
     points: dict[TouchType, Annotated[float, Field(ge=0)]] | None = None
-    mql_min_fit: int | None = None
+    mql_min_fit: Annotated[int, Field(ge=-1_000_000, le=1_000_000)] | None = None
     mql_min_engagement: Annotated[float, Field(ge=0)] | None = None
 
 
@@ -84,7 +85,7 @@ class LeadScorePublic(BaseModel):
 class TouchCreate(Input):
     type: TouchType
     at: datetime | None = None
-    campaign_id: int | None = None
+    campaign_id: Id | None = None
     asks_for_contact: bool = False
 
 

@@ -17,6 +17,7 @@ from leadflow.web.api.webhook_schemas import (
     WebhookPublic,
     WebhookUpdate,
 )
+from leadflow.web.ids import IdPath
 
 router = APIRouter(prefix="/api/v1/webhooks", tags=["webhooks"])
 
@@ -62,7 +63,7 @@ def list_dead_letters(db: DbDep, principal: PrincipalDep) -> list[DeliveryPublic
 
 @router.post("/dead-letters/{delivery_id}/retry", status_code=status.HTTP_204_NO_CONTENT)
 def retry_dead_letter(
-    delivery_id: int, db: DbDep, principal: PrincipalDep, now: NowDep
+    delivery_id: IdPath, db: DbDep, principal: PrincipalDep, now: NowDep
 ) -> Response:
     """Queue a dead letter for a fresh series of attempts."""
     in_unit_of_work(
@@ -75,7 +76,7 @@ def retry_dead_letter(
 
 @router.patch("/{webhook_id}", response_model=WebhookPublic)
 def change_webhook(
-    webhook_id: int, body: WebhookUpdate, db: DbDep, principal: PrincipalDep
+    webhook_id: IdPath, body: WebhookUpdate, db: DbDep, principal: PrincipalDep
 ) -> WebhookPublic:
     """Change URL, events, description, pause (`active: false`) or resume a webhook."""
     changed = in_unit_of_work(
@@ -90,7 +91,7 @@ def change_webhook(
 
 @router.post("/{webhook_id}/rotate-secret", response_model=SecretPublic)
 def rotate_secret(
-    webhook_id: int, request: Request, db: DbDep, principal: PrincipalDep
+    webhook_id: IdPath, request: Request, db: DbDep, principal: PrincipalDep
 ) -> SecretPublic:
     """A new signing secret (shown once); the old one stops working at once."""
     secret = in_unit_of_work(
@@ -104,7 +105,7 @@ def rotate_secret(
 
 
 @router.delete("/{webhook_id}", status_code=status.HTTP_204_NO_CONTENT)
-def delete_webhook(webhook_id: int, db: DbDep, principal: PrincipalDep) -> Response:
+def delete_webhook(webhook_id: IdPath, db: DbDep, principal: PrincipalDep) -> Response:
     """Delete a webhook and its pending deliveries."""
     in_unit_of_work(
         db,

@@ -21,6 +21,7 @@ from leadflow.services import campaigns as campaign_service
 from leadflow.services.forms import form_config
 from leadflow.web.api.deps import DbDep, NowDep
 from leadflow.web.forms import embed_snippets
+from leadflow.web.ids import IdPath
 from leadflow.web.public_url import public_url
 from leadflow.web.ui.messages import explain
 from leadflow.web.ui.pages import PageRoute, catalog_of, page, redirect
@@ -140,7 +141,7 @@ def _money(text: str, locale: str, field: str) -> Decimal:
 
 
 @router.get("/{campaign_id}")
-def campaign_page(request: Request, campaign_id: int, viewer: ViewerDep, db: DbDep) -> Response:
+def campaign_page(request: Request, campaign_id: IdPath, viewer: ViewerDep, db: DbDep) -> Response:
     """A campaign with its lead form: the form's address, embed code and a preview."""
     with reading(db, viewer.workspace_id) as uow:
         campaign = uow.campaigns.get(campaign_id)

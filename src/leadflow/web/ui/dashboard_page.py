@@ -16,6 +16,7 @@ from leadflow.domain.stages import MAIN_PATH
 from leadflow.services.dashboard import Dashboard, DashboardFilter, dashboard
 from leadflow.services.periods import workspace_days
 from leadflow.web.api.deps import DbDep, NowDep
+from leadflow.web.ids import id_from_text
 from leadflow.web.ui.charts import bar_chart
 from leadflow.web.ui.labels import Labels
 from leadflow.web.ui.pages import PageRoute, catalog_of, page
@@ -42,11 +43,9 @@ def _day(text: str, field: str) -> date | None:
 
 
 def _whole(text: str, field: str) -> int | None:
-    if not text:
-        return None
-    if not text.isdigit():
+    if text and not (text.isascii() and text.isdigit()):
         raise InvalidInput(f"{field} must be chosen from the list", field=field)
-    return int(text)
+    return id_from_text(text, field)
 
 
 def _figures(

@@ -30,6 +30,7 @@ from leadflow.services.import_reports import (
 )
 from leadflow.services.importer import ImportRequest, begin_import, run_import
 from leadflow.web.api.deps import DbDep, NowDep
+from leadflow.web.ids import IdPath, id_from_text
 from leadflow.web.ui.messages import explain
 from leadflow.web.ui.pages import PageRoute, catalog_of, page, redirect
 from leadflow.web.ui.session import Viewer, ViewerDep, check_csrf
@@ -116,7 +117,7 @@ def upload(
             viewer.workspace_id,
             preset=preset or None,
             dry_run=action == "dry_run",
-            campaign_id=int(campaign) if campaign.isdigit() else None,
+            campaign_id=id_from_text(campaign, "campaign"),
             stage=Stage(stage) if stage in (Stage.PROSPECT, Stage.MQL) else Stage.PROSPECT,
             file_name=file.filename,
             history=bool(history),
@@ -154,7 +155,7 @@ def _run(db: DbDep, path: Path, plan: ImportRequest, by: Principal, now: datetim
 
 
 @router.get("/{import_id}")
-def import_status(request: Request, import_id: int, viewer: ViewerDep, db: DbDep) -> Response:
+def import_status(request: Request, import_id: IdPath, viewer: ViewerDep, db: DbDep) -> Response:
     """An import's progress and counts, and the first rows of its reject report."""
     _marketing(viewer)
     record = get_import(db, viewer.workspace_id, import_id)
@@ -171,7 +172,7 @@ def import_status(request: Request, import_id: int, viewer: ViewerDep, db: DbDep
 
 
 @router.get("/{import_id}/warnings.csv")
-def warning_report(import_id: int, viewer: ViewerDep, db: DbDep) -> Response:
+def warning_report(import_id: IdPath, viewer: ViewerDep, db: DbDep) -> Response:
     """The warnings as a CSV file: row, field, problem and the lead the row went to."""
     _marketing(viewer)
     stream = io.StringIO()
@@ -185,7 +186,7 @@ def warning_report(import_id: int, viewer: ViewerDep, db: DbDep) -> Response:
 
 
 @router.get("/{import_id}/rejects.csv")
-def reject_report(import_id: int, viewer: ViewerDep, db: DbDep) -> Response:
+def reject_report(import_id: IdPath, viewer: ViewerDep, db: DbDep) -> Response:
     """The reject report as a CSV file: row, field and reason, then the row's own values."""
     _marketing(viewer)
     stream = io.StringIO()

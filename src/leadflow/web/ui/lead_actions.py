@@ -18,6 +18,7 @@ from leadflow.services import rules
 from leadflow.services import work as work_service
 from leadflow.services.consent import set_legal_basis
 from leadflow.web.api.deps import DbDep, NowDep
+from leadflow.web.ids import IdPath
 from leadflow.web.ui.messages import explain
 from leadflow.web.ui.moves import MoveOption, move_options
 from leadflow.web.ui.pages import PageRoute, catalog_of, page, redirect
@@ -43,12 +44,12 @@ def _stage(value: str, field: str) -> Stage:
 
 
 def _version(value: str) -> int | None:
-    return int(value) if value.strip().isdigit() else None
+    return int(value) if value.strip().isascii() and value.strip().isdigit() else None
 
 
 @router.get("/{lead_id}/move")
 def move_form(
-    request: Request, lead_id: int, viewer: ViewerDep, db: DbDep, to: str = "", back: str = ""
+    request: Request, lead_id: IdPath, viewer: ViewerDep, db: DbDep, to: str = "", back: str = ""
 ) -> Response:
     """The reason form of a move, for browsers without the dialog."""
     return _move_page(request, viewer, db, lead_id, _stage(to, "to"), _back(lead_id, back))
@@ -92,7 +93,7 @@ def _move_page(
 @router.post("/{lead_id}/move")
 def move(
     request: Request,
-    lead_id: int,
+    lead_id: IdPath,
     viewer: ViewerDep,
     db: DbDep,
     now: NowDep,
@@ -138,7 +139,7 @@ def move(
 
 @router.post("/{lead_id}/legal-basis")
 def record_legal_basis(
-    lead_id: int,
+    lead_id: IdPath,
     viewer: ViewerDep,
     db: DbDep,
     now: NowDep,
@@ -166,7 +167,7 @@ def record_legal_basis(
 
 @router.post("/{lead_id}/activities")
 def add_activity(
-    lead_id: int,
+    lead_id: IdPath,
     viewer: ViewerDep,
     db: DbDep,
     now: NowDep,
@@ -200,7 +201,7 @@ def add_activity(
 
 @router.post("/{lead_id}/tasks")
 def add_task(
-    lead_id: int,
+    lead_id: IdPath,
     viewer: ViewerDep,
     db: DbDep,
     now: NowDep,

@@ -17,6 +17,7 @@ from leadflow.domain.errors import InvalidInput
 from leadflow.domain.lead import LeadFilter
 from leadflow.domain.stages import Stage
 from leadflow.web.api.deps import DbDep, NowDep
+from leadflow.web.ids import MAX_ID
 from leadflow.web.ui.pages import PageRoute, page
 from leadflow.web.ui.session import ViewerDep, check_csrf
 
@@ -59,6 +60,8 @@ class ListRequest:
 
     def whole(self, name: str) -> int | None:
         value = self.number(name)
+        if value is not None and not -MAX_ID <= value <= MAX_ID:
+            raise InvalidInput(f"{name} is out of range", field=name)
         return None if value is None else int(value)
 
     def link(self, **changes: str | None) -> str:

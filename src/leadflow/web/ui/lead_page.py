@@ -23,6 +23,7 @@ from leadflow.services.handover import sla_state_for
 from leadflow.services.prediction_views import LeadPrediction, lead_prediction
 from leadflow.services.scoring import lead_score
 from leadflow.web.api.deps import DbDep, NowDep
+from leadflow.web.ids import IdPath
 from leadflow.web.ui.moves import move_options
 from leadflow.web.ui.pages import PageRoute, page
 from leadflow.web.ui.qualification_form import criterion_states
@@ -71,7 +72,7 @@ def shown_fields(
 
 @router.get("/{lead_id}")
 def lead_page(
-    request: Request, lead_id: int, viewer: ViewerDep, db: DbDep, now: NowDep
+    request: Request, lead_id: IdPath, viewer: ViewerDep, db: DbDep, now: NowDep
 ) -> Response:
     """One lead with everything a sales or marketing user needs to work on it."""
     with reading(db, viewer.workspace_id) as uow:

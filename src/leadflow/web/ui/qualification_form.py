@@ -17,6 +17,7 @@ from leadflow.domain.qualification import Assessment, Criterion, Framework, Stat
 from leadflow.services import leads as lead_service
 from leadflow.services import rules
 from leadflow.web.api.deps import DbDep, NowDep
+from leadflow.web.ids import IdPath
 from leadflow.web.ui.pages import PageRoute, redirect
 from leadflow.web.ui.session import FormDep, ViewerDep, check_csrf
 
@@ -110,7 +111,7 @@ def changed_items(
 
 
 @router.post("/{lead_id}/qualification")
-def qualify(lead_id: int, viewer: ViewerDep, db: DbDep, now: NowDep, form: FormDep) -> Response:
+def qualify(lead_id: IdPath, viewer: ViewerDep, db: DbDep, now: NowDep, form: FormDep) -> Response:
     """Record the criteria that changed and recompute the grade."""
     expected = form.get("expected_version", "")
 
@@ -127,7 +128,7 @@ def qualify(lead_id: int, viewer: ViewerDep, db: DbDep, now: NowDep, form: FormD
             items,
             by=viewer.principal,
             now=now,
-            expected_version=int(expected) if expected.isdigit() else None,
+            expected_version=int(expected) if expected.isascii() and expected.isdigit() else None,
         )
         return "qualified"
 

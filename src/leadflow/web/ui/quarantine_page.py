@@ -10,6 +10,7 @@ from leadflow.domain.quarantine import QuarantineReason
 from leadflow.services import quarantine as quarantine_service
 from leadflow.web.api.deps import DbDep, NowDep
 from leadflow.web.forms import form_privacy
+from leadflow.web.ids import IdPath, PageNumber
 from leadflow.web.public_url import public_url
 from leadflow.web.ui.i18n import N_
 from leadflow.web.ui.pages import PageRoute, catalog_of, page, redirect
@@ -40,7 +41,7 @@ TEXT_SOURCES = {
 
 @router.get("")
 def quarantine_list(
-    request: Request, viewer: ViewerDep, db: DbDep, page_number: int = 1
+    request: Request, viewer: ViewerDep, db: DbDep, page_number: PageNumber = 1
 ) -> Response:
     """The workspace's held-back form submissions, newest first, with counts per reason."""
     number = max(page_number, 1)
@@ -60,7 +61,9 @@ def quarantine_list(
 
 
 @router.post("/{entry_id}/release")
-def release(request: Request, entry_id: int, viewer: ViewerDep, db: DbDep, now: NowDep) -> Response:
+def release(
+    request: Request, entry_id: IdPath, viewer: ViewerDep, db: DbDep, now: NowDep
+) -> Response:
     """Enter a held-back submission into the funnel; on to the new lead."""
     outcome = quarantine_service.release(
         db, entry_id, by=viewer.principal, now=now, base_url=public_url(request),
@@ -70,7 +73,7 @@ def release(request: Request, entry_id: int, viewer: ViewerDep, db: DbDep, now: 
 
 
 @router.post("/{entry_id}/delete")
-def delete(entry_id: int, viewer: ViewerDep, db: DbDep, now: NowDep) -> Response:
+def delete(entry_id: IdPath, viewer: ViewerDep, db: DbDep, now: NowDep) -> Response:
     """Delete a held-back submission."""
     quarantine_service.delete(db, entry_id, by=viewer.principal, now=now)
     return redirect("/app/quarantine", done="quarantine_deleted")
