@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime
+
 from fastapi import FastAPI
 from fastapi.responses import RedirectResponse
 
 from leadflow import __version__
 from leadflow.adapters.db.database import Database
+from leadflow.services.import_recovery import fail_abandoned_imports
 from leadflow.settings import Settings
 from leadflow.web import errors, forms, ui
 from leadflow.web.api import automation as automation_api
@@ -19,6 +24,22 @@ from leadflow.web.api import privacy as privacy_api
 from leadflow.web.api import quarantine as quarantine_api
 from leadflow.web.api import research as research_api
 from leadflow.web.api import sources as sources_api
+from leadflow.web.uploads import clean_upload_dir
+
+
+def _on_start(app: FastAPI) -> None:
+    """Uploads left behind are deleted, and imports left running by a stopped process fail."""
+    settings: Settings = app.state.settings
+    clean_upload_dir(settings)
+    fail_abandoned_imports(
+        app.state.db, now=datetime.now(UTC), max_seconds=settings.upload_import_seconds
+    )
+
+
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    _on_start(app)
+    yield
 
 
 def create_app(settings: Settings | None = None, *, db: Database | None = None) -> FastAPI:
@@ -28,6 +49,7 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None) 
         title="leadflow",
         version=__version__,
         description="Lead qualification for B2B marketing and sales teams.",
+        lifespan=_lifespan,
     )
     app.state.settings = settings
     app.state.db = db or Database(settings.database_url)

@@ -17,6 +17,7 @@ from leadflow.domain.errors import (
     PermissionDenied,
     ReasonRequired,
     StaleLead,
+    UploadTooLarge,
 )
 
 
@@ -37,6 +38,8 @@ def error_body(error: DomainError) -> tuple[int, dict[str, object]]:
         return 422, {**body, "allowed_reasons": error.allowed_reasons}
     if isinstance(error, GateNotPassed):
         return 409, body
+    if isinstance(error, UploadTooLarge):
+        return 413, {**body, "field": error.field}
     if isinstance(error, InvalidInput):
         return 422, {**body, "field": error.field}
     if isinstance(error, MarketingNotAllowed):

@@ -1,0 +1,141 @@
+"""Preview and import uploaded files in a child process, within the upload limits.
+
+The web process only saves the upload and waits: the parsing (and, for an import, the whole
+run) happens in a child that caps its memory and is stopped after its time limit, so a hostile
+file cannot stall or bloat the process that answers everyone else's requests."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime
+from pathlib import Path
+
+from leadflow.adapters.child_process import Child, ChildLimits, ChildStopped, Send, run_in_child
+from leadflow.adapters.db.database import Database
+from leadflow.adapters.importing import MappingFile, TableError
+from leadflow.adapters.importing.limits import MB, UploadLimits
+from leadflow.domain.principal import Principal
+from leadflow.services.import_preview import ImportPreview, preview_import
+from leadflow.services.import_recovery import fail_import
+from leadflow.services.importer import ImportRequest, begin_import, run_import
+
+
+@dataclass(frozen=True)
+class UploadPolicy:
+    """The limits of one upload: the file's, and the child's memory and time."""
+
+    limits: UploadLimits = UploadLimits()
+    memory_bytes: int = 2048 * MB
+    preview_seconds: float = 60.0
+    """For a preview, and for checking an import's file before answering."""
+    import_seconds: float = 6 * 3600.0
+
+
+def preview_upload(
+    path: Path,
+    policy: UploadPolicy,
+    *,
+    preset: str | None = None,
+    mapping: MappingFile | None = None,
+    file_name: str | None = None,
+) -> ImportPreview:
+    """The preview of an uploaded file, read in a child within the policy's limits."""
+    name = file_name or path.name
+    limits = ChildLimits(policy.memory_bytes, policy.preview_seconds)
+    try:
+        preview: ImportPreview = run_in_child(
+            _preview, path, preset, mapping, name, policy.limits, limits=limits
+        )
+    except ChildStopped as stop:
+        raise TableError(_stopped(name, stop, policy, "LEADFLOW_UPLOAD_PREVIEW_SECONDS")) from stop
+    return preview
+
+
+def _preview(
+    _send: Send,
+    path: Path,
+    preset: str | None,
+    mapping: MappingFile | None,
+    name: str,
+    limits: UploadLimits,
+) -> ImportPreview:
+    return preview_import(path, preset=preset, mapping=mapping, file_name=name, limits=limits)
+
+
+@dataclass
+class RunningImport:
+    """An import whose file was accepted and recorded, running on in its child."""
+
+    import_id: int
+    child: Child
+    db: Database
+    workspace_id: int
+    path: Path
+    name: str
+    policy: UploadPolicy
+
+
+def start_upload_import(
+    db: Database,
+    path: Path,
+    plan: ImportRequest,
+    policy: UploadPolicy,
+    *,
+    by: Principal,
+    now: datetime,
+) -> RunningImport:
+    """Check the file and record its import in a child, which goes on to run it; a file the
+    child refuses raises here, before any answer is given. The caller owns `path` until this
+    returns, and hands it over to the running import after."""
+    name = plan.file_name or path.name
+    url = db.engine.url.render_as_string(hide_password=False)
+    plan = replace(plan, limits=policy.limits)
+    child = Child(_import, url, path, plan, by, now, memory_bytes=policy.memory_bytes)
+    try:
+        import_id: int = child.receive(policy.preview_seconds)
+    except ChildStopped as stop:
+        child.close()
+        raise TableError(_stopped(name, stop, policy, "LEADFLOW_UPLOAD_PREVIEW_SECONDS")) from stop
+    except BaseException:
+        child.close()
+        raise
+    return RunningImport(import_id, child, db, plan.workspace_id, path, name, policy)
+
+
+def follow_import(running: RunningImport, now: datetime) -> None:
+    """Wait for the import's child; an import it did not finish is marked failed with why."""
+    try:
+        running.child.receive(running.policy.import_seconds)
+    except ChildStopped as stop:
+        reason = _stopped(running.name, stop, running.policy, "LEADFLOW_UPLOAD_IMPORT_SECONDS")
+        fail_import(running.db, running.workspace_id, running.import_id, reason, now)
+    except Exception as error:  # noqa: BLE001 - the import records its failure; this is a backstop
+        fail_import(running.db, running.workspace_id, running.import_id, str(error), now)
+    finally:
+        running.child.close()
+        running.path.unlink(missing_ok=True)
+
+
+def _import(
+    send: Send, url: str, path: Path, plan: ImportRequest, by: Principal, now: datetime
+) -> str:
+    db = Database(url, pooled=False)
+    try:
+        import_id = begin_import(db, path, plan, by=by, now=now)
+        send(import_id)
+        return run_import(db, path, replace(plan, import_id=import_id), by=by, now=now).status
+    finally:
+        db.dispose()
+
+
+def _stopped(name: str, stop: ChildStopped, policy: UploadPolicy, time_setting: str) -> str:
+    reason = str(stop)
+    if reason == "time":
+        seconds = policy.preview_seconds
+        if time_setting.endswith("IMPORT_SECONDS"):
+            seconds = policy.import_seconds
+        return f"{name}: stopped, reading it took longer than {seconds:g} s ({time_setting})"
+    limit = f"{policy.memory_bytes // MB} MB of memory (LEADFLOW_UPLOAD_MEMORY_MB)"
+    if reason == "memory":
+        return f"{name}: stopped, reading it needed more than {limit}"
+    return f"{name}: reading it stopped ({reason}); it may need more than {limit}"
