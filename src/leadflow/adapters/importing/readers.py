@@ -150,8 +150,12 @@ def _checked_headers(name: str, cells: list[str]) -> tuple[str, ...]:
 def _csv_table(name: str, stream: IO[bytes], close: Callable[[], None]) -> Table:
     encoding = _detect_encoding(name, stream)
     text = io.TextIOWrapper(stream, encoding=encoding, newline="")
-    delimiter = _sniff_delimiter(text.readline())
-    text.seek(0)
+    try:
+        delimiter = _sniff_delimiter(text.readline())
+        text.seek(0)
+    except UnicodeDecodeError as error:
+        text.detach()
+        raise _undecodable(name, 1, encoding, error) from error
 
     def finish() -> None:
         text.detach()
@@ -178,10 +182,14 @@ def _csv_records(name: str, reader: Iterator[list[str]], encoding: str) -> Itera
     except csv.Error as error:
         raise TableError(f"{name}: row {rows_read + 1} cannot be read as CSV ({error})") from error
     except UnicodeDecodeError as error:
-        raise TableError(
-            f"{name}: row {rows_read + 1} cannot be decoded as {encoding}, the encoding its "
-            f"start showed ({error.reason}); save it as UTF-8"
-        ) from error
+        raise _undecodable(name, rows_read + 1, encoding, error) from error
+
+
+def _undecodable(name: str, row: int, encoding: str, error: UnicodeDecodeError) -> TableError:
+    return TableError(
+        f"{name}: row {row} cannot be decoded as {encoding}, the encoding its start showed "
+        f"({error.reason}); save it as UTF-8"
+    )
 
 
 def _detect_encoding(name: str, stream: IO[bytes]) -> str:
