@@ -24,6 +24,7 @@ from leadflow.services.import_reports import (
     write_warnings,
 )
 from leadflow.services.importer import CHUNK_ROWS, ImportReport, ImportRequest, run_import
+from leadflow.services.upload_runs import upload_policy
 from leadflow.settings import Settings
 
 console = Console(stderr=True, soft_wrap=True)
@@ -126,6 +127,7 @@ def _run(
         privacy=_privacy_keys(),
         history=history,
         allow_id_only=allow_id_only,
+        limits=upload_policy(Settings()).limits,
     )
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                TimeElapsedColumn())  # fmt: skip

@@ -18,6 +18,7 @@ from leadflow.domain.principal import Principal
 from leadflow.services.import_preview import ImportPreview, preview_import
 from leadflow.services.import_recovery import fail_import
 from leadflow.services.importer import ImportRequest, begin_import, run_import
+from leadflow.settings import Settings
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,27 @@ class UploadPolicy:
     preview_seconds: float = 60.0
     """For a preview, and for checking an import's file before answering."""
     import_seconds: float = 6 * 3600.0
+
+
+def upload_policy(settings: Settings) -> UploadPolicy:
+    """The upload limits the settings ask for."""
+    limits = UploadLimits(
+        csv_max_bytes=settings.upload_csv_max_mb * MB,
+        xlsx_max_bytes=settings.upload_xlsx_max_mb * MB,
+        xlsx_max_rows=settings.xlsx_max_rows,
+        xlsx_max_columns=settings.xlsx_max_columns,
+        xlsx_max_cell_chars=settings.xlsx_max_cell_chars,
+        xlsx_max_shared_strings=settings.xlsx_max_shared_strings,
+        xlsx_max_shared_strings_bytes=settings.xlsx_max_shared_strings_mb * MB,
+        xlsx_max_uncompressed_bytes=settings.xlsx_max_uncompressed_mb * MB,
+        xlsx_max_expansion_ratio=settings.xlsx_max_expansion_ratio,
+    )
+    return UploadPolicy(
+        limits,
+        memory_bytes=settings.upload_memory_mb * MB,
+        preview_seconds=settings.upload_preview_seconds,
+        import_seconds=settings.upload_import_seconds,
+    )
 
 
 def preview_upload(

@@ -12,34 +12,13 @@ from pathlib import Path
 from fastapi import UploadFile
 
 from leadflow.adapters.child_process import process_alive
-from leadflow.adapters.importing.limits import MB, UploadLimits, megabytes
+from leadflow.adapters.importing.limits import megabytes
 from leadflow.domain.errors import NotConfigured, UploadTooLarge
-from leadflow.services.upload_runs import UploadPolicy
+from leadflow.services.upload_runs import upload_policy
 from leadflow.settings import Settings
 
 _BLOCK = 1 << 20
 _ZIP_MAGIC = b"PK\x03\x04"
-
-
-def upload_policy(settings: Settings) -> UploadPolicy:
-    """The upload limits the settings ask for."""
-    limits = UploadLimits(
-        csv_max_bytes=settings.upload_csv_max_mb * MB,
-        xlsx_max_bytes=settings.upload_xlsx_max_mb * MB,
-        xlsx_max_rows=settings.xlsx_max_rows,
-        xlsx_max_columns=settings.xlsx_max_columns,
-        xlsx_max_cell_chars=settings.xlsx_max_cell_chars,
-        xlsx_max_shared_strings=settings.xlsx_max_shared_strings,
-        xlsx_max_shared_strings_bytes=settings.xlsx_max_shared_strings_mb * MB,
-        xlsx_max_uncompressed_bytes=settings.xlsx_max_uncompressed_mb * MB,
-        xlsx_max_expansion_ratio=settings.xlsx_max_expansion_ratio,
-    )
-    return UploadPolicy(
-        limits,
-        memory_bytes=settings.upload_memory_mb * MB,
-        preview_seconds=settings.upload_preview_seconds,
-        import_seconds=settings.upload_import_seconds,
-    )
 
 
 def upload_dir(settings: Settings) -> Path:

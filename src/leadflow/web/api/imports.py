@@ -22,7 +22,12 @@ from leadflow.services.import_reports import (
     write_warnings,
 )
 from leadflow.services.importer import ImportRequest, check_campaign
-from leadflow.services.upload_runs import follow_import, preview_upload, start_upload_import
+from leadflow.services.upload_runs import (
+    follow_import,
+    preview_upload,
+    start_upload_import,
+    upload_policy,
+)
 from leadflow.web.api.capture_schemas import (
     FieldErrorPublic,
     ImportPreviewPublic,
@@ -31,7 +36,7 @@ from leadflow.web.api.capture_schemas import (
 )
 from leadflow.web.api.deps import DbDep, NowDep, PrincipalDep
 from leadflow.web.api.privacy_deps import get_privacy_keys
-from leadflow.web.uploads import save_upload, upload_policy
+from leadflow.web.uploads import save_upload
 
 router = APIRouter(prefix="/api/v1/imports", tags=["imports"])
 

@@ -24,12 +24,17 @@ from leadflow.services.import_reports import (
     write_warnings,
 )
 from leadflow.services.importer import ImportRequest, check_campaign
-from leadflow.services.upload_runs import follow_import, preview_upload, start_upload_import
+from leadflow.services.upload_runs import (
+    follow_import,
+    preview_upload,
+    start_upload_import,
+    upload_policy,
+)
 from leadflow.web.api.deps import DbDep, NowDep
 from leadflow.web.ui.messages import explain
 from leadflow.web.ui.pages import PageRoute, catalog_of, page, redirect
 from leadflow.web.ui.session import Viewer, ViewerDep, check_csrf
-from leadflow.web.uploads import save_upload, upload_policy
+from leadflow.web.uploads import save_upload
 
 router = APIRouter(
     prefix="/app/import", route_class=PageRoute, dependencies=[Depends(check_csrf)], tags=["ui"]
