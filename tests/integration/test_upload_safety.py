@@ -20,7 +20,8 @@ from fastapi.testclient import TestClient
 from leadflow.adapters.db.database import Database
 from leadflow.adapters.db.imports import ImportRepository
 from leadflow.domain.stages import Role
-from leadflow.services.importer import file_sha256
+from leadflow.services.importer import ImportRequest, file_sha256
+from leadflow.services.upload_runs import UploadPolicy, follow_import, start_upload_import
 from leadflow.settings import Settings
 from leadflow.web.app import create_app
 from tests.conftest import NOW, Tenant
@@ -245,3 +246,24 @@ def test_uploads_left_behind_by_a_stopped_process_are_deleted_at_start(
 
     assert remaining == [ours]
     assert uploads.stat().st_mode & 0o777 == 0o700
+
+
+def test_an_import_whose_child_dies_ends_failed_with_the_reason(
+    db: Database, tenant: Tenant, tmp_path: Path
+) -> None:
+    upload = tmp_path / "many.csv"
+    upload.write_bytes(b"email\n" + b"".join(f"p{n}@nordwerk.de\n".encode() for n in range(20_000)))
+    plan = ImportRequest(tenant.id, file_name="many.csv")
+    running = start_upload_import(
+        db, upload, plan, UploadPolicy(), by=tenant.principal(MARKETING), now=NOW
+    )
+
+    os.kill(running.child.process.pid or 0, signal.SIGKILL)
+    follow_import(running, NOW)
+
+    with db.reading() as connection:
+        ended = ImportRepository(connection, tenant.id).get(running.import_id)
+    assert ended.status == "failed"
+    assert ended.error is not None
+    assert ended.error.startswith("many.csv: reading it stopped (exit code -9)")
+    assert not upload.exists()
