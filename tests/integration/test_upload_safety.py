@@ -267,3 +267,33 @@ def test_an_import_whose_child_dies_ends_failed_with_the_reason(
     assert ended.error is not None
     assert ended.error.startswith("many.csv: reading it stopped (exit code -9)")
     assert not upload.exists()
+
+
+def test_an_upload_body_far_over_every_limit_is_refused_before_it_is_parsed(
+    database_url: str, db: Database, tenant: Tenant, uploads: Path
+) -> None:
+    settings = Settings(
+        database_url=database_url, upload_dir=str(uploads), upload_csv_max_mb=1,
+        upload_xlsx_max_mb=1,
+    )  # fmt: skip
+    boundary = "leadflowboundary"
+    head = (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="huge.csv"\r\n'
+        "Content-Type: text/csv\r\n\r\nemail\r\n"
+    ).encode()
+    filler = b"someone@nordwerk.de\r\n" * 50_000
+    headers = {
+        **tenant.headers(MARKETING),
+        "Content-Type": f"multipart/form-data; boundary={boundary}",
+    }
+
+    with TestClient(create_app(settings, db=db)) as client:
+        declared = client.post("/api/v1/imports", content=head + filler * 3, headers=headers)
+        streamed = client.post(
+            "/api/v1/imports/preview", content=iter([head, filler, filler, filler]), headers=headers
+        )
+
+    for refused in (declared, streamed):
+        assert refused.status_code == 413
+        assert refused.json()["field"] == "file"
+        assert "LEADFLOW_UPLOAD_CSV_MAX_MB" in refused.json()["detail"]

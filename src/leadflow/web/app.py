@@ -11,6 +11,7 @@ from fastapi.responses import RedirectResponse
 
 from leadflow import __version__
 from leadflow.adapters.db.database import Database
+from leadflow.adapters.importing.limits import MB
 from leadflow.services.import_recovery import fail_abandoned_imports
 from leadflow.settings import Settings
 from leadflow.web import errors, forms, ui
@@ -24,6 +25,7 @@ from leadflow.web.api import privacy as privacy_api
 from leadflow.web.api import quarantine as quarantine_api
 from leadflow.web.api import research as research_api
 from leadflow.web.api import sources as sources_api
+from leadflow.web.upload_limit import UploadSizeLimit
 from leadflow.web.uploads import clean_upload_dir
 
 
@@ -54,6 +56,8 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None) 
     app.state.settings = settings
     app.state.db = db or Database(settings.database_url)
     errors.install(app)
+    largest = max(settings.upload_csv_max_mb, settings.upload_xlsx_max_mb) * MB
+    app.add_middleware(UploadSizeLimit, max_bytes=largest)
 
     @app.get("/health", tags=["meta"])
     def health() -> dict[str, str]:

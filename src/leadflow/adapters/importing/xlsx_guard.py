@@ -28,8 +28,11 @@ def check_workbook(stream: IO[bytes], limits: UploadLimits) -> None:
         _check_entries(archive.infolist(), limits)
         for entry in archive.infolist():
             if entry.filename.lower().endswith("sharedstrings.xml"):
-                with archive.open(entry) as part:
-                    _check_shared_strings(part, limits)
+                try:
+                    with archive.open(entry) as part:
+                        _check_shared_strings(part, limits)
+                except (zipfile.BadZipFile, NotImplementedError, RuntimeError, EOFError):
+                    break  # a damaged or encrypted part: openpyxl says what is wrong with it
     stream.seek(0)
 
 
