@@ -297,3 +297,44 @@ def test_an_upload_body_far_over_every_limit_is_refused_before_it_is_parsed(
         assert refused.status_code == 413
         assert refused.json()["field"] == "file"
         assert "LEADFLOW_UPLOAD_CSV_MAX_MB" in refused.json()["detail"]
+
+
+def test_a_preview_that_outlasts_its_time_limit_is_stopped_with_a_clear_error(
+    database_url: str, db: Database, tenant: Tenant, uploads: Path
+) -> None:
+    settings = Settings(
+        database_url=database_url, upload_dir=str(uploads), upload_preview_seconds=1
+    )
+    answer: dict[str, Any] = {}
+
+    with TestClient(create_app(settings, db=db)) as client:
+        slow = threading.Thread(
+            target=lambda: answer.update(preview=_preview(client, tenant, "slow.csv", CSV))
+        )
+        slow.start()
+        child = _first_child()
+        os.kill(child.pid or 0, signal.SIGSTOP)  # it never goes on: the limit has to end it
+        slow.join()
+        after = client.get("/health")
+
+    assert answer["preview"].status_code == 422
+    assert answer["preview"].json()["detail"] == (
+        "slow.csv: stopped after 1 s, the time limit (LEADFLOW_UPLOAD_PREVIEW_SECONDS)"
+    )
+    assert not child.is_alive()
+    assert after.status_code == 200
+
+
+def test_a_preview_that_needs_more_memory_than_allowed_is_stopped_with_a_clear_error(
+    database_url: str, db: Database, tenant: Tenant, uploads: Path
+) -> None:
+    settings = Settings(database_url=database_url, upload_dir=str(uploads), upload_memory_mb=256)
+
+    with TestClient(create_app(settings, db=db)) as client:
+        refused = _preview(client, tenant, "leads.xlsx", small_workbook([["email"], ["a@b.de"]]))
+        after = client.get("/health")
+
+    assert refused.status_code == 422
+    assert refused.json()["detail"].startswith("leads.xlsx: ")
+    assert "256 MB of memory (LEADFLOW_UPLOAD_MEMORY_MB)" in refused.json()["detail"]
+    assert after.status_code == 200

@@ -10,10 +10,13 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from leadflow.adapters.child_process import Child, ChildLimits, ChildStopped, Send, run_in_child
 from leadflow.adapters.db.database import Database
 from leadflow.adapters.importing import MappingFile, TableError
 from leadflow.adapters.importing.limits import MB, UploadLimits
+from leadflow.domain.errors import DomainError
 from leadflow.domain.principal import Principal
 from leadflow.services.import_preview import ImportPreview, preview_import
 from leadflow.services.import_recovery import fail_import
@@ -69,7 +72,11 @@ def preview_upload(
             _preview, path, preset, mapping, name, policy.limits, limits=limits
         )
     except ChildStopped as stop:
-        raise TableError(_stopped(name, stop, policy, "LEADFLOW_UPLOAD_PREVIEW_SECONDS")) from stop
+        raise TableError(_stopped(name, stop, policy, importing=False)) from stop
+    except DomainError:
+        raise
+    except Exception as error:
+        raise _unreadable(name, error) from error
     return preview
 
 
@@ -117,7 +124,13 @@ def start_upload_import(
         import_id: int = child.receive(policy.preview_seconds)
     except ChildStopped as stop:
         child.close()
-        raise TableError(_stopped(name, stop, policy, "LEADFLOW_UPLOAD_PREVIEW_SECONDS")) from stop
+        raise TableError(_stopped(name, stop, policy, importing=False)) from stop
+    except (DomainError, SQLAlchemyError):
+        child.close()
+        raise
+    except Exception as error:
+        child.close()
+        raise _unreadable(name, error) from error
     except BaseException:
         child.close()
         raise
@@ -129,9 +142,9 @@ def follow_import(running: RunningImport, now: datetime) -> None:
     try:
         running.child.receive(running.policy.import_seconds)
     except ChildStopped as stop:
-        reason = _stopped(running.name, stop, running.policy, "LEADFLOW_UPLOAD_IMPORT_SECONDS")
+        reason = _stopped(running.name, stop, running.policy, importing=True)
         fail_import(running.db, running.workspace_id, running.import_id, reason, now)
-    except Exception as error:  # noqa: BLE001 - the import records its failure; this is a backstop
+    except BaseException as error:  # noqa: BLE001 - the import records its failure; a backstop
         fail_import(running.db, running.workspace_id, running.import_id, str(error), now)
     finally:
         running.child.close()
@@ -150,14 +163,20 @@ def _import(
         db.dispose()
 
 
-def _stopped(name: str, stop: ChildStopped, policy: UploadPolicy, time_setting: str) -> str:
+def _stopped(name: str, stop: ChildStopped, policy: UploadPolicy, *, importing: bool) -> str:
     reason = str(stop)
     if reason == "time":
-        seconds = policy.preview_seconds
-        if time_setting.endswith("IMPORT_SECONDS"):
-            seconds = policy.import_seconds
-        return f"{name}: stopped, reading it took longer than {seconds:g} s ({time_setting})"
+        if importing:
+            setting, seconds = "LEADFLOW_UPLOAD_IMPORT_SECONDS", policy.import_seconds
+        else:
+            setting, seconds = "LEADFLOW_UPLOAD_PREVIEW_SECONDS", policy.preview_seconds
+        return f"{name}: stopped after {seconds:g} s, the time limit ({setting})"
     limit = f"{policy.memory_bytes // MB} MB of memory (LEADFLOW_UPLOAD_MEMORY_MB)"
     if reason == "memory":
         return f"{name}: stopped, reading it needed more than {limit}"
     return f"{name}: reading it stopped ({reason}); it may need more than {limit}"
+
+
+def _unreadable(name: str, error: Exception) -> TableError:
+    """A file the reader failed on in a way it does not name itself (a malformed workbook)."""
+    return TableError(f"{name}: cannot be read as a table ({type(error).__name__}: {error})")
