@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated
 
@@ -11,6 +13,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from leadflow.adapters.db.database import Database
 from leadflow.adapters.importing import load_mapping_file
+from leadflow.adapters.importing.limits import UploadLimits
 from leadflow.adapters.secret_key import privacy_keys
 from leadflow.cli.context import database, now, principal
 from leadflow.cli.errors import guarded
@@ -24,6 +27,7 @@ from leadflow.services.import_reports import (
     write_warnings,
 )
 from leadflow.services.importer import CHUNK_ROWS, ImportReport, ImportRequest, run_import
+from leadflow.services.upload_runs import upload_policy
 from leadflow.settings import Settings
 
 console = Console(stderr=True, soft_wrap=True)
@@ -126,6 +130,7 @@ def _run(
         privacy=_privacy_keys(),
         history=history,
         allow_id_only=allow_id_only,
+        limits=_local_file_limits(),
     )
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                TimeElapsedColumn())  # fmt: skip
@@ -146,6 +151,12 @@ def _run(
             found = warnings_of(db, actor.workspace_id, report.import_id)
             out.print(f"{write_warnings(found, stream)} warnings written to {warnings}")
     return report
+
+
+def _local_file_limits() -> UploadLimits:
+    """A file on this machine may be of any size; the XLSX expansion limits still hold."""
+    limits = upload_policy(Settings()).limits
+    return replace(limits, csv_max_bytes=sys.maxsize, xlsx_max_bytes=sys.maxsize)
 
 
 def _privacy_keys() -> PrivacyKeys | None:

@@ -96,3 +96,7 @@ class ModelNotTrained(NotFound):
         )
         self.kind = "predictive model"
         self.key = None
+
+
+class UploadTooLarge(InvalidInput):
+    """An uploaded file is larger than its limit allows."""

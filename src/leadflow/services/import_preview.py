@@ -16,6 +16,7 @@ from leadflow.adapters.importing import (
     open_table,
 )
 from leadflow.adapters.importing.chunk import normalize_chunk
+from leadflow.adapters.importing.limits import UploadLimits
 
 SAMPLE_ROWS = 5
 
@@ -48,9 +49,10 @@ def preview_import(
     mapping: MappingFile | None = None,
     file_name: str | None = None,
     rows: int = SAMPLE_ROWS,
+    limits: UploadLimits | None = None,
 ) -> ImportPreview:
     """Map the file's columns and check its first rows as the import would; nothing is stored."""
-    with open_table(path, name=file_name or path.name) as table:
+    with open_table(path, name=file_name or path.name, limits=limits) as table:
         columns = map_columns(table.headers, preset, mapping)
         options = ImportOptions(
             decimal_comma=table.decimal_comma,

@@ -10,6 +10,8 @@ back, and reports what would be created, merged and rejected.
 from __future__ import annotations
 
 import hashlib
+import os
+import socket
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -20,7 +22,13 @@ from sqlalchemy.engine import Connection
 
 from leadflow.adapters.db.bulk import BulkWriter
 from leadflow.adapters.db.database import Database
-from leadflow.adapters.db.imports import DONE, FAILED, ImportRepository, Reject, RowWarning
+from leadflow.adapters.db.imports import (
+    DONE,
+    FAILED,
+    ImportRepository,
+    Reject,
+    RowWarning,
+)
 from leadflow.adapters.db.tables import accounts, contacts, leads
 from leadflow.adapters.db.uow import reading
 from leadflow.adapters.importing import (
@@ -32,6 +40,8 @@ from leadflow.adapters.importing import (
     open_table,
 )
 from leadflow.adapters.importing.chunk import normalize_chunk
+from leadflow.adapters.importing.limits import UploadLimits
+from leadflow.domain.errors import InvalidInput, NotFound
 from leadflow.domain.principal import Principal
 from leadflow.domain.stages import Actor, Stage
 from leadflow.domain.suppression import PrivacyKeys
@@ -73,6 +83,8 @@ class ImportRequest:
     """The file is another system's past: no routing, hand-over clocks, events or auto-mql."""
     allow_id_only: bool = False
     """Import rows whose only identity is their external id (a mapping file can say so too)."""
+    limits: UploadLimits | None = None
+    """Bounds on the file (leadflow's defaults when None)."""
 
 
 @dataclass
@@ -140,7 +152,8 @@ def run_import(
     """Import (or dry-run) a file; a real import of a file that was interrupted resumes."""
     by.require(Actor.MARKETING)
     digest = file_sha256(path)
-    with open_table(path, name=request.file_name or path.name) as table:
+    name = request.file_name or path.name
+    with open_table(path, name=name, limits=request.limits) as table:
         mapping = map_columns(table.headers, request.preset, request.mapping)
         options = _options(db, request, table.decimal_comma)
         import_id, watermark = _begin(db, request, mapping, digest, table.name, by, now)
@@ -148,14 +161,14 @@ def run_import(
             import_id, request.dry_run, "running", mapping.preset, dict(mapping.fields),
             list(mapping.extras), history=request.history, resumed_after_row=watermark or None,
         )  # fmt: skip
-        ctx = _context(db, request, mapping, now)
-        ctx.file_name, ctx.import_id, ctx.privacy = table.name, import_id, request.privacy
-        ctx.list_only = request.list_only
-        ctx.history, ctx.by_user_id = request.history, by.user_id
-        chunks = _chunks(table, watermark, request.chunk_rows)
         would_reject: list[Reject] = []
         would_warn: list[RowWarning] = []
         try:
+            ctx = _context(db, request, mapping, now)
+            ctx.file_name, ctx.import_id, ctx.privacy = table.name, import_id, request.privacy
+            ctx.list_only = request.list_only
+            ctx.history, ctx.by_user_id = request.history, by.user_id
+            chunks = _chunks(table, watermark, request.chunk_rows)
             if request.dry_run:
                 with db.transaction() as connection:
                     for rows in chunks:
@@ -230,10 +243,30 @@ def begin_import(
 ) -> int:
     """Check the file's header and mapping and record the import, to run it later."""
     by.require(Actor.MARKETING)
-    with open_table(path, name=request.file_name or path.name) as table:
+    check_campaign(db, request.workspace_id, request.campaign_id)
+    with open_table(path, name=request.file_name or path.name, limits=request.limits) as table:
         mapping = map_columns(table.headers, request.preset, request.mapping)
         import_id, _ = _begin(db, request, mapping, file_sha256(path), table.name, by, now)
     return import_id
+
+
+def check_campaign(db: Database, workspace_id: int, campaign_id: int | None) -> None:
+    """Refuse an import into a campaign the workspace does not have."""
+    if campaign_id is None:
+        return
+    with reading(db, workspace_id) as uow:
+        try:
+            uow.campaigns.get(campaign_id)
+        except NotFound as error:
+            raise InvalidInput(
+                f"campaign {campaign_id} is not a campaign of this workspace",
+                field="campaign_id",
+            ) from error
+
+
+def import_runner() -> dict[str, Any]:
+    """The process that runs an import, so a later start can tell whether it still lives."""
+    return {"host": socket.gethostname(), "pid": os.getpid()}
 
 
 def _tell(progress: Progress | None, report: ImportReport) -> None:
@@ -258,6 +291,8 @@ def _begin(
         if not request.dry_run:
             unfinished = imports.unfinished(digest)
             if unfinished is not None:
+                resumed = {**unfinished.options, "runner": import_runner()}
+                imports.resume(unfinished.id, options=resumed, now=now)
                 return unfinished.id, unfinished.rows_done
         options: dict[str, Any] = {
             "columns": dict(mapping.fields),
@@ -267,6 +302,7 @@ def _begin(
             "history": request.history,
             "allow_id_only": request.allow_id_only
             or bool(request.mapping and request.mapping.allow_id_only),
+            "runner": import_runner(),
         }
         import_id = imports.start(
             file_name=name, file_sha256=digest, preset=mapping.preset, options=options,

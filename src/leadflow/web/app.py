@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime
+
 from fastapi import FastAPI
 from fastapi.responses import RedirectResponse
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from leadflow import __version__
 from leadflow.adapters.db.database import Database
+from leadflow.adapters.importing.limits import MB
+from leadflow.services.import_recovery import fail_abandoned_imports
 from leadflow.settings import Settings
 from leadflow.web import errors, forms, ui
 from leadflow.web.api import automation as automation_api
@@ -21,6 +27,23 @@ from leadflow.web.api import quarantine as quarantine_api
 from leadflow.web.api import research as research_api
 from leadflow.web.api import sources as sources_api
 from leadflow.web.request_guard import BodyLimits, RequestGuard
+from leadflow.web.upload_limit import UploadSizeLimit
+from leadflow.web.uploads import clean_upload_dir
+
+
+def _on_start(app: FastAPI) -> None:
+    """Uploads left behind are deleted, and imports left running by a stopped process fail."""
+    settings: Settings = app.state.settings
+    clean_upload_dir(settings)
+    fail_abandoned_imports(
+        app.state.db, now=datetime.now(UTC), max_seconds=settings.upload_import_seconds
+    )
+
+
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    _on_start(app)
+    yield
 
 
 def create_app(settings: Settings | None = None, *, db: Database | None = None) -> FastAPI:
@@ -30,10 +53,13 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None) 
         title="leadflow",
         version=__version__,
         description="Lead qualification for B2B marketing and sales teams.",
+        lifespan=_lifespan,
     )
     app.state.settings = settings
     app.state.db = db or Database(settings.database_url)
     errors.install(app)
+    largest = max(settings.upload_csv_max_mb, settings.upload_xlsx_max_mb) * MB
+    app.add_middleware(UploadSizeLimit, max_bytes=largest)
     app.add_middleware(RequestGuard, limits=BodyLimits.of(settings))
     # A request addressed to a host not configured answers 400; links never come from the
     # Host header anyway (web/public_url.py).

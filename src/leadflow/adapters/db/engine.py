@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
@@ -33,7 +35,24 @@ def make_engine(url: str, *, pooled: bool = True) -> Engine:
     return create_engine(url, **pool)
 
 
+def _create_private_file(url: str) -> None:
+    """Create a new SQLite database file readable by its owner alone (mode 0600); SQLite gives
+    its -wal and -shm files the mode of the database file."""
+    database = make_url(url).database
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return
+    path = Path(database)
+    if path.exists() or not path.parent.is_dir():
+        return
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return
+    os.close(descriptor)
+
+
 def _sqlite_engine(url: str, pool: dict[str, Any]) -> Engine:
+    _create_private_file(url)
     engine = create_engine(url, connect_args={"timeout": 30}, **pool)
 
     @event.listens_for(engine, "connect")

@@ -15,6 +15,8 @@ from leadflow.adapters.db.tables import import_rejects, import_warnings, imports
 from leadflow.domain.errors import NotFound
 
 RUNNING, DONE, FAILED = "running", "done", "failed"
+INTERRUPTED = "interrupted: "
+"""The start of the error of an import whose process stopped; importing the file resumes it."""
 
 
 @dataclass(frozen=True)
@@ -117,12 +119,29 @@ class ImportRepository:
                 imports.c.workspace_id == self.workspace_id,
                 imports.c.file_sha256 == file_sha256,
                 imports.c.dry_run.is_(False),
-                imports.c.status == RUNNING,
+                (imports.c.status == RUNNING)
+                | ((imports.c.status == FAILED) & imports.c.error.startswith(INTERRUPTED)),
             )
             .order_by(imports.c.id.desc())
             .limit(1)
         ).first()
         return _record(row) if row is not None else None
+
+    def running(self) -> list[ImportRecord]:
+        rows = self.connection.execute(
+            select(imports)
+            .where(imports.c.workspace_id == self.workspace_id, imports.c.status == RUNNING)
+            .order_by(imports.c.id)
+        )
+        return [_record(row) for row in rows]
+
+    def resume(self, import_id: int, *, options: dict[str, Any], now: datetime) -> None:
+        """Run an interrupted import again from its watermark, by the process in `options`."""
+        self.connection.execute(
+            update(imports)
+            .where(imports.c.workspace_id == self.workspace_id, imports.c.id == import_id)
+            .values(status=RUNNING, error=None, options=options, updated_at=now, finished_at=None)
+        )
 
     def recent(self, limit: int = 50) -> list[ImportRecord]:
         rows = self.connection.execute(

@@ -13,6 +13,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO, Any
 
+from leadflow.adapters.importing.limits import UploadLimits, megabytes
+from leadflow.adapters.importing.xlsx_guard import WorkbookRefused, check_workbook
 from leadflow.domain.errors import InvalidInput
 
 Row = tuple[int, dict[str, str]]
@@ -21,6 +23,9 @@ _CHUNK = 1 << 18
 _DELIMITERS = (";", ",", "\t")
 _ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0"
+_HEAD = 1024
+_TEXT_CONTROLS = frozenset(b"\t\n\r\f\x1a\x1b")
+_TRIED = "UTF-8, UTF-16 and Windows-1252 (cp1252)"
 
 
 class TableError(InvalidInput, ValueError):
@@ -79,9 +84,13 @@ class Table:
         self.close()
 
 
-def open_table(source: Path | IO[bytes], *, name: str | None = None) -> Table:
-    """Open a CSV or XLSX file (told apart by content) from a path or a seekable binary file."""
+def open_table(
+    source: Path | IO[bytes], *, name: str | None = None, limits: UploadLimits | None = None
+) -> Table:
+    """Open a CSV or XLSX file (told apart by content) from a path or a seekable binary file;
+    a file beyond `limits` (the defaults unless given) is refused before it is parsed."""
     label = name or str(getattr(source, "name", None) or "upload")
+    limits = limits or UploadLimits()
     try:
         stream: IO[bytes] = source.open("rb") if isinstance(source, Path) else source
     except OSError as error:
@@ -89,15 +98,30 @@ def open_table(source: Path | IO[bytes], *, name: str | None = None) -> Table:
     close = stream.close if isinstance(source, Path) else _nothing
     try:
         magic = stream.read(4)
+        size = stream.seek(0, io.SEEK_END)
         stream.seek(0)
         if magic == _OLE_MAGIC:
             raise TableError(f"{label}: old .xls files are not supported; save it as .xlsx or CSV")
         if magic == _ZIP_MAGIC:
-            return _xlsx_table(label, stream, close)
+            _check_size(label, size, limits.xlsx_max_bytes, "XLSX", "UPLOAD_XLSX_MAX_MB")
+            try:
+                check_workbook(stream, limits)
+            except WorkbookRefused as error:
+                raise TableError(f"{label}: refused, {error}") from error
+            return _xlsx_table(label, stream, close, limits)
+        _check_size(label, size, limits.csv_max_bytes, "CSV", "UPLOAD_CSV_MAX_MB")
         return _csv_table(label, stream, close)
     except BaseException:
         close()
         raise
+
+
+def _check_size(label: str, size: int, limit: int, kind: str, setting: str) -> None:
+    if size > limit:
+        raise TableError(
+            f"{label}: {megabytes(size)} is more than the {megabytes(limit)} allowed for a "
+            f"{kind} file (LEADFLOW_{setting})"
+        )
 
 
 def _nothing() -> None:
@@ -124,16 +148,20 @@ def _checked_headers(name: str, cells: list[str]) -> tuple[str, ...]:
 
 
 def _csv_table(name: str, stream: IO[bytes], close: Callable[[], None]) -> Table:
-    encoding = _detect_encoding(stream)
+    encoding = _detect_encoding(name, stream)
     text = io.TextIOWrapper(stream, encoding=encoding, newline="")
-    delimiter = _sniff_delimiter(text.readline())
-    text.seek(0)
+    try:
+        delimiter = _sniff_delimiter(text.readline())
+        text.seek(0)
+    except UnicodeDecodeError as error:
+        text.detach()
+        raise _undecodable(name, 1, encoding, error) from error
 
     def finish() -> None:
         text.detach()
         close()
 
-    records = _csv_records(name, csv.reader(text, delimiter=delimiter))
+    records = _csv_records(name, csv.reader(text, delimiter=delimiter), encoding)
     # A German Excel writes ';' because the comma is its decimal mark.
     return Table(
         name,
@@ -145,7 +173,7 @@ def _csv_table(name: str, stream: IO[bytes], close: Callable[[], None]) -> Table
     )
 
 
-def _csv_records(name: str, reader: Iterator[list[str]]) -> Iterator[list[str]]:
+def _csv_records(name: str, reader: Iterator[list[str]], encoding: str) -> Iterator[list[str]]:
     rows_read = 0
     try:
         for record in reader:
@@ -153,23 +181,61 @@ def _csv_records(name: str, reader: Iterator[list[str]]) -> Iterator[list[str]]:
             yield record
     except csv.Error as error:
         raise TableError(f"{name}: row {rows_read + 1} cannot be read as CSV ({error})") from error
+    except UnicodeDecodeError as error:
+        raise _undecodable(name, rows_read + 1, encoding, error) from error
 
 
-def _detect_encoding(stream: IO[bytes]) -> str:
-    start = stream.read(4)
+def _undecodable(name: str, row: int, encoding: str, error: UnicodeDecodeError) -> TableError:
+    return TableError(
+        f"{name}: row {row} cannot be decoded as {encoding}, the encoding its start showed "
+        f"({error.reason}); save it as UTF-8"
+    )
+
+
+def _detect_encoding(name: str, stream: IO[bytes]) -> str:
+    head = stream.read(_HEAD)
     stream.seek(0)
-    if start.startswith(codecs.BOM_UTF8):
+    if head.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
-    if start.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "utf-16"
-    candidates = {name: codecs.getincrementaldecoder(name)() for name in ("utf-8", "cp1252")}
+    wide = _utf16_without_bom(head)
+    if wide is not None:
+        return wide
+    if _looks_binary(head):
+        raise TableError(
+            f"{name}: not a text table (its first KiB holds binary data such as NUL bytes); "
+            "upload a CSV or XLSX file"
+        )
+    candidates = {codec: codecs.getincrementaldecoder(codec)() for codec in ("utf-8", "cp1252")}
     for chunk in iter(partial(stream.read, _CHUNK), b""):
         _feed(candidates, chunk, final=False)
         if not candidates:
             break
     _feed(candidates, b"", final=True)
     stream.seek(0)
-    return next(iter(candidates), "latin-1")
+    if not candidates:
+        raise TableError(f"{name}: cannot be decoded as text (tried {_TRIED}); save it as UTF-8")
+    return next(iter(candidates))
+
+
+def _utf16_without_bom(head: bytes) -> str | None:
+    """UTF-16 without a byte order mark: mostly-ASCII text has a NUL in every second byte."""
+    pairs = len(head) // 2
+    if pairs < 2:
+        return None
+    even = head[0 : pairs * 2 : 2].count(0)
+    odd = head[1 : pairs * 2 : 2].count(0)
+    if odd * 2 >= pairs and even * 10 < pairs:
+        return "utf-16-le"
+    if even * 2 >= pairs and odd * 10 < pairs:
+        return "utf-16-be"
+    return None
+
+
+def _looks_binary(head: bytes) -> bool:
+    controls = sum(1 for byte in head if byte < 0x20 and byte not in _TEXT_CONTROLS)
+    return b"\0" in head or controls * 20 > len(head)
 
 
 def _feed(candidates: dict[str, codecs.IncrementalDecoder], chunk: bytes, *, final: bool) -> None:
@@ -192,7 +258,9 @@ def _sniff_delimiter(header_line: str) -> str:
     return best if counts[best] else ","
 
 
-def _xlsx_table(name: str, stream: IO[bytes], close: Callable[[], None]) -> Table:
+def _xlsx_table(
+    name: str, stream: IO[bytes], close: Callable[[], None], limits: UploadLimits
+) -> Table:
     # Imported on first use, so commands that read no workbook start quickly.
     import openpyxl
     from openpyxl.utils.exceptions import InvalidFileException
@@ -209,8 +277,35 @@ def _xlsx_table(name: str, stream: IO[bytes], close: Callable[[], None]) -> Tabl
         workbook.close()
         close()
 
-    records = ([_cell_text(value) for value in row] for row in sheet.iter_rows(values_only=True))
+    records = _xlsx_records(name, sheet.iter_rows(values_only=True), limits)
     return Table(name, records, decimal_comma=False, close=finish)
+
+
+def _xlsx_records(
+    name: str, rows: Iterator[tuple[Any, ...]], limits: UploadLimits
+) -> Iterator[list[str]]:
+    """The sheet's rows as text, refused once they pass the row, column or cell-length limit."""
+    for number, row in enumerate(rows, start=1):
+        if number > limits.xlsx_max_rows:
+            raise TableError(
+                f"{name}: refused, its sheet has more than {limits.xlsx_max_rows:,} rows "
+                "(LEADFLOW_XLSX_MAX_ROWS)"
+            )
+        if len(row) > limits.xlsx_max_columns and any(
+            v is not None for v in row[limits.xlsx_max_columns :]
+        ):
+            raise TableError(
+                f"{name}: refused, row {number} has more than {limits.xlsx_max_columns:,} "
+                "columns (LEADFLOW_XLSX_MAX_COLUMNS)"
+            )
+        cells = [_cell_text(value) for value in row[: limits.xlsx_max_columns]]
+        for column, cell in enumerate(cells, start=1):
+            if len(cell) > limits.xlsx_max_cell_chars:
+                raise TableError(
+                    f"{name}: refused, the cell in row {number}, column {column} is longer than "
+                    f"{limits.xlsx_max_cell_chars:,} characters (LEADFLOW_XLSX_MAX_CELL_CHARS)"
+                )
+        yield cells
 
 
 def _cell_text(value: Any) -> str:

@@ -3,23 +3,16 @@
 from __future__ import annotations
 
 import io
-import shutil
-import tempfile
-from datetime import datetime
-from pathlib import Path
 from typing import Annotated
 
 from fastapi import APIRouter, BackgroundTasks, File, Form, Request, UploadFile
 from fastapi.responses import Response
 
-from leadflow.adapters.db.database import Database
 from leadflow.adapters.db.imports import ImportRecord
 from leadflow.adapters.importing import MappingFile, parse_mapping_file
 from leadflow.domain.errors import NotConfigured
-from leadflow.domain.principal import Principal
 from leadflow.domain.stages import Actor, Stage
 from leadflow.domain.suppression import PrivacyKeys
-from leadflow.services.import_preview import preview_import
 from leadflow.services.import_reports import (
     get_import,
     list_imports,
@@ -28,7 +21,13 @@ from leadflow.services.import_reports import (
     write_rejects,
     write_warnings,
 )
-from leadflow.services.importer import ImportRequest, begin_import, run_import
+from leadflow.services.importer import ImportRequest, check_campaign
+from leadflow.services.upload_runs import (
+    follow_import,
+    preview_upload,
+    start_upload_import,
+    upload_policy,
+)
 from leadflow.web.api.capture_schemas import (
     FieldErrorPublic,
     ImportPreviewPublic,
@@ -39,6 +38,7 @@ from leadflow.web.api.deps import DbDep, NowDep, PrincipalDep
 from leadflow.web.api.privacy_deps import get_privacy_keys
 from leadflow.web.ids import MAX_ID, IdPath
 from leadflow.web.public_url import public_url
+from leadflow.web.uploads import save_upload
 
 router = APIRouter(prefix="/api/v1/imports", tags=["imports"])
 
@@ -63,13 +63,6 @@ def _public(record: ImportRecord, request: Request) -> ImportPublic:
     )
 
 
-def _saved(upload: UploadFile) -> Path:
-    suffix = Path(upload.filename or "upload").suffix[:10]
-    with tempfile.NamedTemporaryFile(prefix="leadflow-import-", suffix=suffix, delete=False) as f:
-        shutil.copyfileobj(upload.file, f)
-        return Path(f.name)
-
-
 def _privacy(request: Request) -> PrivacyKeys | None:
     try:
         return get_privacy_keys(request)
@@ -82,14 +75,16 @@ def _mapping(text: str | None) -> MappingFile | None:
 
 
 @router.post("/preview", response_model=ImportPreviewPublic)
-def preview(file: Upload, principal: PrincipalDep, preset: Preset = None,
+def preview(file: Upload, principal: PrincipalDep, request: Request, preset: Preset = None,
             mapping: MappingText = None) -> ImportPreviewPublic:  # fmt: skip
     """Where each column of the file would go, and its first rows as they would be read."""
     principal.require(Actor.MARKETING)
-    path = _saved(file)
+    settings = request.app.state.settings
+    rules = _mapping(mapping)
+    path = save_upload(file, settings)
     try:
-        found = preview_import(
-            path, preset=preset, mapping=_mapping(mapping), file_name=file.filename
+        found = preview_upload(
+            path, upload_policy(settings), preset=preset, mapping=rules, file_name=file.filename
         )
     finally:
         path.unlink(missing_ok=True)
@@ -132,27 +127,24 @@ def start_import(
 ) -> ImportPublic:
     """Upload a file and import it in the background (202); follow it at GET /imports/{id}.
     A `dry_run` reports what would be created, merged and rejected, and stores no lead."""
-    path = _saved(file)
+    principal.require(Actor.MARKETING)
+    plan = ImportRequest(
+        principal.workspace_id, preset=preset, mapping=_mapping(mapping), dry_run=dry_run,
+        campaign_id=campaign_id, stage=stage, file_name=file.filename,
+        privacy=_privacy(request), history=history, allow_id_only=allow_id_only,
+    )  # fmt: skip
+    check_campaign(db, principal.workspace_id, campaign_id)
+    settings = request.app.state.settings
+    path = save_upload(file, settings)
     try:
-        plan = ImportRequest(
-            principal.workspace_id, preset=preset, mapping=_mapping(mapping), dry_run=dry_run,
-            campaign_id=campaign_id, stage=stage, file_name=file.filename,
-            privacy=_privacy(request), history=history, allow_id_only=allow_id_only,
-        )  # fmt: skip
-        import_id = begin_import(db, path, plan, by=principal, now=now)
+        running = start_upload_import(
+            db, path, plan, upload_policy(settings), by=principal, now=now
+        )
     except BaseException:
         path.unlink(missing_ok=True)
         raise
-    plan = ImportRequest(**{**plan.__dict__, "import_id": import_id})
-    tasks.add_task(_run, db, path, plan, principal, now)
-    return _public(get_import(db, principal.workspace_id, import_id), request)
-
-
-def _run(db: Database, path: Path, plan: ImportRequest, by: Principal, now: datetime) -> None:
-    try:
-        run_import(db, path, plan, by=by, now=now)
-    finally:
-        path.unlink(missing_ok=True)
+    tasks.add_task(follow_import, running, now)
+    return _public(get_import(db, principal.workspace_id, running.import_id), request)
 
 
 @router.get("", response_model=list[ImportPublic])

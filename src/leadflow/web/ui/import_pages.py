@@ -5,10 +5,6 @@ between requests, so any web process can answer the next one."""
 from __future__ import annotations
 
 import io
-import shutil
-import tempfile
-from datetime import datetime
-from pathlib import Path
 from typing import Annotated
 
 from fastapi import APIRouter, BackgroundTasks, Depends, File, Form, Request, UploadFile
@@ -16,10 +12,9 @@ from starlette.responses import Response
 
 from leadflow.adapters.db.uow import reading
 from leadflow.adapters.importing import PRESETS, TableError
-from leadflow.domain.errors import InvalidInput, PermissionDenied
-from leadflow.domain.principal import Principal
+from leadflow.domain.errors import InvalidInput, PermissionDenied, UploadTooLarge
 from leadflow.domain.stages import Role, Stage
-from leadflow.services.import_preview import ImportPreview, preview_import
+from leadflow.services.import_preview import ImportPreview
 from leadflow.services.import_reports import (
     get_import,
     list_imports,
@@ -28,12 +23,19 @@ from leadflow.services.import_reports import (
     write_rejects,
     write_warnings,
 )
-from leadflow.services.importer import ImportRequest, begin_import, run_import
+from leadflow.services.importer import ImportRequest, check_campaign
+from leadflow.services.upload_runs import (
+    follow_import,
+    preview_upload,
+    start_upload_import,
+    upload_policy,
+)
 from leadflow.web.api.deps import DbDep, NowDep
 from leadflow.web.ids import IdPath, id_from_text
 from leadflow.web.ui.messages import explain
 from leadflow.web.ui.pages import PageRoute, catalog_of, page, redirect
 from leadflow.web.ui.session import Viewer, ViewerDep, check_csrf
+from leadflow.web.uploads import save_upload
 
 router = APIRouter(
     prefix="/app/import", route_class=PageRoute, dependencies=[Depends(check_csrf)], tags=["ui"]
@@ -106,10 +108,12 @@ def upload(
             raise InvalidInput("choose a CSV or XLSX file", field="file")
         if action not in ACTIONS or preset not in ("", *PRESETS):
             raise InvalidInput("unknown import action or preset", field="file")
-        path = _saved(file)
+        settings = request.app.state.settings
+        policy = upload_policy(settings)
         if action == "preview":
+            path = save_upload(file, settings)
             try:
-                found = preview_import(path, preset=preset or None, file_name=file.filename)
+                found = preview_upload(path, policy, preset=preset or None, file_name=file.filename)
             finally:
                 path.unlink(missing_ok=True)
             return _page(request, viewer, db, preview=found, choices=choices)
@@ -123,8 +127,10 @@ def upload(
             history=bool(history),
             allow_id_only=bool(allow_id_only),
         )
+        check_campaign(db, viewer.workspace_id, plan.campaign_id)
+        path = save_upload(file, settings)
         try:
-            import_id = begin_import(db, path, plan, by=viewer.principal, now=now)
+            running = start_upload_import(db, path, plan, policy, by=viewer.principal, now=now)
         except BaseException:
             path.unlink(missing_ok=True)
             raise
@@ -132,26 +138,13 @@ def upload(
         catalog = catalog_of(request)
         if isinstance(error, TableError):
             message = catalog.gettext("The file cannot be read as a CSV or XLSX table.")
+            message = f"{message} {error}"
         else:
             message = explain(error, catalog)
-        return _page(request, viewer, db, choices=choices, error=message, status_code=422)
-    plan = ImportRequest(**{**plan.__dict__, "import_id": import_id})
-    tasks.add_task(_run, db, path, plan, viewer.principal, now)
-    return redirect(f"/app/import/{import_id}")
-
-
-def _saved(upload: UploadFile) -> Path:
-    suffix = Path(upload.filename or "upload").suffix[:10]
-    with tempfile.NamedTemporaryFile(prefix="leadflow-import-", suffix=suffix, delete=False) as f:
-        shutil.copyfileobj(upload.file, f)
-        return Path(f.name)
-
-
-def _run(db: DbDep, path: Path, plan: ImportRequest, by: Principal, now: datetime) -> None:
-    try:
-        run_import(db, path, plan, by=by, now=now)
-    finally:
-        path.unlink(missing_ok=True)
+        status_code = 413 if isinstance(error, UploadTooLarge) else 422
+        return _page(request, viewer, db, choices=choices, error=message, status_code=status_code)
+    tasks.add_task(follow_import, running, now)
+    return redirect(f"/app/import/{running.import_id}")
 
 
 @router.get("/{import_id}")
