@@ -21,6 +21,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import Connection
 
 from leadflow.adapters.db.bulk import BulkWriter
+from leadflow.adapters.db.driver_io import unindexed
 from leadflow.adapters.db.tables import (
     account_match_keys,
     accounts,
@@ -92,7 +93,10 @@ class MatchQueries:
         self.accounts_read = 0
         """Account rows the look-ups returned: what matching had to compare."""
 
-    def _people(self, *conditions: object) -> list[KnownPerson]:
+    def _people(self, *conditions: object, by_id: bool = False) -> list[KnownPerson]:
+        # Fetched by id, the workspace is checked unindexed: with many ids SQLite would
+        # otherwise walk the workspace's contacts through an index on workspace_id.
+        scope = unindexed(contacts.c.workspace_id) if by_id else contacts.c.workspace_id
         query = (
             select(
                 contacts.c.id,
@@ -113,7 +117,7 @@ class MatchQueries:
                 ),
             )
             .outerjoin(accounts, accounts.c.id == contacts.c.account_id)
-            .where(contacts.c.workspace_id == self.workspace_id, *conditions)  # type: ignore[arg-type]
+            .where(scope == self.workspace_id, *conditions)  # type: ignore[arg-type]
             .order_by(contacts.c.id)
         )
         return [KnownPerson(*row) for row in self.connection.execute(query)]
@@ -156,7 +160,7 @@ class MatchQueries:
         return found
 
     def people_at_contacts(self, contact_ids: Collection[int]) -> list[KnownPerson]:
-        return self._people(contacts.c.id.in_(sorted(contact_ids)))
+        return self._people(contacts.c.id.in_(sorted(contact_ids)), by_id=True)
 
     def account_with(self, column: str, value: str) -> KnownAccount | None:
         """The first account whose domain or name key is `value`."""

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import Table, delete, insert, select, update
 from sqlalchemy.engine import Connection
 
+from leadflow.adapters.db.driver_io import unindexed
 from leadflow.adapters.db.rows import inserted_id
 from leadflow.adapters.db.tables import (
     activities,
@@ -172,9 +173,11 @@ class MergeRepository:
         return dict(row._mapping)
 
     def alternates(self, contact_id: int) -> set[tuple[str, str]]:
+        # The workspace unindexed: otherwise SQLite walks the workspace's alternates through
+        # the value index instead of reading the contact's few through its own key.
         rows = self.connection.execute(
             select(contact_alternates.c.kind, contact_alternates.c.value).where(
-                contact_alternates.c.workspace_id == self.workspace_id,
+                unindexed(contact_alternates.c.workspace_id) == self.workspace_id,
                 contact_alternates.c.contact_id == contact_id,
             )
         )
