@@ -4,6 +4,7 @@ the same for every entry path, and logged field by field in the merge log so it 
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -48,6 +49,43 @@ class EntryMerge:
         return any(change.applied for change in self.changes)
 
 
+@dataclass(frozen=True)
+class EntryRecord:
+    """What a merge reads of its target: the contact's and the lead's entry fields and the
+    contact's alternates."""
+
+    contact: dict[str, Any]
+    lead: dict[str, Any] | None
+    alternates: frozenset[tuple[str, str]]
+
+
+def entry_records(
+    connection: Connection, workspace_id: int, targets: Collection[Target]
+) -> dict[Target, EntryRecord]:
+    """The stored records of many targets, read set-based (three statements, not three per
+    target); valid until one of them is merged into."""
+    repo = MergeRepository(connection, workspace_id)
+    found = repo.entry_contacts([t.contact_id for t in targets])
+    lead_ids = [t.lead_id for t in targets if t.lead_id is not None]
+    leads = repo.entry_leads(lead_ids)
+    alternates = repo.alternates_of(found)
+    return {
+        target: EntryRecord(
+            found[target.contact_id],
+            leads[target.lead_id] if target.lead_id is not None else None,
+            frozenset(alternates.get(target.contact_id, ())),
+        )
+        for target in targets
+        if target.contact_id in found and (target.lead_id is None or target.lead_id in leads)
+    }
+
+
+def _read_record(repo: MergeRepository, target: Target) -> EntryRecord:
+    contact = repo.entry_contact(target.contact_id)
+    lead = repo.entry_lead(target.lead_id) if target.lead_id is not None else None
+    return EntryRecord(contact, lead, frozenset(repo.alternates(target.contact_id)))
+
+
 def change_dict(change: FieldChange) -> dict[str, Any]:
     return {
         "field": change.field,
@@ -73,21 +111,24 @@ def merge_entry(
     reason: str,
     now: datetime,
     known_at: datetime | None = None,
+    record: EntryRecord | None = None,
 ) -> EntryMerge:
     """Apply the merge policy to the target; log what changed against its lead. `known_at`
-    says when the stored values were written (default: when the lead was last written).
+    says when the stored values were written (default: when the lead was last written);
+    `record` is the target as stored, when the caller has read it already (entry_records).
 
     A person without a lead (a target list's contact) is only completed: empty fields filled,
     second e-mails and phones kept as alternates; nothing is replaced, so nothing needs a log.
     """
     repo = MergeRepository(connection, workspace_id)
-    contact = repo.entry_contact(target.contact_id)
-    lead = repo.entry_lead(target.lead_id) if target.lead_id is not None else None
+    if record is None:
+        record = _read_record(repo, target)
+    contact, lead = record.contact, record.lead
     known = Known(
         fields={**contact, **({name: lead[name] for name in LEAD_FIELDS} if lead else {})},
         at=known_at or (lead["updated_at"] if lead else datetime.max.replace(tzinfo=now.tzinfo)),
         extras=dict(lead["extras"] or {}) if lead else {},
-        alternates=frozenset(repo.alternates(target.contact_id)),
+        alternates=record.alternates,
         stage=Stage(lead["stage"]) if lead else None,
     )
     if lead is None:

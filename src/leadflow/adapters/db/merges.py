@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 from typing import Any
 
@@ -28,6 +29,7 @@ CONTACT_FIELDS = ("first_name", "last_name", "email", "phone", "job_title", "acc
 ENTRY_CONTACT_FIELDS = ("first_name", "last_name", "email", "phone", "job_title", "department",
                         "external_id")  # fmt: skip
 ENTRY_LEAD_FIELDS = ("source", "campaign_id", "owner_id", "stage", "stage_entered_at", "extras")
+_BATCH = 900
 ADDED: dict[str, Table] = {
     "alternates": contact_alternates,
     "stage_changes": stage_changes,
@@ -182,6 +184,59 @@ class MergeRepository:
             )
         )
         return {(kind, value) for kind, value in rows}
+
+    def entry_contacts(self, contact_ids: Collection[int]) -> dict[int, dict[str, Any]]:
+        """entry_contact for many contacts at once, by id."""
+        return {
+            row[0]: dict(row._mapping)
+            for row in self._by_ids(
+                contacts, contact_ids, contacts.c.id,
+                *(contacts.c[name] for name in ENTRY_CONTACT_FIELDS),
+            )
+        }  # fmt: skip
+
+    def entry_leads(self, lead_ids: Collection[int]) -> dict[int, dict[str, Any]]:
+        """entry_lead for many leads at once, by id."""
+        return {
+            row[0]: {name: row._mapping[name] for name in (*ENTRY_LEAD_FIELDS, "updated_at")}
+            for row in self._by_ids(
+                leads, lead_ids, leads.c.id, *(leads.c[name] for name in ENTRY_LEAD_FIELDS),
+                leads.c.updated_at,
+            )
+        }  # fmt: skip
+
+    def alternates_of(self, contact_ids: Collection[int]) -> dict[int, set[tuple[str, str]]]:
+        """alternates for many contacts at once, by contact id (only those that have some)."""
+        found: dict[int, set[tuple[str, str]]] = {}
+        ordered = sorted(set(contact_ids))
+        for start in range(0, len(ordered), _BATCH):
+            rows = self.connection.execute(
+                select(
+                    contact_alternates.c.contact_id,
+                    contact_alternates.c.kind,
+                    contact_alternates.c.value,
+                ).where(
+                    unindexed(contact_alternates.c.workspace_id) == self.workspace_id,
+                    contact_alternates.c.contact_id.in_(ordered[start : start + _BATCH]),
+                )
+            )
+            for contact_id, kind, value in rows:
+                found.setdefault(contact_id, set()).add((kind, value))
+        return found
+
+    def _by_ids(self, table: Table, ids: Collection[int], *columns: Any) -> list[Any]:
+        # The workspace unindexed: with many ids SQLite would otherwise walk the workspace's
+        # rows through an index on workspace_id instead of fetching each by its key.
+        found: list[Any] = []
+        ordered = sorted(set(ids))
+        for start in range(0, len(ordered), _BATCH):
+            found += self.connection.execute(
+                select(*columns).where(
+                    unindexed(table.c.workspace_id) == self.workspace_id,
+                    table.c.id.in_(ordered[start : start + _BATCH]),
+                )
+            ).all()
+        return found
 
     def taken(self, kind: str, value: str) -> bool:
         """Whether a value is another contact's primary or alternate already."""
