@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from sqlalchemy import (
     Column,
@@ -138,19 +139,24 @@ class MatchQueries:
         """Contacts that have one of the values as an alternate e-mail or phone, by value."""
         if not values:
             return []
-        found: list[tuple[str, KnownPerson]] = []
-        ordered = sorted(values)
-        for start in range(0, len(ordered), _BATCH):
-            rows = self.connection.execute(
-                select(contact_alternates.c.value, contact_alternates.c.contact_id).where(
-                    contact_alternates.c.workspace_id == self.workspace_id,
-                    contact_alternates.c.kind == kind,
-                    contact_alternates.c.value.in_(ordered[start : start + _BATCH]),
-                )
-            ).all()
-            people = {p.contact_id: p for p in self.people_at_contacts({c for _, c in rows})}
-            found += [(value, people[contact]) for value, contact in rows if contact in people]
-        return found
+        wanted: Any = (
+            sorted(values)
+            if len(values) <= _BATCH
+            else select(_probe_keys(self.connection, values).c.k)
+        )
+        rows = self.connection.execute(
+            select(contact_alternates.c.value, contact_alternates.c.contact_id).where(
+                contact_alternates.c.workspace_id == self.workspace_id,
+                contact_alternates.c.kind == kind,
+                contact_alternates.c.value.in_(wanted),
+            )
+        ).all()
+        people: dict[int, KnownPerson] = {}
+        contact_ids = sorted({contact for _, contact in rows})
+        for start in range(0, len(contact_ids), _BATCH):
+            batch = contact_ids[start : start + _BATCH]
+            people.update((p.contact_id, p) for p in self.people_at_contacts(batch))
+        return [(value, people[contact]) for value, contact in rows if contact in people]
 
     def people_at(self, account_ids: Collection[int]) -> list[KnownPerson]:
         found: list[KnownPerson] = []

@@ -188,7 +188,7 @@ class MergeRepository:
     def entry_contacts(self, contact_ids: Collection[int]) -> dict[int, dict[str, Any]]:
         """entry_contact for many contacts at once, by id."""
         return {
-            row[0]: dict(row._mapping)
+            row[0]: {name: row._mapping[name] for name in ENTRY_CONTACT_FIELDS}
             for row in self._by_ids(
                 contacts, contact_ids, contacts.c.id,
                 *(contacts.c[name] for name in ENTRY_CONTACT_FIELDS),
@@ -254,6 +254,33 @@ class MergeRepository:
             )
         ).first()
         return primary is not None or other is not None
+
+    def taken_values(self, kind: str, values: Collection[str]) -> set[str]:
+        """Those of the values that a contact holds as its own or as an alternate (taken)."""
+        column = contacts.c[kind]
+        found: set[str] = set()
+        ordered = sorted(set(values))
+        for start in range(0, len(ordered), _BATCH):
+            batch = ordered[start : start + _BATCH]
+            found.update(
+                value
+                for (value,) in self.connection.execute(
+                    select(column).where(
+                        contacts.c.workspace_id == self.workspace_id, column.in_(batch)
+                    )
+                )
+            )
+            found.update(
+                value
+                for (value,) in self.connection.execute(
+                    select(contact_alternates.c.value).where(
+                        contact_alternates.c.workspace_id == self.workspace_id,
+                        contact_alternates.c.kind == kind,
+                        contact_alternates.c.value.in_(batch),
+                    )
+                )
+            )
+        return found
 
     def add_alternate(self, contact_id: int, kind: str, value: str, at: datetime) -> int:
         result = self.connection.execute(
