@@ -3,6 +3,8 @@ merge reads one statement at a time."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from leadflow.adapters.db.database import Database
 from leadflow.adapters.db.merges import MergeRepository
 from leadflow.adapters.db.uow import unit_of_work
@@ -10,6 +12,7 @@ from leadflow.domain.stages import Role, Stage
 from leadflow.services import leads as lead_service
 from leadflow.services.entry_merge import EntryRecord, TakenValues, Target, entry_records
 from tests.conftest import NOW, Tenant
+from tests.integration.merge_support import import_file, write_csv
 
 
 def _person(db: Database, tenant: Tenant, **fields: object) -> Target:
@@ -71,3 +74,21 @@ def test_a_value_a_merge_writes_is_taken_for_the_merges_after_it(
         "jan@nordwerk.de": False,
     }
     assert after and unasked
+
+
+def test_a_person_known_by_a_second_address_is_found_among_a_thousand_rows(
+    db: Database, tenant: Tenant, tmp_path: Path
+) -> None:
+    anna = _person(db, tenant, email="anna@nordwerk.de", last_name="Schmidt")
+    with db.transaction() as connection:
+        MergeRepository(connection, tenant.id).add_alternate(
+            anna.contact_id, "email", "einkauf@nordwerk.de", NOW
+        )
+    rows = [[f"person{n}@werk{n}.de", f"Person{n}"] for n in range(1000)]
+    rows[500] = ["einkauf@nordwerk.de", "Schmidt"]
+    path = write_csv(tmp_path / "many.csv", ["Email", "Last Name"], rows)
+
+    report = import_file(db, tenant, path, preset="generic")
+
+    assert (report.created, report.merged) == (999, 1)
+    assert report.merges == [(502, anna.lead_id, "same e-mail")]
