@@ -3,6 +3,8 @@ duplicates, store contacts, accounts, leads and their stage log) against a raw l
 rows, already parsed, into a table with the same unique e-mail key: sqlite3 `executemany`
 INSERT OR IGNORE on SQLite, COPY on PostgreSQL. Both run in the same process run, on the same
 machine; the ratio is leadflow / baseline. Peak RSS is that of the leadflow import's process.
+The target figure is leadflow's time over "copied inside the database" (engine_floor), the least
+any import that keeps leadflow's data model can write, measured in the same run.
 
     .venv/bin/python -m benchmarks.import_bench --rows 1000000
     .venv/bin/python -m benchmarks.import_bench --rows 1000000 \\
@@ -309,7 +311,8 @@ def _report(
         f"peak RSS {ours['peak_rss_mib']:.0f} MiB; unchecked load into leadflow's schema "
         f"{floor:.2f} s ({floor / baseline:.2f}x the baseline, leadflow "
         f"{ours['seconds'] / floor:.2f}x that); copied inside the database "
-        f"{in_engine:.2f} s ({in_engine / baseline:.2f}x the baseline)"
+        f"{in_engine:.2f} s ({in_engine / baseline:.2f}x the baseline); target figure: "
+        f"leadflow {ours['seconds'] / in_engine:.2f}x copied inside the database (at most 2.0x)"
     )
 
 

@@ -4,7 +4,9 @@ auto-mql), unless the import is marked as another system's history."""
 from __future__ import annotations
 
 import csv
+import uuid
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -145,6 +147,36 @@ def test_a_prospect_by_import_is_announced_but_not_routed(
 
     lead_id = _lead_of(db, tenant, "jw@werk.de")
     assert _effects(db, tenant, lead_id) == Effects(None, 0, False, 1, 0, 1)
+
+
+def _stage_events(db: Database, tenant: Tenant) -> list[tuple[str, dict[str, object]]]:
+    with reading(db, tenant.id) as uow:
+        outbox = OutboxRepository(uow.connection, tenant.id)
+        return [(e.event_id, e.payload) for e in outbox.events(limit=10, event_type=STAGE_CHANGED)]
+
+
+@pytest.mark.parametrize(
+    ("now", "at"),
+    [
+        (NOW, "2026-03-02T09:30:00+00:00"),
+        (NOW.replace(microsecond=1500), "2026-03-02T09:30:00.001500+00:00"),
+    ],
+)
+def test_an_imported_lead_is_announced_in_the_words_of_every_other_entry_path(
+    db: Database, tenant: Tenant, tmp_path: Path, now: datetime, at: str
+) -> None:
+    path = _write(tmp_path / "one.csv", [("Jörg", "Weiß", "jw@werk.de", "Werk")])
+    by = tenant.principal(Role.MARKETING)
+
+    run_import(db, path, ImportRequest(tenant.id, preset="generic"), by=by, now=now)
+
+    ((event_id, payload),) = _stage_events(db, tenant)
+    assert payload == {
+        "lead_id": _lead_of(db, tenant, "jw@werk.de"), "from": None, "to": "prospect",
+        "at": at, "actor": "import", "automatic": False, "reason": None,
+        "by_user_id": by.user_id,
+    }  # fmt: skip
+    assert event_id.startswith("evt_") and len(event_id) == len(f"evt_{uuid.uuid4().hex}")
 
 
 def test_a_history_import_is_marked_and_routes_clocks_and_announces_nothing(

@@ -241,3 +241,27 @@ def test_a_person_asking_by_the_second_address_is_found_and_erased_with_it(
 
     assert report.contacts == 1
     assert rows_of(db, contacts) == [] and rows_of(db, contact_alternates) == []
+
+
+def test_rows_of_one_chunk_that_merge_into_the_same_person_each_see_the_one_before(
+    db: Database, tenant: Tenant, tmp_path: Path
+) -> None:
+    first = _add(db, tenant, NOW, email="eva.fischer@nordwerk.de", last_name="Fischer",
+                 job_title="Einkäuferin")  # fmt: skip
+    path = write_csv(
+        tmp_path / "twice.csv",
+        ["Email", "Last Name", "Title"],
+        [
+            ["eva.fischer@nordwerk.de", "Fischer", "Leiterin Einkauf"],
+            ["eva.fischer@nordwerk.de", "Fischer", "Bereichsleiterin"],
+        ],
+    )
+
+    report = import_file(db, tenant, path, preset="generic", now=LATER)
+
+    lead_id = first.details.lead.id or 0
+    (contact,) = rows_of(db, contacts, id=first.details.contact.id)
+    assert report.merged == 2 and report.updated == 2
+    assert contact["job_title"] == "Bereichsleiterin"
+    befores = [entry["changes"]["before"]["contact"] for entry in merge_log(db, lead_id)]
+    assert befores == [{"job_title": "Einkäuferin"}, {"job_title": "Leiterin Einkauf"}]

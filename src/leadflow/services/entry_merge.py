@@ -4,6 +4,7 @@ the same for every entry path, and logged field by field in the merge log so it 
 
 from __future__ import annotations
 
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -48,6 +49,67 @@ class EntryMerge:
         return any(change.applied for change in self.changes)
 
 
+@dataclass(frozen=True)
+class EntryRecord:
+    """What a merge reads of its target: the contact's and the lead's entry fields and the
+    contact's alternates."""
+
+    contact: dict[str, Any]
+    lead: dict[str, Any] | None
+    alternates: frozenset[tuple[str, str]]
+
+
+def entry_records(
+    connection: Connection, workspace_id: int, targets: Collection[Target]
+) -> dict[Target, EntryRecord]:
+    """The stored records of many targets, read set-based (three statements, not three per
+    target); valid until one of them is merged into."""
+    repo = MergeRepository(connection, workspace_id)
+    found = repo.entry_contacts([t.contact_id for t in targets])
+    lead_ids = [t.lead_id for t in targets if t.lead_id is not None]
+    leads = repo.entry_leads(lead_ids)
+    alternates = repo.alternates_of(found)
+    return {
+        target: EntryRecord(
+            found[target.contact_id],
+            leads[target.lead_id] if target.lead_id is not None else None,
+            frozenset(alternates.get(target.contact_id, ())),
+        )
+        for target in targets
+        if target.contact_id in found and (target.lead_id is None or target.lead_id in leads)
+    }
+
+
+class TakenValues:
+    """Which of some e-mails and external ids a contact of the workspace holds (as its own or as
+    an alternate): read set-based once, then kept up to date by the merges that write them."""
+
+    def __init__(
+        self, connection: Connection, workspace_id: int, wanted: Collection[tuple[str, str]]
+    ) -> None:
+        repo = MergeRepository(connection, workspace_id)
+        self.taken: set[tuple[str, str]] = set()
+        for kind in UNIQUE_FIELDS:
+            values = {value for name, value in wanted if name == kind}
+            self.taken.update((kind, value) for value in repo.taken_values(kind, values))
+        self.wanted = set(wanted)
+        self.repo = repo
+
+    def has(self, kind: str, value: str) -> bool:
+        if (kind, value) in self.wanted:
+            return (kind, value) in self.taken
+        return self.repo.taken(kind, value)
+
+    def add_all(self, values: Iterable[tuple[str, object]]) -> None:
+        self.taken.update((k, v) for k, v in values if k in UNIQUE_FIELDS and isinstance(v, str))
+
+
+def _read_record(repo: MergeRepository, target: Target) -> EntryRecord:
+    contact = repo.entry_contact(target.contact_id)
+    lead = repo.entry_lead(target.lead_id) if target.lead_id is not None else None
+    return EntryRecord(contact, lead, frozenset(repo.alternates(target.contact_id)))
+
+
 def change_dict(change: FieldChange) -> dict[str, Any]:
     return {
         "field": change.field,
@@ -73,21 +135,27 @@ def merge_entry(
     reason: str,
     now: datetime,
     known_at: datetime | None = None,
+    record: EntryRecord | None = None,
+    taken: TakenValues | None = None,
 ) -> EntryMerge:
     """Apply the merge policy to the target; log what changed against its lead. `known_at`
-    says when the stored values were written (default: when the lead was last written).
+    says when the stored values were written (default: when the lead was last written);
+    `record` is the target as stored, when the caller has read it already (entry_records),
+    `taken` the e-mails and external ids in use, when it keeps them (TakenValues).
 
     A person without a lead (a target list's contact) is only completed: empty fields filled,
     second e-mails and phones kept as alternates; nothing is replaced, so nothing needs a log.
     """
     repo = MergeRepository(connection, workspace_id)
-    contact = repo.entry_contact(target.contact_id)
-    lead = repo.entry_lead(target.lead_id) if target.lead_id is not None else None
+    is_taken = taken.has if taken is not None else repo.taken
+    if record is None:
+        record = _read_record(repo, target)
+    contact, lead = record.contact, record.lead
     known = Known(
         fields={**contact, **({name: lead[name] for name in LEAD_FIELDS} if lead else {})},
         at=known_at or (lead["updated_at"] if lead else datetime.max.replace(tzinfo=now.tzinfo)),
         extras=dict(lead["extras"] or {}) if lead else {},
-        alternates=frozenset(repo.alternates(target.contact_id)),
+        alternates=record.alternates,
         stage=Stage(lead["stage"]) if lead else None,
     )
     if lead is None:
@@ -102,17 +170,21 @@ def merge_entry(
     contact_values = {k: v for k, v in plan.fields.items() if k in ENTRY_CONTACT_FIELDS}
     for name in UNIQUE_FIELDS:
         value = contact_values.get(name)
-        if isinstance(value, str) and repo.taken(name, value):
+        if isinstance(value, str) and is_taken(name, value):
             del contact_values[name]
             _refuse(changes, name, value)
     if contact_values:
         before_contact = {name: contact[name] for name in contact_values}
         repo.set_contact(target.contact_id, contact_values)
+        if taken is not None:
+            taken.add_all(contact_values.items())
     for kind, value in plan.alternates:
-        if kind in UNIQUE_FIELDS and repo.taken(kind, value):
+        if kind in UNIQUE_FIELDS and is_taken(kind, value):
             _refuse(changes, kind, value, Action.ALTERNATE)
             continue
         added["alternates"].append(repo.add_alternate(target.contact_id, kind, value, now))
+        if taken is not None:
+            taken.add_all([(kind, value)])
 
     written: list[StageChange] = []
     if lead is not None and target.lead_id is not None:

@@ -47,7 +47,15 @@ def record_many(
         ],
         now,
     )
+    deliver_many(uow, event_type, row_ids, now=now)
+    return event_ids
+
+
+def deliver_many(
+    uow: UnitOfWork, event_type: str, row_ids: Sequence[int], *, now: datetime
+) -> None:
+    """A pending delivery per subscribed webhook for events written already (by row id)."""
+    outbox = OutboxRepository(uow.connection, uow.workspace_id)
     for webhook in WebhookRepository(uow.connection, uow.workspace_id).all():
         if subscribes_to(webhook.events, event_type):
             outbox.add_deliveries(row_ids, webhook.id, now)
-    return event_ids

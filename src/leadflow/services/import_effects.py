@@ -16,9 +16,11 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
+from leadflow.adapters.db.driver_io import unindexed
+from leadflow.adapters.db.import_staging import ANNOUNCED, NewPeople
 from leadflow.adapters.db.tables import leads
 from leadflow.adapters.db.uow import UnitOfWork
-from leadflow.domain.stages import Actor, Stage
+from leadflow.domain.stages import Stage
 from leadflow.domain.webhooks import STAGE_CHANGED
 from leadflow.services import events, handover
 from leadflow.services.routing import route_new_mql
@@ -45,39 +47,29 @@ def follow_new_leads(
     if not lead_ids:
         return
     uow = UnitOfWork(connection, workspace_id)
-    new = _new_leads(connection, workspace_id, lead_ids)
-    events.record_many(
-        uow,
-        STAGE_CHANGED,
-        [
-            {
-                "lead_id": lead.id,
-                "from": None,
-                "to": lead.stage.value,
-                "at": lead.entered_at.isoformat(),
-                "actor": Actor.IMPORT.value,
-                "automatic": False,
-                "reason": None,
-                "by_user_id": by_user_id,
-            }
-            for lead in new
-        ],
-        now=now,
-    )
-    for lead in new:
-        if lead.stage is Stage.MQL:
-            route_new_mql(uow, lead.id, lead.owner_id, now)
-            owner_id = uow.leads.get(lead.id).owner_id
-            # The clock starts when leadflow hands the lead to sales, not at its imported date.
-            handover.start_clock(uow, lead.id, owner_id=owner_id, source=lead.source, now=now)
+    staged = NewPeople(connection, workspace_id)
+    # The events are written by the database from the stored leads, as events.record_many
+    # would write them one by one.
+    row_ids = staged.announce(lead_ids, by_user_id=by_user_id, now=now)
+    events.deliver_many(uow, STAGE_CHANGED, row_ids, now=now)
+    for lead in _new_mqls(connection, workspace_id):
+        route_new_mql(uow, lead.id, lead.owner_id, now)
+        owner_id = uow.leads.get(lead.id).owner_id
+        # The clock starts when leadflow hands the lead to sales, not at its imported date.
+        handover.start_clock(uow, lead.id, owner_id=owner_id, source=lead.source, now=now)
 
 
-def _new_leads(connection: Connection, workspace_id: int, lead_ids: Sequence[int]) -> list[NewLead]:
+def _new_mqls(connection: Connection, workspace_id: int) -> list[NewLead]:
+    """The announced leads that entered as MQLs."""
     rows = connection.execute(
         select(
             leads.c.id, leads.c.stage, leads.c.owner_id, leads.c.source, leads.c.stage_entered_at
         )
-        .where(leads.c.workspace_id == workspace_id, leads.c.id.in_(list(lead_ids)))
+        .where(
+            unindexed(leads.c.workspace_id) == workspace_id,
+            leads.c.id.in_(select(ANNOUNCED.c.id)),
+            unindexed(leads.c.stage) == Stage.MQL.value,
+        )
         .order_by(leads.c.id)
     )
     return [NewLead(r.id, Stage(r.stage), r.owner_id, r.source, r.stage_entered_at) for r in rows]

@@ -21,7 +21,14 @@ from leadflow.domain.errors import DomainError
 from leadflow.domain.merge_policy import Entry
 from leadflow.domain.stages import Actor, Stage
 from leadflow.services.duplicates import Probe, person_key, same_person
-from leadflow.services.entry_merge import Target, Who, merge_entry
+from leadflow.services.entry_merge import (
+    UNIQUE_FIELDS,
+    TakenValues,
+    Target,
+    Who,
+    entry_records,
+    merge_entry,
+)
 from leadflow.services.import_accounts import resolve_accounts
 from leadflow.services.import_context import PEOPLE_SCHEMA, ChunkResult, ImportContext
 from leadflow.services.import_privacy import apply_privacy
@@ -92,11 +99,21 @@ def _merge_rows(
 ) -> None:
     """Merge rows into their people by the merge policy, one row after the other."""
     who = Who("import", Actor.IMPORT)
+    records = entry_records(connection, ctx.workspace_id, {target for target, _, _ in merges})
+    touched: set[tuple[str, int]] = set()
+    taken = TakenValues(
+        connection, ctx.workspace_id,
+        {(name, row[name]) for _, row, _ in merges for name in UNIQUE_FIELDS if row[name]},
+    )  # fmt: skip
     for target, row, reason in merges:
         why = f"{reason}; import {ctx.import_id}, row {row['row']}"
+        # What was read before this call is stale once its contact or lead is merged into.
+        keys = {("contact", target.contact_id), ("lead", target.lead_id or 0)}
+        record = None if keys & touched else records.get(target)
+        touched |= keys
         merged = merge_entry(
             connection, ctx.workspace_id, target, _entry(ctx, row), table=ctx.table, who=who,
-            reason=why, now=ctx.now,
+            reason=why, now=ctx.now, record=record, taken=taken,
         )  # fmt: skip
         if merged.updated:
             result.updated.append(row["row"])

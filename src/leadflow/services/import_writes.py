@@ -16,6 +16,7 @@ from polars._typing import PolarsDataType
 from sqlalchemy.engine import Connection
 
 from leadflow.adapters.db.bulk import BulkWriter
+from leadflow.adapters.db.import_staging import NewPeople
 from leadflow.adapters.db.tables import contacts, leads, stage_changes
 from leadflow.adapters.importing.chunk import DATETIME, history_of
 from leadflow.adapters.importing.preset_tables import HISTORY_FIELDS
@@ -25,11 +26,6 @@ from leadflow.services.import_context import ChunkResult, ImportContext
 # Canonical fields without a column of their own are kept on the lead.
 EXTRA_FIELDS = ("salutation", "mobile", "street", "state", "website", "annual_revenue",
                 "owner", "description", "email_opt_out", "do_not_call")  # fmt: skip
-CONTACT_COLUMNS = ("id", "workspace_id", "account_id", "first_name", "last_name", "email",
-                   "phone", "job_title", "department", "external_id", "created_at")  # fmt: skip
-LEAD_COLUMNS = ("id", "workspace_id", "contact_id", "account_id", "campaign_id", "stage",
-                "source", "grade", "version", "created_at", "stage_entered_at", "updated_at",
-                "extras", "provenance")  # fmt: skip
 LOG_COLUMNS = ("workspace_id", "lead_id", "source", "target", "at", "actor", "note", "automatic")
 IMPORTED_HISTORY = "imported history"
 
@@ -49,49 +45,37 @@ def insert_new(
     )
     history, entered = _history(ctx, frame)
     frame = frame.join(entered, on="lead_id", how="left", maintain_order="left")
-    frame = frame.with_columns(entered=pl.coalesce("entered", "created"))
-    frame = frame.with_columns(_stored(writer, "created"), _stored(writer, "entered"))
-    w, now = pl.lit(ctx.workspace_id).alias("w"), _stored(writer, pl.lit(ctx.now).alias("n"))
-    contact_rows = frame.select(
-        "contact_id", w, "account_id", "first_name", "last_name", "email", "phone",
-        "job_title", "department", "external_id", now,
+    frame = frame.with_columns(
+        logged=pl.col("entered").is_null(), entered=pl.coalesce("entered", "created")
+    )
+    staged = NewPeople(connection, ctx.workspace_id)
+    staged.stage(
+        frame.select(
+            pl.col("row").alias("file_row"), "contact_id", "lead_id", "account_id",
+            "first_name", "last_name", "email", "phone", "job_title", "department",
+            "external_id", "stage", pl.col("lead_source").fill_null(ctx.source).alias("source"),
+            "grade", "created", "entered", pl.col("lead_extras").alias("extras"), "logged",
+        )
     )  # fmt: skip
-    writer.insert(contacts, CONTACT_COLUMNS, contact_rows.rows(), prepared=True)
+    staged.copy_into_tables(
+        now=ctx.now, campaign_id=ctx.campaign_id, note=ctx.note,
+        provenance_head=_provenance_head(ctx), with_leads=not ctx.list_only,
+    )  # fmt: skip
     if ctx.list_only:
         # A target list for research: people and accounts, no leads yet.
         frame = frame.with_columns(lead_id=pl.lit(None, pl.Int64))
         result.created += frame.select("row", "lead_id").rows()
         return frame
-    lead_rows = frame.select(
-        "lead_id", w, "contact_id", "account_id",
-        pl.lit(ctx.campaign_id, dtype=pl.Int64).alias("c"), "stage",
-        pl.col("lead_source").fill_null(ctx.source), "grade", pl.lit(1).alias("v"), "created",
-        "entered", now, "lead_extras", _provenance(ctx),
-    )  # fmt: skip
-    writer.insert(leads, LEAD_COLUMNS, lead_rows.rows(), prepared=True)
-    plain = frame.filter(~pl.col("lead_id").is_in(entered["lead_id"].implode()))
-    log_rows = plain.select(
-        w, "lead_id", pl.lit(None, pl.String).alias("s"), "stage", "created",
-        pl.lit(Actor.IMPORT.value).alias("a"), pl.lit(ctx.note).alias("note"),
-        pl.lit(False).alias("auto"),
-    )  # fmt: skip
-    writer.insert(stage_changes, LOG_COLUMNS, log_rows.rows(), prepared=True)
     writer.insert(stage_changes, LOG_COLUMNS, history)
     result.created += frame.select("row", "lead_id").rows()
     return frame
 
 
-def _provenance(ctx: ImportContext) -> pl.Expr:
-    """Where each lead came from, as domain.privacy.provenance("import", ...) writes it."""
+def _provenance_head(ctx: ImportContext) -> str:
+    """Where each lead came from, as domain.privacy.provenance("import", ...) writes it, up to
+    its row number (the database appends the row and the closing braces)."""
     detail = json.dumps({"file": ctx.file_name, "import_id": ctx.import_id})
-    head = '{"kind": "import", "detail": ' + detail[:-1] + ', "row": '
-    return (head + pl.col("row").cast(pl.String) + "}}").alias("provenance")
-
-
-def _stored(writer: BulkWriter, column: str | pl.Expr) -> pl.Expr:
-    """A UtcDateTime column as the backend stores it (SQLite: text in SQLAlchemy's format)."""
-    expr = pl.col(column) if isinstance(column, str) else column
-    return expr.dt.strftime("%Y-%m-%d %H:%M:%S%.6f") if writer.sqlite else expr
+    return '{"kind": "import", "detail": ' + detail[:-1] + ', "row": '
 
 
 def _lead_extras() -> pl.Expr:

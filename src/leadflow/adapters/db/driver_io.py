@@ -18,6 +18,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import Compiled, SQLCompiler
+from sqlalchemy.sql.visitors import InternalTraversal
 from sqlalchemy.types import TypeEngine
 
 Row = tuple[object, ...]
@@ -43,6 +44,8 @@ class _Unindexed(ColumnElement[Any]):
     """A column that SQLite's planner must not look up in an index (see unindexed)."""
 
     inherit_cache = True
+    # The column is part of the cache key, so a statement using it is compiled once.
+    _traverse_internals = [("column", InternalTraversal.dp_clauseelement)]
 
     def __init__(self, column: ColumnElement[Any]) -> None:
         self.column = column

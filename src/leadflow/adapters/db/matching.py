@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from sqlalchemy import (
     Column,
@@ -21,6 +22,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import Connection
 
 from leadflow.adapters.db.bulk import BulkWriter
+from leadflow.adapters.db.driver_io import unindexed
 from leadflow.adapters.db.tables import (
     account_match_keys,
     accounts,
@@ -92,7 +94,10 @@ class MatchQueries:
         self.accounts_read = 0
         """Account rows the look-ups returned: what matching had to compare."""
 
-    def _people(self, *conditions: object) -> list[KnownPerson]:
+    def _people(self, *conditions: object, by_id: bool = False) -> list[KnownPerson]:
+        # Fetched by id, the workspace is checked unindexed: with many ids SQLite would
+        # otherwise walk the workspace's contacts through an index on workspace_id.
+        scope = unindexed(contacts.c.workspace_id) if by_id else contacts.c.workspace_id
         query = (
             select(
                 contacts.c.id,
@@ -113,7 +118,7 @@ class MatchQueries:
                 ),
             )
             .outerjoin(accounts, accounts.c.id == contacts.c.account_id)
-            .where(contacts.c.workspace_id == self.workspace_id, *conditions)  # type: ignore[arg-type]
+            .where(scope == self.workspace_id, *conditions)  # type: ignore[arg-type]
             .order_by(contacts.c.id)
         )
         return [KnownPerson(*row) for row in self.connection.execute(query)]
@@ -134,19 +139,24 @@ class MatchQueries:
         """Contacts that have one of the values as an alternate e-mail or phone, by value."""
         if not values:
             return []
-        found: list[tuple[str, KnownPerson]] = []
-        ordered = sorted(values)
-        for start in range(0, len(ordered), _BATCH):
-            rows = self.connection.execute(
-                select(contact_alternates.c.value, contact_alternates.c.contact_id).where(
-                    contact_alternates.c.workspace_id == self.workspace_id,
-                    contact_alternates.c.kind == kind,
-                    contact_alternates.c.value.in_(ordered[start : start + _BATCH]),
-                )
-            ).all()
-            people = {p.contact_id: p for p in self.people_at_contacts({c for _, c in rows})}
-            found += [(value, people[contact]) for value, contact in rows if contact in people]
-        return found
+        wanted: Any = (
+            sorted(values)
+            if len(values) <= _BATCH
+            else select(_probe_keys(self.connection, values).c.k)
+        )
+        rows = self.connection.execute(
+            select(contact_alternates.c.value, contact_alternates.c.contact_id).where(
+                contact_alternates.c.workspace_id == self.workspace_id,
+                contact_alternates.c.kind == kind,
+                contact_alternates.c.value.in_(wanted),
+            )
+        ).all()
+        people: dict[int, KnownPerson] = {}
+        contact_ids = sorted({contact for _, contact in rows})
+        for start in range(0, len(contact_ids), _BATCH):
+            batch = contact_ids[start : start + _BATCH]
+            people.update((p.contact_id, p) for p in self.people_at_contacts(batch))
+        return [(value, people[contact]) for value, contact in rows if contact in people]
 
     def people_at(self, account_ids: Collection[int]) -> list[KnownPerson]:
         found: list[KnownPerson] = []
@@ -156,7 +166,7 @@ class MatchQueries:
         return found
 
     def people_at_contacts(self, contact_ids: Collection[int]) -> list[KnownPerson]:
-        return self._people(contacts.c.id.in_(sorted(contact_ids)))
+        return self._people(contacts.c.id.in_(sorted(contact_ids)), by_id=True)
 
     def account_with(self, column: str, value: str) -> KnownAccount | None:
         """The first account whose domain or name key is `value`."""

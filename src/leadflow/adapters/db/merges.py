@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Table, delete, insert, select, update
 from sqlalchemy.engine import Connection
 
+from leadflow.adapters.db.driver_io import unindexed
 from leadflow.adapters.db.rows import inserted_id
 from leadflow.adapters.db.tables import (
     activities,
@@ -27,6 +29,7 @@ CONTACT_FIELDS = ("first_name", "last_name", "email", "phone", "job_title", "acc
 ENTRY_CONTACT_FIELDS = ("first_name", "last_name", "email", "phone", "job_title", "department",
                         "external_id")  # fmt: skip
 ENTRY_LEAD_FIELDS = ("source", "campaign_id", "owner_id", "stage", "stage_entered_at", "extras")
+_BATCH = 900
 ADDED: dict[str, Table] = {
     "alternates": contact_alternates,
     "stage_changes": stage_changes,
@@ -172,13 +175,68 @@ class MergeRepository:
         return dict(row._mapping)
 
     def alternates(self, contact_id: int) -> set[tuple[str, str]]:
+        # The workspace unindexed: otherwise SQLite walks the workspace's alternates through
+        # the value index instead of reading the contact's few through its own key.
         rows = self.connection.execute(
             select(contact_alternates.c.kind, contact_alternates.c.value).where(
-                contact_alternates.c.workspace_id == self.workspace_id,
+                unindexed(contact_alternates.c.workspace_id) == self.workspace_id,
                 contact_alternates.c.contact_id == contact_id,
             )
         )
         return {(kind, value) for kind, value in rows}
+
+    def entry_contacts(self, contact_ids: Collection[int]) -> dict[int, dict[str, Any]]:
+        """entry_contact for many contacts at once, by id."""
+        return {
+            row[0]: {name: row._mapping[name] for name in ENTRY_CONTACT_FIELDS}
+            for row in self._by_ids(
+                contacts, contact_ids, contacts.c.id,
+                *(contacts.c[name] for name in ENTRY_CONTACT_FIELDS),
+            )
+        }  # fmt: skip
+
+    def entry_leads(self, lead_ids: Collection[int]) -> dict[int, dict[str, Any]]:
+        """entry_lead for many leads at once, by id."""
+        return {
+            row[0]: {name: row._mapping[name] for name in (*ENTRY_LEAD_FIELDS, "updated_at")}
+            for row in self._by_ids(
+                leads, lead_ids, leads.c.id, *(leads.c[name] for name in ENTRY_LEAD_FIELDS),
+                leads.c.updated_at,
+            )
+        }  # fmt: skip
+
+    def alternates_of(self, contact_ids: Collection[int]) -> dict[int, set[tuple[str, str]]]:
+        """alternates for many contacts at once, by contact id (only those that have some)."""
+        found: dict[int, set[tuple[str, str]]] = {}
+        ordered = sorted(set(contact_ids))
+        for start in range(0, len(ordered), _BATCH):
+            rows = self.connection.execute(
+                select(
+                    contact_alternates.c.contact_id,
+                    contact_alternates.c.kind,
+                    contact_alternates.c.value,
+                ).where(
+                    unindexed(contact_alternates.c.workspace_id) == self.workspace_id,
+                    contact_alternates.c.contact_id.in_(ordered[start : start + _BATCH]),
+                )
+            )
+            for contact_id, kind, value in rows:
+                found.setdefault(contact_id, set()).add((kind, value))
+        return found
+
+    def _by_ids(self, table: Table, ids: Collection[int], *columns: Any) -> list[Any]:
+        # The workspace unindexed: with many ids SQLite would otherwise walk the workspace's
+        # rows through an index on workspace_id instead of fetching each by its key.
+        found: list[Any] = []
+        ordered = sorted(set(ids))
+        for start in range(0, len(ordered), _BATCH):
+            found += self.connection.execute(
+                select(*columns).where(
+                    unindexed(table.c.workspace_id) == self.workspace_id,
+                    table.c.id.in_(ordered[start : start + _BATCH]),
+                )
+            ).all()
+        return found
 
     def taken(self, kind: str, value: str) -> bool:
         """Whether a value is another contact's primary or alternate already."""
@@ -196,6 +254,33 @@ class MergeRepository:
             )
         ).first()
         return primary is not None or other is not None
+
+    def taken_values(self, kind: str, values: Collection[str]) -> set[str]:
+        """Those of the values that a contact holds as its own or as an alternate (taken)."""
+        column = contacts.c[kind]
+        found: set[str] = set()
+        ordered = sorted(set(values))
+        for start in range(0, len(ordered), _BATCH):
+            batch = ordered[start : start + _BATCH]
+            found.update(
+                value
+                for (value,) in self.connection.execute(
+                    select(column).where(
+                        contacts.c.workspace_id == self.workspace_id, column.in_(batch)
+                    )
+                )
+            )
+            found.update(
+                value
+                for (value,) in self.connection.execute(
+                    select(contact_alternates.c.value).where(
+                        contact_alternates.c.workspace_id == self.workspace_id,
+                        contact_alternates.c.kind == kind,
+                        contact_alternates.c.value.in_(batch),
+                    )
+                )
+            )
+        return found
 
     def add_alternate(self, contact_id: int, kind: str, value: str, at: datetime) -> int:
         result = self.connection.execute(
