@@ -219,12 +219,17 @@ def probe_of(data: LeadInput) -> Probe:
     )
 
 
-def find_duplicate_of(uow: UnitOfWork, data: LeadInput) -> Match | None:
-    """The workspace's existing lead for a new entry, or None."""
+def find_duplicate_of(uow: UnitOfWork, data: LeadInput) -> tuple[Match | None, AccountMatch | None]:
+    """The workspace's existing person for a new entry (or None), and the account its company
+    or domain names (or None): the one look-up both the match and a new lead use."""
     q = MatchQueries(uow.connection, uow.workspace_id)
     probe = probe_of(data)
     account = find_account(q, company=probe.company, domain=probe.domain)
-    return find_duplicate(q, probe, account)
+    match = find_duplicate(q, probe, account)
+    if account is None and not probe.company and probe.domain:
+        # Without a company a new lead's account is named after its domain.
+        account = find_account(q, company=probe.domain, domain=None)
+    return match, account
 
 
 def entry_of(data: LeadInput, now: datetime) -> Entry:

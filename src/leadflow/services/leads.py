@@ -7,7 +7,6 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from leadflow.adapters.db.locks import lock_names
-from leadflow.adapters.db.matching import MatchQueries
 from leadflow.adapters.db.uow import UnitOfWork
 from leadflow.adapters.importing.normalize import company_key
 from leadflow.domain import qualification
@@ -21,7 +20,12 @@ from leadflow.domain.principal import Principal
 from leadflow.domain.qualification import Assessment, Status
 from leadflow.domain.stages import Actor, Stage
 from leadflow.services import custom_fields, lead_hooks, rules
-from leadflow.services.duplicates import absorb, find_account, find_duplicate_of, normalized_input
+from leadflow.services.duplicates import (
+    AccountMatch,
+    absorb,
+    find_duplicate_of,
+    normalized_input,
+)
 from leadflow.services.source_settings import canonical_source
 
 
@@ -84,7 +88,7 @@ def create_lead(uow: UnitOfWork, data: LeadInput, *, by: Principal, now: datetim
     values = custom_fields.checked_values(uow, data.custom_fields)
     # Two entries of one person at the same moment: the second waits here, then finds the first.
     lock_names(uow.connection, uow.workspace_id, _identity_names(data))
-    match = find_duplicate_of(uow, data)
+    match, known_account = find_duplicate_of(uow, data)
     if match is not None and match.lead_id is not None:
         merged = absorb(uow, match, data, by=by, now=now)
         custom_fields.fill_empty(uow, match.lead_id, values, now=now)
@@ -98,10 +102,10 @@ def create_lead(uow: UnitOfWork, data: LeadInput, *, by: Principal, now: datetim
     if data.owner_id is not None:
         uow.directory.member(uow.workspace_id, data.owner_id)
 
-    account = _find_or_add_account(uow, data, email, now)
+    account_id = _find_or_add_account(uow, data, known_account, now)
     contact = Contact(
         workspace_id=uow.workspace_id,
-        account_id=account.id if account else None,
+        account_id=account_id,
         first_name=data.first_name,
         last_name=data.last_name,
         email=email,
@@ -117,7 +121,7 @@ def create_lead(uow: UnitOfWork, data: LeadInput, *, by: Principal, now: datetim
     lead = Lead(
         workspace_id=uow.workspace_id,
         contact_id=contact.id,
-        account_id=account.id if account else None,
+        account_id=account_id,
         campaign_id=data.campaign_id,
         owner_id=data.owner_id,
         source=data.source,
@@ -168,20 +172,18 @@ def _identity_names(data: LeadInput) -> list[str]:
 
 
 def _find_or_add_account(
-    uow: UnitOfWork, data: LeadInput, email: str | None, now: datetime
-) -> Account | None:
+    uow: UnitOfWork, data: LeadInput, known: AccountMatch | None, now: datetime
+) -> int | None:
+    """The id of the account the matching found, else of a new one (None without a company
+    or a company domain)."""
+    if known is not None:
+        return known.account.id
     domain = data.website_domain
-    if not domain and email and not is_free_mail(email):
-        domain = email_domain(email)
+    if not domain and data.email and not is_free_mail(data.email):
+        domain = email_domain(data.email)
     if not data.company and not domain:
         return None
     name = data.company or domain or ""
-    key = company_key(name)
-    found = find_account(
-        MatchQueries(uow.connection, uow.workspace_id), company=name, domain=domain
-    )
-    if found is not None:
-        return uow.accounts.get(found.account.id)
     account = Account(
         workspace_id=uow.workspace_id,
         name=name,
@@ -192,8 +194,8 @@ def _find_or_add_account(
         postal_code=data.postal_code,
         city=data.city,
     )
-    uow.accounts.add(account, key, now)
-    return account
+    uow.accounts.add(account, company_key(name), now)
+    return account.id
 
 
 def move_lead(

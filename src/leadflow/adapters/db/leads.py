@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, func, insert, or_, select, update
+from sqlalchemy import ColumnElement, Select, and_, bindparam, func, insert, or_, select, update
 from sqlalchemy.engine import Connection
 
 from leadflow.adapters.db.custom_fields import field_matches
@@ -177,7 +178,9 @@ class LeadRepository:
         )
 
     def details(self, lead_id: int) -> LeadDetails:
-        row = self.connection.execute(self._details_query().where(leads.c.id == lead_id)).first()
+        row = self.connection.execute(
+            _details_by_id(), {"workspace": self.workspace_id, "lead": lead_id}
+        ).first()
         if row is None:
             raise LeadNotFound(lead_id)
         return _details_from_row(row)
@@ -227,6 +230,19 @@ class LeadRepository:
             .outerjoin(accounts, accounts.c.id == leads.c.account_id)
             .where(self._scope())
         )
+
+
+@lru_cache(maxsize=1)
+def _details_by_id() -> Select[Any]:
+    lead_cols = [c.label(f"l_{c.name}") for c in leads.c]
+    contact_cols = [c.label(f"c_{c.name}") for c in contacts.c]
+    account_cols = [c.label(f"a_{c.name}") for c in accounts.c]
+    return (
+        select(*lead_cols, *contact_cols, *account_cols)
+        .select_from(leads.join(contacts, contacts.c.id == leads.c.contact_id))
+        .outerjoin(accounts, accounts.c.id == leads.c.account_id)
+        .where(leads.c.workspace_id == bindparam("workspace"), leads.c.id == bindparam("lead"))
+    )
 
 
 class _Prefixed:
