@@ -10,10 +10,11 @@ from leadflow.adapters.db.locks import lock_names
 from leadflow.adapters.db.uow import UnitOfWork
 from leadflow.adapters.importing.normalize import company_key
 from leadflow.domain import qualification
+from leadflow.domain.custom_fields import FieldValue
 from leadflow.domain.errors import InvalidInput
 from leadflow.domain.freemail import email_domain, is_free_mail
 from leadflow.domain.lead import Lead, LeadDetails, StageChange, enter
-from leadflow.domain.lifecycle import GATE_QUALIFICATION
+from leadflow.domain.lifecycle import GATE_QUALIFICATION, Move
 from leadflow.domain.merge_policy import FieldChange
 from leadflow.domain.party import Account, Contact
 from leadflow.domain.principal import Principal
@@ -73,21 +74,55 @@ class Created:
     merge_id: int | None = None
 
 
-def create_lead(uow: UnitOfWork, data: LeadInput, *, by: Principal, now: datetime) -> Created:
-    """Create a lead, or return the workspace's existing lead for the same person (a duplicate
-    by e-mail, phone, or name at the same account) with the reason it matched."""
+@dataclass(frozen=True)
+class CheckedEntry:
+    """An entry normalised and checked, ready to be matched and written."""
+
+    data: LeadInput
+    source_known: bool
+    move: Move
+    values: dict[str, FieldValue]
+
+
+def check_entry(uow: UnitOfWork, data: LeadInput, *, by: Principal) -> CheckedEntry:
+    """Normalise an entry and check what needs no matching: an identity, the source, that the
+    caller may create a lead in its stage, and its custom field values."""
     if not (data.email or data.last_name or data.phone):
         raise InvalidInput("a lead needs an e-mail address, a last name or a phone number")
     data = normalized_input(data)
     source, source_known = canonical_source(uow, data.source)
     data = replace(data, source=source)
-    email = data.email
     # Checked first: a caller who may not create this lead may not add to an existing one either.
     table = rules.transition_table(uow.directory.workspace_config(uow.workspace_id))
     move = enter(table, data.stage, by.actor)
     values = custom_fields.checked_values(uow, data.custom_fields)
+    return CheckedEntry(data, source_known, move, values)
+
+
+def check_references(uow: UnitOfWork, data: LeadInput) -> None:
+    """The campaign and the owner a new lead names exist in the workspace."""
+    if data.campaign_id is not None:
+        uow.campaigns.get(data.campaign_id)
+    if data.owner_id is not None:
+        uow.directory.member(uow.workspace_id, data.owner_id)
+
+
+def create_lead(uow: UnitOfWork, data: LeadInput, *, by: Principal, now: datetime) -> Created:
+    """Create a lead, or return the workspace's existing lead for the same person (a duplicate
+    by e-mail, phone, or name at the same account) with the reason it matched."""
+    return create_checked(uow, check_entry(uow, data, by=by), by=by, now=now)
+
+
+def create_checked(
+    uow: UnitOfWork, checked: CheckedEntry, *, by: Principal, now: datetime
+) -> Created:
+    """create_lead for an entry check_entry has passed."""
+    data, source_known, move, values = (
+        checked.data, checked.source_known, checked.move, checked.values
+    )  # fmt: skip
+    email = data.email
     # Two entries of one person at the same moment: the second waits here, then finds the first.
-    lock_names(uow.connection, uow.workspace_id, _identity_names(data))
+    lock_names(uow.connection, uow.workspace_id, identity_names(data))
     match, known_account = find_duplicate_of(uow, data)
     if match is not None and match.lead_id is not None:
         merged = absorb(uow, match, data, by=by, now=now)
@@ -97,11 +132,7 @@ def create_lead(uow: UnitOfWork, data: LeadInput, *, by: Principal, now: datetim
             changes=merged.changes, merge_id=merged.merge_id, warnings=data.warnings,
             source_known=source_known,
         )  # fmt: skip
-    if data.campaign_id is not None:
-        uow.campaigns.get(data.campaign_id)
-    if data.owner_id is not None:
-        uow.directory.member(uow.workspace_id, data.owner_id)
-
+    check_references(uow, data)
     account_id = _find_or_add_account(uow, data, known_account, now)
     contact = Contact(
         workspace_id=uow.workspace_id,
@@ -159,13 +190,13 @@ def lock_people(uow: UnitOfWork, entries: Sequence[LeadInput]) -> None:
     names: list[str] = []
     for data in entries:
         try:
-            names += _identity_names(normalized_input(data))
+            names += identity_names(normalized_input(data))
         except InvalidInput:
             continue  # the entry is rejected when its turn comes
     lock_names(uow.connection, uow.workspace_id, names)
 
 
-def _identity_names(data: LeadInput) -> list[str]:
+def identity_names(data: LeadInput) -> list[str]:
     """The normalised e-mail and phone that identify a person across entries."""
     names = [f"email:{data.email}"] if data.email else []
     return names + ([f"phone:{data.phone}"] if data.phone else [])

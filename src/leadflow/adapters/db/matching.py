@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import (
     Column,
+    Integer,
     MetaData,
     Select,
     String,
@@ -67,7 +68,7 @@ def _filed_under(count: int) -> TextClause:
 @lru_cache(maxsize=1)
 def _people_query() -> Select[Any]:
     """Contacts with their live lead and account name; conditions are added per look-up."""
-    workspace = bindparam("workspace")
+    workspace = bindparam("workspace", type_=Integer)
     return (
         select(
             contacts.c.id,
@@ -151,10 +152,13 @@ class MatchQueries:
         rows = self.connection.execute(query, {"workspace": self.workspace_id})
         return [KnownPerson(*row) for row in rows]
 
-    def _people_by(self, column: str, values: Collection[object]) -> list[KnownPerson]:
+    def _people_by(
+        self, column: str, values: Collection[str] | Collection[int]
+    ) -> list[KnownPerson]:
         """People whose `column` is one of the values, through a statement built once."""
         rows = self.connection.execute(
-            _people_by_query(column), {"workspace": self.workspace_id, "values": sorted(values)}
+            _people_by_query(column),
+            {"workspace": self.workspace_id, "values": sorted(values)},
         )
         return [KnownPerson(*row) for row in rows]
 
