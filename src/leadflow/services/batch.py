@@ -54,7 +54,6 @@ def create_many(
     if len(items) > MAX_ITEMS:
         raise InvalidInput(f"a batch holds at most {MAX_ITEMS} leads, not {len(items)}",
                            field="leads")  # fmt: skip
-    lock_people(uow, [item for item in items if not isinstance(item, list)])
     results: dict[int, ItemResult] = {}
     checked: list[tuple[int, CheckedEntry]] = []
     for index, item in enumerate(items):
@@ -67,6 +66,7 @@ def create_many(
             raise
         except DomainError as error:
             results[index] = _rejected(index, error)
+    lock_people(uow, [entry for _, entry in checked])
     for index, entry in _store_new(uow, checked, results, by=by, now=now):
         savepoint = uow.connection.begin_nested()
         try:

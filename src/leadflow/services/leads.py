@@ -184,15 +184,11 @@ def create_checked(
     )
 
 
-def lock_people(uow: UnitOfWork, entries: Sequence[LeadInput]) -> None:
-    """Lock the e-mails and phones of many entries in one go and in one order: a batch that took
-    them entry by entry, holding the routing lock in between, could deadlock with another."""
-    names: list[str] = []
-    for data in entries:
-        try:
-            names += identity_names(normalized_input(data))
-        except InvalidInput:
-            continue  # the entry is rejected when its turn comes
+def lock_people(uow: UnitOfWork, entries: Sequence[CheckedEntry]) -> None:
+    """Lock the e-mails and phones of many checked entries in one go and in one order: a batch
+    that took them entry by entry, holding the routing lock in between, could deadlock with
+    another."""
+    names = [name for entry in entries for name in identity_names(entry.data)]
     lock_names(uow.connection, uow.workspace_id, names)
 
 
