@@ -21,6 +21,8 @@ from leadflow.adapters.db.tables import accounts, contacts, leads, stage_changes
 from leadflow.adapters.db.uow import UnitOfWork
 from leadflow.adapters.importing.normalize import company_key
 from leadflow.domain.errors import DomainError, PermissionDenied
+from leadflow.domain.lead import Lead, LeadDetails
+from leadflow.domain.party import Account, Contact
 from leadflow.domain.principal import Principal
 from leadflow.domain.scoring import score_fit
 from leadflow.domain.stages import Stage
@@ -80,12 +82,16 @@ class PeopleReadAhead:
         return [person for account in account_ids for person in self._at.get(account, [])]
 
 
+AccountFields = tuple[str | None, int | None, str | None, str | None, str | None]
+"""industry, employees, country, postal code and city of a new account."""
+
+
 @dataclass
 class NewLead:
     index: int
     entry: CheckedEntry
     account: KnownAccount | None
-    account_fields: tuple[object, ...] = ()
+    account_fields: AccountFields | None = None
 
 
 @dataclass
@@ -273,25 +279,64 @@ def _write(
             for lead_id, lead in zip(lead_ids, new, strict=True)
         ],
     )
-    _follow(uow, list(zip(lead_ids, new, strict=True)), score=bool(rules.ruleset.rules),
-            by=by, now=now)  # fmt: skip
-    details = uow.leads.details_of(lead_ids)
-    return {
-        lead.index: Created(
-            details[lead_id],
-            merged=False,
-            warnings=lead.entry.data.warnings,
+    written = list(zip(lead_ids, new, strict=True))
+    moved = _follow(uow, written, score=bool(rules.ruleset.rules), by=by, now=now)
+    # What was just written is at hand; only leads the effects may have moved are read back.
+    details = uow.leads.details_of(moved) if moved else {}
+    made_ids = set(real.values())
+    known = uow.accounts.many({a for a in account_of if a is not None and a not in made_ids})
+    for account in made:
+        industry, employees, country, postal_code, city = fields[account.id]
+        known[real[account.id]] = Account(
+            workspace, account.name, real[account.id], account.domain, industry,
+            employees, country, postal_code, city,
+        )  # fmt: skip
+    created = {}
+    for lead_id, contact_id, account_id, lead in zip(
+        lead_ids, contact_ids, account_of, new, strict=True
+    ):
+        at = known.get(account_id) if account_id is not None else None
+        shown = details.get(lead_id) or _details(workspace, lead_id, contact_id, at, lead, now)
+        created[lead.index] = Created(
+            shown, merged=False, warnings=lead.entry.data.warnings,
             source_known=lead.entry.source_known,
         )  # fmt: skip
-        for lead_id, lead in zip(lead_ids, new, strict=True)
-    }
+    return created
+
+
+def _details(
+    workspace: int,
+    lead_id: int,
+    contact_id: int,
+    account: Account | None,
+    new: NewLead,
+    now: datetime,
+) -> LeadDetails:
+    """A new lead as LeadRepository.details would read it back."""
+    data = new.entry.data
+    lead = Lead(
+        workspace_id=workspace, contact_id=contact_id, stage=new.entry.move.target,
+        created_at=now, stage_entered_at=now, id=lead_id,
+        account_id=account.id if account else None, campaign_id=data.campaign_id,
+        owner_id=data.owner_id, source=data.source, extras=dict(data.extras),
+        provenance=dict(data.provenance) if data.provenance else None,
+        custom_fields=dict(new.entry.values),
+    )  # fmt: skip
+    contact = Contact(
+        workspace_id=workspace, id=contact_id, account_id=lead.account_id,
+        first_name=data.first_name, last_name=data.last_name, email=data.email,
+        phone=data.phone, job_title=data.job_title,
+    )  # fmt: skip
+    return LeadDetails(lead, contact, account)
 
 
 def _follow(
     uow: UnitOfWork, written: list[tuple[int, NewLead]], *, score: bool, by: Principal,
     now: datetime,
-) -> None:  # fmt: skip
-    """What lead_hooks.lead_created does for each new lead, the event set-based."""
+) -> list[int]:  # fmt: skip
+    """What lead_hooks.lead_created does for each new lead, the event set-based; the leads
+    routing or the automatic MQL check may have changed."""
+    moved: list[int] = []
     if score:
         for lead_id, _ in written:
             score_fit_of_lead(uow, lead_id)
@@ -317,6 +362,7 @@ def _follow(
     for lead_id, lead in written:
         stage = lead.entry.move.target
         if stage is Stage.MQL:
+            moved.append(lead_id)
             route_new_mql(uow, lead_id, lead.entry.data.owner_id, now)
             owner_id = uow.leads.get(lead_id).owner_id
             handover.start_clock(
@@ -326,3 +372,5 @@ def _follow(
             from leadflow.services.auto_mql import check_auto_mql  # it moves leads: import late
 
             check_auto_mql(uow, lead_id, now=now)
+            moved.append(lead_id)
+    return moved

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 from typing import Any
 
@@ -64,6 +65,16 @@ class AccountRepository:
         account.id = inserted_id(result)
         file_accounts(self.connection, self.workspace_id, [(account.id, name_key)])
         return account.id
+
+    def many(self, account_ids: Collection[int]) -> dict[int, Account]:
+        """The workspace's accounts of these ids, by id, in one statement."""
+        rows = self.connection.execute(
+            select(accounts).where(
+                accounts.c.workspace_id == self.workspace_id,
+                accounts.c.id.in_(sorted(account_ids)),
+            )
+        )
+        return {row.id: account_from_row(row) for row in rows}
 
     def get(self, account_id: int) -> Account:
         row = self.connection.execute(
