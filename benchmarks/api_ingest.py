@@ -281,7 +281,11 @@ def _server(url: str, processes: int) -> Iterator[str]:
         yield base
     finally:
         server.terminate()
-        server.wait(timeout=30)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()  # requests still running after the load ended: do not wait for them
+            server.wait()
 
 
 def _wait_for(base: str, server: subprocess.Popen[bytes]) -> None:
@@ -328,7 +332,8 @@ def _load(
         lua.write(prelude + script.replace("%%", "%"))
     threads = min(connections, 2)
     command = [
-        "wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s",
+        "wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s",
+        "--timeout", "60s" if batch else "10s",
         "-s", lua.name, base + path,
     ]  # fmt: skip
     output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
