@@ -34,6 +34,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import IO
 
 from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.engine import make_url
@@ -274,25 +275,29 @@ def _server(url: str, processes: int) -> Iterator[str]:
     if processes > 1:
         command += ["--workers", str(processes)]
     env = dict(os.environ, LEADFLOW_DATABASE_URL=url, LEADFLOW_SECRET_KEY=SECRET_KEY)
-    server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        _wait_for(base, server)
-        yield base
-    finally:
-        server.terminate()
+    # The server's log goes to a file: a pipe nobody reads fills up (wrk's disconnects at the end
+    # of a run are logged) and then stops the server at its next log line.
+    with tempfile.TemporaryFile() as log:
+        server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=log)
+        base = f"http://127.0.0.1:{port}"
         try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()  # requests still running after the load ended: do not wait for them
-            server.wait()
+            _wait_for(base, server, log)
+            yield base
+        finally:
+            server.terminate()
+            try:
+                server.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                server.kill()  # requests still running after the load ended: do not wait
+                server.wait()
 
 
-def _wait_for(base: str, server: subprocess.Popen[bytes]) -> None:
+def _wait_for(base: str, server: subprocess.Popen[bytes], log: IO[bytes]) -> None:
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if server.poll() is not None:
-            raise RuntimeError(f"leadflow serve ended: {server.stderr.read().decode()[-2000:]}")  # type: ignore[union-attr]
+            log.seek(0)
+            raise RuntimeError(f"leadflow serve ended: {log.read().decode()[-2000:]}")
         try:
             with urllib.request.urlopen(f"{base}/health", timeout=1) as answer:
                 if answer.status == 200:

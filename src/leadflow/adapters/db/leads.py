@@ -41,6 +41,10 @@ _LEAD_COLUMNS = (
     "custom_fields",
 )
 
+# Built once: compiled once per set of columns (see parties.py).
+_ADD_LEAD = insert(leads)
+_LOG_CHANGE = insert(stage_changes)
+
 
 def lead_from_row(row: Any) -> Lead:
     return Lead(
@@ -77,10 +81,10 @@ class LeadRepository:
     def add(self, lead: Lead, now: datetime) -> int:
         values = {name: getattr(lead, name) for name in _LEAD_COLUMNS}
         result = self.connection.execute(
-            insert(leads).values(
-                workspace_id=self.workspace_id, stage=lead.stage.value, updated_at=now, **values
-            )
-        )
+            _ADD_LEAD,
+            {"workspace_id": self.workspace_id, "stage": lead.stage.value, "updated_at": now,
+             **values},
+        )  # fmt: skip
         lead.id = inserted_id(result)
         return lead.id
 
@@ -114,18 +118,19 @@ class LeadRepository:
 
     def log(self, change: StageChange) -> None:
         self.connection.execute(
-            insert(stage_changes).values(
-                workspace_id=self.workspace_id,
-                lead_id=change.lead_id,
-                source=change.source.value if change.source else None,
-                target=change.target.value,
-                at=change.at,
-                actor=change.actor.value,
-                by_user_id=change.by_user_id,
-                reason=change.reason,
-                note=change.note,
-                automatic=change.automatic,
-            )
+            _LOG_CHANGE,
+            {
+                "workspace_id": self.workspace_id,
+                "lead_id": change.lead_id,
+                "source": change.source.value if change.source else None,
+                "target": change.target.value,
+                "at": change.at,
+                "actor": change.actor.value,
+                "by_user_id": change.by_user_id,
+                "reason": change.reason,
+                "note": change.note,
+                "automatic": change.automatic,
+            },
         )
 
     def history(self, lead_id: int) -> list[StageChange]:

@@ -112,6 +112,12 @@ def _first_accounts_query(column: str) -> Select[Any]:
     return select(*_ACCOUNT).where(accounts.c.id.in_(first))
 
 
+_ALTERNATES = select(contact_alternates.c.value, contact_alternates.c.contact_id).where(
+    contact_alternates.c.workspace_id == bindparam("workspace"),
+    contact_alternates.c.kind == bindparam("kind"),
+    contact_alternates.c.value.in_(bindparam("values", expanding=True)),
+)
+
 _ACCOUNTS_BY_ID = select(*_ACCOUNT, accounts.c.workspace_id).where(
     accounts.c.id.in_(bindparam("ids", expanding=True))
 )
@@ -182,12 +188,10 @@ class MatchQueries:
         ordered = sorted(values)
         for start in range(0, len(ordered), _BATCH):
             rows = self.connection.execute(
-                select(contact_alternates.c.value, contact_alternates.c.contact_id).where(
-                    contact_alternates.c.workspace_id == self.workspace_id,
-                    contact_alternates.c.kind == kind,
-                    contact_alternates.c.value.in_(ordered[start : start + _BATCH]),
-                )
-            ).all()
+                _ALTERNATES,
+                {"workspace": self.workspace_id, "kind": kind,
+                 "values": ordered[start : start + _BATCH]},
+            ).all()  # fmt: skip
             people = {p.contact_id: p for p in self.people_at_contacts({c for _, c in rows})}
             found += [(value, people[contact]) for value, contact in rows if contact in people]
         return found
