@@ -7,9 +7,12 @@ For each workspace size (an empty one, then one of `--leads` leads from benchmar
 and each number of web processes, `leadflow serve` is started on a loopback port against a
 fresh database, and `wrk` (Debian package `wrk`) drives it: `POST /api/v1/leads` with a new
 person per request (unique e-mail, a company named like the seeded German firms), then
-`GET /health` with the same connections as the baseline, then `POST /api/v1/leads/batch` with
-500 leads per request. After each run the stored leads are counted, so a run that answered
-201 without storing counts as a failure, not as speed.
+`GET /health` with the same connections as the baseline, then the public form's
+`POST /f/{form_key}` (a new person per submission, a valid time-trap token minted with the
+server's key, spread over FORMS campaigns and as many client addresses so that the rate limits,
+which hold back floods, do not quarantine the run), then `POST /api/v1/leads/batch` with 500
+leads per request. After each run the stored leads are counted, so a run that answered without
+storing (or quarantined) counts as a failure, not as speed.
 """
 
 from __future__ import annotations
@@ -29,8 +32,9 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import IO
 
 from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.engine import make_url
@@ -39,11 +43,17 @@ from benchmarks.lead_seed import seed
 from leadflow.adapters.db.database import Database
 from leadflow.adapters.db.engine import normalize_url
 from leadflow.adapters.db.tables import leads, workspaces
-from leadflow.domain.stages import Role
+from leadflow.domain import time_trap
+from leadflow.domain.principal import Principal
+from leadflow.domain.stages import Actor, Role
+from leadflow.services.campaigns import create_campaign
 from leadflow.services.directory import create_token, create_workspace
+from leadflow.services.forms import FormKeys
 
 SECRET_KEY = "api-ingest-benchmark-secret-key-0123456789"
 BATCH_SIZE = 500
+FORMS = 200
+"""Campaigns the form load is spread over: one form takes 120 submissions a minute."""
 NOW = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
 
 CREATE_LUA = r"""
@@ -70,6 +80,33 @@ function request()
       '{"leads":[' .. table.concat(items, ",") .. ']}')
   end
   return wrk.format("POST", "/api/v1/leads", HEADERS, person())
+end
+done = function(summary, latency, requests)
+  io.write(string.format(
+    'RESULT {"requests":%d,"duration_us":%d,"status_errors":%d,"timeouts":%d,' ..
+    '"connect_errors":%d,"read_errors":%d,"p50_us":%d,"p99_us":%d}\n',
+    summary.requests, summary.duration, summary.errors.status, summary.errors.timeout,
+    summary.errors.connect, summary.errors.read, latency:percentile(50), latency:percentile(99)))
+end
+"""
+
+FORM_LUA = r"""
+local counter = 0
+function setup(thread)
+  thread:set("tid", next_tid or 0)
+  next_tid = (next_tid or 0) + 1
+end
+function request()
+  counter = counter + 1
+  local n = RUNBASE + tid * 10000000 + counter
+  local form = FORMS[n %% #FORMS + 1]
+  local body = string.format(
+    "first_name=Anna&last_name=Form%d&email=f%s-%d%%%%40neu%d.example&company=Form+%d+GmbH" ..
+    "&homepage=&_lf_form=1&_lf_ts=%s", n, RUN, n, n, n, form[2])
+  local headers = {["Content-Type"] = "application/x-www-form-urlencoded",
+    ["X-Forwarded-For"] = string.format("10.%d.%d.%d", tid, math.floor(counter / 250) %% 250,
+                                        counter %% 250 + 1)}
+  return wrk.format("POST", "/f/" .. form[1], headers, body)
 end
 done = function(summary, latency, requests)
   io.write(string.format(
@@ -112,6 +149,8 @@ class Row:
     creates: Load
     health: Load
     stored: int
+    form: Load
+    form_stored: int
 
 
 def main() -> None:
@@ -134,7 +173,7 @@ def main() -> None:
     sizes = ([] if args.skip_empty else [0]) + ([] if args.skip_large else [args.leads])
     for size in sizes:
         with _database(args.database, args.postgres_url) as url:
-            token = _prepare(url, size)
+            token, forms = _prepare(url, size)
             for processes in args.processes:
                 with _server(url, processes) as base:
                     label = "empty" if size == 0 else f"{size:,} leads"
@@ -146,7 +185,12 @@ def main() -> None:
                         stored = _count(url) - before
                         health = _load(base, token, HEALTH_LUA, connections, args.seconds,
                                        args.stage, path="/health")  # fmt: skip
-                        rows.append(Row(label, processes, connections, creates, health, stored))
+                        before = _count(url)
+                        form = _load(base, token, FORM_LUA, connections, args.seconds,
+                                     args.stage, path="/f/", forms=forms)  # fmt: skip
+                        form_stored = _count(url) - before
+                        rows.append(Row(label, processes, connections, creates, health, stored,
+                                        form, form_stored))  # fmt: skip
                         _print_row(rows[-1])
                     batch = _load(base, token, CREATE_LUA, 4, args.seconds, args.stage,
                                   batch=BATCH_SIZE)  # fmt: skip
@@ -156,7 +200,7 @@ def main() -> None:
     _report(rows, batches, args.database)
 
 
-def _prepare(url: str, size: int) -> str:
+def _prepare(url: str, size: int) -> tuple[str, list[tuple[str, str]]]:
     db = Database(url)
     db.upgrade()
     if size:
@@ -167,12 +211,32 @@ def _prepare(url: str, size: int) -> str:
             slug = connection.execute(
                 select(workspaces.c.slug).where(workspaces.c.id == seeded.workspace_id)
             ).scalar_one()
+        workspace_id = seeded.workspace_id
     else:
         slug = "bench"
-        create_workspace(db, slug, "Bench GmbH", now=NOW)
+        workspace = create_workspace(db, slug, "Bench GmbH", now=NOW)
+        assert workspace.id is not None
+        workspace_id = workspace.id
     token = create_token(db, workspace_slug=slug, role=Role.MARKETING, user_email=None, now=NOW)
+    forms = _forms(db, workspace_id)
     db.dispose()
-    return token
+    return token, forms
+
+
+def _forms(db: Database, workspace_id: int) -> list[tuple[str, str]]:
+    """(form key, time-trap token) of FORMS new campaigns; each token was issued a minute ago
+    with the key the server derives from SECRET_KEY, as a visitor's page would have it."""
+    keys = FormKeys.derive(SECRET_KEY.encode())
+    by = Principal.process(workspace_id, Actor.MARKETING)
+    issued = datetime.now(UTC) - timedelta(minutes=1)
+    forms = []
+    for number in range(FORMS):
+        campaign = create_campaign(
+            db, by=by, name=f"Formular {number}", channel="website", starts_on=NOW.date(), now=NOW
+        )
+        assert campaign.form_key is not None
+        forms.append((campaign.form_key, time_trap.issue(keys.trap, campaign.form_key, issued)))
+    return forms
 
 
 def _count(url: str) -> int:
@@ -211,21 +275,29 @@ def _server(url: str, processes: int) -> Iterator[str]:
     if processes > 1:
         command += ["--workers", str(processes)]
     env = dict(os.environ, LEADFLOW_DATABASE_URL=url, LEADFLOW_SECRET_KEY=SECRET_KEY)
-    server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        _wait_for(base, server)
-        yield base
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+    # The server's log goes to a file: a pipe nobody reads fills up (wrk's disconnects at the end
+    # of a run are logged) and then stops the server at its next log line.
+    with tempfile.TemporaryFile() as log:
+        server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=log)
+        base = f"http://127.0.0.1:{port}"
+        try:
+            _wait_for(base, server, log)
+            yield base
+        finally:
+            server.terminate()
+            try:
+                server.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                server.kill()  # requests still running after the load ended: do not wait
+                server.wait()
 
 
-def _wait_for(base: str, server: subprocess.Popen[bytes]) -> None:
+def _wait_for(base: str, server: subprocess.Popen[bytes], log: IO[bytes]) -> None:
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if server.poll() is not None:
-            raise RuntimeError(f"leadflow serve ended: {server.stderr.read().decode()[-2000:]}")  # type: ignore[union-attr]
+            log.seek(0)
+            raise RuntimeError(f"leadflow serve ended: {log.read().decode()[-2000:]}")
         try:
             with urllib.request.urlopen(f"{base}/health", timeout=1) as answer:
                 if answer.status == 200:
@@ -251,18 +323,22 @@ def _load(
     *,
     batch: int = 0,
     path: str = "/api/v1/leads",
+    forms: list[tuple[str, str]] | None = None,
 ) -> Load:
+    listed = ", ".join(f'{{"{key}", "{trap}"}}' for key, trap in forms or [])
     prelude = (
         f'RUN = "{uuid.uuid4().hex[:8]}"\nRUNBASE = {secrets.randbelow(10**5) * 10**8}\n'
         f'STAGE = "{stage}"\nBATCH = {batch}\n'
         f'HEADERS = {{["Content-Type"] = "application/json", '
         f'["Authorization"] = "Bearer {token}"}}\n'
+        f"FORMS = {{{listed}}}\n"
     )
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as lua:
         lua.write(prelude + script.replace("%%", "%"))
     threads = min(connections, 2)
     command = [
-        "wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s",
+        "wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s",
+        "--timeout", "60s" if batch else "10s",
         "-s", lua.name, base + path,
     ]  # fmt: skip
     output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
@@ -284,22 +360,26 @@ def _print_row(row: Row) -> None:
         f"{row.workspace:>18} x{row.processes} c={row.connections:<3} "
         f"creates/s {row.creates.per_second:8.1f}  p50 {row.creates.p50_ms:7.1f} ms  "
         f"p99 {row.creates.p99_ms:7.1f} ms  failed {row.creates.failed:5d}  "
-        f"stored {row.stored:6d}  /health {row.health.per_second:8.1f}/s",
+        f"stored {row.stored:6d}  /health {row.health.per_second:8.1f}/s  "
+        f"form {row.form.per_second:7.1f}/s p50 {row.form.p50_ms:6.1f} ms "
+        f"p99 {row.form.p99_ms:7.1f} ms stored {row.form_stored:6d}",
         flush=True,
     )
 
 
 def _report(rows: list[Row], batches: list[tuple[str, int, Load]], database: str) -> None:
     print(f"\n| {database} workspace | processes | connections | creates/s | p50 | p99 | "
-          "failed | stored | `/health` req/s | creates / (health / 2) |")  # fmt: skip
-    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+          "failed | stored | `/health` req/s | creates / (health / 2) | form posts/s | "
+          "form p50 | form p99 | form stored |")  # fmt: skip
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for row in rows:
         ratio = row.creates.per_second / (row.health.per_second / 2)
         print(
             f"| {row.workspace} | {row.processes} | {row.connections} | "
             f"{row.creates.per_second:,.0f} | {row.creates.p50_ms:.0f} ms | "
             f"{row.creates.p99_ms:.0f} ms | {row.creates.failed} | {row.stored:,} | "
-            f"{row.health.per_second:,.0f} | {ratio:.2f} |"
+            f"{row.health.per_second:,.0f} | {ratio:.2f} | {row.form.per_second:,.0f} | "
+            f"{row.form.p50_ms:.0f} ms | {row.form.p99_ms:.0f} ms | {row.form_stored:,} |"
         )
     for label, processes, batch in batches:
         print(

@@ -8,10 +8,10 @@ set of candidates found through the blocking keys of domain/company_blocks.py.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from rapidfuzz import fuzz, process
 
@@ -40,6 +40,19 @@ SIMILAR = 0.9
 PER_KEY = 16
 """Accounts read per blocking key: a name is compared with at most PER_KEY * MOST_PROBES
 accounts, however many share its first letters."""
+
+
+class PeopleLookups(Protocol):
+    """What find_duplicate asks of the workspace's people (MatchQueries, or answers read
+    ahead for many entries at once)."""
+
+    def people_with(self, column: str, values: Collection[str]) -> list[KnownPerson]: ...
+
+    def people_with_alternate(
+        self, kind: str, values: Collection[str]
+    ) -> list[tuple[str, KnownPerson]]: ...
+
+    def people_at(self, account_ids: Collection[int]) -> list[KnownPerson]: ...
 
 
 @dataclass(frozen=True)
@@ -145,7 +158,7 @@ def same_person(probe: Probe, known: KnownPerson, *, by: str) -> str | None:
     return None
 
 
-def find_duplicate(q: MatchQueries, probe: Probe, account: AccountMatch | None) -> Match | None:
+def find_duplicate(q: PeopleLookups, probe: Probe, account: AccountMatch | None) -> Match | None:
     """The workspace's existing person for a probe, or None; never looks at another workspace."""
     lookups = (
         ("external_id", probe.external_id),
@@ -219,12 +232,17 @@ def probe_of(data: LeadInput) -> Probe:
     )
 
 
-def find_duplicate_of(uow: UnitOfWork, data: LeadInput) -> Match | None:
-    """The workspace's existing lead for a new entry, or None."""
+def find_duplicate_of(uow: UnitOfWork, data: LeadInput) -> tuple[Match | None, AccountMatch | None]:
+    """The workspace's existing person for a new entry (or None), and the account its company
+    or domain names (or None): the one look-up both the match and a new lead use."""
     q = MatchQueries(uow.connection, uow.workspace_id)
     probe = probe_of(data)
     account = find_account(q, company=probe.company, domain=probe.domain)
-    return find_duplicate(q, probe, account)
+    match = find_duplicate(q, probe, account)
+    if account is None and not probe.company and probe.domain:
+        # Without a company a new lead's account is named after its domain.
+        account = find_account(q, company=probe.domain, domain=None)
+    return match, account
 
 
 def entry_of(data: LeadInput, now: datetime) -> Entry:

@@ -7,21 +7,26 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from leadflow.adapters.db.locks import lock_names
-from leadflow.adapters.db.matching import MatchQueries
 from leadflow.adapters.db.uow import UnitOfWork
 from leadflow.adapters.importing.normalize import company_key
 from leadflow.domain import qualification
+from leadflow.domain.custom_fields import FieldValue
 from leadflow.domain.errors import InvalidInput
 from leadflow.domain.freemail import email_domain, is_free_mail
 from leadflow.domain.lead import Lead, LeadDetails, StageChange, enter
-from leadflow.domain.lifecycle import GATE_QUALIFICATION
+from leadflow.domain.lifecycle import GATE_QUALIFICATION, Move
 from leadflow.domain.merge_policy import FieldChange
 from leadflow.domain.party import Account, Contact
 from leadflow.domain.principal import Principal
 from leadflow.domain.qualification import Assessment, Status
 from leadflow.domain.stages import Actor, Stage
 from leadflow.services import custom_fields, lead_hooks, rules
-from leadflow.services.duplicates import absorb, find_account, find_duplicate_of, normalized_input
+from leadflow.services.duplicates import (
+    AccountMatch,
+    absorb,
+    find_duplicate_of,
+    normalized_input,
+)
 from leadflow.services.source_settings import canonical_source
 
 
@@ -69,22 +74,56 @@ class Created:
     merge_id: int | None = None
 
 
-def create_lead(uow: UnitOfWork, data: LeadInput, *, by: Principal, now: datetime) -> Created:
-    """Create a lead, or return the workspace's existing lead for the same person (a duplicate
-    by e-mail, phone, or name at the same account) with the reason it matched."""
+@dataclass(frozen=True)
+class CheckedEntry:
+    """An entry normalised and checked, ready to be matched and written."""
+
+    data: LeadInput
+    source_known: bool
+    move: Move
+    values: dict[str, FieldValue]
+
+
+def check_entry(uow: UnitOfWork, data: LeadInput, *, by: Principal) -> CheckedEntry:
+    """Normalise an entry and check what needs no matching: an identity, the source, that the
+    caller may create a lead in its stage, and its custom field values."""
     if not (data.email or data.last_name or data.phone):
         raise InvalidInput("a lead needs an e-mail address, a last name or a phone number")
     data = normalized_input(data)
     source, source_known = canonical_source(uow, data.source)
     data = replace(data, source=source)
-    email = data.email
     # Checked first: a caller who may not create this lead may not add to an existing one either.
     table = rules.transition_table(uow.directory.workspace_config(uow.workspace_id))
     move = enter(table, data.stage, by.actor)
     values = custom_fields.checked_values(uow, data.custom_fields)
+    return CheckedEntry(data, source_known, move, values)
+
+
+def check_references(uow: UnitOfWork, data: LeadInput) -> None:
+    """The campaign and the owner a new lead names exist in the workspace."""
+    if data.campaign_id is not None:
+        uow.campaigns.get(data.campaign_id)
+    if data.owner_id is not None:
+        uow.directory.member(uow.workspace_id, data.owner_id)
+
+
+def create_lead(uow: UnitOfWork, data: LeadInput, *, by: Principal, now: datetime) -> Created:
+    """Create a lead, or return the workspace's existing lead for the same person (a duplicate
+    by e-mail, phone, or name at the same account) with the reason it matched."""
+    return create_checked(uow, check_entry(uow, data, by=by), by=by, now=now)
+
+
+def create_checked(
+    uow: UnitOfWork, checked: CheckedEntry, *, by: Principal, now: datetime
+) -> Created:
+    """create_lead for an entry check_entry has passed."""
+    data, source_known, move, values = (
+        checked.data, checked.source_known, checked.move, checked.values
+    )  # fmt: skip
+    email = data.email
     # Two entries of one person at the same moment: the second waits here, then finds the first.
-    lock_names(uow.connection, uow.workspace_id, _identity_names(data))
-    match = find_duplicate_of(uow, data)
+    lock_names(uow.connection, uow.workspace_id, identity_names(data))
+    match, known_account = find_duplicate_of(uow, data)
     if match is not None and match.lead_id is not None:
         merged = absorb(uow, match, data, by=by, now=now)
         custom_fields.fill_empty(uow, match.lead_id, values, now=now)
@@ -93,15 +132,11 @@ def create_lead(uow: UnitOfWork, data: LeadInput, *, by: Principal, now: datetim
             changes=merged.changes, merge_id=merged.merge_id, warnings=data.warnings,
             source_known=source_known,
         )  # fmt: skip
-    if data.campaign_id is not None:
-        uow.campaigns.get(data.campaign_id)
-    if data.owner_id is not None:
-        uow.directory.member(uow.workspace_id, data.owner_id)
-
-    account = _find_or_add_account(uow, data, email, now)
+    check_references(uow, data)
+    account_id = _find_or_add_account(uow, data, known_account, now)
     contact = Contact(
         workspace_id=uow.workspace_id,
-        account_id=account.id if account else None,
+        account_id=account_id,
         first_name=data.first_name,
         last_name=data.last_name,
         email=email,
@@ -117,7 +152,7 @@ def create_lead(uow: UnitOfWork, data: LeadInput, *, by: Principal, now: datetim
     lead = Lead(
         workspace_id=uow.workspace_id,
         contact_id=contact.id,
-        account_id=account.id if account else None,
+        account_id=account_id,
         campaign_id=data.campaign_id,
         owner_id=data.owner_id,
         source=data.source,
@@ -149,39 +184,33 @@ def create_lead(uow: UnitOfWork, data: LeadInput, *, by: Principal, now: datetim
     )
 
 
-def lock_people(uow: UnitOfWork, entries: Sequence[LeadInput]) -> None:
-    """Lock the e-mails and phones of many entries in one go and in one order: a batch that took
-    them entry by entry, holding the routing lock in between, could deadlock with another."""
-    names: list[str] = []
-    for data in entries:
-        try:
-            names += _identity_names(normalized_input(data))
-        except InvalidInput:
-            continue  # the entry is rejected when its turn comes
+def lock_people(uow: UnitOfWork, entries: Sequence[CheckedEntry]) -> None:
+    """Lock the e-mails and phones of many checked entries in one go and in one order: a batch
+    that took them entry by entry, holding the routing lock in between, could deadlock with
+    another."""
+    names = [name for entry in entries for name in identity_names(entry.data)]
     lock_names(uow.connection, uow.workspace_id, names)
 
 
-def _identity_names(data: LeadInput) -> list[str]:
+def identity_names(data: LeadInput) -> list[str]:
     """The normalised e-mail and phone that identify a person across entries."""
     names = [f"email:{data.email}"] if data.email else []
     return names + ([f"phone:{data.phone}"] if data.phone else [])
 
 
 def _find_or_add_account(
-    uow: UnitOfWork, data: LeadInput, email: str | None, now: datetime
-) -> Account | None:
+    uow: UnitOfWork, data: LeadInput, known: AccountMatch | None, now: datetime
+) -> int | None:
+    """The id of the account the matching found, else of a new one (None without a company
+    or a company domain)."""
+    if known is not None:
+        return known.account.id
     domain = data.website_domain
-    if not domain and email and not is_free_mail(email):
-        domain = email_domain(email)
+    if not domain and data.email and not is_free_mail(data.email):
+        domain = email_domain(data.email)
     if not data.company and not domain:
         return None
     name = data.company or domain or ""
-    key = company_key(name)
-    found = find_account(
-        MatchQueries(uow.connection, uow.workspace_id), company=name, domain=domain
-    )
-    if found is not None:
-        return uow.accounts.get(found.account.id)
     account = Account(
         workspace_id=uow.workspace_id,
         name=name,
@@ -192,8 +221,8 @@ def _find_or_add_account(
         postal_code=data.postal_code,
         city=data.city,
     )
-    uow.accounts.add(account, key, now)
-    return account
+    uow.accounts.add(account, company_key(name), now)
+    return account.id
 
 
 def move_lead(

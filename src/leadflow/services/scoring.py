@@ -43,7 +43,9 @@ def score_fit_of_lead(uow: UnitOfWork, lead_id: int) -> Score:
     """Score one lead with the workspace's current fit rules and store the result."""
     rules = current_fit_rules(uow)
     repository = ScoringRepository(uow.connection, uow.workspace_id)
-    matches = match_string(rules.ruleset, repository.facts(lead_id))
+    # No rules, nothing to match: the lead's facts need not be read.
+    facts = repository.facts(lead_id) if rules.ruleset.rules else {}
+    matches = match_string(rules.ruleset, facts)
     score = score_from_matches(rules.ruleset, matches)
     repository.save_fit(lead_id, score.points, rules.version, matches)
     return score

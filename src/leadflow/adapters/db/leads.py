@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, func, insert, or_, select, update
+from sqlalchemy import ColumnElement, Select, and_, bindparam, func, insert, or_, select, update
 from sqlalchemy.engine import Connection
 
 from leadflow.adapters.db.custom_fields import field_matches
@@ -39,6 +40,10 @@ _LEAD_COLUMNS = (
     "provenance",
     "custom_fields",
 )
+
+# Built once: compiled once per set of columns (see parties.py).
+_ADD_LEAD = insert(leads)
+_LOG_CHANGE = insert(stage_changes)
 
 
 def lead_from_row(row: Any) -> Lead:
@@ -76,10 +81,10 @@ class LeadRepository:
     def add(self, lead: Lead, now: datetime) -> int:
         values = {name: getattr(lead, name) for name in _LEAD_COLUMNS}
         result = self.connection.execute(
-            insert(leads).values(
-                workspace_id=self.workspace_id, stage=lead.stage.value, updated_at=now, **values
-            )
-        )
+            _ADD_LEAD,
+            {"workspace_id": self.workspace_id, "stage": lead.stage.value, "updated_at": now,
+             **values},
+        )  # fmt: skip
         lead.id = inserted_id(result)
         return lead.id
 
@@ -113,18 +118,19 @@ class LeadRepository:
 
     def log(self, change: StageChange) -> None:
         self.connection.execute(
-            insert(stage_changes).values(
-                workspace_id=self.workspace_id,
-                lead_id=change.lead_id,
-                source=change.source.value if change.source else None,
-                target=change.target.value,
-                at=change.at,
-                actor=change.actor.value,
-                by_user_id=change.by_user_id,
-                reason=change.reason,
-                note=change.note,
-                automatic=change.automatic,
-            )
+            _LOG_CHANGE,
+            {
+                "workspace_id": self.workspace_id,
+                "lead_id": change.lead_id,
+                "source": change.source.value if change.source else None,
+                "target": change.target.value,
+                "at": change.at,
+                "actor": change.actor.value,
+                "by_user_id": change.by_user_id,
+                "reason": change.reason,
+                "note": change.note,
+                "automatic": change.automatic,
+            },
         )
 
     def history(self, lead_id: int) -> list[StageChange]:
@@ -177,10 +183,21 @@ class LeadRepository:
         )
 
     def details(self, lead_id: int) -> LeadDetails:
-        row = self.connection.execute(self._details_query().where(leads.c.id == lead_id)).first()
+        row = self.connection.execute(
+            _details_by_id(), {"workspace": self.workspace_id, "lead": lead_id}
+        ).first()
         if row is None:
             raise LeadNotFound(lead_id)
         return _details_from_row(row)
+
+    def details_of(self, lead_ids: list[int]) -> dict[int, LeadDetails]:
+        """Many leads with their contacts and accounts, by id, in one statement."""
+        rows = self.connection.execute(
+            self._details_query().where(leads.c.id.in_(bindparam("ids", expanding=True))),
+            {"ids": lead_ids},
+        )
+        found = [_details_from_row(row) for row in rows]
+        return {details.lead.id: details for details in found if details.lead.id is not None}
 
     def search(
         self, where: LeadFilter, *, limit: int, offset: int
@@ -227,6 +244,19 @@ class LeadRepository:
             .outerjoin(accounts, accounts.c.id == leads.c.account_id)
             .where(self._scope())
         )
+
+
+@lru_cache(maxsize=1)
+def _details_by_id() -> Select[Any]:
+    lead_cols = [c.label(f"l_{c.name}") for c in leads.c]
+    contact_cols = [c.label(f"c_{c.name}") for c in contacts.c]
+    account_cols = [c.label(f"a_{c.name}") for c in accounts.c]
+    return (
+        select(*lead_cols, *contact_cols, *account_cols)
+        .select_from(leads.join(contacts, contacts.c.id == leads.c.contact_id))
+        .outerjoin(accounts, accounts.c.id == leads.c.account_id)
+        .where(leads.c.workspace_id == bindparam("workspace"), leads.c.id == bindparam("lead"))
+    )
 
 
 class _Prefixed:

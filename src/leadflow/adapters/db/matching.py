@@ -9,7 +9,9 @@ from typing import Any
 
 from sqlalchemy import (
     Column,
+    Integer,
     MetaData,
+    Select,
     String,
     Table,
     TextClause,
@@ -64,6 +66,69 @@ def _filed_under(count: int) -> TextClause:
     )
 
 
+@lru_cache(maxsize=2)
+def _people_query(by_id: bool = False) -> Select[Any]:
+    """Contacts with their live lead and account name; conditions are added per look-up."""
+    workspace = bindparam("workspace", type_=Integer)
+    # Fetched by id, the workspace is checked unindexed: with many ids SQLite would otherwise
+    # walk the workspace's contacts through an index on workspace_id.
+    scope = unindexed(contacts.c.workspace_id) if by_id else contacts.c.workspace_id
+    return (
+        select(
+            contacts.c.id,
+            func.coalesce(leads.c.merged_into_id, leads.c.id),
+            contacts.c.email,
+            contacts.c.phone,
+            contacts.c.first_name,
+            contacts.c.last_name,
+            contacts.c.account_id,
+            accounts.c.name,
+            contacts.c.external_id,
+        )
+        .select_from(contacts)
+        .outerjoin(
+            leads, and_(leads.c.contact_id == contacts.c.id, leads.c.workspace_id == workspace)
+        )
+        .outerjoin(accounts, accounts.c.id == contacts.c.account_id)
+        .where(scope == workspace)
+        .order_by(contacts.c.id)
+    )
+
+
+@lru_cache(maxsize=8)
+def _people_by_query(column: str) -> Select[Any]:
+    """Built once per column: a statement made anew per entry costs more than running it."""
+    return _people_query(by_id=column == "id").where(
+        contacts.c[column].in_(bindparam("values", expanding=True))
+    )
+
+
+@lru_cache(maxsize=4)
+def _first_accounts_query(column: str) -> Select[Any]:
+    first = (
+        select(func.min(accounts.c.id))
+        .where(
+            accounts.c.workspace_id == bindparam("workspace"),
+            accounts.c[column].in_(bindparam("values", expanding=True)),
+        )
+        .group_by(accounts.c[column])
+    )
+    # Scoped by the subquery alone: with a workspace condition of its own, SQLite would
+    # walk the workspace's accounts instead of fetching the few ids by primary key.
+    return select(*_ACCOUNT).where(accounts.c.id.in_(first))
+
+
+_ALTERNATES = select(contact_alternates.c.value, contact_alternates.c.contact_id).where(
+    contact_alternates.c.workspace_id == bindparam("workspace"),
+    contact_alternates.c.kind == bindparam("kind"),
+    contact_alternates.c.value.in_(bindparam("values", expanding=True)),
+)
+
+_ACCOUNTS_BY_ID = select(*_ACCOUNT, accounts.c.workspace_id).where(
+    accounts.c.id.in_(bindparam("ids", expanding=True))
+)
+
+
 @dataclass(frozen=True)
 class KnownPerson:
     """An existing contact with its live lead (the survivor, when it was merged away)."""
@@ -94,40 +159,26 @@ class MatchQueries:
         self.accounts_read = 0
         """Account rows the look-ups returned: what matching had to compare."""
 
-    def _people(self, *conditions: object, by_id: bool = False) -> list[KnownPerson]:
-        # Fetched by id, the workspace is checked unindexed: with many ids SQLite would
-        # otherwise walk the workspace's contacts through an index on workspace_id.
-        scope = unindexed(contacts.c.workspace_id) if by_id else contacts.c.workspace_id
-        query = (
-            select(
-                contacts.c.id,
-                func.coalesce(leads.c.merged_into_id, leads.c.id),
-                contacts.c.email,
-                contacts.c.phone,
-                contacts.c.first_name,
-                contacts.c.last_name,
-                contacts.c.account_id,
-                accounts.c.name,
-                contacts.c.external_id,
-            )
-            .select_from(contacts)
-            .outerjoin(
-                leads,
-                and_(
-                    leads.c.contact_id == contacts.c.id, leads.c.workspace_id == self.workspace_id
-                ),
-            )
-            .outerjoin(accounts, accounts.c.id == contacts.c.account_id)
-            .where(scope == self.workspace_id, *conditions)  # type: ignore[arg-type]
-            .order_by(contacts.c.id)
+    def _people(self, *conditions: object) -> list[KnownPerson]:
+        query = _people_query().where(*conditions)  # type: ignore[arg-type]
+        rows = self.connection.execute(query, {"workspace": self.workspace_id})
+        return [KnownPerson(*row) for row in rows]
+
+    def _people_by(
+        self, column: str, values: Collection[str] | Collection[int]
+    ) -> list[KnownPerson]:
+        """People whose `column` is one of the values, through a statement built once."""
+        rows = self.connection.execute(
+            _people_by_query(column),
+            {"workspace": self.workspace_id, "values": sorted(values)},
         )
-        return [KnownPerson(*row) for row in self.connection.execute(query)]
+        return [KnownPerson(*row) for row in rows]
 
     def people_with(self, column: str, values: Collection[str]) -> list[KnownPerson]:
         """Contacts whose e-mail, phone or external id is one of the values; many values are
         looked up through a temporary table in one query."""
         if len(values) <= _BATCH:
-            return self._people(contacts.c[column].in_(sorted(values))) if values else []
+            return self._people_by(column, values) if values else []
         probe = _probe_keys(self.connection, values)
         # IN (subquery) rather than a join: SQLite then probes the column's index per value,
         # where for a join it may scan the whole workspace's contacts to spare a sort.
@@ -139,34 +190,27 @@ class MatchQueries:
         """Contacts that have one of the values as an alternate e-mail or phone, by value."""
         if not values:
             return []
-        wanted: Any = (
-            sorted(values)
-            if len(values) <= _BATCH
-            else select(_probe_keys(self.connection, values).c.k)
-        )
-        rows = self.connection.execute(
-            select(contact_alternates.c.value, contact_alternates.c.contact_id).where(
-                contact_alternates.c.workspace_id == self.workspace_id,
-                contact_alternates.c.kind == kind,
-                contact_alternates.c.value.in_(wanted),
-            )
-        ).all()
-        people: dict[int, KnownPerson] = {}
-        contact_ids = sorted({contact for _, contact in rows})
-        for start in range(0, len(contact_ids), _BATCH):
-            batch = contact_ids[start : start + _BATCH]
-            people.update((p.contact_id, p) for p in self.people_at_contacts(batch))
-        return [(value, people[contact]) for value, contact in rows if contact in people]
+        found: list[tuple[str, KnownPerson]] = []
+        ordered = sorted(values)
+        for start in range(0, len(ordered), _BATCH):
+            rows = self.connection.execute(
+                _ALTERNATES,
+                {"workspace": self.workspace_id, "kind": kind,
+                 "values": ordered[start : start + _BATCH]},
+            ).all()  # fmt: skip
+            people = {p.contact_id: p for p in self.people_at_contacts({c for _, c in rows})}
+            found += [(value, people[contact]) for value, contact in rows if contact in people]
+        return found
 
     def people_at(self, account_ids: Collection[int]) -> list[KnownPerson]:
         found: list[KnownPerson] = []
         ordered = sorted(account_ids)
         for start in range(0, len(ordered), _BATCH):
-            found += self._people(contacts.c.account_id.in_(ordered[start : start + _BATCH]))
+            found += self._people_by("account_id", ordered[start : start + _BATCH])
         return found
 
     def people_at_contacts(self, contact_ids: Collection[int]) -> list[KnownPerson]:
-        return self._people(contacts.c.id.in_(sorted(contact_ids)), by_id=True)
+        return self._people_by("id", contact_ids) if contact_ids else []
 
     def account_with(self, column: str, value: str) -> KnownAccount | None:
         """The first account whose domain or name key is `value`."""
@@ -177,19 +221,11 @@ class MatchQueries:
         """For each value, the first account (lowest id) whose domain or name key it is."""
         found: dict[str, KnownAccount] = {}
         ordered = sorted(set(values))
-        first = (
-            select(func.min(accounts.c.id))
-            .where(
-                accounts.c.workspace_id == self.workspace_id,
-                accounts.c[column].in_(bindparam("values", expanding=True)),
-            )
-            .group_by(accounts.c[column])
-        )
-        # Scoped by the subquery alone: with a workspace condition of its own, SQLite would
-        # walk the workspace's accounts instead of fetching the few ids by primary key.
-        query = select(*_ACCOUNT).where(accounts.c.id.in_(first))
+        query = _first_accounts_query(column)
         for start in range(0, len(ordered), _BATCH):
-            rows = self.connection.execute(query, {"values": ordered[start : start + _BATCH]})
+            rows = self.connection.execute(
+                query, {"workspace": self.workspace_id, "values": ordered[start : start + _BATCH]}
+            )
             for row in rows:
                 account = self._counted(row)
                 found[account.name_key if column == "name_key" else account.domain or ""] = account
@@ -213,10 +249,7 @@ class MatchQueries:
             found = {
                 row[0]: row
                 for row in self.connection.execute(
-                    select(*_ACCOUNT, accounts.c.workspace_id).where(
-                        accounts.c.id.in_(bindparam("ids", expanding=True))
-                    ),
-                    {"ids": sorted({account_id for _key, account_id in hits})},
+                    _ACCOUNTS_BY_ID, {"ids": sorted({account_id for _key, account_id in hits})}
                 )
                 if row[4] == self.workspace_id
             }

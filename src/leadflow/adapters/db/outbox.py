@@ -15,6 +15,8 @@ from leadflow.adapters.db.rows import inserted_id
 from leadflow.adapters.db.tables import outbox_events, webhook_deliveries, webhooks
 from leadflow.domain.errors import NotFound
 
+_ADD_EVENT = insert(outbox_events)
+"""Built once: compiled once, not built and keyed anew per event."""
 PENDING = "pending"
 DELIVERED = "delivered"
 DEAD = "dead"
@@ -64,14 +66,10 @@ class OutboxRepository:
         self, event_id: str, event_type: str, payload: dict[str, Any], now: datetime
     ) -> int:
         result = self.connection.execute(
-            insert(outbox_events).values(
-                workspace_id=self.workspace_id,
-                event_id=event_id,
-                type=event_type,
-                payload=payload,
-                created_at=now,
-            )
-        )
+            _ADD_EVENT,
+            {"workspace_id": self.workspace_id, "event_id": event_id, "type": event_type,
+             "payload": payload, "created_at": now},
+        )  # fmt: skip
         return inserted_id(result)
 
     def add_events(

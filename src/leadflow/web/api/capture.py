@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, Response
+from fastapi import APIRouter, Header
+from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 
 from leadflow.adapters.db.uow import UnitOfWork, in_unit_of_work, reading
@@ -65,9 +66,8 @@ def create_batch(
     db: DbDep,
     principal: PrincipalDep,
     now: NowDep,
-    response: Response,
     idempotency_key: IdempotencyKey = None,
-) -> BatchPublic:
+) -> JSONResponse:
     """Create up to 1,000 leads: each item is `created`, `merged` into the workspace's existing
     lead for the same person (with the reason), or `rejected` with errors naming the field."""
     items = [_item(raw, principal.token_id) for raw in body.leads]
@@ -80,9 +80,11 @@ def create_batch(
 
     fingerprint = request_hash("POST", "/api/v1/leads/batch", body.model_dump(mode="json"))
     outcome = run_once(db, principal.workspace_id, idempotency_key, fingerprint, work, now=now)
+    # The body is a BatchPublic already, dumped when it was made (or first made, replayed).
+    answer = JSONResponse(outcome.body)
     if outcome.replayed:
-        response.headers["Idempotent-Replayed"] = "true"
-    return BatchPublic.model_validate(outcome.body)
+        answer.headers["Idempotent-Replayed"] = "true"
+    return answer
 
 
 def _merge_public(record: MergeRecord) -> MergePublic:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request, Response, status
+from fastapi import APIRouter, Query, Request, status
+from fastapi.responses import JSONResponse
 
 from leadflow.adapters.db.uow import UnitOfWork, in_unit_of_work, reading
 from leadflow.domain.lead import LeadDetails, LeadFilter
@@ -45,9 +46,8 @@ def create_lead(
     db: DbDep,
     principal: PrincipalDep,
     now: NowDep,
-    response: Response,
     idempotency_key: IdempotencyKey = None,
-) -> LeadPublic:
+) -> JSONResponse:
     """Create a lead, or return the existing lead for the same person (`merged: true`, with the
     `match_reason`); an `Idempotency-Key` replays the first answer."""
     data = lead_service.LeadInput(
@@ -62,10 +62,11 @@ def create_lead(
 
     fingerprint = request_hash("POST", "/api/v1/leads", body.model_dump(mode="json"))
     outcome = run_once(db, principal.workspace_id, idempotency_key, fingerprint, work, now=now)
-    response.status_code = outcome.status_code
+    # The body is a LeadPublic already, dumped when it was made (or first made, replayed).
+    answer = JSONResponse(outcome.body, status_code=outcome.status_code)
     if outcome.replayed:
-        response.headers["Idempotent-Replayed"] = "true"
-    return LeadPublic.model_validate(outcome.body)
+        answer.headers["Idempotent-Replayed"] = "true"
+    return answer
 
 
 FIELD_PREFIX = "field."
