@@ -124,7 +124,10 @@ def _answer_to_an_endless_body(base_url: str, head: bytes, chunk: bytes) -> byte
     with socket.create_connection((address.hostname, address.port), timeout=10) as connection:
         connection.sendall(head)
         for _ in range(16):
-            connection.sendall(chunk)
+            try:
+                connection.sendall(chunk)
+            except (BrokenPipeError, ConnectionResetError):
+                break  # the server answered and stopped reading: what it said is waiting
         answer = b""
         while b"\r\n\r\n" not in answer:
             received = connection.recv(4096)
