@@ -81,13 +81,6 @@ function request()
   end
   return wrk.format("POST", "/api/v1/leads", HEADERS, person())
 end
-done = function(summary, latency, requests)
-  io.write(string.format(
-    'RESULT {"requests":%d,"duration_us":%d,"status_errors":%d,"timeouts":%d,' ..
-    '"connect_errors":%d,"read_errors":%d,"p50_us":%d,"p99_us":%d}\n',
-    summary.requests, summary.duration, summary.errors.status, summary.errors.timeout,
-    summary.errors.connect, summary.errors.read, latency:percentile(50), latency:percentile(99)))
-end
 """
 
 FORM_LUA = r"""
@@ -108,16 +101,10 @@ function request()
                                         counter %% 250 + 1)}
   return wrk.format("POST", "/f/" .. form[1], headers, body)
 end
-done = function(summary, latency, requests)
-  io.write(string.format(
-    'RESULT {"requests":%d,"duration_us":%d,"status_errors":%d,"timeouts":%d,' ..
-    '"connect_errors":%d,"read_errors":%d,"p50_us":%d,"p99_us":%d}\n',
-    summary.requests, summary.duration, summary.errors.status, summary.errors.timeout,
-    summary.errors.connect, summary.errors.read, latency:percentile(50), latency:percentile(99)))
-end
 """
 
-HEALTH_LUA = r"""
+# Every script ends with this: wrk's figures as one line of JSON for the benchmark to read.
+REPORT_LUA = r"""
 done = function(summary, latency, requests)
   io.write(string.format(
     'RESULT {"requests":%d,"duration_us":%d,"status_errors":%d,"timeouts":%d,' ..
@@ -183,7 +170,7 @@ def main() -> None:
                         creates = _load(base, token, CREATE_LUA, connections, args.seconds,
                                         args.stage, batch=0)  # fmt: skip
                         stored = _count(url) - before
-                        health = _load(base, token, HEALTH_LUA, connections, args.seconds,
+                        health = _load(base, token, "", connections, args.seconds,
                                        args.stage, path="/health")  # fmt: skip
                         before = _count(url)
                         form = _load(base, token, FORM_LUA, connections, args.seconds,
@@ -334,7 +321,7 @@ def _load(
         f"FORMS = {{{listed}}}\n"
     )
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as lua:
-        lua.write(prelude + script.replace("%%", "%"))
+        lua.write(prelude + script.replace("%%", "%") + REPORT_LUA)
     threads = min(connections, 2)
     command = [
         "wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s",
