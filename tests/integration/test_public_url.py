@@ -62,6 +62,7 @@ def test_a_form_post_to_a_host_not_allowed_answers_400_and_stores_nothing(
         answer = client.post(f"/f/{campaign.form_key}", data=_with_consent(campaign), headers=EVIL)
 
     assert answer.status_code == 400
+    assert answer.json()["field"] == "Host" and "evil.example" in answer.json()["detail"]
     assert count(db, leads) == 0 and _confirm_urls(db) == []
 
 

@@ -25,6 +25,7 @@ from leadflow.services.upload_runs import UploadPolicy, follow_import, start_upl
 from leadflow.settings import Settings
 from leadflow.web.app import create_app
 from tests.conftest import NOW, Tenant
+from tests.integration.automation_support import one_worker_round
 from tests.integration.ui_support import sign_in
 from tests.unit.importing.hostile_files import expanding_sheet, shared_strings_bomb, small_workbook
 
@@ -229,6 +230,24 @@ def test_an_import_left_running_by_a_dead_process_fails_at_start_and_resumes_on_
     assert abandoned.json()["error"].startswith("interrupted: the process running it stopped")
     assert again.json()["id"] == import_id
     assert (resumed.json()["status"], resumed.json()["created"]) == ("done", 2)
+
+
+def test_the_worker_fails_an_import_left_running_by_a_dead_process(
+    db: Database, tenant: Tenant
+) -> None:
+    with db.transaction() as connection:
+        import_id = ImportRepository(connection, tenant.id).start(
+            file_name="leads.csv", file_sha256="0" * 64, preset="generic",
+            options={"runner": {"host": socket.gethostname(), "pid": _dead_pid()}},
+            dry_run=False, by_user_id=None, now=NOW,
+        )  # fmt: skip
+    logged = one_worker_round(db, now=NOW)
+
+    with db.reading() as connection:
+        record = ImportRepository(connection, tenant.id).get(import_id)
+    assert record.status == "failed"
+    assert record.error is not None and "process running it stopped" in record.error
+    assert any(str(import_id) in line for line in logged)
 
 
 def test_uploads_left_behind_by_a_stopped_process_are_deleted_at_start(

@@ -170,12 +170,13 @@ def worker(
         float, typer.Option(help="How often to escalate and recycle overdue MQLs.")
     ] = 300.0,
 ) -> None:
-    """Deliver webhooks, run queued jobs, check SLAs and purge (retention, quarantine), until
-    stopped."""
+    """Deliver webhooks, run queued jobs, check SLAs and purge (retention, quarantine, imports
+    left running by a stopped process), until stopped."""
     settings = Settings()
     options = WorkerOptions(
         poll_seconds, batch, timeout_seconds, lease_seconds, sla_every_seconds,
         quarantine_days=settings.form_quarantine_days,
+        import_max_seconds=settings.upload_import_seconds,
     )  # fmt: skip
     with command_database() as db:
         key = secret_key(settings)

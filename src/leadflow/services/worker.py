@@ -16,6 +16,7 @@ from leadflow.domain.errors import InvalidInput
 from leadflow.domain.quarantine import DEFAULT_KEEP_DAYS
 from leadflow.services.delivery import Clock, deliver_due
 from leadflow.services.idempotency import forget_expired_keys
+from leadflow.services.import_recovery import fail_abandoned_imports
 from leadflow.services.jobs import run_next_job
 from leadflow.services.quarantine import purge_quarantine_everywhere
 from leadflow.services.retention import purge_everywhere
@@ -37,6 +38,9 @@ class WorkerOptions:
     idempotency keys deleted and old form quarantine entries purged."""
     quarantine_days: int = DEFAULT_KEEP_DAYS
     """How long a quarantined form submission is kept (LEADFLOW_FORM_QUARANTINE_DAYS)."""
+    import_max_seconds: float = 21_600.0
+    """An import running longer than this, or whose process is gone, is failed with its
+    reason (LEADFLOW_UPLOAD_IMPORT_SECONDS)."""
 
     def __post_init__(self) -> None:
         if self.lease_seconds <= self.batch * (self.timeout_seconds + 1):
@@ -127,6 +131,11 @@ def run_worker(
                 purged = purge_quarantine_everywhere(db, now=now, keep_days=options.quarantine_days)
                 for slug, count in purged.items():
                     log(f"form quarantine {slug}: {count} old entries deleted")
+                abandoned = fail_abandoned_imports(
+                    db, now=now, max_seconds=options.import_max_seconds
+                )
+                if abandoned:
+                    log(f"imports {abandoned}: failed, their process stopped")
             if once:
                 return
             if not busy:

@@ -8,7 +8,6 @@ from datetime import UTC, datetime
 
 from fastapi import FastAPI
 from fastapi.responses import RedirectResponse
-from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from leadflow import __version__
 from leadflow.adapters.db.database import Database
@@ -27,6 +26,7 @@ from leadflow.web.api import quarantine as quarantine_api
 from leadflow.web.api import research as research_api
 from leadflow.web.api import sources as sources_api
 from leadflow.web.request_guard import BodyLimits, RequestGuard
+from leadflow.web.trusted_hosts import TrustedHosts
 from leadflow.web.upload_limit import UploadSizeLimit
 from leadflow.web.uploads import clean_upload_dir
 
@@ -61,11 +61,7 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None) 
     largest = max(settings.upload_csv_max_mb, settings.upload_xlsx_max_mb) * MB
     app.add_middleware(UploadSizeLimit, max_bytes=largest)
     app.add_middleware(RequestGuard, limits=BodyLimits.of(settings))
-    # A request addressed to a host not configured answers 400; links never come from the
-    # Host header anyway (web/public_url.py).
-    app.add_middleware(
-        TrustedHostMiddleware, allowed_hosts=settings.trusted_hosts(), www_redirect=False
-    )
+    app.add_middleware(TrustedHosts, allowed=settings.trusted_hosts())
 
     @app.get("/health", tags=["meta"])
     def health() -> dict[str, str]:
