@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from leadflow.domain.funnel import LogEntry, funnel
+from leadflow.domain.funnel import LogEntry, funnel, stage_snapshot
 from leadflow.domain.stages import Stage
 
 P, M, SA, SQ, W, L, N, D = (
@@ -83,12 +83,48 @@ def test_acceptance_rate_and_rejection_reasons() -> None:
     assert report.rejection_reasons == {"not_now": 1, "student": 1}
 
 
-def test_a_period_counts_only_the_moves_inside_it_but_follows_conversions_past_its_end() -> None:
-    report = funnel(HISTORY, start=day(9), end=day(11))
+def test_a_period_counts_the_moves_inside_it_and_conversions_made_by_its_end() -> None:
+    by_day_11 = funnel(HISTORY, start=day(9), end=day(11))
+    by_day_12 = funnel(HISTORY, start=day(9), end=day(12))
 
-    counts = _counts(report)
+    counts = _counts(by_day_11)
     assert counts[M] == (1, 1)
     assert counts[SA] == (1, 1)
     assert counts[SQ] == (0, 0)
-    rates = {(c.source, c.target): (c.converted, c.cohort) for c in report.conversions}
-    assert rates[(SA, SQ)] == (1, 1)
+    rates = {(c.source, c.target): (c.converted, c.cohort) for c in by_day_11.conversions}
+    later = {(c.source, c.target): (c.converted, c.cohort) for c in by_day_12.conversions}
+    assert rates[(SA, SQ)] == (0, 1)  # lead 2 became SQL on day 12, after the period
+    assert later[(SA, SQ)] == (1, 1)
+
+
+def test_a_period_is_read_as_of_its_end_so_later_conversions_do_not_count() -> None:
+    # Lead 1 became MQL on day 1 and SAL on day 2: as of day 1 it had not converted yet.
+    as_of_day_one = funnel(HISTORY, end=day(1))
+
+    mql = next(c for c in as_of_day_one.conversions if c.source is M)
+    assert (mql.converted, mql.cohort) == (1, 3)  # lead 3 reached SAL on day 1; 1 and 2 had not
+    assert as_of_day_one.accepted == 1 and as_of_day_one.rejected == 1
+
+
+def test_an_mql_recycled_by_the_sla_counts_as_expired_not_as_rejected() -> None:
+    history = [
+        LogEntry(7, None, M, day(0)),
+        LogEntry(7, M, N, day(3), "sla_expired"),
+        LogEntry(8, None, M, day(0)),
+        LogEntry(8, M, SA, day(1)),
+    ]
+
+    report = funnel(history)
+
+    assert (report.accepted, report.rejected, report.expired) == (1, 0, 1)
+    assert report.acceptance_rate == 1.0
+    assert "sla_expired" not in report.rejection_reasons
+
+
+def test_the_snapshot_puts_each_lead_in_the_stage_it_stood_in_at_the_time() -> None:
+    snapshot = stage_snapshot(HISTORY, day(3))
+
+    # Lead 1 was SQL, lead 2 nurture, lead 3 had just moved to nurture, lead 4 not there yet.
+    assert snapshot[SQ] == 1 and snapshot[N] == 2
+    assert sum(snapshot.values()) == 3
+    assert stage_snapshot(HISTORY, day(30))[W] == 1

@@ -114,24 +114,31 @@ def funnel(
     start: Annotated[str | None, typer.Option("--from", help="First day, YYYY-MM-DD.")] = None,
     end: Annotated[str | None, typer.Option("--to", help="Last day, YYYY-MM-DD.")] = None,
 ) -> None:
-    """Print the funnel: stage counts and conversion rates from the stage log."""
-    from leadflow.services.reports import funnel_report
+    """Print the funnel: stage counts and conversion rates from the stage log, as it stood at
+    the end of --to; with --to, also how many leads stood in each stage then."""
+    from leadflow.services.reports import funnel_report, snapshot_report
 
     db = database()
     actor = principal(db, workspace, None)
     first, last = workspace_days(db, actor.workspace_id, _day(start), _day(end))
     report = funnel_report(db, actor.workspace_id, first, last)
-    table = Table("stage", "leads", "entries", "conversion to next")
+    snapshot = snapshot_report(db, actor.workspace_id, last) if last is not None else None
+    columns = ["stage", "leads", "entries", "conversion to next"]
+    table = Table(*columns, *([f"in stage at end of {end}"] if snapshot is not None else []))
     rates = {c.source: c for c in report.conversions}
     for stage_count in report.stages:
         conversion = rates.get(stage_count.stage)
         rate = "" if conversion is None or conversion.rate is None else f"{conversion.rate:.1%}"
-        table.add_row(stage_count.stage, str(stage_count.leads), str(stage_count.entries), rate)
+        cells = [stage_count.stage, str(stage_count.leads), str(stage_count.entries), rate]
+        if snapshot is not None:
+            cells.append(str(snapshot[stage_count.stage]))
+        table.add_row(*cells)
     console.print(table)
     if report.acceptance_rate is not None:
         console.print(
             f"acceptance rate {report.acceptance_rate:.1%} "
-            f"({report.accepted} accepted, {report.rejected} rejected)"
+            f"({report.accepted} accepted, {report.rejected} rejected; "
+            f"{report.expired} expired undecided, not counted)"
         )
     for reason, count in sorted(report.rejection_reasons.items(), key=lambda kv: -kv[1]):
         console.print(f"  rejected: {reason} x{count}")

@@ -1,7 +1,8 @@
 """Cohorts by the month in which leads became MQLs, and how far each cohort got since.
 
 A lead belongs to the cohort of its first MQL entry in the period. It has reached a later stage
-when it entered that stage at or after becoming an MQL, however long that took.
+when it entered that stage at or after becoming an MQL and by the period's end, however long
+that took.
 """
 
 from __future__ import annotations
@@ -58,7 +59,7 @@ def mql_cohorts(
             continue
         month = became.astimezone(zone).strftime("%Y-%m")
         mqls[month] += 1
-        later = {e.target for e in history if e.at >= became}
+        later = {e.target for e in history if e.at >= became and (end is None or e.at <= end)}
         for stage in FOLLOWING:
             if stage in later:
                 reached[month][stage] += 1

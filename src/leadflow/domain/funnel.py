@@ -3,7 +3,12 @@
 A stage counts the leads that entered it in the period (a recycled lead that enters a stage twice
 counts once as a lead and twice as an entry). The conversion from a main-path stage is the share
 of those leads that later entered a further main-path stage (a workspace whose table skips a
-stage still converts).
+stage still converts). A period is read as of its end: a conversion made after the end does not
+count, so the funnel of a past period stays what it was on its last day.
+
+Sales decides on an MQL by accepting it (SAL) or rejecting it (nurture or disqualified with a
+reason). An MQL that leadflow recycles because nobody decided before the SLA ran out
+(`sla_expired`) is neither: it counts as expired, outside the acceptance rate.
 """
 
 from __future__ import annotations
@@ -16,6 +21,8 @@ from datetime import datetime
 from leadflow.domain.stages import MAIN_PATH, Stage
 
 _RANK = {stage: rank for rank, stage in enumerate(MAIN_PATH)}
+SLA_EXPIRED = "sla_expired"
+"""The reason leadflow gives when it recycles an MQL that sales left past the SLA."""
 
 
 @dataclass(frozen=True)
@@ -53,6 +60,8 @@ class FunnelReport:
     accepted: int
     rejected: int
     rejection_reasons: dict[str, int]
+    expired: int = 0
+    """MQLs recycled by the SLA before sales decided: not counted as rejected."""
 
     @property
     def acceptance_rate(self) -> float | None:
@@ -63,10 +72,14 @@ class FunnelReport:
 def funnel(
     entries: Iterable[LogEntry], start: datetime | None = None, end: datetime | None = None
 ) -> FunnelReport:
-    """The funnel of the entries whose time falls in [start, end] (open ends allowed)."""
+    """The funnel of the entries whose time falls in [start, end] (open ends allowed), as it
+    stood at `end`."""
 
     def in_period(at: datetime) -> bool:
         return (start is None or at >= start) and (end is None or at <= end)
+
+    def by_end(at: datetime) -> bool:
+        return end is None or at <= end
 
     by_lead: dict[int, list[LogEntry]] = defaultdict(list)
     for entry in entries:
@@ -76,7 +89,7 @@ def funnel(
     stage_entries: Counter[Stage] = Counter()
     converted: Counter[Stage] = Counter()
     reasons: Counter[str] = Counter()
-    accepted = rejected = 0
+    accepted = rejected = expired = 0
 
     for history in by_lead.values():
         history.sort(key=lambda e: e.at)
@@ -87,8 +100,11 @@ def funnel(
             if entry.source is Stage.MQL and entry.target is Stage.SAL:
                 accepted += 1
             elif entry.source is Stage.MQL and entry.target in (Stage.NURTURE, Stage.DISQUALIFIED):
-                rejected += 1
-                reasons[entry.reason or "none"] += 1
+                if entry.reason == SLA_EXPIRED:
+                    expired += 1
+                else:
+                    rejected += 1
+                    reasons[entry.reason or "none"] += 1
         for stage in Stage:
             if any(e.target is stage and in_period(e.at) for e in history):
                 stage_leads[stage] += 1
@@ -97,7 +113,8 @@ def funnel(
                 (e.at for e in history if e.target is stage and in_period(e.at)), None
             )
             if first_in_period is not None and any(
-                _RANK.get(e.target, -1) > rank and e.at >= first_in_period for e in history
+                _RANK.get(e.target, -1) > rank and e.at >= first_in_period and by_end(e.at)
+                for e in history
             ):
                 converted[stage] += 1
 
@@ -108,4 +125,18 @@ def funnel(
         )
         for i in range(len(MAIN_PATH) - 1)
     )
-    return FunnelReport(stages, conversions, accepted, rejected, dict(reasons))
+    return FunnelReport(stages, conversions, accepted, rejected, dict(reasons), expired)
+
+
+def stage_snapshot(entries: Iterable[LogEntry], at: datetime) -> dict[Stage, int]:
+    """How many leads stood in each stage at `at`: each lead in the stage of its last move
+    made by then. Leads that entered later are not counted."""
+    latest: dict[int, LogEntry] = {}
+    for entry in entries:
+        if entry.at > at:
+            continue
+        seen = latest.get(entry.lead_id)
+        if seen is None or entry.at >= seen.at:
+            latest[entry.lead_id] = entry
+    counts: Counter[Stage] = Counter(entry.target for entry in latest.values())
+    return {stage: counts[stage] for stage in Stage}

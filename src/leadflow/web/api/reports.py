@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query
 from leadflow.adapters.db.uow import reading
 from leadflow.domain.errors import InvalidInput
 from leadflow.services.periods import workspace_days
-from leadflow.services.reports import funnel_report
+from leadflow.services.reports import funnel_report, snapshot_report
 from leadflow.services.sla_report import sla_report
 from leadflow.web.api.deps import DbDep, NowDep, PrincipalDep
 from leadflow.web.api.handover import compliance_public
@@ -29,11 +29,13 @@ def funnel(
     end: Annotated[date | None, Query(alias="to")] = None,
 ) -> FunnelPublic:
     """Stage counts and conversion rates from the stage log, with the hand-over SLA compliance
-    per sales user and per source, for a period of days."""
+    per sales user and per source, for a period of days, as it stood at the end of `to`; with
+    `to`, also how many leads stood in each stage then."""
     if start and end and end < start:
         raise InvalidInput("'to' lies before 'from'", field="to")
     first, last = workspace_days(db, principal.workspace_id, start, end)
     report = funnel_report(db, principal.workspace_id, first, last)
+    snapshot = snapshot_report(db, principal.workspace_id, last) if last is not None else None
     with reading(db, principal.workspace_id) as uow:
         sla = sla_report(uow, first, last, now=now)
     return FunnelPublic(
@@ -56,6 +58,8 @@ def funnel(
         rejected=report.rejected,
         acceptance_rate=report.acceptance_rate,
         rejection_reasons=report.rejection_reasons,
+        expired=report.expired,
+        snapshot=snapshot,
         sla=SlaReportPublic(
             start=start,
             end=end,

@@ -189,7 +189,15 @@ class FunnelPublic(BaseModel):
     accepted: int
     rejected: int
     acceptance_rate: float | None
+    """Accepted over accepted and rejected: MQLs that expired undecided are not in it."""
     rejection_reasons: dict[str, int]
+    expired: int = Field(
+        description="MQLs recycled by the SLA (`sla_expired`) before sales accepted or rejected."
+    )
+    snapshot: dict[Stage, int] | None = Field(
+        default=None,
+        description="With `to`: how many leads stood in each stage at the end of that day.",
+    )
     sla: SlaReportPublic
     """Hand-over SLA compliance of the period's MQLs, in total, per sales user and per source."""
 

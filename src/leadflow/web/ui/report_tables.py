@@ -79,12 +79,19 @@ def report_tables(board: Dashboard, catalog: Catalog) -> dict[str, ReportTable]:
         ReportTable(
             "velocity",
             _("Time in stage"),
-            [_("Stage"), _("Finished stays"), _("Median (days)"), _("90th percentile (days)")],
-            ["text", "int", "days", "days"],
+            [
+                _("Stage"),
+                _("Stays"),
+                _("Still open"),
+                _("Median (days)"),
+                _("90th percentile (days)"),
+            ],
+            ["text", "int", "int", "days", "days"],
             [
                 [
                     labels.stage(row.stage),
                     row.stays,
+                    row.open,
                     row.median.total_seconds() / DAY if row.median is not None else None,
                     row.p90.total_seconds() / DAY if row.p90 is not None else None,
                 ]
