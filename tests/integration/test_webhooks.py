@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterator
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
+from standardwebhooks.webhooks import Webhook
 
 from leadflow.adapters.db.database import Database
 from leadflow.adapters.db.outbox import DEAD, DELIVERED, OutboxRepository
@@ -16,7 +17,6 @@ from leadflow.domain.errors import InvalidInput, PermissionDenied
 from leadflow.domain.stages import Role, Stage
 from leadflow.domain.webhook_signing import (
     MAX_ATTEMPTS,
-    SIGNATURE_HEADER,
     ReplayedDelivery,
     SignatureMismatch,
     StaleDelivery,
@@ -190,23 +190,27 @@ def test_a_stage_change_is_delivered_signed_so_the_receiver_can_verify_it(
     [request] = receiver.received
     assert request.headers["X-Leadflow-Event-Type"] == "lead.stage_changed"
     assert b'"to":"mql"' in request.body and f'"lead_id":{lead_id}'.encode() in request.body
-    header = request.headers[SIGNATURE_HEADER]
-    verify(webhook.secret, request.event_id, header, request.body, NOW, seen_ids=set())
+    headers = request.headers
+    verify(webhook.secret, headers, request.body, NOW, seen_ids=set())
     with pytest.raises(SignatureMismatch):
-        verify(webhook.secret, request.event_id, header, request.body + b" ", NOW, seen_ids=set())
+        verify(webhook.secret, headers, request.body + b" ", NOW, seen_ids=set())
     with pytest.raises(StaleDelivery):
-        verify(
-            webhook.secret,
-            request.event_id,
-            header,
-            request.body,
-            NOW + timedelta(minutes=10),
-            seen_ids=set(),
-        )
+        verify(webhook.secret, headers, request.body, NOW + timedelta(minutes=10), seen_ids=set())
     with pytest.raises(ReplayedDelivery):
-        verify(
-            webhook.secret, request.event_id, header, request.body, NOW, seen_ids={request.event_id}
-        )
+        verify(webhook.secret, headers, request.body, NOW, seen_ids={request.event_id})
+
+
+def test_a_standard_webhooks_library_verifies_a_real_delivery(
+    db: Database, tenant: Tenant, receiver: Receiver
+) -> None:
+    webhook = _subscribe(db, tenant, receiver.url, ["lead.stage_changed"])
+    new_lead(db, tenant, stage=Stage.MQL)
+
+    _deliver(db, datetime.now(UTC))
+
+    [request] = receiver.received
+    payload = Webhook(webhook.secret).verify(request.body, request.headers)
+    assert payload["type"] == "lead.stage_changed" and payload["id"] == request.event_id
 
 
 def test_events_of_a_rolled_back_change_are_never_written(

@@ -15,7 +15,7 @@ class Received:
 
     @property
     def event_id(self) -> str:
-        return self.headers["X-Leadflow-Event-Id"]
+        return next(value for name, value in self.headers.items() if name.lower() == "webhook-id")
 
 
 class Receiver:

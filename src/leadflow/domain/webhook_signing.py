@@ -1,24 +1,35 @@
-"""Signed webhook deliveries (HMAC-SHA256) and the retry schedule of failed ones."""
+"""Signed webhook deliveries and the retry schedule of failed ones.
+
+Deliveries are signed as Standard Webhooks (standardwebhooks.com) sign them, so receivers verify
+them with an off-the-shelf library: the headers `webhook-id`, `webhook-timestamp` (Unix seconds)
+and `webhook-signature` (`v1,<base64 HMAC-SHA256>` over `<id>.<timestamp>.<body>`, several
+separated by spaces while a secret is rotated). A secret reads `whsec_<base64 key>`.
+"""
 
 from __future__ import annotations
 
+import base64
+import binascii
 import hashlib
 import hmac
 import random
 import re
-from collections.abc import Container
+from collections.abc import Container, Mapping
 from datetime import datetime
 from enum import StrEnum
 
 from leadflow.domain.errors import DomainError, InvalidInput
 
-SIGNATURE_HEADER = "X-Leadflow-Signature"
+ID_HEADER = "webhook-id"
+TIMESTAMP_HEADER = "webhook-timestamp"
+SIGNATURE_HEADER = "webhook-signature"
+SECRET_PREFIX = "whsec_"
 MAX_ATTEMPTS = 12
 """Deliveries failing this many times are dead-lettered; with the defaults the last retry waits
 for the 6-hour cap, so a receiver that is down overnight still gets its events."""
 
 _EVENT_ID = re.compile(r"[A-Za-z0-9_:-]+")
-_HEX_DIGEST = re.compile(r"[0-9a-f]{64}")
+_BASE64_DIGEST = re.compile(r"[A-Za-z0-9+/]{43}=")
 _UNIX_TIME = re.compile(r"[0-9]{1,12}")
 
 
@@ -47,21 +58,24 @@ class Jitter(StrEnum):
     EQUAL = "equal"
 
 
-def sign(secret: str | bytes, event_id: str, body: bytes, at: datetime) -> str:
-    """The signature header value for a delivery sent at `at`: 't=<unix time>,v1=<hex>'."""
+def sign(secret: str, event_id: str, body: bytes, at: datetime) -> dict[str, str]:
+    """The signature headers of a delivery sent at `at`."""
     if not _EVENT_ID.fullmatch(event_id):
         raise InvalidInput(
             f"event id {event_id!r} may hold only letters, digits, '-', '_' and ':'",
             field="event_id",
         )
     timestamp = _unix_time(at)
-    return f"t={timestamp},v1={_digest(secret, event_id, timestamp, body)}"
+    return {
+        ID_HEADER: event_id,
+        TIMESTAMP_HEADER: str(timestamp),
+        SIGNATURE_HEADER: f"v1,{_digest(secret, event_id, timestamp, body)}",
+    }
 
 
 def verify(
-    secret: str | bytes,
-    event_id: str,
-    header: str,
+    secret: str,
+    headers: Mapping[str, str],
     body: bytes,
     now: datetime,
     *,
@@ -69,7 +83,7 @@ def verify(
     seen_ids: Container[str],
 ) -> None:
     """Accept a delivery or raise the InvalidSignature subclass that says what is wrong."""
-    timestamp, signatures = _parse_header(header)
+    event_id, timestamp, signatures = _parse_headers(headers)
     expected = _digest(secret, event_id, timestamp, body)
     if not any(hmac.compare_digest(expected, candidate) for candidate in signatures):
         raise SignatureMismatch(
@@ -84,6 +98,20 @@ def verify(
         )
     if event_id in seen_ids:
         raise ReplayedDelivery(f"event {event_id} was already received")
+
+
+def signing_key(secret: str) -> bytes:
+    """The HMAC key a `whsec_<base64>` secret stands for."""
+    encoded = secret.removeprefix(SECRET_PREFIX)
+    try:
+        key = base64.b64decode(encoded, validate=True)
+    except binascii.Error as error:
+        raise InvalidInput(
+            "a webhook secret reads whsec_ followed by base64", field="secret"
+        ) from error
+    if not key:
+        raise InvalidInput("a webhook secret may not be empty", field="secret")
+    return key
 
 
 def retry_delay(
@@ -125,10 +153,10 @@ def retry_schedule(
     )
 
 
-def _digest(secret: str | bytes, event_id: str, timestamp: int, body: bytes) -> str:
-    key = secret.encode() if isinstance(secret, str) else secret
+def _digest(secret: str, event_id: str, timestamp: int, body: bytes) -> str:
     message = f"{event_id}.{timestamp}.".encode() + body
-    return hmac.new(key, message, hashlib.sha256).hexdigest()
+    digest = hmac.new(signing_key(secret), message, hashlib.sha256).digest()
+    return base64.b64encode(digest).decode()
 
 
 def _unix_time(moment: datetime) -> int:
@@ -137,19 +165,21 @@ def _unix_time(moment: datetime) -> int:
     return int(moment.timestamp())
 
 
-def _parse_header(header: str) -> tuple[int, list[str]]:
-    timestamps: list[str] = []
-    signatures: list[str] = []
-    for part in header.split(","):
-        scheme, equals, value = part.strip().partition("=")
-        if not equals:
-            raise MalformedSignature(f"signature header part {part!r} is not key=value")
-        if scheme == "t":
-            timestamps.append(value)
-        elif scheme == "v1":
+def _parse_headers(headers: Mapping[str, str]) -> tuple[str, int, list[str]]:
+    lower = {name.lower(): value for name, value in headers.items()}
+    event_id = lower.get(ID_HEADER, "")
+    timestamp = lower.get(TIMESTAMP_HEADER, "")
+    if not _EVENT_ID.fullmatch(event_id):
+        raise MalformedSignature(f"the {ID_HEADER} header is missing or malformed")
+    if not _UNIX_TIME.fullmatch(timestamp):
+        raise MalformedSignature(f"the {TIMESTAMP_HEADER} header needs a Unix time in seconds")
+    signatures = []
+    for part in lower.get(SIGNATURE_HEADER, "").split():
+        version, comma, value = part.partition(",")
+        if not comma or not _BASE64_DIGEST.fullmatch(value):
+            raise MalformedSignature(f"{SIGNATURE_HEADER} part {part!r} is not v1,<base64>")
+        if version == "v1":
             signatures.append(value)
-    if len(timestamps) != 1 or not _UNIX_TIME.fullmatch(timestamps[0]):
-        raise MalformedSignature("the signature header needs exactly one t=<unix time>")
-    if not signatures or not all(_HEX_DIGEST.fullmatch(s) for s in signatures):
-        raise MalformedSignature("the signature header needs v1=<64 hex digits>")
-    return int(timestamps[0]), signatures
+    if not signatures:
+        raise MalformedSignature(f"the {SIGNATURE_HEADER} header needs a v1,<base64> signature")
+    return event_id, int(timestamp), signatures

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
 import ipaddress
@@ -12,6 +13,7 @@ from datetime import datetime
 from urllib.parse import urlsplit
 
 from leadflow.domain.errors import InvalidInput
+from leadflow.domain.webhook_signing import SECRET_PREFIX
 
 STAGE_CHANGED = "lead.stage_changed"
 ASSIGNED = "lead.assigned"
@@ -28,7 +30,6 @@ EVENT_TYPES: tuple[str, ...] = (
     PERSON_ERASED,
 )
 ALL_EVENTS = "*"
-SECRET_PREFIX = "whsec_"
 
 
 @dataclass(frozen=True)
@@ -115,7 +116,7 @@ def derive_secret(key: bytes, salt: str) -> str:
     Only the salt is stored, so the database alone never reveals a secret.
     """
     digest = hmac.new(key, f"leadflow webhook v1:{salt}".encode(), hashlib.sha256)
-    return SECRET_PREFIX + digest.hexdigest()
+    return SECRET_PREFIX + base64.b64encode(digest.digest()).decode()
 
 
 def event_body(

@@ -12,7 +12,7 @@ from leadflow.adapters.db.database import Database
 from leadflow.adapters.db.delivery_queue import ClaimedDelivery, DeliveryQueue, DeliveryResult
 from leadflow.adapters.db.outbox import DEAD, DELIVERED, PENDING
 from leadflow.adapters.webhook_http import SendResult, WebhookSender
-from leadflow.domain.webhook_signing import SIGNATURE_HEADER, is_dead_letter, retry_delay, sign
+from leadflow.domain.webhook_signing import is_dead_letter, retry_delay, sign
 from leadflow.domain.webhooks import derive_secret, event_body
 
 Clock = Callable[[], datetime]
@@ -90,10 +90,9 @@ def signed_request(
     headers = {
         "Content-Type": "application/json",
         "User-Agent": "leadflow-webhooks",
-        "X-Leadflow-Event-Id": delivery.event_id,
         "X-Leadflow-Event-Type": delivery.event_type,
         "X-Leadflow-Attempt": str(delivery.attempts + 1),
-        SIGNATURE_HEADER: sign(secret, delivery.event_id, body, at),
+        **sign(secret, delivery.event_id, body, at),
     }
     return body, headers
 

@@ -41,7 +41,8 @@ class WebhookPublic(BaseModel):
 
 class WebhookCreated(WebhookPublic):
     secret: str
-    """Shown only now: verify the X-Leadflow-Signature header of each delivery with it."""
+    """Shown only now: verify each delivery's Standard Webhooks headers (`webhook-id`,
+    `webhook-timestamp`, `webhook-signature`) with it, e.g. with a standardwebhooks library."""
 
 
 class SecretPublic(BaseModel):
