@@ -47,6 +47,3 @@ class Task:
     id: int | None = None
     assignee_id: int | None = None
     done_at: datetime | None = None
-
-    def is_overdue(self, today: date) -> bool:
-        return self.done_at is None and self.due_on < today

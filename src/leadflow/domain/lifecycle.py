@@ -136,10 +136,6 @@ class TransitionTable:
             seen.setdefault(rule.target, None)
         return list(seen)
 
-    def allowed_targets(self, stage: Stage | None, actor: Actor) -> list[Stage]:
-        """The moves this actor may make from the given stage."""
-        return [rule.target for rule in self.rules_from(stage) if actor in rule.actors]
-
     def decide(
         self, source: Stage | None, target: Stage, actor: Actor, reason: str | None = None
     ) -> Move:

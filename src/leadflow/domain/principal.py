@@ -23,10 +23,6 @@ class Principal:
     def process(cls, workspace_id: int, actor: Actor) -> Principal:
         return cls(workspace_id, actor)
 
-    @property
-    def can_write(self) -> bool:
-        return self.actor is not Actor.VIEWER
-
     def require(self, *actors: Actor) -> None:
         """Refuse unless the principal is one of the given actors (admins always pass)."""
         if self.actor is Actor.ADMIN or self.actor in actors:

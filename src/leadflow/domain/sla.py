@@ -117,49 +117,35 @@ class SlaPolicy:
             raise InvalidInput("due_soon_hours must not be negative", field="due_soon_hours")
 
 
-@dataclass(frozen=True)
-class SlaClock:
-    status: SlaStatus
-    deadline: datetime
-    recycle_at: datetime
-    hours_left: float
-    """Business hours until the deadline; negative once overdue."""
+def sla_deadlines(
+    policy: SlaPolicy, calendar: BusinessCalendar, mql_since: datetime
+) -> tuple[datetime, datetime]:
+    """When sales must have answered an MQL waiting since `mql_since`, and when leadflow
+    recycles it unanswered."""
+    return (
+        add_business_hours(calendar, mql_since, policy.accept_within_hours),
+        add_business_hours(calendar, mql_since, policy.recycle_after_hours),
+    )
 
 
-@dataclass(frozen=True)
-class SlaOutcome:
-    within_sla: bool
-    deadline: datetime
-    late_by_hours: float
-    """Business hours past the deadline; 0 when on time."""
-
-
-def sla_clock(
-    policy: SlaPolicy, calendar: BusinessCalendar, mql_since: datetime, now: datetime
-) -> SlaClock:
-    """Classify an MQL waiting since `mql_since` at the instant `now`."""
-    deadline = add_business_hours(calendar, mql_since, policy.accept_within_hours)
-    recycle_at = add_business_hours(calendar, mql_since, policy.recycle_after_hours)
+def clock_status(
+    policy: SlaPolicy,
+    calendar: BusinessCalendar,
+    now: datetime,
+    *,
+    deadline: datetime,
+    recycle_at: datetime,
+) -> tuple[SlaStatus, float]:
+    """Where a running hand-over stands at `now`, with the business hours left until its
+    deadline (negative once overdue)."""
     hours_left = business_hours_between(calendar, now, deadline)
     if now >= recycle_at:
-        status = SlaStatus.RECYCLE
-    elif now > deadline:
-        status = SlaStatus.OVERDUE
-    elif hours_left <= policy.due_soon_hours:
-        status = SlaStatus.DUE_SOON
-    else:
-        status = SlaStatus.ON_TIME
-    return SlaClock(status, deadline, recycle_at, hours_left)
-
-
-def judge_first_decision(
-    policy: SlaPolicy, calendar: BusinessCalendar, mql_since: datetime, decided_at: datetime
-) -> SlaOutcome:
-    """Whether sales' first activity or decision came within the SLA, and how late it was."""
-    deadline = add_business_hours(calendar, mql_since, policy.accept_within_hours)
-    if decided_at <= deadline:
-        return SlaOutcome(True, deadline, 0.0)
-    return SlaOutcome(False, deadline, business_hours_between(calendar, deadline, decided_at))
+        return SlaStatus.RECYCLE, hours_left
+    if now > deadline:
+        return SlaStatus.OVERDUE, hours_left
+    if hours_left <= policy.due_soon_hours:
+        return SlaStatus.DUE_SOON, hours_left
+    return SlaStatus.ON_TIME, hours_left
 
 
 def _local(moment: datetime, zone: ZoneInfo) -> datetime:

@@ -10,7 +10,7 @@ from leadflow.adapters.db.uow import UnitOfWork
 from leadflow.domain.activity import Activity, ActivityKind
 from leadflow.domain.lead import StageChange
 from leadflow.domain.principal import Principal
-from leadflow.domain.sla import SlaStatus, add_business_hours, business_hours_between
+from leadflow.domain.sla import clock_status, sla_deadlines
 from leadflow.domain.stages import Actor, Stage
 from leadflow.services.sla_settings import calendar_around, sla_settings
 
@@ -46,12 +46,12 @@ def start_clock(
     """Start the deadline for sales to accept or reject a new MQL."""
     settings = sla_settings(uow.directory.workspace_config(uow.workspace_id))
     repository = SlaRepository(uow.connection, uow.workspace_id)
-    days = calendar_around(settings, now)
+    due_at, recycle_at = sla_deadlines(settings.policy, calendar_around(settings, now), now)
     repository.start(
         lead_id,
         started_at=now,
-        due_at=add_business_hours(days, now, settings.policy.accept_within_hours),
-        recycle_at=add_business_hours(days, now, settings.policy.recycle_after_hours),
+        due_at=due_at,
+        recycle_at=recycle_at,
         assignee_id=owner_id,
         source=source,
     )
@@ -101,19 +101,16 @@ def sla_state_for(uow: UnitOfWork, lead_id: int, now: datetime) -> SlaState | No
 def state_of(uow: UnitOfWork, clock: Clock, now: datetime) -> SlaState:
     settings = sla_settings(uow.directory.workspace_config(uow.workspace_id))
     hours_left = None
+    status = STOPPED
     if clock.running:
-        days = calendar_around(settings, now, clock.due_at)
-        hours_left = business_hours_between(days, now, clock.due_at)
-        if now >= clock.recycle_at:
-            status = SlaStatus.RECYCLE.value
-        elif now > clock.due_at:
-            status = SlaStatus.OVERDUE.value
-        elif hours_left <= settings.policy.due_soon_hours:
-            status = SlaStatus.DUE_SOON.value
-        else:
-            status = SlaStatus.ON_TIME.value
-    else:
-        status = STOPPED
+        running, hours_left = clock_status(
+            settings.policy,
+            calendar_around(settings, now, clock.due_at),
+            now,
+            deadline=clock.due_at,
+            recycle_at=clock.recycle_at,
+        )
+        status = running.value
     return SlaState(
         status=status,
         started_at=clock.started_at,

@@ -12,7 +12,6 @@ from leadflow.adapters.db import migrate
 from leadflow.adapters.db.database import Database
 from leadflow.adapters.db.directory import Directory
 from leadflow.adapters.db.workspace_data import (
-    count_rows,
     delete_workspace_rows,
     member_rows,
     rows_of,
@@ -92,13 +91,6 @@ def delete_workspace(
             rows=deleted,
         )
     return deleted
-
-
-def workspace_counts(db: Database, slug: str) -> dict[str, int]:
-    with db.reading() as connection:
-        workspace = Directory(connection).workspace_by_slug(slug)
-        assert workspace.id is not None
-        return count_rows(connection, workspace.id)
 
 
 def _write(out: Path, name: str, rows: Any) -> int:

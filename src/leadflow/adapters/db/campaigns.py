@@ -61,14 +61,6 @@ class CampaignRepository:
             raise NotFound("campaign", campaign_id)
         return campaign_from_row(row)
 
-    def by_name(self, name: str) -> Campaign | None:
-        row = self.connection.execute(
-            select(campaigns).where(
-                campaigns.c.workspace_id == self.workspace_id, campaigns.c.name == name
-            )
-        ).first()
-        return campaign_from_row(row) if row is not None else None
-
     def all(self) -> list[Campaign]:
         rows = self.connection.execute(
             select(campaigns)

@@ -76,7 +76,3 @@ def _sqlite_engine(url: str, pool: dict[str, Any]) -> Engine:
             connection.exec_driver_sql("BEGIN")
 
     return engine
-
-
-def is_sqlite(engine: Engine) -> bool:
-    return engine.dialect.name == "sqlite"

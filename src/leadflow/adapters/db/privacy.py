@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, insert, or_, select
+from sqlalchemy import insert, or_, select
 from sqlalchemy.engine import Connection
 
 from leadflow.adapters.db.rows import inserted_id
@@ -244,15 +244,6 @@ class PrivacyRepository:
             Suppression(SuppressionReason(r.reason), r.at, r.email_hash, r.phone_hash, id=r.id)
             for r in rows
         ]
-
-    def count_suppressions(self) -> int:
-        return int(
-            self.connection.execute(
-                select(func.count())
-                .select_from(suppressions)
-                .where(suppressions.c.workspace_id == self.workspace_id)
-            ).scalar_one()
-        )
 
 
 def _consent_query() -> Any:

@@ -59,9 +59,6 @@ class Chunk:
     raw: dict[int, Mapping[str, str]]
     warnings: list[RowError] = field(default_factory=list)
 
-    def rejected_rows(self) -> list[int]:
-        return sorted({error.row for error in self.errors})
-
 
 class _Columns:
     def __init__(self, rows: Sequence[RawRow], mapping: ColumnMapping) -> None:

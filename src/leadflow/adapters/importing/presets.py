@@ -110,10 +110,6 @@ class ColumnMapping:
     opt_out_columns: tuple[str, ...] = ()
     """Further e-mail opt-out columns (kept as extras too); any of them set is an opt-out."""
 
-    def header_for(self, target: str) -> str | None:
-        """The source column mapped to a canonical field, if any."""
-        return next((header for header, name in self.fields.items() if name == target), None)
-
     def translate(self, target: str, value: str) -> str | None:
         """The canonical value (a stage name or grade) for a source value of a field."""
         known = self.value_maps.get(target, {})
