@@ -30,6 +30,16 @@ from leadflow.web.app import create_app
 
 NOW = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
 SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+"""Real data nobody here wrote (../shared/data beside the repository); tests that read it fail,
+never skip, when it is missing, so CI cannot pass without it."""
+
+
+def shared_data(*parts: str) -> Path:
+    """A path inside ../shared/data; the test fails when it is not there."""
+    path = SHARED_DATA.joinpath(*parts)
+    if not path.exists():
+        pytest.fail(f"real data not found at {path}: ../shared/data must sit beside the repository")
+    return path
 
 
 def _postgres_url() -> str | None:

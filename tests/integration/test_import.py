@@ -29,9 +29,9 @@ from leadflow.domain.suppression import PrivacyKeys
 from leadflow.services.importer import ImportReport, ImportRequest, run_import
 from leadflow.services.rules import set_lifecycle
 from leadflow.services.scoring_settings import set_fit_rules
-from tests.conftest import NOW, Tenant
+from tests.conftest import NOW, SHARED_DATA, Tenant
 
-VENDOR_FORMATS = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "vendor_formats"
+VENDOR_FORMATS = SHARED_DATA / "vendor_formats"
 needs_vendor_formats = pytest.mark.skipif(
     not VENDOR_FORMATS.is_dir(), reason=f"vendor layouts not found at {VENDOR_FORMATS}"
 )

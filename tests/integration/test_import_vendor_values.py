@@ -25,9 +25,9 @@ from leadflow.cli.main import app
 from leadflow.domain.stages import Role
 from leadflow.domain.suppression import PrivacyKeys
 from leadflow.services.importer import ImportReport, ImportRequest, run_import
-from tests.conftest import NOW, Tenant
+from tests.conftest import NOW, SHARED_DATA, Tenant
 
-VENDOR_FORMATS = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "vendor_formats"
+VENDOR_FORMATS = SHARED_DATA / "vendor_formats"
 SALESFORCE = VENDOR_FORMATS / "salesforce_lead_export_HEADER_ONLY.csv"
 HUBSPOT = VENDOR_FORMATS / "hubspot_contacts_export_HEADER_ONLY_all_properties.csv"
 KEYS = PrivacyKeys.derive(b"vendor-import-tests-secret-key-of-32-bytes")

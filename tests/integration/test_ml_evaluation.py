@@ -14,9 +14,9 @@ import pytest
 from leadflow.adapters.ml import LogisticModel
 from leadflow.domain.predictive import is_post_contact
 from leadflow.services.model_evaluation import FileEvaluation, evaluate_file, evaluation_summary
-from tests.conftest import NOW
+from tests.conftest import NOW, SHARED_DATA, shared_data
 
-DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
+DATA = SHARED_DATA
 X_EDUCATION = DATA / "x_education_leads" / "Leads.csv"
 OLIST = DATA / "olist_marketing_funnel"
 # Filled in by X Education's sales team after contact.
@@ -28,9 +28,7 @@ LEAKAGE = (
 
 
 def need(path: Path) -> Path:
-    if not path.exists():
-        pytest.skip(f"real data not found at {path} (it lives in ../shared/data, outside the repo)")
-    return path
+    return shared_data(str(path.relative_to(SHARED_DATA)))
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 from babel.messages.extract import extract_from_dir
 
-from leadflow.web.ui.i18n import LOCALES, MISSING_MARK, Catalog, load_catalog, negotiate
+from leadflow.web.client import negotiate
+from leadflow.web.ui.i18n import LOCALES, MISSING_MARK, Catalog, load_catalog
 from leadflow.web.ui.rendering import TEMPLATES
 
 WEB = TEMPLATES.parent

@@ -3,8 +3,6 @@ chosen: ?lang=, then the browser's Accept-Language, then the installation's defa
 
 from __future__ import annotations
 
-LANGUAGES = ("de", "en")
-
 TEXTS: dict[str, dict[str, str]] = {
     "de": {
         "first_name": "Vorname", "last_name": "Nachname", "email": "E-Mail",
@@ -42,14 +40,3 @@ AUTOCOMPLETE = {
     "mobile": "tel", "street": "street-address", "zip": "postal-code",
     "city": "address-level2", "country": "country-name", "url": "url",
 }  # fmt: skip
-
-
-def choose_language(asked: str | None, accept_language: str | None, default: str) -> str:
-    """The visitor's language: an explicit ?lang=, else the first de/en the browser names."""
-    if asked in LANGUAGES:
-        return asked
-    for part in (accept_language or "").split(","):
-        tag = part.split(";")[0].strip().lower()[:2]
-        if tag in LANGUAGES:
-            return tag
-    return default if default in LANGUAGES else "de"

@@ -4,7 +4,6 @@ login, embeddable as an iframe or posted to from a plain HTML form on another si
 from __future__ import annotations
 
 import html
-import ipaddress
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -39,7 +38,8 @@ from leadflow.services.forms import (
     submit,
 )
 from leadflow.web.api.deps import DbDep, NowDep
-from leadflow.web.form_texts import AUTOCOMPLETE, INPUT_TYPES, TEXTS, choose_language
+from leadflow.web.client import LANGUAGES, client_ip, negotiate
+from leadflow.web.form_texts import AUTOCOMPLETE, INPUT_TYPES, TEXTS
 from leadflow.web.public_url import public_url
 
 HERE = Path(__file__).resolve().parent
@@ -70,11 +70,12 @@ def form_privacy(request: Request) -> Any:
 
 
 def _language(request: Request) -> str:
-    return choose_language(
-        request.query_params.get("lang"),
-        request.headers.get("accept-language"),
-        request.app.state.settings.default_locale,
-    )
+    """The visitor's language: an explicit ?lang=, else the browser's, else the default."""
+    asked = request.query_params.get("lang")
+    if asked in LANGUAGES:
+        return asked
+    default = request.app.state.settings.default_locale
+    return negotiate(request.headers.get("accept-language"), default)
 
 
 def _headers(form: PublicForm) -> dict[str, str]:
@@ -148,7 +149,7 @@ async def submit_form(form_key: str, request: Request, db: DbDep, now: NowDep) -
     fields = single_values(posted)
     submission = read_submission(fields)
     lang = _language(request)
-    visitor = Visitor(_client_ip(request), request.headers.get("user-agent"), lang)
+    visitor = Visitor(client_ip(request), request.headers.get("user-agent"), lang)
     base_url = public_url(request)
     outcome: Outcome = await run_in_threadpool(
         lambda: submit(
@@ -215,14 +216,6 @@ def _back_to_the_page(
 
 def _shown_values(fields: dict[str, str]) -> dict[str, str]:
     return {name: value[:500] for name, value in fields.items() if not name.startswith("_")}
-
-
-def _client_ip(request: Request) -> str | None:
-    host = request.client.host if request.client else None
-    try:
-        return str(ipaddress.ip_address(host)) if host else None
-    except ValueError:
-        return None
 
 
 def embed_snippets(base_url: str, form_key: str, config: FormConfig) -> dict[str, str]:

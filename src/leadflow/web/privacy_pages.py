@@ -4,7 +4,6 @@ every URL in an e-mail neither object nor confirm for the person."""
 
 from __future__ import annotations
 
-import ipaddress
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -18,6 +17,7 @@ from leadflow.services import consent as consent_service
 from leadflow.services import suppression as suppression_service
 from leadflow.web.api.deps import DbDep, NowDep
 from leadflow.web.api.privacy_deps import PrivacyKeysDep
+from leadflow.web.client import client_ip
 
 TEMPLATES = Path(__file__).resolve().parent / "templates" / "privacy"
 
@@ -111,7 +111,7 @@ def confirm(token: str, db: DbDep, now: NowDep, request: Request) -> HTMLRespons
             db,
             token,
             now,
-            ip=_client_ip(request),
+            ip=client_ip(request),
             user_agent=request.headers.get("user-agent"),
         )
     except NotFound:
@@ -126,14 +126,6 @@ def confirm(token: str, db: DbDep, now: NowDep, request: Request) -> HTMLRespons
             "Your subscription is confirmed. You can withdraw it at any time with one click.",
         )
     )
-
-
-def _client_ip(request: Request) -> str | None:
-    host = request.client.host if request.client else None
-    try:
-        return str(ipaddress.ip_address(host)) if host else None
-    except ValueError:
-        return None
 
 
 def _render(page: Page, status_code: int = 200) -> HTMLResponse:

@@ -1,5 +1,3 @@
-from pathlib import Path
-
 import pytest
 
 from leadflow.adapters.importing.mapping_file import PRESET_NAMES, parse_mapping_file
@@ -13,12 +11,7 @@ from leadflow.adapters.importing.presets import (
 )
 from leadflow.adapters.importing.readers import open_table
 from leadflow.domain.errors import InvalidInput
-
-VENDOR_FORMATS = Path(__file__).resolve().parents[3].parent / "shared" / "data" / "vendor_formats"
-needs_vendor_formats = pytest.mark.skipif(
-    not VENDOR_FORMATS.is_dir(),
-    reason=f"vendor layouts not found at {VENDOR_FORMATS} (../shared/data next to the repository)",
-)
+from tests.conftest import shared_data
 
 SALESFORCE_MAPPED = {
     "Id": "external_id", "Salutation": "salutation", "FirstName": "first_name",
@@ -56,7 +49,7 @@ MAUTIC_IMPORTANT = {
 
 
 def _vendor_mapping(file_name: str) -> tuple[tuple[str, ...], ColumnMapping]:
-    with open_table(VENDOR_FORMATS / file_name) as table:
+    with open_table(shared_data("vendor_formats", file_name)) as table:
         return table.headers, map_columns(table.headers)
 
 
@@ -69,7 +62,6 @@ def _assert_every_header_is_mapped_or_kept(
     assert len(set(mapping.fields.values())) == len(mapping.fields)
 
 
-@needs_vendor_formats
 def test_the_salesforce_lead_export_maps_every_standard_field_and_keeps_the_rest() -> None:
     headers, mapping = _vendor_mapping("salesforce_lead_export_HEADER_ONLY.csv")
 
@@ -79,7 +71,6 @@ def test_the_salesforce_lead_export_maps_every_standard_field_and_keeps_the_rest
     assert {"IsConverted", "LastModifiedDate", "LinkedIn__c", "Region__c"} <= set(mapping.extras)
 
 
-@needs_vendor_formats
 def test_the_hubspot_all_properties_export_maps_the_funnel_columns_and_keeps_the_rest() -> None:
     headers, mapping = _vendor_mapping("hubspot_contacts_export_HEADER_ONLY_all_properties.csv")
 
@@ -97,7 +88,6 @@ def test_the_hubspot_all_properties_export_maps_the_funnel_columns_and_keeps_the
     )
 
 
-@needs_vendor_formats
 def test_the_hubspot_default_view_maps_its_contact_columns() -> None:
     headers, mapping = _vendor_mapping("hubspot_contacts_export_HEADER_ONLY_default_view.csv")
 
@@ -111,7 +101,6 @@ def test_the_hubspot_default_view_maps_its_contact_columns() -> None:
     _assert_every_header_is_mapped_or_kept(headers, mapping)
 
 
-@needs_vendor_formats
 def test_the_mautic_sample_is_mapped_generically() -> None:
     headers, mapping = _vendor_mapping("mautic_contacts_sample.csv")
 

@@ -14,8 +14,7 @@ from leadflow.adapters.importing.rows import (
     candidate_from_row,
 )
 from leadflow.domain.stages import Stage
-
-SHARED_DATA = Path(__file__).resolve().parents[3].parent / "shared" / "data"
+from tests.conftest import shared_data
 
 GERMAN_HEADERS = ["Anrede", "Vorname", "Nachname", "E-Mail", "Telefon", "Firma", "Webseite",
                   "PLZ", "Ort", "Land", "Mitarbeiter", "Umsatz", "Status", "Bewertung",
@@ -266,12 +265,8 @@ def test_an_xlsx_imports_end_to_end_with_numbers_as_excel_stored_them(tmp_path: 
     assert candidate.created_at == datetime(2025, 3, 1, 8, 15, tzinfo=UTC)
 
 
-@pytest.mark.skipif(
-    not (SHARED_DATA / "vendor_formats").is_dir(),
-    reason=f"vendor layouts not found at {SHARED_DATA} (../shared/data next to the repository)",
-)
 def test_the_mautic_sample_row_is_read_and_its_brazilian_mobile_number_is_checked() -> None:
-    with open_table(SHARED_DATA / "vendor_formats" / "mautic_contacts_sample.csv") as table:
+    with open_table(shared_data("vendor_formats", "mautic_contacts_sample.csv")) as table:
         mapping = map_columns(table.headers)
         [(row, raw)] = list(table)
 

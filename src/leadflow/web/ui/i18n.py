@@ -7,7 +7,9 @@ from pathlib import Path
 
 from babel.messages.pofile import read_po
 
-LOCALES = ("de", "en")
+from leadflow.web.client import LANGUAGES
+
+LOCALES = LANGUAGES
 LOCALE_DIR = Path(__file__).resolve().parents[1] / "locale"
 MISSING_MARK = "\u2047"
 """Put before a message that has no translation, when a catalog is asked to show gaps."""
@@ -60,26 +62,3 @@ def load_catalog(locale: str, *, mark_missing: bool = False) -> Catalog:
         elif message.string:
             messages[str(message.id)] = str(message.string)
     return Catalog(locale, messages, plurals, mark_missing)
-
-
-def negotiate(accept_language: str | None, default: str) -> str:
-    """The best supported language for an Accept-Language header (q-values honoured)."""
-    ranked: list[tuple[float, int, str]] = []
-    for position, part in enumerate((accept_language or "").split(",")):
-        pieces = part.strip().split(";")
-        tag = pieces[0].strip().lower()
-        quality = 1.0
-        for parameter in pieces[1:]:
-            name, _, value = parameter.strip().partition("=")
-            if name.strip() == "q":
-                try:
-                    quality = float(value)
-                except ValueError:
-                    quality = 0.0
-        if tag and quality > 0:
-            ranked.append((-quality, position, tag))
-    for _quality, _position, tag in sorted(ranked):
-        language = tag.split("-")[0]
-        if language in LOCALES:
-            return language
-    return default

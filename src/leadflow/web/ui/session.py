@@ -17,7 +17,8 @@ from leadflow.services import sessions
 from leadflow.services.sessions import SignedIn
 from leadflow.settings import Settings
 from leadflow.web.api.deps import DbDep, NowDep
-from leadflow.web.ui.i18n import LOCALES, negotiate
+from leadflow.web.client import negotiate
+from leadflow.web.ui.i18n import LOCALES
 from leadflow.web.ui.rendering import Renderer
 
 SESSION_COOKIE = "lf_session"
