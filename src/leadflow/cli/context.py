@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Annotated
+
+import typer
 
 from leadflow.adapters.db import migrate
 from leadflow.adapters.db.database import Database
@@ -11,6 +14,9 @@ from leadflow.domain.errors import InvalidInput, NotFound
 from leadflow.domain.principal import Principal
 from leadflow.domain.stages import Actor
 from leadflow.settings import Settings
+
+WorkspaceOption = Annotated[str, typer.Option("--workspace", "-w", help="Workspace slug.")]
+"""The workspace a command acts in, by its slug: the same option on every command."""
 
 
 def database(*, initialised: bool = True) -> Database:

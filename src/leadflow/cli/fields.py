@@ -13,7 +13,7 @@ from rich.table import Table
 
 from leadflow.adapters.db.uow import reading, unit_of_work
 from leadflow.adapters.table_export import to_csv, to_xlsx
-from leadflow.cli.context import database, now, principal
+from leadflow.cli.context import WorkspaceOption, database, now, principal
 from leadflow.cli.errors import guarded
 from leadflow.domain.custom_fields import FieldDefinition, FieldType
 from leadflow.domain.errors import InvalidInput
@@ -24,7 +24,6 @@ from leadflow.services.lead_export import lead_table
 console = Console()
 field_app = typer.Typer(help="Custom fields of a workspace's leads (admins).")
 
-WorkspaceOption = Annotated[str, typer.Option("--workspace", "-w", help="Workspace slug.")]
 ByOption = Annotated[
     str | None, typer.Option("--by", help="Act as this user (default: workspace operator).")
 ]

@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.table import Table
 
 from leadflow.adapters.db.uow import reading, unit_of_work
-from leadflow.cli.context import now, principal
+from leadflow.cli.context import WorkspaceOption, now, principal
 from leadflow.cli.database_scope import command_database
 from leadflow.cli.errors import guarded
 from leadflow.domain.errors import InvalidInput
@@ -25,8 +25,6 @@ from leadflow.services.sla_settings import set_sla_settings, sla_settings, sla_s
 
 console = Console()
 sla_app = typer.Typer(help="The hand-over SLA: deadlines for sales to accept or reject MQLs.")
-
-WorkspaceOption = Annotated[str, typer.Option("--workspace", "-w", help="Workspace slug.")]
 
 
 @sla_app.command("settings")

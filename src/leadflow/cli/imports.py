@@ -15,7 +15,7 @@ from leadflow.adapters.db.database import Database
 from leadflow.adapters.importing import load_mapping_file
 from leadflow.adapters.importing.limits import UploadLimits
 from leadflow.adapters.secret_key import privacy_keys
-from leadflow.cli.context import database, now, principal
+from leadflow.cli.context import WorkspaceOption, database, now, principal
 from leadflow.cli.errors import guarded
 from leadflow.domain.errors import NotConfigured
 from leadflow.domain.stages import Stage
@@ -48,7 +48,7 @@ def _estimated_rows(path: Path) -> int | None:
 @guarded
 def import_file(
     file: Annotated[Path, typer.Argument(help="CSV or XLSX file.", exists=True, dir_okay=False)],
-    workspace: Annotated[str, typer.Option("--workspace", "-w", help="Workspace slug.")],
+    workspace: WorkspaceOption,
     preset: Annotated[
         str | None, typer.Option(help="salesforce, hubspot or generic (default: detected).")
     ] = None,

@@ -9,7 +9,7 @@ from rich.console import Console
 from rich.table import Table
 
 from leadflow.adapters.db.uow import reading, unit_of_work
-from leadflow.cli.context import database, now, principal
+from leadflow.cli.context import WorkspaceOption, database, now, principal
 from leadflow.cli.errors import guarded
 from leadflow.domain.errors import InvalidInput
 from leadflow.domain.lead import LeadDetails, LeadFilter
@@ -21,7 +21,6 @@ from leadflow.services import leads as lead_service
 console = Console()
 lead_app = typer.Typer(help="Work with leads.")
 
-WorkspaceOption = Annotated[str, typer.Option("--workspace", "-w", help="Workspace slug.")]
 ByOption = Annotated[
     str | None, typer.Option("--by", help="Act as this user (default: workspace operator).")
 ]

@@ -13,7 +13,7 @@ from rich.table import Table
 
 from leadflow.cli.admin import token_app, user_app, workspace_app
 from leadflow.cli.automation import register as register_automation
-from leadflow.cli.context import database, principal
+from leadflow.cli.context import WorkspaceOption, database, principal
 from leadflow.cli.errors import guarded
 from leadflow.cli.fields import export_leads, field_app
 from leadflow.cli.imports import import_file
@@ -110,7 +110,7 @@ def demo(
 @app.command()
 @guarded
 def funnel(
-    workspace: Annotated[str, typer.Option("--workspace", "-w", help="Workspace slug.")],
+    workspace: WorkspaceOption,
     start: Annotated[str | None, typer.Option("--from", help="First day, YYYY-MM-DD.")] = None,
     end: Annotated[str | None, typer.Option("--to", help="Last day, YYYY-MM-DD.")] = None,
 ) -> None:

@@ -9,13 +9,12 @@ import typer
 from rich.console import Console
 
 from leadflow.adapters.db.uow import reading, unit_of_work
-from leadflow.cli.context import database, now, principal
+from leadflow.cli.context import WorkspaceOption, database, now, principal
 from leadflow.cli.errors import guarded
 from leadflow.services.merges import MergeRecord, merge_leads, merges_of, unmerge
 
 console = Console()
 
-WorkspaceOption = Annotated[str, typer.Option("--workspace", "-w", help="Workspace slug.")]
 ByOption = Annotated[
     str | None, typer.Option("--by", help="Act as this user (default: workspace operator).")
 ]

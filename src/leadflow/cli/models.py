@@ -13,7 +13,7 @@ from rich.console import Console
 from rich.table import Table
 
 from leadflow.adapters.db.database import Database
-from leadflow.cli.context import database, now, principal
+from leadflow.cli.context import WorkspaceOption, database, now, principal
 from leadflow.cli.errors import guarded
 from leadflow.domain.factor_text import factor_text
 from leadflow.domain.principal import Principal
@@ -24,8 +24,6 @@ from leadflow.services.predictive_scoring import MAX_WORKERS, default_workers, s
 
 console = Console()
 model_app = typer.Typer(help="Predictive lead scoring: P(sql) and P(won) learned per workspace.")
-
-WorkspaceOption = Annotated[str, typer.Option("--workspace", "-w", help="Workspace slug.")]
 
 
 @contextmanager

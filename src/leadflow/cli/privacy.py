@@ -18,7 +18,7 @@ from rich.table import Table
 from leadflow.adapters.db.database import Database
 from leadflow.adapters.db.uow import unit_of_work
 from leadflow.adapters.secret_key import privacy_keys
-from leadflow.cli.context import database, now, principal
+from leadflow.cli.context import WorkspaceOption, database, now, principal
 from leadflow.cli.errors import guarded
 from leadflow.domain.errors import InvalidInput
 from leadflow.domain.suppression import SuppressionReason
@@ -32,7 +32,6 @@ console = Console()
 privacy_app = typer.Typer(help="GDPR: export and erase a person, retention, records of processing.")
 audit_app = typer.Typer(help="The audit log: who exported, erased or changed what.")
 
-WorkspaceOption = Annotated[str, typer.Option("--workspace", "-w", help="Workspace slug.")]
 EmailOption = Annotated[str | None, typer.Option("--email", help="The person's e-mail address.")]
 PhoneOption = Annotated[str | None, typer.Option("--phone", help="The person's phone number.")]
 OutOption = Annotated[Path | None, typer.Option("--out", help="Write to this file, not stdout.")]

@@ -10,7 +10,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from leadflow.cli.context import database, now, principal
+from leadflow.cli.context import WorkspaceOption, database, now, principal
 from leadflow.cli.errors import guarded
 from leadflow.domain.errors import InvalidInput
 from leadflow.services.research import (
@@ -22,8 +22,6 @@ from leadflow.services.research import (
 
 console = Console()
 research_app = typer.Typer(help="Target research for outbound campaigns.")
-
-WorkspaceOption = Annotated[str, typer.Option("--workspace", "-w", help="Workspace slug.")]
 
 
 @research_app.command("profile")

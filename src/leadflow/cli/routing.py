@@ -12,7 +12,7 @@ from rich.table import Table
 
 from leadflow.adapters.db.routing import RoutingRepository
 from leadflow.adapters.db.uow import reading, unit_of_work
-from leadflow.cli.context import now, principal
+from leadflow.cli.context import WorkspaceOption, now, principal
 from leadflow.cli.database_scope import command_database
 from leadflow.cli.errors import guarded
 from leadflow.domain.errors import InvalidInput, NotFound
@@ -29,8 +29,6 @@ from leadflow.services.routing import (
 
 console = Console()
 routing_app = typer.Typer(help="Routing rules, capacities and absences of sales users.")
-
-WorkspaceOption = Annotated[str, typer.Option("--workspace", "-w", help="Workspace slug.")]
 
 
 @guarded

@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.table import Table
 
 from leadflow.adapters.db.uow import reading, unit_of_work
-from leadflow.cli.context import now, principal
+from leadflow.cli.context import WorkspaceOption, now, principal
 from leadflow.cli.database_scope import command_database
 from leadflow.cli.errors import guarded
 from leadflow.domain.engagement import TouchType
@@ -32,7 +32,6 @@ from leadflow.services.touches import record_touch
 console = Console()
 score_app = typer.Typer(help="Fit rules, engagement settings, MQL threshold and rescoring.")
 
-WorkspaceOption = Annotated[str, typer.Option("--workspace", "-w", help="Workspace slug.")]
 ByOption = Annotated[
     str | None, typer.Option("--by", help="Act as this user (default: workspace operator).")
 ]

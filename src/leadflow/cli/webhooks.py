@@ -14,7 +14,7 @@ from rich.table import Table
 
 from leadflow.adapters.db.uow import reading, unit_of_work
 from leadflow.adapters.secret_key import secret_key
-from leadflow.cli.context import now, principal
+from leadflow.cli.context import WorkspaceOption, now, principal
 from leadflow.cli.database_scope import command_database
 from leadflow.cli.errors import guarded
 from leadflow.services.webhooks import (
@@ -31,8 +31,6 @@ from leadflow.settings import Settings
 
 console = Console()
 webhook_app = typer.Typer(help="Webhooks for stage changes, assignments and SLA breaches.")
-
-WorkspaceOption = Annotated[str, typer.Option("--workspace", "-w", help="Workspace slug.")]
 
 
 @webhook_app.command("add")
