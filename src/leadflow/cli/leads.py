@@ -17,6 +17,8 @@ from leadflow.domain.privacy import provenance
 from leadflow.domain.qualification import Status
 from leadflow.domain.stages import Stage
 from leadflow.services import leads as lead_service
+from leadflow.services.lead_input import LeadInput
+from leadflow.services.moves import move_lead
 
 console = Console()
 lead_app = typer.Typer(help="Work with leads.")
@@ -42,7 +44,7 @@ def lead_add(
     """Add a lead (or find the existing one with the same e-mail)."""
     db = database()
     actor = principal(db, workspace, by)
-    data = lead_service.LeadInput(
+    data = LeadInput(
         email=email,
         first_name=first_name,
         last_name=last_name,
@@ -133,7 +135,7 @@ def lead_move(
     db = database()
     actor = principal(db, workspace, by)
     with unit_of_work(db, actor.workspace_id) as uow:
-        lead = lead_service.move_lead(
+        lead = move_lead(
             uow,
             lead_id,
             to,

@@ -11,6 +11,7 @@ from leadflow.domain.errors import InvalidTransition, PermissionDenied, ReasonRe
 from leadflow.domain.mql_threshold import AutoMqlDecision, MqlThreshold, decide_auto_mql
 from leadflow.domain.principal import Principal
 from leadflow.domain.stages import Actor, Stage
+from leadflow.services.moves import move_lead
 from leadflow.services.scoring import refresh_engagement, score_fit_of_lead
 from leadflow.services.scoring_settings import scoring_settings
 
@@ -45,11 +46,9 @@ def check_auto_mql(
     )
     if not decision.move:
         return decision
-    from leadflow.services import leads as lead_service  # leads calls back into this module
-
     reason = REASON_CONTACT_FORM if form_asks_for_contact else REASON_THRESHOLD
     try:
-        lead_service.move_lead(
+        move_lead(
             uow,
             lead_id,
             Stage.MQL,

@@ -13,10 +13,10 @@ from leadflow.adapters.db.uow import UnitOfWork
 from leadflow.domain.errors import DomainError, InvalidInput, PermissionDenied
 from leadflow.domain.principal import Principal
 from leadflow.services.batch_new import store_new
+from leadflow.services.lead_input import LeadInput
 from leadflow.services.leads import (
     CheckedEntry,
     Created,
-    LeadInput,
     check_entry,
     create_checked,
     lock_people,

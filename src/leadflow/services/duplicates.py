@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import TYPE_CHECKING, Protocol
+from typing import Protocol
 
 from rapidfuzz import fuzz, process
 
@@ -30,11 +30,9 @@ from leadflow.domain.errors import InvalidInput
 from leadflow.domain.freemail import email_domain, is_free_mail
 from leadflow.domain.merge_policy import Entry
 from leadflow.domain.principal import Principal
-from leadflow.services import lead_hooks, rules
+from leadflow.services import rules, stage_effects
 from leadflow.services.entry_merge import EntryMerge, Target, Who, merge_entry
-
-if TYPE_CHECKING:
-    from leadflow.services.leads import LeadInput
+from leadflow.services.lead_input import LeadInput
 
 SIMILAR = 0.9
 PER_KEY = 16
@@ -282,5 +280,5 @@ def absorb(
     )  # fmt: skip
     if merged.stage_changes and target.lead_id is not None:
         for change in merged.stage_changes:
-            lead_hooks.stage_changed(uow, uow.leads.get(target.lead_id), change, now=now)
+            stage_effects.stage_changed(uow, uow.leads.get(target.lead_id), change, now=now)
     return merged

@@ -38,7 +38,8 @@ from leadflow.domain.quarantine import (
 from leadflow.domain.stages import Actor, Stage
 from leadflow.domain.web_to_lead import Submission
 from leadflow.services.form_consents import record_form_consents
-from leadflow.services.leads import LeadInput, create_lead
+from leadflow.services.lead_input import LeadInput
+from leadflow.services.leads import create_lead
 
 log = logging.getLogger("leadflow.forms")
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from leadflow.adapters.db.locks import lock_names
@@ -14,12 +14,12 @@ from leadflow.domain.custom_fields import FieldValue
 from leadflow.domain.errors import InvalidInput
 from leadflow.domain.freemail import email_domain, is_free_mail
 from leadflow.domain.lead import Lead, LeadDetails, StageChange, enter
-from leadflow.domain.lifecycle import GATE_QUALIFICATION, Move
+from leadflow.domain.lifecycle import Move
 from leadflow.domain.merge_policy import FieldChange
 from leadflow.domain.party import Account, Contact
 from leadflow.domain.principal import Principal
 from leadflow.domain.qualification import Assessment, Status
-from leadflow.domain.stages import Actor, Stage
+from leadflow.domain.stages import Actor
 from leadflow.services import custom_fields, lead_hooks, rules
 from leadflow.services.duplicates import (
     AccountMatch,
@@ -27,37 +27,8 @@ from leadflow.services.duplicates import (
     find_duplicate_of,
     normalized_input,
 )
+from leadflow.services.lead_input import LeadInput
 from leadflow.services.source_settings import canonical_source
-
-
-@dataclass(frozen=True)
-class LeadInput:
-    """What a caller knows about a new lead."""
-
-    email: str | None = None
-    first_name: str | None = None
-    last_name: str | None = None
-    phone: str | None = None
-    job_title: str | None = None
-    company: str | None = None
-    website_domain: str | None = None
-    industry: str | None = None
-    employees: int | None = None
-    country: str | None = None
-    postal_code: str | None = None
-    city: str | None = None
-    source: str | None = None
-    campaign_id: int | None = None
-    owner_id: int | None = None
-    stage: Stage = Stage.PROSPECT
-    note: str | None = None
-    extras: dict[str, str] = field(default_factory=dict)
-    custom_fields: dict[str, object] = field(default_factory=dict)
-    """Values of the workspace's custom fields by key, checked against each field's type."""
-    provenance: dict[str, object] | None = None
-    """Where the lead came from, e.g. domain.privacy.provenance("import", file=..., row=17)."""
-    warnings: tuple[tuple[str, str], ...] = ()
-    """(field, problem) of optional values dropped on entry."""
 
 
 @dataclass(frozen=True)
@@ -223,34 +194,6 @@ def _find_or_add_account(
     )
     uow.accounts.add(account, company_key(name), now)
     return account.id
-
-
-def move_lead(
-    uow: UnitOfWork,
-    lead_id: int,
-    target: Stage,
-    *,
-    by: Principal,
-    now: datetime,
-    reason: str | None = None,
-    note: str | None = None,
-    expected_version: int | None = None,
-) -> Lead:
-    """Move a lead to another stage through the workspace's transition table."""
-    lead = uow.leads.get(lead_id)
-    lead.check_version(expected_version)
-    config = uow.directory.workspace_config(uow.workspace_id)
-    move = rules.transition_table(config).decide(lead.stage, target, by.actor, reason)
-    if move.rule.gate == GATE_QUALIFICATION:
-        framework = rules.framework(config)
-        statuses = qualification.current_statuses(framework, uow.leads.assessments(lead_id))
-        qualification.check_gate(framework, statuses, qualification.grade(framework, statuses))
-    read_version = lead.version
-    change = lead.apply(move, at=now, by_user_id=by.user_id, note=note)
-    uow.leads.save(lead, read_version=read_version, now=now)
-    uow.leads.log(change)
-    lead_hooks.stage_changed(uow, lead, change, now=now)
-    return lead
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from leadflow.domain.principal import Principal
 from leadflow.domain.stages import Actor, Role, Stage
 from leadflow.domain.webhooks import SLA_BREACHED
 from leadflow.services import events
-from leadflow.services import leads as lead_service
+from leadflow.services.moves import move_lead
 from leadflow.services.sla_settings import sla_settings
 
 RECYCLE_REASON = "sla_expired"
@@ -76,7 +76,7 @@ def _recycle(uow: UnitOfWork, clock: Clock, now: datetime) -> str | None:
     if uow.leads.get(clock.lead_id).stage is not Stage.MQL:
         return "the lead is no longer an MQL"
     try:
-        lead_service.move_lead(
+        move_lead(
             uow,
             clock.lead_id,
             Stage.NURTURE,

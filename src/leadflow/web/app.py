@@ -14,7 +14,7 @@ from leadflow.adapters.db.database import Database
 from leadflow.adapters.importing.limits import MB
 from leadflow.services.import_recovery import fail_abandoned_imports
 from leadflow.settings import Settings
-from leadflow.web import errors, forms, ui
+from leadflow.web import errors, forms, privacy_pages, ui
 from leadflow.web.api import automation as automation_api
 from leadflow.web.api import campaigns, fields, leads, reports
 from leadflow.web.api import capture as capture_api
@@ -73,6 +73,7 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None) 
         return RedirectResponse("/app")
 
     app.include_router(privacy_api.router)
+    app.include_router(privacy_pages.router)
     app.include_router(capture_api.router)
     app.include_router(forms.router)
     app.include_router(forms_api.router)

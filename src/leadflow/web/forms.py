@@ -3,7 +3,6 @@ login, embeddable as an iframe or posted to from a plain HTML form on another si
 
 from __future__ import annotations
 
-import html
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -13,10 +12,9 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from jinja2 import Environment, FileSystemLoader
 
-from leadflow.adapters.secret_key import privacy_keys, secret_key
+from leadflow.adapters.secret_key import secret_key
 from leadflow.domain import time_trap
-from leadflow.domain.errors import NotConfigured
-from leadflow.domain.form_config import FIELDS, FormConfig
+from leadflow.domain.form_config import FIELDS
 from leadflow.domain.web_to_lead import (
     HONEYPOT_FIELD,
     TOKEN_FIELD,
@@ -38,6 +36,7 @@ from leadflow.services.forms import (
     submit,
 )
 from leadflow.web.api.deps import DbDep, NowDep
+from leadflow.web.api.privacy_deps import optional_privacy_keys
 from leadflow.web.client import LANGUAGES, client_ip, negotiate
 from leadflow.web.form_texts import AUTOCOMPLETE, INPUT_TYPES, TEXTS
 from leadflow.web.public_url import public_url
@@ -59,14 +58,6 @@ def _keys(request: Request) -> FormKeys:
         keys = FormKeys.derive(secret_key(request.app.state.settings))
         request.app.state.form_keys = keys
     return keys
-
-
-def form_privacy(request: Request) -> Any:
-    """The privacy keys for the suppression check, or None where none are configured."""
-    try:
-        return privacy_keys(request.app.state.settings)
-    except NotConfigured:
-        return None  # without a key nobody can be on the suppression list either
 
 
 def _language(request: Request) -> str:
@@ -161,7 +152,7 @@ async def submit_form(form_key: str, request: Request, db: DbDep, now: NowDep) -
             keys=_keys(request),
             now=now,
             base_url=base_url,
-            privacy=form_privacy(request),
+            privacy=optional_privacy_keys(request),
         )  # fmt: skip
     )
     if outcome.status == INVALID:
@@ -216,36 +207,3 @@ def _back_to_the_page(
 
 def _shown_values(fields: dict[str, str]) -> dict[str, str]:
     return {name: value[:500] for name, value in fields.items() if not name.startswith("_")}
-
-
-def embed_snippets(base_url: str, form_key: str, config: FormConfig) -> dict[str, str]:
-    """The two ways to put a form on a web site: an iframe, or a plain HTML form posting here.
-    The HTML form returns to the form's thank-you address if one is set (else leadflow shows its
-    own thank-you page) and sends each consent box's text beside it."""
-    base = base_url.rstrip("/")
-    iframe = (
-        f'<iframe src="{base}/f/{form_key}" title="Kontakt" width="100%" height="720" '
-        'style="border:0"></iframe>'
-    )
-    lines = [
-        f'<form method="post" action="{base}/f/{form_key}" accept-charset="utf-8">',
-        '  <input name="first_name" placeholder="Vorname">',
-        '  <input name="last_name" placeholder="Nachname" required>',
-        '  <input name="email" type="email" placeholder="E-Mail" required>',
-        '  <input name="company" placeholder="Unternehmen">',
-    ]
-    for box in config.consents:
-        text = html.escape(box.text_de)
-        lines += [
-            f'  <label><input type="checkbox" name="consent_{box.key}" value="1"> {text}</label>',
-            f'  <input name="consent_text_{box.key}" type="hidden" value="{text}">',
-        ]
-    thank_you = safe_return_url(config.thank_you_url)
-    if thank_you:
-        lines.append(f'  <input name="retURL" type="hidden" value="{html.escape(thank_you)}">')
-    lines += [
-        '  <button type="submit">Absenden</button>',
-        "</form>",
-        f'<script src="{base}/f/assets/form.js" defer></script>',
-    ]
-    return {"iframe": iframe, "html": "\n".join(lines)}

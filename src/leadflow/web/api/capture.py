@@ -10,9 +10,9 @@ from pydantic import ValidationError
 
 from leadflow.adapters.db.uow import UnitOfWork, in_unit_of_work, reading
 from leadflow.domain.privacy import provenance
-from leadflow.services import leads as lead_service
 from leadflow.services.batch import CREATED, MERGED, REJECTED, FieldError, ItemResult, create_many
 from leadflow.services.idempotency import request_hash, run_once
+from leadflow.services.lead_input import LeadInput
 from leadflow.services.merges import MergeRecord, merge_leads, merges_of, unmerge
 from leadflow.web.api.capture_schemas import (
     BatchItemPublic,
@@ -35,7 +35,7 @@ IdempotencyKey = Annotated[
 ]
 
 
-def _item(raw: dict[str, Any], token_id: int | None) -> lead_service.LeadInput | list[FieldError]:
+def _item(raw: dict[str, Any], token_id: int | None) -> LeadInput | list[FieldError]:
     try:
         body = LeadCreate.model_validate(raw)
     except ValidationError as invalid:
@@ -43,9 +43,7 @@ def _item(raw: dict[str, Any], token_id: int | None) -> lead_service.LeadInput |
             FieldError(".".join(str(part) for part in error["loc"]) or "lead", error["msg"])
             for error in invalid.errors()
         ]
-    return lead_service.LeadInput(
-        **body.model_dump(), provenance=provenance("api", token_id=token_id)
-    )
+    return LeadInput(**body.model_dump(), provenance=provenance("api", token_id=token_id))
 
 
 def _public(result: ItemResult) -> BatchItemPublic:

@@ -14,8 +14,10 @@ from leadflow.domain.privacy import provenance
 from leadflow.domain.stages import Stage
 from leadflow.services import custom_fields as field_service
 from leadflow.services import leads as lead_service
+from leadflow.services import moves
 from leadflow.services import work as work_service
 from leadflow.services.idempotency import request_hash, run_once
+from leadflow.services.lead_input import LeadInput
 from leadflow.services.periods import workspace_days
 from leadflow.web.api.capture import IdempotencyKey
 from leadflow.web.api.deps import DbDep, NowDep, PrincipalDep
@@ -50,9 +52,7 @@ def create_lead(
 ) -> JSONResponse:
     """Create a lead, or return the existing lead for the same person (`merged: true`, with the
     `match_reason`); an `Idempotency-Key` replays the first answer."""
-    data = lead_service.LeadInput(
-        **body.model_dump(), provenance=provenance("api", token_id=principal.token_id)
-    )
+    data = LeadInput(**body.model_dump(), provenance=provenance("api", token_id=principal.token_id))
 
     def work(uow: UnitOfWork) -> tuple[int, Any]:
         created = lead_service.create_lead(uow, data, by=principal, now=now)
@@ -154,7 +154,7 @@ def move_lead(
     allowed from the current stage or the version is stale, 422 when a reason is missing."""
 
     def move(uow: UnitOfWork) -> LeadDetails:
-        lead_service.move_lead(
+        moves.move_lead(
             uow,
             lead_id,
             body.to,

@@ -12,7 +12,7 @@ from pydantic import BaseModel
 from leadflow.domain.quarantine import QuarantineEntry
 from leadflow.services import quarantine as quarantine_service
 from leadflow.web.api.deps import DbDep, NowDep, PrincipalDep
-from leadflow.web.forms import form_privacy
+from leadflow.web.api.privacy_deps import optional_privacy_keys
 from leadflow.web.ids import IdPath, Offset
 from leadflow.web.public_url import public_url
 
@@ -93,7 +93,7 @@ def release_entry(
     """Enter a held-back submission into the funnel as a good one would (audited)."""
     outcome = quarantine_service.release(
         db, entry_id, by=principal, now=now, base_url=public_url(request),
-        privacy=form_privacy(request),
+        privacy=optional_privacy_keys(request),
     )  # fmt: skip
     return ReleasedPublic(lead_id=outcome.lead_id, merged=outcome.merged)
 

@@ -20,7 +20,7 @@ from leadflow.domain.stages import Role
 from leadflow.services import campaigns as campaign_service
 from leadflow.services.forms import form_config
 from leadflow.web.api.deps import DbDep, NowDep
-from leadflow.web.forms import embed_snippets
+from leadflow.web.embed_code import embed_snippets
 from leadflow.web.ids import IdPath
 from leadflow.web.public_url import public_url
 from leadflow.web.ui.messages import explain

@@ -13,10 +13,10 @@ from leadflow.adapters.db.uow import in_unit_of_work, reading
 from leadflow.domain.activity import ActivityKind, Outcome
 from leadflow.domain.errors import InvalidInput, ReasonRequired
 from leadflow.domain.stages import Stage
-from leadflow.services import leads as lead_service
 from leadflow.services import rules
 from leadflow.services import work as work_service
 from leadflow.services.consent import set_legal_basis
+from leadflow.services.moves import move_lead
 from leadflow.web.api.deps import DbDep, NowDep
 from leadflow.web.ids import IdPath
 from leadflow.web.ui.messages import explain
@@ -109,7 +109,7 @@ def move(
         in_unit_of_work(
             db,
             viewer.workspace_id,
-            lambda uow: lead_service.move_lead(
+            lambda uow: move_lead(
                 uow,
                 lead_id,
                 target,

@@ -9,7 +9,7 @@ from starlette.responses import Response
 from leadflow.domain.quarantine import QuarantineReason
 from leadflow.services import quarantine as quarantine_service
 from leadflow.web.api.deps import DbDep, NowDep
-from leadflow.web.forms import form_privacy
+from leadflow.web.api.privacy_deps import optional_privacy_keys
 from leadflow.web.ids import IdPath, PageNumber
 from leadflow.web.public_url import public_url
 from leadflow.web.ui.i18n import N_
@@ -67,7 +67,7 @@ def release(
     """Enter a held-back submission into the funnel; on to the new lead."""
     outcome = quarantine_service.release(
         db, entry_id, by=viewer.principal, now=now, base_url=public_url(request),
-        privacy=form_privacy(request),
+        privacy=optional_privacy_keys(request),
     )  # fmt: skip
     return redirect(f"/app/leads/{outcome.lead_id}", done="released")
 
