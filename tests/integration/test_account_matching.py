@@ -22,6 +22,7 @@ from leadflow.domain.stages import Role, Stage
 from leadflow.services import leads as lead_service
 from leadflow.services.duplicates import PER_KEY, find_account
 from leadflow.services.importer import ImportRequest, run_import
+from leadflow.services.lead_input import LeadInput
 from tests.conftest import NOW, Tenant
 
 FIRSTS = ("Müller", "Müllers", "Mühle", "Maschinenbau", "Meyer", "Metallbau", "Mayer", "Möller",
@@ -114,7 +115,7 @@ def test_a_similar_but_different_firm_matches_no_account_reading_few_rows(
 def test_a_new_lead_with_a_mistyped_company_joins_the_account(
     db: Database, tenant: Tenant, known: dict[str, int]
 ) -> None:
-    data = lead_service.LeadInput(
+    data = LeadInput(
         last_name="Fischer", company="Müller Fördertechnik Hambrug Nord", stage=Stage.MQL
     )
 

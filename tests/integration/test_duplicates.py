@@ -11,13 +11,14 @@ from leadflow.domain.errors import Conflict, InvalidInput
 from leadflow.domain.lead import LeadFilter
 from leadflow.domain.stages import Role, Stage
 from leadflow.services import leads as lead_service
+from leadflow.services.lead_input import LeadInput
 from leadflow.services.merges import merge_leads, merges_of, unmerge
 from leadflow.services.work import add_task
 from tests.conftest import NOW, Tenant
 
 
 def _add(db: Database, tenant: Tenant, **fields: object) -> lead_service.Created:
-    data = lead_service.LeadInput(stage=Stage.MQL, **fields)  # type: ignore[arg-type]
+    data = LeadInput(stage=Stage.MQL, **fields)  # type: ignore[arg-type]
     with unit_of_work(db, tenant.id) as uow:
         return lead_service.create_lead(uow, data, by=tenant.principal(Role.MARKETING), now=NOW)
 
@@ -154,7 +155,7 @@ def test_a_merge_of_two_leads_with_the_same_phone_names_the_match(
     with unit_of_work(db, tenant.id) as uow:
         b_id = lead_service.create_lead(
             uow,
-            lead_service.LeadInput(email="eva.f@web.de", last_name="Braun", stage=Stage.MQL),
+            LeadInput(email="eva.f@web.de", last_name="Braun", stage=Stage.MQL),
             by=tenant.principal(Role.MARKETING),
             now=NOW,
         ).details.lead.id

@@ -12,7 +12,8 @@ from leadflow.adapters.db.uow import unit_of_work
 from leadflow.adapters.secret_key import privacy_keys
 from leadflow.domain.stages import Role
 from leadflow.services.importer import ImportRequest, run_import
-from leadflow.services.leads import LeadInput, create_lead
+from leadflow.services.lead_input import LeadInput
+from leadflow.services.leads import create_lead
 from leadflow.services.person_rights import erase_person
 from leadflow.settings import Settings
 from tests.conftest import NOW, Tenant

@@ -22,6 +22,7 @@ from leadflow.adapters.db.uow import unit_of_work
 from leadflow.domain.stages import Role, Stage
 from leadflow.domain.suppression import PrivacyKeys
 from leadflow.services import leads as lead_service
+from leadflow.services.lead_input import LeadInput
 from leadflow.services.person_rights import erase_person
 from tests.conftest import NOW, TEST_SECRET_KEY, Tenant
 from tests.integration.merge_support import (
@@ -181,7 +182,7 @@ def test_a_move_the_transition_table_does_not_allow_is_a_warning_not_forced(
 
 
 def _add(db: Database, tenant: Tenant, now: datetime, **fields: object) -> lead_service.Created:
-    data = lead_service.LeadInput(stage=Stage.MQL, **fields)  # type: ignore[arg-type]
+    data = LeadInput(stage=Stage.MQL, **fields)  # type: ignore[arg-type]
     with unit_of_work(db, tenant.id) as uow:
         return lead_service.create_lead(uow, data, by=tenant.principal(Role.MARKETING), now=now)
 

@@ -15,6 +15,7 @@ from leadflow.domain.activity import ActivityKind, Outcome
 from leadflow.domain.errors import Conflict
 from leadflow.domain.stages import Role, Stage
 from leadflow.services import leads as lead_service
+from leadflow.services.lead_input import LeadInput
 from leadflow.services.merges import merge_leads, unmerge
 from leadflow.services.work import log_activity
 from tests.conftest import NOW, Tenant
@@ -26,7 +27,7 @@ EVA = {"email": "eva.fischer@nordwerk.de", "first_name": "Eva", "last_name": "Fi
 
 
 def _add(db: Database, tenant: Tenant, now: object = NOW, **fields: object) -> lead_service.Created:
-    data = lead_service.LeadInput(**fields)  # type: ignore[arg-type]
+    data = LeadInput(**fields)  # type: ignore[arg-type]
     with unit_of_work(db, tenant.id) as uow:
         return lead_service.create_lead(
             uow,

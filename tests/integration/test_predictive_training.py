@@ -17,7 +17,9 @@ from leadflow.domain.predictive_history import Target
 from leadflow.domain.principal import Principal
 from leadflow.domain.stages import Actor, Role, Stage
 from leadflow.services.campaigns import create_campaign
-from leadflow.services.leads import LeadInput, create_lead, move_lead
+from leadflow.services.lead_input import LeadInput
+from leadflow.services.leads import create_lead
+from leadflow.services.moves import move_lead
 from leadflow.services.prediction_views import configure_predictive, current_models
 from leadflow.services.predictive import train_workspace
 from leadflow.services.touches import record_touch

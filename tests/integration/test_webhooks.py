@@ -24,7 +24,7 @@ from leadflow.domain.webhook_signing import (
     verify,
 )
 from leadflow.services.delivery import DeliveryRound, deliver_due
-from leadflow.services.leads import move_lead
+from leadflow.services.moves import move_lead
 from leadflow.services.webhooks import (
     WebhookWithSecret,
     change_webhook,

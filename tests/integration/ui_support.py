@@ -13,6 +13,7 @@ from leadflow.adapters.db.uow import unit_of_work
 from leadflow.adapters.db.web_sessions import WebSessionStore
 from leadflow.domain.stages import Role, Stage
 from leadflow.services import leads as lead_service
+from leadflow.services.lead_input import LeadInput
 from leadflow.services.sessions import csrf_token_for, session_hash
 from tests.conftest import NOW, Tenant
 
@@ -42,7 +43,7 @@ def add_lead(
     with unit_of_work(db, tenant.id) as uow:
         created = lead_service.create_lead(
             uow,
-            lead_service.LeadInput(
+            LeadInput(
                 email=email,
                 first_name="Erika",
                 last_name=last_name,

@@ -19,7 +19,8 @@ from leadflow.domain.stages import Actor, Role
 from leadflow.domain.suppression import PrivacyKeys, SuppressionReason
 from leadflow.services import consent, marketing
 from leadflow.services.importer import ImportRequest, run_import
-from leadflow.services.leads import LeadInput, create_lead
+from leadflow.services.lead_input import LeadInput
+from leadflow.services.leads import create_lead
 from leadflow.services.person_rights import erase_person
 from leadflow.services.suppression import is_suppressed, objection_url
 from tests.conftest import NOW, Tenant

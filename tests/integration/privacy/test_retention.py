@@ -16,7 +16,8 @@ from leadflow.domain.activity import ActivityKind, Outcome
 from leadflow.domain.errors import InvalidInput
 from leadflow.domain.stages import Role, Stage
 from leadflow.services import retention, work
-from leadflow.services.leads import LeadInput, create_lead
+from leadflow.services.lead_input import LeadInput
+from leadflow.services.leads import create_lead
 from tests.conftest import NOW, Tenant
 from tests.integration.automation_support import one_worker_round
 
