@@ -16,6 +16,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
+from typer.testing import CliRunner
 
 from leadflow.adapters.db.database import Database
 from leadflow.adapters.db.engine import normalize_url
@@ -121,6 +122,13 @@ def _empty_postgres_schema(url: str) -> None:
         for table in reversed(metadata.sorted_tables):
             connection.execute(table.delete())
         connection.execute(text(f"SELECT {restart}"))
+
+
+@pytest.fixture
+def cli(database_url: str, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
+    """Runs `leadflow` commands against the test's database."""
+    monkeypatch.setenv("LEADFLOW_DATABASE_URL", database_url)
+    return CliRunner()
 
 
 @pytest.fixture

@@ -17,12 +17,6 @@ from leadflow.domain.stages import Stage
 from leadflow.services.directory import authenticate
 
 
-@pytest.fixture
-def cli(database_url: str, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
-    monkeypatch.setenv("LEADFLOW_DATABASE_URL", database_url)
-    return CliRunner()
-
-
 def _ok(cli: CliRunner, *args: str, stdin: str | None = None) -> str:
     result = cli.invoke(app, list(args), input=stdin)
     assert result.exit_code == 0, result.output

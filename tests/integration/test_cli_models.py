@@ -20,12 +20,6 @@ from tests.integration.predictive_history import History, add_history
 LEAKY = "Sales notes"
 
 
-@pytest.fixture
-def cli(database_url: str, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
-    monkeypatch.setenv("LEADFLOW_DATABASE_URL", database_url)
-    return CliRunner()
-
-
 def _run(cli: CliRunner, *args: str, code: int = 0) -> str:
     result = cli.invoke(app, list(args))
     assert result.exit_code == code, result.output

@@ -21,12 +21,6 @@ from leadflow.cli.main import app
 from tests.conftest import Tenant
 
 
-@pytest.fixture
-def cli(database_url: str, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
-    monkeypatch.setenv("LEADFLOW_DATABASE_URL", database_url)
-    return CliRunner()
-
-
 def _count(db: Database, table: object) -> int:
     with db.reading() as connection:
         return int(connection.execute(select(func.count()).select_from(table)).scalar_one())  # type: ignore[arg-type]

@@ -193,12 +193,6 @@ def test_a_mapping_files_date_format_wins_over_guessing(
     assert created == datetime(2018, 12, 30, 23, 0, tzinfo=UTC)
 
 
-@pytest.fixture
-def cli(database_url: str, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
-    monkeypatch.setenv("LEADFLOW_DATABASE_URL", database_url)
-    return CliRunner()
-
-
 def _id_only(tmp_path: Path, count: int) -> Path:
     rows = [{"Record ID": str(9000 + number)} for number in range(count)]
     return _vendor_file(HUBSPOT, tmp_path / "ids.csv", rows)

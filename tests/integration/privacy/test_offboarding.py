@@ -21,12 +21,6 @@ from tests.integration.privacy.conftest import MakeLead
 from tests.integration.privacy.person_data import store_eva
 
 
-@pytest.fixture
-def cli(database_url: str, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
-    monkeypatch.setenv("LEADFLOW_DATABASE_URL", database_url)
-    return CliRunner()
-
-
 def _snapshot(db: Database, workspace_id: int) -> dict[str, list[Any]]:
     """Every row of the workspace, table by table."""
     with db.reading() as connection:

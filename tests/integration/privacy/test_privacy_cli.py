@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
 from typer.testing import CliRunner
 
 from leadflow.adapters.db.database import Database
@@ -18,12 +17,6 @@ from tests.conftest import Tenant
 from tests.integration.privacy.conftest import MakeLead
 
 EMAIL = "eva.fischer@nordwerk-maschinen.de"
-
-
-@pytest.fixture
-def cli(database_url: str, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
-    monkeypatch.setenv("LEADFLOW_DATABASE_URL", database_url)
-    return CliRunner()
 
 
 def _ok(cli: CliRunner, *args: str) -> str:
