@@ -47,3 +47,7 @@ class Task:
     id: int | None = None
     assignee_id: int | None = None
     done_at: datetime | None = None
+
+    def is_overdue(self, today: date) -> bool:
+        """Still open after its due day (the lead page marks it)."""
+        return self.done_at is None and self.due_on < today
