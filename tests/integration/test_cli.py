@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 from sqlalchemy import func, select
 from typer.testing import CliRunner
 
 from leadflow.adapters.db.database import Database
 from leadflow.adapters.db.directory import Directory
-from leadflow.adapters.db.tables import leads, predictive_scores, sla_clocks, touches
+from leadflow.adapters.db.tables import (
+    leads,
+    predictive_scores,
+    sla_clocks,
+    stage_changes,
+    touches,
+)
 from leadflow.adapters.db.uow import reading
 from leadflow.adapters.passwords import verify_password
 from leadflow.cli.main import app
@@ -194,6 +202,36 @@ def test_demo_builds_two_workspaces_with_real_histories(cli: CliRunner, db: Data
     assert "won" in funnel
     again = _ok(cli, "demo", "--no-serve", "--leads", "200")
     assert "exists already" in again
+
+
+def test_the_demo_looks_like_a_team_at_work_every_mql_routed_none_left_past_its_sla(
+    cli: CliRunner, db: Database
+) -> None:
+    _ok(cli, "demo", "--no-serve", "--leads", "400", "--seed", "11")
+
+    with db.reading() as connection:
+        unassigned = connection.execute(
+            select(func.count())
+            .select_from(leads)
+            .where(leads.c.stage == Stage.MQL.value, leads.c.owner_id.is_(None))
+        ).scalar_one()
+        past_recycling = connection.execute(
+            select(func.count())
+            .select_from(sla_clocks)
+            .where(sla_clocks.c.stopped_at.is_(None), sla_clocks.c.recycle_at < datetime.now(UTC))
+        ).scalar_one()
+        recycled = connection.execute(
+            select(func.count())
+            .select_from(stage_changes)
+            .where(stage_changes.c.reason == "sla_expired")
+        ).scalar_one()
+        open_mqls = connection.execute(
+            select(func.count()).select_from(leads).where(leads.c.stage == Stage.MQL.value)
+        ).scalar_one()
+    assert open_mqls > 0
+    assert unassigned == 0
+    assert past_recycling == 0
+    assert recycled > 0
 
 
 def test_the_demo_comes_with_touches_scores_and_hand_over_clocks(

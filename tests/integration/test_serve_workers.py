@@ -15,7 +15,13 @@ import httpx
 import pytest
 from typer.testing import CliRunner
 
+from leadflow.adapters.db.database import Database
+from leadflow.adapters.db.sla import SlaRepository
+from leadflow.adapters.db.uow import reading
 from leadflow.cli.main import app
+from leadflow.domain.stages import Stage
+from tests.conftest import Tenant
+from tests.integration.automation_support import new_lead
 from tests.integration.served import free_port
 
 STARTED = re.compile(r"Started server process \[(\d+)\]")
@@ -88,3 +94,65 @@ def test_serve_refuses_fewer_than_one_worker() -> None:
 
     assert result.exit_code == 2
     assert "--workers" in result.output
+
+
+@pytest.mark.slow
+def test_serve_with_worker_runs_the_worker_beside_it_and_stops_it_too(
+    database_url: str, db: Database, tenant: Tenant
+) -> None:
+    waiting = new_lead(db, tenant, stage=Stage.MQL)  # an MQL of March, long overdue
+    port = free_port()
+    env = {**os.environ, "LEADFLOW_DATABASE_URL": database_url}
+    command = [sys.executable, "-c", "from leadflow.cli.main import main; main()"]
+    server = subprocess.Popen(
+        [*command, "serve", "--host", "127.0.0.1", "--port", str(port), "--with-worker"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    log: list[str] = []
+    assert server.stdout is not None
+    reader = threading.Thread(target=_read_lines, args=(server.stdout, log), daemon=True)
+    reader.start()
+    try:
+        deadline = time.monotonic() + 60
+        while not _escalated(db, tenant, waiting) and time.monotonic() < deadline:
+            time.sleep(0.5)
+        health = httpx.get(f"http://127.0.0.1:{port}/health", timeout=10)
+        worker_pids = _children_running(server.pid, "worker")
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        reader.join(timeout=30)
+        server.stdout.close()
+    deadline = time.monotonic() + 30
+    while any(_is_running(pid) for pid in worker_pids) and time.monotonic() < deadline:
+        time.sleep(0.2)
+
+    assert health.status_code == 200
+    assert _escalated(db, tenant, waiting), "".join(log)
+    assert worker_pids, "".join(log)
+    assert not any(_is_running(pid) for pid in worker_pids), "the worker outlived the server"
+
+
+def _escalated(db: Database, tenant: Tenant, lead_id: int) -> bool:
+    with reading(db, tenant.id) as uow:
+        clock = SlaRepository(uow.connection, tenant.id).latest_clock(lead_id)
+    return clock is not None and clock.escalated_at is not None
+
+
+def _children_running(parent: int, argument: str) -> list[int]:
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            pid = int(stat.parent.name)
+            if _parent_of(pid) != parent:
+                continue
+            arguments = (stat.parent / "cmdline").read_bytes().split(b"\0")
+        except (FileNotFoundError, ProcessLookupError, IndexError, ValueError):
+            continue
+        if argument.encode() in arguments:
+            found.append(pid)
+    return found

@@ -8,10 +8,12 @@ send messages to the parent on the way (`send`) and whose return value is the la
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
 import os
 import pickle
 import resource
+import signal
 from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
@@ -116,3 +118,16 @@ def run_in_child(function: Callable[..., Any], *args: Any, limits: ChildLimits) 
         return child.receive(limits.seconds)
     finally:
         child.close()
+
+
+def stop_with_parent() -> None:
+    """In a child process about to start: the kernel sends it SIGTERM when its parent dies
+    (Linux; elsewhere a no-op)."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+    except (OSError, AttributeError):
+        return
+
+
+_PR_SET_PDEATHSIG = 1

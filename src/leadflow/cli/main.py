@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from datetime import UTC, date, datetime
 from typing import Annotated
 
@@ -11,6 +13,7 @@ import uvicorn
 from rich.console import Console
 from rich.table import Table
 
+from leadflow.adapters.child_process import stop_with_parent
 from leadflow.cli.admin import token_app, user_app, workspace_app
 from leadflow.cli.automation import register as register_automation
 from leadflow.cli.context import WorkspaceOption, database, principal
@@ -66,23 +69,47 @@ def serve(
     workers: Annotated[
         int, typer.Option(min=1, help="Web processes sharing the port (use PostgreSQL for >1).")
     ] = 1,
+    with_worker: Annotated[
+        bool,
+        typer.Option(
+            "--with-worker",
+            help="Also run `leadflow worker` beside the web processes, stopped with them.",
+        ),
+    ] = False,
 ) -> None:
     """Start the web UI and the API."""
     settings = Settings()
-    _serve(host or settings.host, port or settings.port, workers=workers)
+    _serve(host or settings.host, port or settings.port, workers=workers, with_worker=with_worker)
 
 
 APP_FACTORY = "leadflow.web.app:create_app"
 """Each web process builds its own app from the settings in its environment."""
 
 
-def _serve(host: str, port: int, *, workers: int = 1) -> None:
+def _serve(host: str, port: int, *, workers: int = 1, with_worker: bool = False) -> None:
     # Each web process reads its settings from the environment: the address given here is the
     # one its default public address and allowed hosts follow.
     os.environ["LEADFLOW_HOST"], os.environ["LEADFLOW_PORT"] = host, str(port)
     processes = f" in {workers} processes" if workers > 1 else ""
     console.print(f"leadflow serves http://{host}:{port}/{processes} (API docs at /docs)")
-    uvicorn.run(APP_FACTORY, factory=True, host=host, port=port, workers=workers, log_level="info")
+    worker = _start_worker() if with_worker else None
+    try:
+        uvicorn.run(
+            APP_FACTORY, factory=True, host=host, port=port, workers=workers, log_level="info"
+        )
+    finally:
+        if worker is not None:
+            worker.terminate()
+            worker.wait(timeout=30)
+
+
+def _start_worker() -> subprocess.Popen[bytes]:
+    """`leadflow worker` in a process of its own, with this process's settings."""
+    console.print("leadflow worker runs beside it: webhooks, jobs, SLA checks and purges")
+    command = [sys.executable, "-c", "from leadflow.cli.main import main; main()", "worker"]
+    # uvicorn ends its process by re-raising the signal that stopped it, so no code of ours
+    # runs after it: the worker is told by the kernel instead, when its parent is gone.
+    return subprocess.Popen(command, preexec_fn=stop_with_parent)
 
 
 @app.command()
@@ -94,7 +121,8 @@ def demo(
     host: Annotated[str | None, typer.Option(help="Address to listen on.")] = None,
     port: Annotated[int | None, typer.Option(help="Port to listen on.")] = None,
 ) -> None:
-    """Create a German demo installation (two client workspaces, a year of leads) and serve it."""
+    """Create a German demo installation (two client workspaces, a year of leads) and serve it,
+    with a worker beside the web process as a team would run it."""
     from leadflow.services.demo import build_demo
 
     settings = Settings()
@@ -104,7 +132,7 @@ def demo(
     for line in summary:
         console.print(line)
     if serve:
-        _serve(host or settings.host, port or settings.port)
+        _serve(host or settings.host, port or settings.port, with_worker=True)
 
 
 @app.command()

@@ -35,6 +35,7 @@ from leadflow.adapters.importing.normalize import company_key
 from leadflow.domain import qualification
 from leadflow.domain.campaign import Campaign
 from leadflow.domain.engagement import TouchType
+from leadflow.domain.funnel import SLA_EXPIRED
 from leadflow.domain.lead import Lead, StageChange
 from leadflow.domain.lifecycle import TransitionTable
 from leadflow.domain.principal import Principal
@@ -266,6 +267,8 @@ class _Story:
         self.changes.append(
             StageChange(index, None, move.target, created, actor, None, None, None, False)
         )
+        if lead.stage is Stage.MQL:
+            self._route(lead)
         self._live(lead, created, self._quality(account_index, title, seniority, campaign))
         self._touches(index, campaign, created, asks_for_contact=start is Stage.MQL)
         self.lead_rows.append(
@@ -324,16 +327,27 @@ class _Story:
         # Divided by the typical product so the funnel keeps its average rates.
         return quality * _CHANNEL_QUALITY.get(campaign.channel, 1.0) / 1.25
 
+    def _route(self, lead: Lead) -> None:
+        """A new MQL goes to a sales user, as routing would have sent it."""
+        if lead.owner_id is None:
+            lead.owner_id = self.rng.choice(self.sales)
+
     def _live(self, lead: Lead, at: datetime, quality: float) -> None:
-        """Walk the lead through the funnel by chance until it rests or reaches today."""
+        """Walk the lead through the funnel by chance until it rests or reaches today. An MQL
+        that sales leaves unanswered past the SLA is recycled to nurture, as the worker does."""
         rng = self.rng
         for _ in range(12):
             # Sales answers a hand-over within a day or two; later steps take weeks.
             mean_days = 1.0 if lead.stage is Stage.MQL else 9.0
+            entered = at
             at = at + timedelta(days=rng.expovariate(1 / mean_days), hours=rng.uniform(0, 4))
-            if at >= self.now:
-                return
-            step = self._next(lead.stage, rng, quality)
+            step = self._next(lead.stage, rng, quality) if at < self.now else None
+            if lead.stage is Stage.MQL:
+                recycle_at = add_business_hours(
+                    self.calendar, entered, self.policy.recycle_after_hours
+                )
+                if recycle_at < self.now and (step is None or at > recycle_at):
+                    at, step = recycle_at, (Stage.NURTURE, Actor.AUTOMATIC, SLA_EXPIRED)
             if step is None:
                 return
             target, actor, reason = step
@@ -346,6 +360,8 @@ class _Story:
             if actor is Actor.SALES and lead.stage is Stage.MQL:
                 self._activity(lead, at - timedelta(hours=1), by)
             self.changes.append(lead.apply(move, at=at, by_user_id=by))
+            if lead.stage is Stage.MQL:
+                self._route(lead)
 
     @staticmethod
     def _next(
@@ -444,7 +460,7 @@ class _Story:
                         "recycle_at": add_business_hours(
                             self.calendar, entry.at, self.policy.recycle_after_hours
                         ),
-                        "assignee_id": None,
+                        "assignee_id": self.lead_rows[index]["owner_id"],
                         "source": self.lead_rows[index]["source"],
                         "stopped_at": stop.at if stop else None,
                         "stop_kind": stop_kind(stop) if stop else None,
