@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.table import Table
 
 from leadflow.adapters.db.database import Database
+from leadflow.adapters.ml.drift import FieldDrift
 from leadflow.cli.context import database, now, principal
 from leadflow.cli.errors import guarded
 from leadflow.domain.factor_text import factor_text
@@ -185,9 +186,13 @@ def _print_evaluation(evaluation: FileEvaluation) -> None:
         highlight=False,
     )
     console.print("features: " + ", ".join(report.spec.fields), highlight=False)
+    console.print(
+        f"best (what training would deploy): {report.best}; {report.reason}", highlight=False
+    )
+    newest = "by time" if evaluation.time_column else "the last 20 % of the file"
     for title, figures in (
         ("5-fold cross-validation", report.cross_validation),
-        ("trained on the older 80 %, tested on the newest 20 %", report.time_split),
+        (f"trained on the older 80 %, tested on the newest 20 % ({newest})", report.time_split),
     ):
         if figures is None:
             continue
@@ -208,3 +213,11 @@ def _print_evaluation(evaluation: FileEvaluation) -> None:
                 "" if row.observed_rate is None else f"{row.observed_rate:.3f}",
             )
         console.print(reliability)
+    _print_drift(report.drift, "older 80 % against the newest 20 %")
+
+
+def _print_drift(drifts: Sequence[FieldDrift], between: str) -> None:
+    table = Table("field", "PSI", "shift", title=f"drift of each field ({between})")
+    for drift in drifts:
+        table.add_row(drift.field, f"{drift.psi:.3f}", drift.level)
+    console.print(table)

@@ -75,9 +75,8 @@ def _fit(
     records = list(history.records.take(closed))
     labels = [bool(outcomes[index]) for index in closed]
     times = [history.created_at[index] for index in closed]
-    choice = choose_model(
-        records, labels, times, spec=infer_spec(records, exclude=settings.exclude)
-    )
+    spec = infer_spec(records, exclude=settings.exclude)
+    choice = choose_model(records, labels, times, spec=spec, exclude=settings.exclude)
     return StoredModel(
         id=0,
         target=target,
