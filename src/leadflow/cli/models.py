@@ -19,6 +19,12 @@ from leadflow.cli.errors import guarded
 from leadflow.domain.factor_text import factor_text
 from leadflow.domain.principal import Principal
 from leadflow.services.model_evaluation import FileEvaluation, evaluate_file, evaluation_summary
+from leadflow.services.model_monitoring import (
+    ModelStatus,
+    model_status,
+    retrain_when_needed,
+    status_summary,
+)
 from leadflow.services.prediction_views import configure_predictive, lead_prediction
 from leadflow.services.predictive import train_workspace
 from leadflow.services.predictive_scoring import MAX_WORKERS, default_workers, score_workspace
@@ -79,6 +85,67 @@ def model_score(
             workers=workers or default_workers(),
         )
     console.print(f"scored {run.scored} open leads in {run.batches} write batches")
+
+
+@model_app.command("status")
+@guarded
+def model_status_command(
+    workspace: WorkspaceOption,
+    retrain: Annotated[
+        bool, typer.Option(help="Queue a training job if drift or calibration calls for one.")
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")] = False,
+) -> None:
+    """How the current models hold up: drift of each field since training, calibration on the
+    leads closed since (last 90 days), and whether to retrain."""
+    with _acting_in(workspace) as (db, actor):
+        if retrain:
+            statuses, job = retrain_when_needed(db, actor.workspace_id, by=actor, now=now())
+        else:
+            statuses, job = model_status(db, actor.workspace_id, now=now()), None
+    if as_json:
+        document = {"models": [status_summary(s) for s in statuses], "job_id": job and job.id}
+        typer.echo(json.dumps(document, indent=2, default=str))
+        return
+    if not statuses:
+        console.print("no model trained yet: leadflow model train")
+    for status in statuses:
+        _print_status(status)
+    if job is not None:
+        console.print(f"queued training job {job.id} (leadflow worker runs it)", highlight=False)
+
+
+def _print_status(status: ModelStatus) -> None:
+    model = status.model
+    console.print(
+        f"[bold]{model.target}[/bold]: {model.model_name}, trained {model.trained_at:%Y-%m-%d} "
+        f"on {model.training_size} closed leads; {status.new_leads} leads arrived since",
+        highlight=False,
+    )
+    _print_drift(status.drift, "training window against the leads arrived since")
+    calibration = status.calibration
+    if calibration is None:
+        console.print("  no lead closed since training (last 90 days)")
+    else:
+        expected = (
+            f" (validated: {calibration.validated_brier:.4f})"
+            if calibration.validated_brier is not None
+            else ""
+        )
+        console.print(
+            f"  {calibration.count} leads closed since training ({calibration.won} won), "
+            f"Brier {calibration.brier:.4f}{expected}",
+            highlight=False,
+        )
+        table = Table("decile", "leads", "mean score", "converted", title="reliability by decile")
+        for index, row in enumerate(calibration.deciles, start=1):
+            table.add_row(
+                str(index), str(row.count), f"{row.mean_predicted or 0:.3f}",
+                f"{row.observed_rate or 0:.3f}",
+            )  # fmt: skip
+        console.print(table)
+    for reason in status.retrain_because:
+        console.print(f"  retrain: {reason}", highlight=False)
 
 
 @model_app.command("explain")

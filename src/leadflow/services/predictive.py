@@ -9,8 +9,10 @@ while it computes.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+
+from sqlalchemy.engine import Connection
 
 from leadflow.adapters.db.database import Database
 from leadflow.adapters.db.directory import Directory
@@ -18,7 +20,7 @@ from leadflow.adapters.db.lead_features import StoredLeads, closed_leads, reache
 from leadflow.adapters.db.predictions import PredictionRepository, StoredModel
 from leadflow.adapters.ml import choose_model
 from leadflow.adapters.ml.metrics import Scores
-from leadflow.domain.predictive import infer_spec
+from leadflow.domain.predictive import Record, infer_spec
 from leadflow.domain.predictive_history import REACHES, PredictiveSettings, Target, outcome
 from leadflow.domain.principal import Principal
 from leadflow.domain.stages import Actor, Stage
@@ -37,44 +39,66 @@ def train_workspace(
     by.require(Actor.AUTOMATIC)
     report_phase(on_phase, "read")
     with db.reading() as connection:
-        settings = PredictiveSettings.from_config(
-            Directory(connection).workspace_config(workspace_id)
-        )
-        cutoff = now - timedelta(days=settings.nurture_days)
-        history = read_leads(connection, workspace_id, where=[closed_leads(workspace_id, cutoff)])
-        reached = reached_stages(connection, workspace_id, history.ids, REACHES[Target.SQL])
+        history = read_history(connection, workspace_id, now)
     report_phase(on_phase, "compute")
-    models = [_fit(target, history, reached, settings, now) for target in Target]
+    models = [_fit(target, history, now) for target in Target]
     report_phase(on_phase, "write")
     with db.transaction() as connection:
         repository = PredictionRepository(connection, workspace_id)
         return [replace(model, id=repository.add_model(model)) for model in models]
 
 
-def _fit(
-    target: Target,
-    history: StoredLeads,
-    reached: Mapping[int, set[Stage]],
-    settings: PredictiveSettings,
-    now: datetime,
-) -> StoredModel:
-    outcomes = [
-        outcome(
-            target,
-            stage=stage,
-            reached=reached.get(lead_id, set()),
-            stage_entered_at=entered,
-            now=now,
-            settings=settings,
-        )
-        for lead_id, stage, entered in zip(
-            history.ids, history.stages, history.stage_entered_at, strict=True
-        )
-    ]
+@dataclass(frozen=True)
+class ClosedHistory:
+    """A workspace's leads whose outcome is known for some target, and its settings."""
+
+    leads: StoredLeads
+    reached: Mapping[int, set[Stage]]
+    settings: PredictiveSettings
+    now: datetime
+
+    def outcomes(self, target: Target) -> list[bool | None]:
+        """Each lead's outcome for the target (None: not yet known)."""
+        return [
+            outcome(
+                target,
+                stage=stage,
+                reached=self.reached.get(lead_id, set()),
+                stage_entered_at=entered,
+                now=self.now,
+                settings=self.settings,
+            )
+            for lead_id, stage, entered in zip(
+                self.leads.ids, self.leads.stages, self.leads.stage_entered_at, strict=True
+            )
+        ]
+
+
+def read_history(connection: Connection, workspace_id: int, now: datetime) -> ClosedHistory:
+    """The closed leads training learns from, as of `now`."""
+    settings = PredictiveSettings.from_config(Directory(connection).workspace_config(workspace_id))
+    cutoff = now - timedelta(days=settings.nurture_days)
+    history = read_leads(connection, workspace_id, where=[closed_leads(workspace_id, cutoff)])
+    reached = reached_stages(connection, workspace_id, history.ids, REACHES[Target.SQL])
+    return ClosedHistory(history, reached, settings, now)
+
+
+def training_set(
+    target: Target, history: ClosedHistory
+) -> tuple[list[int], list[Record], list[bool], list[datetime]]:
+    """Positions in the history, records, outcomes and creation times of the leads whose
+    outcome for the target is known."""
+    outcomes = history.outcomes(target)
     closed = [index for index, known in enumerate(outcomes) if known is not None]
-    records = list(history.records.take(closed))
+    records = list(history.leads.records.take(closed))
     labels = [bool(outcomes[index]) for index in closed]
-    times = [history.created_at[index] for index in closed]
+    times = [history.leads.created_at[index] for index in closed]
+    return closed, records, labels, times
+
+
+def _fit(target: Target, history: ClosedHistory, now: datetime) -> StoredModel:
+    settings = history.settings
+    _, records, labels, times = training_set(target, history)
     spec = infer_spec(records, exclude=settings.exclude)
     choice = choose_model(records, labels, times, spec=spec, exclude=settings.exclude)
     return StoredModel(
