@@ -51,6 +51,9 @@ HALF_LIVES = (None, 0.5, 0.25)
 half or quarter of the training leads that arrived after it."""
 TUNING_HOLDOUT = 0.2
 MIN_TUNING_OUTCOMES = 10
+MIN_GAIN = 0.01
+"""The relative gain in Brier score on the newest training leads that other settings than the
+defaults (C = 1, no weighting) must show to be used: a small gain on one split is noise."""
 
 
 class LogisticModel:
@@ -117,17 +120,16 @@ class LogisticModel:
         outcomes_seen = (int(won[:cut].sum()), int((~won[:cut]).sum()), int(won[cut:].sum()))
         if min(*outcomes_seen, int((~won[cut:]).sum())) < MIN_TUNING_OUTCOMES:
             return
-        best: tuple[float, float, float | None] | None = None
+        briers: dict[tuple[float, float | None], float] = {}
         for c in ROBUST_C:
             for half_life in HALF_LIVES:
                 trial = LogisticModel(spec, c=c, linear=self.linear)
                 trial._fit(older, won[:cut], spec, recency_weights(cut, half_life))
                 predicted = trial.predict_proba(newer)
-                brier = float(np.mean((predicted - won[cut:]) ** 2))
-                if best is None or brier < best[0]:
-                    best = (brier, c, half_life)
-        assert best is not None
-        self.c, self.half_life = best[1], best[2]
+                briers[c, half_life] = float(np.mean((predicted - won[cut:]) ** 2))
+        best = min(briers, key=briers.__getitem__)
+        if briers[best] < briers[1.0, None] * (1 - MIN_GAIN):
+            self.c, self.half_life = best
 
     def _fit(
         self,
