@@ -93,6 +93,10 @@ def test_evaluate_imports_the_export_and_reports_every_model(cli: CliRunner, exp
     time_split = summary["time_split"]
     assert isinstance(time_split, dict)
     assert time_split["logistic"]["count"] == 80
+    assert summary["best"] in figures and summary["best"] != "majority"
+    assert "on the newest 80 of 400 closed leads" in str(summary["chosen_because"])
+    drift = summary["drift"]
+    assert isinstance(drift, list) and {item["field"] for item in drift} >= {"lead.source"}
 
 
 def test_evaluate_never_lets_a_leaky_or_excluded_column_into_the_features(
