@@ -81,7 +81,7 @@ def x_education_in_order(leads_csv: Path, out: Path) -> Path:
     start = datetime(2015, 1, 1)
     path = out / "Leads_in_order.csv"
     with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, [*names, "lead_date"], extrasaction="ignore")
+        writer = csv.DictWriter(handle, ["lead_date", *names], extrasaction="ignore")
         writer.writeheader()
         for index, row in enumerate(rows):
             stamp = (start + timedelta(minutes=index)).strftime("%Y-%m-%d %H:%M")

@@ -17,8 +17,10 @@ from leadflow.domain.principal import Principal
 from leadflow.domain.stages import Actor, Role, Stage
 from leadflow.services.model_monitoring import model_status, retrain_when_needed
 from leadflow.services.predictive import train_workspace
+from leadflow.web.api.deps import get_now
 from tests.conftest import NOW, Tenant
 from tests.integration.predictive_history import TITLES, add_history, add_lead
+from tests.integration.ui_support import sign_in
 
 LATER = NOW + timedelta(days=61)
 ADMIN = Principal.process(0, Actor.AUTOMATIC)
@@ -98,6 +100,7 @@ def test_model_status_on_the_command_line_and_in_the_api(
 ) -> None:
     _train_then_only_ads_arrive(db, tenant)
     monkeypatch.setenv("LEADFLOW_DATABASE_URL", database_url)
+    app_client.app.dependency_overrides[get_now] = lambda: LATER  # type: ignore[attr-defined]
 
     result = CliRunner().invoke(app, ["model", "status", "-w", tenant.slug, "--json"])
     answer = app_client.get("/api/v1/models/status", headers=tenant.headers(Role.VIEWER))
@@ -108,3 +111,19 @@ def test_model_status_on_the_command_line_and_in_the_api(
     assert models[0]["drift"][0]["field"] == "lead.source"
     assert answer.status_code == 200
     assert {model["target"] for model in answer.json()} == {"sql", "won"}
+
+
+def test_the_models_page_shows_the_drifted_field_and_the_calibration(
+    app_client: TestClient, db: Database, tenant: Tenant
+) -> None:
+    _train_then_only_ads_arrive(db, tenant)
+    sign_in(app_client, db, tenant, Role.VIEWER)
+    app_client.app.dependency_overrides[get_now] = lambda: LATER  # type: ignore[attr-defined]
+
+    page = app_client.get("/app/models")
+
+    assert page.status_code == 200
+    text = page.text
+    assert "Prognosemodelle" in text or "Predictive models" in text
+    assert "starke Verschiebung" in text or "major shift" in text
+    assert "Dezil" in text or "Decile" in text
