@@ -1,7 +1,7 @@
 """The predictive score on real funnels, through `leadflow model evaluate` as a user runs it.
 
 X Education's Leads.csv (pre-contact fields only: the columns sales fills in after contact are
-excluded as leakage; in the order of its running lead number, written as a date column into a
+excluded as leakage; the order of its running lead number written as a date column into a
 copy), Olist's marketing funnel (MQLs joined with the closed deals into one export in a
 temporary folder: MQL -> won from origin and landing page, split by first contact date) and a
 seeded synthetic telemarketing history whose economic indicator drifts (benchmarks/
@@ -72,20 +72,25 @@ def join_olist(folder: Path, out: Path) -> Path:
 
 
 def x_education_in_order(leads_csv: Path, out: Path) -> Path:
-    """Leads.csv in the order of its running `Lead Number` (the file lists the newest first),
-    with that order as a `lead_date` column one minute apart: the arrival order, as a date."""
+    """Leads.csv as it is (newest first) with a `lead_date` column: the rank of its running
+    `Lead Number` as minutes after a start, i.e. the arrival order written as a date."""
     with leads_csv.open(encoding="utf-8", newline="") as handle:
         reader = csv.DictReader(handle)
         names = list(reader.fieldnames or [])
-        rows = sorted(reader, key=lambda row: int(row["Lead Number"]))
+        rows = list(reader)
+    rank = {
+        number: index
+        for index, number in enumerate(sorted(int(row["Lead Number"]) for row in rows))
+    }
     start = datetime(2015, 1, 1)
-    path = out / "Leads_in_order.csv"
+    path = out / "Leads_with_date.csv"
     with path.open("w", newline="", encoding="utf-8") as handle:
+        # First: the file's header ends with an unnamed column, which must stay last.
         writer = csv.DictWriter(handle, ["lead_date", *names], extrasaction="ignore")
         writer.writeheader()
-        for index, row in enumerate(rows):
-            stamp = (start + timedelta(minutes=index)).strftime("%Y-%m-%d %H:%M")
-            writer.writerow({**row, "lead_date": stamp})
+        for row in rows:
+            arrived = start + timedelta(minutes=rank[int(row["Lead Number"])])
+            writer.writerow({**row, "lead_date": arrived.strftime("%Y-%m-%d %H:%M")})
     return path
 
 

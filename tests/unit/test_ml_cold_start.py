@@ -16,7 +16,7 @@ def _leads(count: int, seed: int, *, fit_matters: bool) -> tuple[list[Record], l
     engagement = rng.integers(0, 40, count)
     chance = 1 / (1 + np.exp(-(fit - 50) / 12)) if fit_matters else np.full(count, 0.3)
     records: list[Record] = [
-        {"lead.fit_score": int(f), "lead.engagement_score": int(e), "lead.source": "ads"}
+        {"lead.fit_score": int(f), "engagement.touches": int(e), "lead.source": "ads"}
         for f, e in zip(fit, engagement, strict=True)
     ]
     return records, (rng.random(count) < chance).tolist()
@@ -25,9 +25,9 @@ def _leads(count: int, seed: int, *, fit_matters: bool) -> tuple[list[Record], l
 def test_a_workspace_without_closed_leads_still_ranks_its_leads_by_fit_and_engagement() -> None:
     model = ColdStartModel().fit([], [])
     leads: list[Record] = [
-        {"lead.fit_score": 90, "lead.engagement_score": 30},
-        {"lead.fit_score": 10, "lead.engagement_score": 30},
-        {"lead.fit_score": 10, "lead.engagement_score": 0},
+        {"lead.fit_score": 90, "engagement.touches": 30},
+        {"lead.fit_score": 10, "engagement.touches": 30},
+        {"lead.fit_score": 10, "engagement.touches": 0},
     ]
 
     scores = model.predict_proba(leads)
@@ -47,7 +47,7 @@ def test_cold_start_scores_differ_between_leads_and_carry_their_factors() -> Non
     for text in batch.factors:
         assert {factor.field for factor in factors_from_json(text)} == {
             "lead.fit_score",
-            "lead.engagement_score",
+            "engagement.touches",
         }
 
 
@@ -66,6 +66,6 @@ def test_an_excluded_score_is_never_read_by_the_cold_start_model() -> None:
     choice = choose_model(records, labels, list(range(20)), exclude=["Fit Score"])
 
     assert load_model(choice.model.to_bytes()).explain(records[0]).factors[0].field == (
-        "lead.engagement_score"
+        "engagement.touches"
     )
-    assert [f.field for f in choice.model.explain(records[0]).factors] == ["lead.engagement_score"]
+    assert [f.field for f in choice.model.explain(records[0]).factors] == ["engagement.touches"]

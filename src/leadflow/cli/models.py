@@ -187,6 +187,15 @@ def model_configure(
         list[str] | None, typer.Option(help="A field models must never read; repeatable.")
     ] = None,
     clear_exclude: Annotated[bool, typer.Option(help="Forget every excluded field.")] = False,
+    pool: Annotated[
+        bool | None,
+        typer.Option(
+            "--pool/--no-pool",
+            help="Share closed leads' fit, engagement and outcomes with the installation's other "
+            "sharing workspaces, and start from their pooled model while history is small.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Set when a nurtured lead counts as lost and which fields the models never read."""
     with _acting_in(workspace) as (db, actor):
@@ -196,9 +205,13 @@ def model_configure(
             by=actor,
             nurture_days=nurture_days,
             exclude=[] if clear_exclude else exclude,
+            pool=pool,
         )
     excluded = ", ".join(settings.exclude) or "none"
-    console.print(f"nurture age {settings.nurture_days} days; excluded fields: {excluded}")
+    shared = "shared with the pool" if settings.pool else "not shared"
+    console.print(
+        f"nurture age {settings.nurture_days} days; excluded fields: {excluded}; history {shared}"
+    )
 
 
 @model_app.command("evaluate")

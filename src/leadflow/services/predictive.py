@@ -8,7 +8,7 @@ while it computes.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
@@ -19,12 +19,23 @@ from leadflow.adapters.db.directory import Directory
 from leadflow.adapters.db.lead_features import StoredLeads, closed_leads, reached_stages, read_leads
 from leadflow.adapters.db.predictions import PredictionRepository, StoredModel
 from leadflow.adapters.ml import choose_model
+from leadflow.adapters.ml.cold_start import PRIOR_FIELDS
 from leadflow.adapters.ml.metrics import Scores
 from leadflow.domain.predictive import Record, infer_spec
-from leadflow.domain.predictive_history import REACHES, PredictiveSettings, Target, outcome
+from leadflow.domain.predictive_history import (
+    CONFIG_KEY,
+    REACHES,
+    PredictiveSettings,
+    Target,
+    outcome,
+)
 from leadflow.domain.principal import Principal
 from leadflow.domain.stages import Actor, Stage
 from leadflow.services.predictive_scoring import PhaseHook, report_phase
+
+POOL_BELOW = 300
+"""A workspace that shares its history reads the pool while it has fewer leads closed than
+this: the pooled model matters only as long as its own history is small (MIN_CLOSED)."""
 
 
 def train_workspace(
@@ -40,8 +51,10 @@ def train_workspace(
     report_phase(on_phase, "read")
     with db.reading() as connection:
         history = read_history(connection, workspace_id, now)
+        small = len(history.leads.ids) < POOL_BELOW
+        pool = read_pool(connection, workspace_id, now) if history.settings.pool and small else []
     report_phase(on_phase, "compute")
-    models = [_fit(target, history, now) for target in Target]
+    models = [_fit(target, history, now, pool) for target in Target]
     report_phase(on_phase, "write")
     with db.transaction() as connection:
         repository = PredictionRepository(connection, workspace_id)
@@ -74,13 +87,31 @@ class ClosedHistory:
         ]
 
 
-def read_history(connection: Connection, workspace_id: int, now: datetime) -> ClosedHistory:
-    """The closed leads training learns from, as of `now`."""
+def read_history(
+    connection: Connection,
+    workspace_id: int,
+    now: datetime,
+    fields: Collection[str] | None = None,
+) -> ClosedHistory:
+    """The closed leads training learns from, as of `now` (with the given fields, or all)."""
     settings = PredictiveSettings.from_config(Directory(connection).workspace_config(workspace_id))
     cutoff = now - timedelta(days=settings.nurture_days)
-    history = read_leads(connection, workspace_id, where=[closed_leads(workspace_id, cutoff)])
+    history = read_leads(
+        connection, workspace_id, fields=fields, where=[closed_leads(workspace_id, cutoff)]
+    )
     reached = reached_stages(connection, workspace_id, history.ids, REACHES[Target.SQL])
     return ClosedHistory(history, reached, settings, now)
+
+
+def read_pool(connection: Connection, workspace_id: int, now: datetime) -> list[ClosedHistory]:
+    """The closed leads of the other workspaces that share their history: only the fields of
+    the cold-start model, each workspace read in a query of its own."""
+    sharing = Directory(connection).workspaces_configured(CONFIG_KEY, "pool")
+    return [
+        read_history(connection, other, now, fields=PRIOR_FIELDS)
+        for other in sharing
+        if other != workspace_id
+    ]
 
 
 def training_set(
@@ -96,11 +127,26 @@ def training_set(
     return closed, records, labels, times
 
 
-def _fit(target: Target, history: ClosedHistory, now: datetime) -> StoredModel:
+def _fit(
+    target: Target, history: ClosedHistory, now: datetime, pool: Sequence[ClosedHistory]
+) -> StoredModel:
     settings = history.settings
     _, records, labels, times = training_set(target, history)
     spec = infer_spec(records, exclude=settings.exclude)
-    choice = choose_model(records, labels, times, spec=spec, exclude=settings.exclude)
+    pooled_records: list[Record] = []
+    pooled_labels: list[bool] = []
+    for other in pool:
+        _, other_records, other_labels, _ = training_set(target, other)
+        pooled_records += other_records
+        pooled_labels += other_labels
+    choice = choose_model(
+        records,
+        labels,
+        times,
+        spec=spec,
+        exclude=settings.exclude,
+        pooled=(pooled_records, pooled_labels) if pooled_records else None,
+    )
     return StoredModel(
         id=0,
         target=target,

@@ -2,11 +2,16 @@
 
 Before a workspace has closed enough leads to choose among fitted models, every lead still gets
 a score that differs by what is known about it and the factors that made it: the log-odds is an
-intercept plus a weight on each of the lead's fit score and engagement score (log-scaled,
-centred on the closed leads). The weights start from a prior belief (a lead with a higher fit or
-engagement score is likelier to convert, half a unit of log-odds per unit of log score) and the
-intercept from even odds; the closed leads move them by Bayes' rule (the posterior mode of a
-logistic regression with a normal prior), so the workspace's own outcomes take over as they grow.
+intercept plus a weight on each of the lead's fit score and engagement (log-scaled, centred
+on the closed leads). The weights start from a prior belief and the closed leads move them by
+Bayes' rule (the posterior mode of a logistic regression with a normal prior), so the
+workspace's own outcomes take over as they grow. The prior is either leadflow's default (a lead
+with a higher fit or engagement score is likelier to convert, half a unit of log-odds per unit
+of log score, at even odds) or a model pooled from the closed leads of the installation's
+workspaces that share their history (pooled()).
+
+Engagement is the count of touches before sales contact (the stored engagement score also
+counts touches after it, which a closed lead's outcome would leak into).
 """
 
 from __future__ import annotations
@@ -26,10 +31,12 @@ from leadflow.adapters.ml.base import (
     sigmoid,
 )
 from leadflow.adapters.ml.encoding import encode_numbers
+from leadflow.domain.factor_text import ENGAGEMENT_PREFIX
 from leadflow.domain.naive_bayes import Explanation, Factor
 from leadflow.domain.predictive import MISSING, FeatureSpec, Record, Value
 
-PRIOR_FIELDS = ("lead.fit_score", "lead.engagement_score")
+ENGAGEMENT = ENGAGEMENT_PREFIX + "touches"
+PRIOR_FIELDS = ("lead.fit_score", ENGAGEMENT)
 PRIOR_WEIGHT = 0.5
 PRIOR_WEIGHT_SD = 0.5
 PRIOR_INTERCEPT_SD = 1.5
@@ -41,25 +48,51 @@ class ColdStartModel:
 
     name = "cold_start"
 
-    def __init__(self, fields: Sequence[str] = PRIOR_FIELDS) -> None:
+    def __init__(
+        self, fields: Sequence[str] = PRIOR_FIELDS, *, prior: ColdStartModel | None = None
+    ) -> None:
         self.fields = tuple(fields)
         self.spec = FeatureSpec((), self.fields)
+        self.prior = prior
         self.centre: dict[str, float] = {}
         self.weights: dict[str, float] = {}
         self.intercept: float | None = None
+        self.pooled_from = 0
+
+    @classmethod
+    def pooled(
+        cls, fields: Sequence[str], records: Sequence[Record], labels: Labels
+    ) -> ColdStartModel | None:
+        """A prior fitted on the closed leads that opted-in workspaces share (None without
+        both outcomes among them)."""
+        won = outcomes(records, labels)
+        if won.all() or not won.any():
+            return None
+        model = cls(fields).fit(records, labels)
+        model.pooled_from = int(won.size)
+        return model
 
     def fit(self, records: Sequence[Record], labels: Labels) -> Self:
         won = outcomes(records, labels).astype(np.float64)
         logs = {name: _log_score(encode_numbers(records, name)) for name in self.fields}
-        self.centre = {
-            name: float(np.nanmean(values)) if np.isfinite(values).any() else 0.0
-            for name, values in logs.items()
-        }
+        prior = self.prior
+        if prior is not None and prior.intercept is not None:
+            # The pooled model's centre, so that its intercept means the same here.
+            self.centre = {name: prior.centre.get(name, 0.0) for name in self.fields}
+            mean = np.array(
+                [prior.intercept] + [prior.weights.get(name, PRIOR_WEIGHT) for name in self.fields]
+            )
+            self.pooled_from = prior.pooled_from
+        else:
+            self.centre = {
+                name: float(np.nanmean(values)) if np.isfinite(values).any() else 0.0
+                for name, values in logs.items()
+            }
+            mean = np.array([0.0] + [PRIOR_WEIGHT] * len(self.fields))
         design = np.column_stack(
             [np.ones(won.size)]
             + [np.nan_to_num(logs[name] - self.centre[name], nan=0.0) for name in self.fields]
         )
-        mean = np.array([0.0] + [PRIOR_WEIGHT] * len(self.fields))
         precision = np.diag([PRIOR_INTERCEPT_SD**-2] + [PRIOR_WEIGHT_SD**-2] * len(self.fields))
         beta = mean.copy()
         for _ in range(NEWTON_STEPS):
@@ -110,6 +143,7 @@ class ColdStartModel:
                 "centre": self.centre,
                 "weights": self.weights,
                 "intercept": self._intercept(),
+                "pooled_from": self.pooled_from,
             },
         )
 
@@ -119,6 +153,7 @@ class ColdStartModel:
         model.centre = {name: float(value) for name, value in state["centre"].items()}
         model.weights = {name: float(value) for name, value in state["weights"].items()}
         model.intercept = float(state["intercept"])
+        model.pooled_from = int(state.get("pooled_from", 0))
         return model
 
 

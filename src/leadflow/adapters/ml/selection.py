@@ -47,6 +47,7 @@ def choose_model(
     *,
     spec: FeatureSpec | None = None,
     exclude: Collection[str] = (),
+    pooled: tuple[Sequence[Record], Labels] | None = None,
     holdout: float = 0.2,
 ) -> ModelChoice:
     """The model a workspace deploys: chosen on its newest closed leads, fitted on all of them.
@@ -56,19 +57,20 @@ def choose_model(
     worse than the plain logistic regression, the one with the lowest Brier score wins; the
     plain model itself always qualifies, so the winner is never worse calibrated than it. With
     too little history, the cold-start model (on the fit and engagement scores that `exclude`
-    leaves).
+    leaves), starting from a model of the `pooled` closed leads of the workspaces that share
+    their history, if given, else from leadflow's default belief.
     """
     won = outcomes(records, labels)
     if len(times) != won.size:
         raise InvalidInput(f"{won.size} labels but {len(times)} times")
     few = _too_few(won)
     if few:
-        return ModelChoice(_cold_start(exclude).fit(records, won.tolist()), few, {})
+        return _cold_choice(records, won, exclude, pooled, few)
     spec = spec or infer_spec(records)
     train, test = time_ordered_split(times, holdout)
     if _too_few(won[train]) or won[test].all() or not won[test].any():
-        reason = "the older or newer closed leads lack won or lost ones: " + COLD_START
-        return ModelChoice(_cold_start(exclude).fit(records, won.tolist()), reason, {})
+        reason = "the older or newer closed leads lack won or lost ones"
+        return _cold_choice(records, won, exclude, pooled, reason)
     train_records = [records[i] for i in train]
     test_records = [records[i] for i in test]
     validation: dict[str, Scores] = {}
@@ -99,15 +101,31 @@ def best_candidate(validation: Mapping[str, Scores]) -> str:
     return min(eligible, key=lambda name: (validation[name].brier, name != YARDSTICK))
 
 
-def _cold_start(exclude: Collection[str]) -> ColdStartModel:
+def _cold_choice(
+    records: Sequence[Record],
+    won: NDArray[np.bool_],
+    exclude: Collection[str],
+    pooled: tuple[Sequence[Record], Labels] | None,
+    why: str,
+) -> ModelChoice:
     excluded = {field_key(name) for name in exclude}
-    return ColdStartModel([name for name in PRIOR_FIELDS if field_key(name) not in excluded])
+    fields = [name for name in PRIOR_FIELDS if field_key(name) not in excluded]
+    prior = ColdStartModel.pooled(fields, *pooled) if pooled is not None else None
+    model = ColdStartModel(fields, prior=prior).fit(records, won.tolist())
+    start = (
+        f"a model pooled from {prior.pooled_from} closed leads of the workspaces that share "
+        "their history"
+        if prior is not None
+        else "leadflow's default belief"
+    )
+    reason = f"{why}: {COLD_START}, starting from {start}"
+    return ModelChoice(model, reason, {})
 
 
 def _too_few(won: NDArray[np.bool_]) -> str:
     wins, losses = int(won.sum()), int(won.size - won.sum())
     if won.size < MIN_CLOSED:
-        return f"only {won.size} closed leads (fewer than {MIN_CLOSED}): {COLD_START}"
+        return f"only {won.size} closed leads (fewer than {MIN_CLOSED})"
     if min(wins, losses) < MIN_PER_OUTCOME:
-        return f"only {wins} won and {losses} lost leads: {COLD_START}"
+        return f"only {wins} won and {losses} lost leads"
     return ""

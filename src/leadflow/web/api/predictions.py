@@ -106,5 +106,6 @@ def update_settings(
         by=principal,
         nurture_days=body.nurture_days,
         exclude=body.exclude,
+        pool=body.pool,
     )
     return settings_public(settings)
