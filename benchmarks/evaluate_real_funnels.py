@@ -34,7 +34,10 @@ LEAKAGE = (
     "Asymmetrique Profile Index", "Asymmetrique Activity Score", "Asymmetrique Profile Score",
     "Last Activity", "Last Notable Activity",
 )  # fmt: skip
-MODELS = ("naive_bayes", "logistic", "logistic_plain", "logistic_robust", "prior", "majority")
+MODELS = (
+    "naive_bayes", "logistic", "logistic_plain", "logistic_robust", "prior", "majority",
+    "cold_start",
+)  # fmt: skip
 TOLERANCE = 0.005
 
 

@@ -86,7 +86,8 @@ def test_evaluate_imports_the_export_and_reports_every_model(cli: CliRunner, exp
     figures = summary["cross_validation"]
     assert isinstance(figures, dict)
     assert set(figures) == {
-        "prior", "naive_bayes", "logistic", "logistic_plain", "logistic_robust", "majority"
+        "prior", "naive_bayes", "logistic", "logistic_plain", "logistic_robust", "majority",
+        "cold_start",
     }  # fmt: skip
     assert 0.6 < figures["logistic"]["auc"] < 0.9
     assert len(figures["logistic"]["reliability"]) == 10

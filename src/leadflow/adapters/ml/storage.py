@@ -22,7 +22,10 @@ CANDIDATES: dict[str, Callable[[FeatureSpec | None], LeadModel]] = {
 """The models a workspace may deploy. Each is fitted on closed leads given oldest first."""
 BASELINES: dict[str, Callable[[FeatureSpec | None], LeadModel]] = {
     "majority": lambda spec: MajorityModel(),
+    "cold_start": lambda spec: ColdStartModel(),
 }
+"""Evaluated beside the candidates: the majority outcome, and the model of a workspace with
+too little history (which training deploys then)."""
 YARDSTICK = "logistic_plain"
 """The textbook model every other candidate must match on the newest leads to be chosen."""
 
