@@ -2,8 +2,8 @@
 
 For each target's current model:
 - drift: each field's population stability index (adapters/ml/drift.py) between the training
-  window (the closed leads it learned from) and the leads that arrived since it was trained
-  (the ones it has scored);
+  window (the leads created and closed by the time it was trained) and the leads that arrived
+  since (the ones it has scored);
 - calibration: its predictions for the leads that closed since it was trained, within the
   last 90 days, against their outcomes (Brier score and reliability by decile of the score);
 - whether to retrain: a major shift of a field among enough new leads, a Brier score on enough
@@ -76,12 +76,13 @@ def model_status(db: Database, workspace_id: int, *, now: datetime) -> list[Mode
             return []
         history = read_history(connection, workspace_id, now)
         oldest = min(model.trained_at for model in stored.values())
-        arrived = read_leads(connection, workspace_id, where=[leads.c.created_at > oldest])
+        names = {name for model in stored.values() for name in _spec(model).fields}
+        arrived = read_leads(
+            connection, workspace_id, fields=names, where=[leads.c.created_at > oldest]
+        )
     statuses = []
-    for target, model in stored.items():
-        _, records, labels, times = training_set(target, history)
-        window = [record for record, time in zip(records, times, strict=True)
-                  if time <= model.trained_at]  # fmt: skip
+    for model in stored.values():
+        window = _training_window(model, history)
         since = [
             index for index, created in enumerate(arrived.created_at) if created > model.trained_at
         ]
@@ -94,6 +95,17 @@ def model_status(db: Database, workspace_id: int, *, now: datetime) -> list[Mode
             )
         )
     return statuses
+
+
+def _training_window(model: StoredModel, history: ClosedHistory) -> list[Record]:
+    """The leads the model learned from: created and closed by the time it was trained."""
+    positions, records, _, times = training_set(model.target, history)
+    return [
+        record
+        for position, record, created in zip(positions, records, times, strict=True)
+        if created <= model.trained_at
+        and history.leads.stage_entered_at[position] <= model.trained_at
+    ]
 
 
 def target_closed_since(
