@@ -19,6 +19,7 @@ from leadflow.services.model_monitoring import model_status, retrain_when_needed
 from leadflow.services.predictive import train_workspace
 from leadflow.web.api.deps import get_now
 from tests.conftest import NOW, Tenant
+from tests.integration.automation_support import one_worker_round
 from tests.integration.predictive_history import TITLES, add_history, add_lead
 from tests.integration.ui_support import sign_in
 
@@ -127,3 +128,19 @@ def test_the_models_page_shows_the_drifted_field_and_the_calibration(
     assert "Prognosemodelle" in text or "Predictive models" in text
     assert "starke Verschiebung" in text or "major shift" in text
     assert "Dezil" in text or "Decile" in text
+
+
+def test_the_worker_queues_training_where_a_workspaces_models_drifted(
+    db: Database, tenant: Tenant, other_tenant: Tenant
+) -> None:
+    _train_then_only_ads_arrive(db, tenant)
+    add_history(db, other_tenant.id, NOW, closed=80, open_count=0)
+    train_workspace(
+        db, other_tenant.id, by=Principal.process(other_tenant.id, Actor.AUTOMATIC), now=NOW
+    )
+
+    log = one_worker_round(db, now=LATER)
+
+    queued = [line for line in log if line.startswith("models ")]
+    assert len(queued) == 1 and queued[0].startswith(f"models {tenant.slug}: training job")
+    assert "lead.source drifted" in queued[0]

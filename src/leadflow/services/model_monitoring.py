@@ -8,7 +8,8 @@ For each target's current model:
   last 90 days, against their outcomes (Brier score and reliability by decile of the score);
 - whether to retrain: a major shift of a field among enough new leads, a Brier score on enough
   newly closed leads clearly worse than the one it was chosen with, or a cold-start model with
-  enough newly closed leads to learn from. retrain_when_needed() then queues a training job.
+  enough newly closed leads to learn from. retrain_when_needed() then queues a training job;
+  `leadflow worker` checks every workspace's models once a day (check_models_everywhere).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from datetime import datetime, timedelta
 import numpy as np
 
 from leadflow.adapters.db.database import Database
+from leadflow.adapters.db.directory import Directory
 from leadflow.adapters.db.jobs import Job
 from leadflow.adapters.db.lead_features import read_leads
 from leadflow.adapters.db.predictions import PredictionRepository, StoredModel
@@ -205,6 +207,22 @@ def retrain_when_needed(
         db, workspace_id, lambda uow: jobs.enqueue_prediction(uow, by=by, now=now)
     )
     return statuses, job
+
+
+def check_models_everywhere(db: Database, now: datetime) -> dict[str, tuple[str, Job]]:
+    """In every workspace whose models call for it, a training job queued: per workspace slug,
+    the first reason and the job."""
+    with db.reading() as connection:
+        workspaces = Directory(connection).all_workspaces()
+    queued = {}
+    for workspace in workspaces:
+        assert workspace.id is not None
+        by = Principal.process(workspace.id, Actor.AUTOMATIC)
+        statuses, job = retrain_when_needed(db, workspace.id, by=by, now=now)
+        if job is not None:
+            reasons = [reason for status in statuses for reason in status.retrain_because]
+            queued[workspace.slug] = (reasons[0], job)
+    return queued
 
 
 def status_summary(status: ModelStatus) -> dict[str, object]:

@@ -1,4 +1,5 @@
-"""The worker process: webhook deliveries, background jobs, SLA checks and purges, in one loop."""
+"""The worker process: webhook deliveries, background jobs, SLA checks, purges and the daily
+check of the predictive models, in one loop."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from leadflow.domain.quarantine import DEFAULT_KEEP_DAYS
 from leadflow.services.delivery import Clock, deliver_due
 from leadflow.services.idempotency import forget_expired_keys
 from leadflow.services.jobs import run_next_job
+from leadflow.services.model_monitoring import check_models_everywhere
 from leadflow.services.quarantine import purge_quarantine_everywhere
 from leadflow.services.retention import purge_everywhere
 from leadflow.services.sla_check import SlaCheck, check_sla
@@ -37,6 +39,9 @@ class WorkerOptions:
     idempotency keys deleted and old form quarantine entries purged."""
     quarantine_days: int = DEFAULT_KEEP_DAYS
     """How long a quarantined form submission is kept (LEADFLOW_FORM_QUARANTINE_DAYS)."""
+    models_every_seconds: float = 86_400.0
+    """How often every workspace's predictive models are checked for drift and calibration
+    (a training job is queued where they call for one)."""
 
     def __post_init__(self) -> None:
         if self.lease_seconds <= self.batch * (self.timeout_seconds + 1):
@@ -81,6 +86,7 @@ def run_worker(
     rng = random.SystemRandom()
     last_sla_check: datetime | None = None
     last_purge: datetime | None = None
+    last_model_check: datetime | None = None
     try:
         while not stop.is_set():
             busy = False
@@ -127,6 +133,14 @@ def run_worker(
                 purged = purge_quarantine_everywhere(db, now=now, keep_days=options.quarantine_days)
                 for slug, count in purged.items():
                     log(f"form quarantine {slug}: {count} old entries deleted")
+            if (
+                once
+                or last_model_check is None
+                or _due(last_model_check, now, options.models_every_seconds)
+            ):
+                last_model_check = now
+                for slug, (reason, queued) in check_models_everywhere(db, now).items():
+                    log(f"models {slug}: training job {queued.id} queued ({reason})")
             if once:
                 return
             if not busy:
