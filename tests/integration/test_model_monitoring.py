@@ -114,6 +114,20 @@ def test_model_status_on_the_command_line_and_in_the_api(
     assert {model["target"] for model in answer.json()} == {"sql", "won"}
 
 
+def test_model_status_retrain_queues_the_training_job_it_calls_for(
+    db: Database, tenant: Tenant, database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _train_then_only_ads_arrive(db, tenant)
+    monkeypatch.setenv("LEADFLOW_DATABASE_URL", database_url)
+
+    shown = CliRunner().invoke(app, ["model", "status", "-w", tenant.slug, "--retrain"])
+
+    assert shown.exit_code == 0, shown.output
+    assert "lead.source" in shown.output and "major" in shown.output
+    assert "retrain: lead.source drifted" in shown.output
+    assert "queued training job" in shown.output
+
+
 def test_the_models_page_shows_the_drifted_field_and_the_calibration(
     app_client: TestClient, db: Database, tenant: Tenant
 ) -> None:
