@@ -3,9 +3,9 @@
 Each lead has personal fields (job, marital status, channel, age, earlier calls) and an interest
 rate of the day it arrived. The rate falls over the two and a half years, slowly at first and
 then mostly below anything seen before; conversion rises as the rate falls (the same slope
-throughout) and also rides on a quarterly swing that nobody records. A model that learns the rate's level
-in bins memorises the swing of each past rate band and applies the lowest band's to every new
-lead; a straight slope carries over to rates it has not seen.
+throughout) and also rides on a quarterly swing that nobody records. A model that learns the
+rate's level in bins memorises the swing of each past rate band and applies the lowest band's
+to every new lead; a straight slope carries over to rates it has not seen.
 """
 
 from __future__ import annotations
