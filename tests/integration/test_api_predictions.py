@@ -97,7 +97,7 @@ def test_an_admin_sets_the_nurture_age_and_excluded_fields(
 
     changed = app_client.put(
         "/api/v1/models/settings",
-        json={"nurture_days": 60, "exclude": ["Budget band"]},
+        json={"nurture_days": 60, "exclude": ["Budget band"], "pool": True},
         headers=admin,
     )
     refused = app_client.put("/api/v1/models/settings", json={"nurture_days": 0}, headers=admin)
@@ -106,7 +106,7 @@ def test_an_admin_sets_the_nurture_age_and_excluded_fields(
         "/api/v1/models/settings", json={"nurture_days": 30}, headers=tenant.headers(Role.SALES)
     )
 
-    assert changed.json() == {"nurture_days": 60, "exclude": ["Budget band"]}
+    assert changed.json() == {"nurture_days": 60, "exclude": ["Budget band"], "pool": True}
     assert (refused.status_code, unknown.status_code, by_sales.status_code) == (422, 422, 403)
     read = app_client.get("/api/v1/models/settings", headers=tenant.headers(Role.VIEWER))
-    assert read.json() == {"nurture_days": 60, "exclude": ["Budget band"]}
+    assert read.json() == {"nurture_days": 60, "exclude": ["Budget band"], "pool": True}

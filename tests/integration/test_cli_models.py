@@ -79,12 +79,19 @@ def test_evaluate_imports_the_export_and_reports_every_model(cli: CliRunner, exp
     }
     figures = summary["cross_validation"]
     assert isinstance(figures, dict)
-    assert set(figures) == {"prior", "naive_bayes", "logistic", "majority", "logistic_plain"}
+    assert set(figures) == {
+        "prior", "naive_bayes", "logistic", "logistic_plain", "logistic_robust", "majority",
+        "cold_start",
+    }  # fmt: skip
     assert 0.6 < figures["logistic"]["auc"] < 0.9
     assert len(figures["logistic"]["reliability"]) == 10
     time_split = summary["time_split"]
     assert isinstance(time_split, dict)
     assert time_split["logistic"]["count"] == 80
+    assert summary["best"] in figures and summary["best"] != "majority"
+    assert "on the newest 80 of 400 closed leads" in str(summary["chosen_because"])
+    drift = summary["drift"]
+    assert isinstance(drift, list) and {item["field"] for item in drift} >= {"lead.source"}
 
 
 def test_evaluate_never_lets_a_leaky_or_excluded_column_into_the_features(

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from leadflow.adapters.ml import LogisticModel
+from leadflow.adapters.ml.selection import AUC_TOLERANCE
 from leadflow.domain.predictive import is_post_contact
 from leadflow.services.model_evaluation import FileEvaluation, evaluate_file, evaluation_summary
 from tests.conftest import NOW, SHARED_DATA, shared_data
@@ -105,6 +106,17 @@ def test_olist_mql_to_won_from_origin_and_landing_page_reaches_an_auc_of_0_67(
     assert set(report.spec.fields) == {"extras.origin", "extras.landing_page_id"}
     assert best.auc >= 0.67
     assert best.brier < report.cross_validation["prior"].brier
+
+
+def test_olist_chosen_model_ranks_and_calibrates_its_newest_mqls_as_a_plain_regression(
+    olist: FileEvaluation,
+) -> None:
+    newest = olist.report.time_split
+
+    assert newest is not None
+    assert newest[olist.report.best].auc >= newest["logistic_plain"].auc - AUC_TOLERANCE
+    assert newest[olist.report.best].brier <= newest["logistic_plain"].brier
+    assert olist.report.drift[0].field == "extras.landing_page_id"
 
 
 def test_olist_is_also_validated_on_its_newest_mqls(olist: FileEvaluation) -> None:

@@ -115,7 +115,7 @@ def test_a_rescore_job_is_not_read_as_a_training_job(
     assert answer.status_code == 404
 
 
-def test_too_little_history_ends_the_job_with_the_base_rate_model_and_scored_leads(
+def test_too_little_history_ends_the_job_with_the_cold_start_model_and_scored_leads(
     app_client: TestClient, db: Database, tenant: Tenant
 ) -> None:
     small = add_history(db, tenant.id, NOW, closed=3, open_count=2)
@@ -128,8 +128,8 @@ def test_too_little_history_ends_the_job_with_the_base_rate_model_and_scored_lea
     result = done["result"]
     assert isinstance(result, dict)
     assert {target: entry["model"] for target, entry in result["targets"].items()} == {
-        "sql": "prior",
-        "won": "prior",
+        "sql": "cold_start",
+        "won": "cold_start",
     }
     assert result["targets"]["sql"]["training_size"] == small.closed
     assert result["targets"]["sql"]["scored"] == len(small.open_ids)

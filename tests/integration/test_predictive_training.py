@@ -9,8 +9,11 @@ import pytest
 
 from leadflow.adapters.db.database import Database
 from leadflow.adapters.db.lead_features import ReferencedRows, lead_with_id, read_leads
+from leadflow.adapters.db.predictions import StoredModel
 from leadflow.adapters.db.uow import unit_of_work
+from leadflow.adapters.ml import evaluate
 from leadflow.adapters.ml.base import model_fields
+from leadflow.adapters.ml.storage import CANDIDATES
 from leadflow.domain.engagement import TouchType
 from leadflow.domain.errors import PermissionDenied
 from leadflow.domain.predictive_history import Target
@@ -21,7 +24,7 @@ from leadflow.services.lead_input import LeadInput
 from leadflow.services.leads import create_lead
 from leadflow.services.moves import move_lead
 from leadflow.services.prediction_views import configure_predictive, current_models
-from leadflow.services.predictive import train_workspace
+from leadflow.services.predictive import read_history, train_workspace, training_set
 from leadflow.services.touches import record_touch
 from tests.conftest import NOW, Tenant
 from tests.integration.predictive_history import add_history, add_lead
@@ -45,7 +48,7 @@ def test_training_stores_a_model_per_target_learned_from_closed_leads_only(
     assert set(models) == {Target.SQL, Target.WON}
     assert models[Target.SQL].training_size == history.closed
     assert models[Target.WON].training_size < history.closed  # leads still in sql are open
-    assert models[Target.SQL].model_name in {"naive_bayes", "logistic"}
+    assert models[Target.SQL].model_name in CANDIDATES
     assert 0 < models[Target.SQL].positives < history.closed
     assert "lead.source" in model_fields(models[Target.SQL].load())
     assert models[Target.SQL].validation[models[Target.SQL].model_name]["auc"] > 0
@@ -114,7 +117,7 @@ def test_only_admins_and_leadflows_own_processes_may_train(db: Database, tenant:
         db, tenant.id, by=Principal.process(tenant.id, Actor.AUTOMATIC), now=NOW
     )
 
-    assert [model.model_name for model in trained] == ["prior", "prior"]
+    assert [model.model_name for model in trained] == ["cold_start", "cold_start"]
     assert "fewer than 30" in trained[0].reason
 
 
@@ -214,3 +217,27 @@ def test_a_scoring_run_reads_accounts_and_campaigns_by_reference_as_a_join_would
     assert first.records[0]["lead.campaign"] == "Messe Hannover"
     assert first.records[0]["campaign.channel"] == "event"
     assert "lead.campaign" not in first.records[1]
+
+
+def test_evaluating_a_workspaces_closed_leads_names_the_model_training_deployed(
+    db: Database, tenant: Tenant
+) -> None:
+    add_history(db, tenant.id, NOW, closed=120, open_count=0, seed=3)
+    trained = {model.target: model for model in _models(db, tenant)}
+
+    with db.reading() as connection:
+        history = read_history(connection, tenant.id, NOW)
+    for target, model in trained.items():
+        _, records, labels, times = training_set(target, history)
+        # The same leads, handed over newest first: only their times order them.
+        report = evaluate(records[::-1], labels[::-1], times[::-1], spec=model.load().spec)
+
+        assert report.best == model.model_name
+        assert report.time_split is not None
+        assert report.time_split[model.model_name].brier == pytest.approx(
+            model.validation[model.model_name]["brier"]
+        )
+
+
+def _models(db: Database, tenant: Tenant) -> list[StoredModel]:
+    return train_workspace(db, tenant.id, by=Principal(tenant.id, ADMIN), now=NOW)

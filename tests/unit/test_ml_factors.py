@@ -7,6 +7,7 @@ from collections.abc import Callable
 import pytest
 
 from leadflow.adapters.ml import LeadModel, LogisticModel, NaiveBayesModel, PriorModel
+from leadflow.adapters.ml.cold_start import ColdStartModel
 from leadflow.adapters.ml.columns import ColumnarRecords
 from leadflow.adapters.ml.factors import factors_from_json, score_with_factors
 from leadflow.domain.predictive import Record
@@ -16,6 +17,7 @@ MODELS: dict[str, Callable[[], LeadModel]] = {
     "naive_bayes": lambda: NaiveBayesModel(SPEC),
     "logistic": lambda: LogisticModel(SPEC),
     "prior": PriorModel,
+    "cold_start": ColdStartModel,
 }
 
 

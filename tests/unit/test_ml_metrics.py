@@ -83,3 +83,30 @@ def test_time_ordered_split_tests_on_the_newest_leads() -> None:
 
     assert train.tolist() == [1, 3, 4]
     assert test.tolist() == [0, 2]
+
+
+@pytest.mark.parametrize(("count", "won_share", "seed"), [(103, 0.3, 0), (9240, 0.385, 4)])
+def test_folds_hold_each_outcome_in_the_shares_scikit_learns_stratified_folds_do(
+    count: int, won_share: float, seed: int
+) -> None:
+    from sklearn.model_selection import StratifiedKFold
+
+    won = np.random.default_rng(seed).random(count) < won_share
+    ours = stratified_folds(won, 5, seed)
+    theirs = list(StratifiedKFold(5, shuffle=True, random_state=seed).split(won[:, None], won))
+
+    assert sorted(np.concatenate([test for _, test in ours]).tolist()) == list(range(count))
+    for outcome in (True, False):
+        assert sorted(int((won[test] == outcome).sum()) for _, test in ours) == sorted(
+            int((won[test] == outcome).sum()) for _, test in theirs
+        )
+
+
+def test_auc_and_brier_score_are_scikit_learns() -> None:
+    from sklearn.metrics import brier_score_loss, roc_auc_score
+
+    rng = np.random.default_rng(2)
+    scores, won = rng.random(500).round(2), rng.random(500) < 0.3
+
+    assert auc(scores, won) == pytest.approx(roc_auc_score(won, scores))
+    assert brier(scores, won) == pytest.approx(brier_score_loss(won, scores))

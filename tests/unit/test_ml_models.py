@@ -17,6 +17,7 @@ from leadflow.adapters.ml import (
     choose_model,
     load_model,
 )
+from leadflow.adapters.ml.cold_start import ColdStartModel
 from leadflow.domain.errors import InvalidInput
 from leadflow.domain.predictive import FeatureSpec, LeakageError, Record
 
@@ -106,7 +107,14 @@ def test_logistic_factors_name_what_raises_and_lowers_the_odds(
 
 @pytest.mark.parametrize(
     "make",
-    [PriorModel, lambda: NaiveBayesModel(SPEC), lambda: LogisticModel(SPEC), LogisticModel.plain],
+    [
+        PriorModel,
+        lambda: NaiveBayesModel(SPEC),
+        lambda: LogisticModel(SPEC),
+        LogisticModel.plain,
+        LogisticModel.robust,
+        ColdStartModel,
+    ],
 )
 def test_a_model_stored_as_bytes_scores_the_same_after_loading(
     make: Callable[[], LeadModel], history: tuple[list[Record], list[bool]]
@@ -145,23 +153,22 @@ def test_models_never_learn_from_post_contact_fields(
         LogisticModel(FeatureSpec(("Tags",)))
 
 
-def test_with_fewer_than_thirty_closed_leads_the_choice_is_the_prior() -> None:
+def test_with_fewer_than_thirty_closed_leads_the_choice_is_the_cold_start_model() -> None:
     records, labels = closed_leads(25)
 
     choice = choose_model(records, labels, times=list(range(25)))
 
-    assert choice.name == "prior"
+    assert choice.name == "cold_start"
     assert "25 closed leads" in choice.reason
-    assert choice.model.predict_proba(records[:1])[0] == pytest.approx((sum(labels) + 1) / (25 + 2))
 
 
-def test_with_fewer_than_five_won_leads_the_choice_is_the_prior() -> None:
+def test_with_fewer_than_five_won_leads_the_choice_is_the_cold_start_model() -> None:
     records, _ = closed_leads(200)
     labels = [index < 4 for index in range(200)]
 
     choice = choose_model(records, labels, times=list(range(200)))
 
-    assert choice.name == "prior"
+    assert choice.name == "cold_start"
     assert "only 4 won" in choice.reason
 
 
@@ -172,7 +179,9 @@ def test_with_enough_history_a_model_beats_the_prior_on_the_newest_leads(
 
     choice = choose_model(records, labels, times=list(range(len(records))))
 
-    assert choice.name in {"naive_bayes", "logistic"}
-    assert set(choice.validation) == {"prior", "naive_bayes", "logistic"}
+    assert choice.name in {"naive_bayes", "logistic", "logistic_plain", "logistic_robust"}
+    assert set(choice.validation) == {
+        "prior", "naive_bayes", "logistic", "logistic_plain", "logistic_robust"
+    }  # fmt: skip
     assert choice.validation[choice.name].brier < choice.validation["prior"].brier
     assert choice.validation[choice.name].auc > 0.65

@@ -60,7 +60,12 @@ def test_settings_come_from_the_workspace_config_or_default() -> None:
 
     assert PredictiveSettings.from_config(stored) == PredictiveSettings(120, ("Budget band",))
     assert PredictiveSettings.from_config({}) == PredictiveSettings(90, ())
-    assert PredictiveSettings.from_config(stored).to_config() == stored["predictive"]
+    assert PredictiveSettings.from_config(stored).to_config() == {
+        **stored["predictive"],
+        "pool": False,
+    }
+    shared = {"predictive": {"nurture_days": 30, "exclude": [], "pool": True}}
+    assert PredictiveSettings.from_config(shared).pool is True
 
 
 @pytest.mark.parametrize("days", [0, -5, 4000])

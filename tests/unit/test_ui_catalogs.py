@@ -16,7 +16,9 @@ from leadflow.web.ui.rendering import TEMPLATES
 
 WEB = TEMPLATES.parent
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None}
-UI_FOLDERS = ("auth", "board", "campaigns", "dashboard", "imports", "leads", "quarantine")
+UI_FOLDERS = (
+    "auth", "board", "campaigns", "dashboard", "imports", "leads", "models", "quarantine"
+)  # fmt: skip
 """The UI's own templates; other pages (privacy, the public form) keep their own wording."""
 TEMPLATE_PATTERNS = ["templates/*.html", *(f"templates/{name}/**.html" for name in UI_FOLDERS)]
 METHODS = [

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
@@ -13,11 +13,18 @@ from rich.console import Console
 from rich.table import Table
 
 from leadflow.adapters.db.database import Database
+from leadflow.adapters.ml.drift import FieldDrift
 from leadflow.cli.context import WorkspaceOption, database, now, principal
 from leadflow.cli.errors import guarded
 from leadflow.domain.factor_text import factor_text
 from leadflow.domain.principal import Principal
 from leadflow.services.model_evaluation import FileEvaluation, evaluate_file, evaluation_summary
+from leadflow.services.model_monitoring import (
+    ModelStatus,
+    model_status,
+    retrain_when_needed,
+    status_summary,
+)
 from leadflow.services.prediction_views import configure_predictive, lead_prediction
 from leadflow.services.predictive import train_workspace
 from leadflow.services.predictive_scoring import MAX_WORKERS, default_workers, score_workspace
@@ -78,6 +85,67 @@ def model_score(
     console.print(f"scored {run.scored} open leads in {run.batches} write batches")
 
 
+@model_app.command("status")
+@guarded
+def model_status_command(
+    workspace: WorkspaceOption,
+    retrain: Annotated[
+        bool, typer.Option(help="Queue a training job if drift or calibration calls for one.")
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")] = False,
+) -> None:
+    """How the current models hold up: drift of each field since training, calibration on the
+    leads closed since (last 90 days), and whether to retrain."""
+    with _acting_in(workspace) as (db, actor):
+        if retrain:
+            statuses, job = retrain_when_needed(db, actor.workspace_id, by=actor, now=now())
+        else:
+            statuses, job = model_status(db, actor.workspace_id, now=now()), None
+    if as_json:
+        document = {"models": [status_summary(s) for s in statuses], "job_id": job and job.id}
+        typer.echo(json.dumps(document, indent=2, default=str))
+        return
+    if not statuses:
+        console.print("no model trained yet: leadflow model train")
+    for status in statuses:
+        _print_status(status)
+    if job is not None:
+        console.print(f"queued training job {job.id} (leadflow worker runs it)", highlight=False)
+
+
+def _print_status(status: ModelStatus) -> None:
+    model = status.model
+    console.print(
+        f"[bold]{model.target}[/bold]: {model.model_name}, trained {model.trained_at:%Y-%m-%d} "
+        f"on {model.training_size} closed leads; {status.new_leads} leads arrived since",
+        highlight=False,
+    )
+    _print_drift(status.drift, "training window against the leads arrived since")
+    calibration = status.calibration
+    if calibration is None:
+        console.print("  no lead closed since training (last 90 days)")
+    else:
+        expected = (
+            f" (validated: {calibration.validated_brier:.4f})"
+            if calibration.validated_brier is not None
+            else ""
+        )
+        console.print(
+            f"  {calibration.count} leads closed since training ({calibration.won} won), "
+            f"Brier {calibration.brier:.4f}{expected}",
+            highlight=False,
+        )
+        table = Table("decile", "leads", "mean score", "converted", title="reliability by decile")
+        for index, row in enumerate(calibration.deciles, start=1):
+            table.add_row(
+                str(index), str(row.count), f"{row.mean_predicted or 0:.3f}",
+                f"{row.observed_rate or 0:.3f}",
+            )  # fmt: skip
+        console.print(table)
+    for reason in status.retrain_because:
+        console.print(f"  retrain: {reason}", highlight=False)
+
+
 @model_app.command("explain")
 @guarded
 def model_explain(
@@ -117,6 +185,15 @@ def model_configure(
         list[str] | None, typer.Option(help="A field models must never read; repeatable.")
     ] = None,
     clear_exclude: Annotated[bool, typer.Option(help="Forget every excluded field.")] = False,
+    pool: Annotated[
+        bool | None,
+        typer.Option(
+            "--pool/--no-pool",
+            help="Share closed leads' fit, engagement and outcomes with the installation's other "
+            "sharing workspaces, and start from their pooled model while history is small.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Set when a nurtured lead counts as lost and which fields the models never read."""
     with _acting_in(workspace) as (db, actor):
@@ -126,9 +203,13 @@ def model_configure(
             by=actor,
             nurture_days=nurture_days,
             exclude=[] if clear_exclude else exclude,
+            pool=pool,
         )
     excluded = ", ".join(settings.exclude) or "none"
-    console.print(f"nurture age {settings.nurture_days} days; excluded fields: {excluded}")
+    shared = "shared with the pool" if settings.pool else "not shared"
+    console.print(
+        f"nurture age {settings.nurture_days} days; excluded fields: {excluded}; history {shared}"
+    )
 
 
 @model_app.command("evaluate")
@@ -183,9 +264,13 @@ def _print_evaluation(evaluation: FileEvaluation) -> None:
         highlight=False,
     )
     console.print("features: " + ", ".join(report.spec.fields), highlight=False)
+    console.print(
+        f"best (what training would deploy): {report.best}; {report.reason}", highlight=False
+    )
+    newest = "by time" if evaluation.time_column else "the last 20 % of the file"
     for title, figures in (
         ("5-fold cross-validation", report.cross_validation),
-        ("trained on the older 80 %, tested on the newest 20 %", report.time_split),
+        (f"trained on the older 80 %, tested on the newest 20 % ({newest})", report.time_split),
     ):
         if figures is None:
             continue
@@ -206,3 +291,11 @@ def _print_evaluation(evaluation: FileEvaluation) -> None:
                 "" if row.observed_rate is None else f"{row.observed_rate:.3f}",
             )
         console.print(reliability)
+    _print_drift(report.drift, "older 80 % against the newest 20 %")
+
+
+def _print_drift(drifts: Sequence[FieldDrift], between: str) -> None:
+    table = Table("field", "PSI", "shift", title=f"drift of each field ({between})")
+    for drift in drifts:
+        table.add_row(drift.field, f"{drift.psi:.3f}", drift.level)
+    console.print(table)

@@ -45,6 +45,10 @@ class PredictiveSettings:
 
     nurture_days: int = DEFAULT_NURTURE_DAYS
     exclude: tuple[str, ...] = ()
+    pool: bool = False
+    """Share this workspace's closed leads' fit, engagement and outcomes with the other
+    workspaces of the installation that do, and start from their pooled model while its own
+    history is small."""
 
     def __post_init__(self) -> None:
         if not 1 <= self.nurture_days <= MAX_NURTURE_DAYS:
@@ -63,12 +67,17 @@ class PredictiveSettings:
             return cls()
         days = stored.get("nurture_days", DEFAULT_NURTURE_DAYS)
         exclude = stored.get("exclude", ())
-        if not isinstance(days, int) or not isinstance(exclude, list | tuple):
+        pool = stored.get("pool", False)
+        if (
+            not isinstance(days, int)
+            or not isinstance(exclude, list | tuple)
+            or not isinstance(pool, bool)
+        ):
             raise InvalidInput("the workspace's predictive settings are damaged", field=CONFIG_KEY)
-        return cls(days, tuple(str(name) for name in exclude))
+        return cls(days, tuple(str(name) for name in exclude), pool)
 
     def to_config(self) -> dict[str, object]:
-        return {"nurture_days": self.nurture_days, "exclude": list(self.exclude)}
+        return {"nurture_days": self.nurture_days, "exclude": list(self.exclude), "pool": self.pool}
 
 
 def outcome(

@@ -3,7 +3,9 @@
 The file goes through the import into a scratch workspace: a temporary SQLite database unless
 another database is named (then the workspace is removed afterwards). The records come from
 the stored leads through the same reader that trains a workspace's models, and every model is
-evaluated by 5-fold cross-validation and, given a time column, on the newest fifth of leads.
+evaluated by 5-fold cross-validation and on the newest fifth of leads (by the time column, or
+in the file's order without one, which is the order a workspace importing the file would train
+in). The best model is the one that workspace would deploy (adapters/ml/selection.py).
 """
 
 from __future__ import annotations
@@ -191,6 +193,11 @@ def evaluation_summary(evaluation: FileEvaluation) -> dict[str, object]:
             "numeric": list(report.spec.numeric),
         },
         "best": report.best,
+        "chosen_because": report.reason,
+        "order": "time column" if evaluation.time_column else "file order",
+        "drift": [
+            {"field": drift.field, "psi": drift.psi, "level": drift.level} for drift in report.drift
+        ],
         "cross_validation": {
             name: {**_scores(scores), "fold_aucs": list(report.fold_aucs[name])}
             for name, scores in report.cross_validation.items()

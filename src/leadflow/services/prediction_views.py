@@ -92,8 +92,10 @@ def configure_predictive(
     by: Principal,
     nurture_days: int | None = None,
     exclude: Sequence[str] | None = None,
+    pool: bool | None = None,
 ) -> PredictiveSettings:
-    """Change when a nurtured lead counts as lost and which fields models never read."""
+    """Change when a nurtured lead counts as lost, which fields models never read, and whether
+    the workspace shares its history for the pooled cold-start model."""
     by.require()
     with db.transaction() as connection:
         directory = Directory(connection)
@@ -102,6 +104,7 @@ def configure_predictive(
         settings = PredictiveSettings(
             current.nurture_days if nurture_days is None else nurture_days,
             current.exclude if exclude is None else tuple(exclude),
+            current.pool if pool is None else pool,
         )
         config[CONFIG_KEY] = settings.to_config()
         directory.set_workspace_config(workspace_id, config)

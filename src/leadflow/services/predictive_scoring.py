@@ -7,15 +7,13 @@ workers, the batches are shared out among new worker processes, one database con
 
 from __future__ import annotations
 
+import multiprocessing
 import os
-import pickle
-import subprocess
-import sys
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import compress, repeat
-from subprocess import PIPE
 
 import numpy as np
 
@@ -142,35 +140,17 @@ def score_share(share: Share) -> Tally:
 
 
 def _score_in_processes(shares: Sequence[Share]) -> Tally:
-    """Run each share in a new Python process (leadflow.services.scoring_worker).
+    """Run each share in a new Python process of a pool that starts them by spawning.
 
     New processes rather than forks of this one: a fork copies the locks that other threads
     may hold at that moment (SQLite's, the connection pool's) and can hang for ever. A share
-    goes in on standard input, pickled (the address of the database is never put on a
-    command line), and its Tally comes back pickled on standard output.
+    goes to its process pickled through a pipe (the address of the database is never put on a
+    command line), and its Tally comes back the same way; a failed share fails the run.
     """
-    command = [sys.executable, "-m", "leadflow.services.scoring_worker"]
-    processes = [subprocess.Popen(command, stdin=PIPE, stdout=PIPE) for _ in shares]
-    try:
-        for process, share in zip(processes, shares, strict=True):
-            assert process.stdin is not None
-            with process.stdin:
-                process.stdin.write(pickle.dumps(share))
-        outputs = []
-        for process in processes:
-            assert process.stdout is not None
-            with process.stdout:
-                outputs.append(process.stdout.read())
-            process.wait()
-    finally:
-        for process in processes:
-            if process.poll() is None:
-                process.kill()
-                process.wait()
-    failed = [process.returncode for process in processes if process.returncode != 0]
-    if failed:
-        raise RuntimeError(f"{len(failed)} scoring process(es) failed (exit code {failed[0]})")
-    return sum((pickle.loads(output) for output in outputs), Tally())
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=len(shares), mp_context=context) as pool:
+        tallies = list(pool.map(score_share, shares))
+    return sum(tallies, Tally())
 
 
 class _Job:

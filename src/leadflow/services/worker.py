@@ -1,4 +1,5 @@
-"""The worker process: webhook deliveries, background jobs, SLA checks and purges, in one loop."""
+"""The worker process: webhook deliveries, background jobs, SLA checks, purges and the daily
+check of the predictive models, in one loop."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from leadflow.services.delivery import Clock, deliver_due
 from leadflow.services.idempotency import forget_expired_keys
 from leadflow.services.import_recovery import fail_abandoned_imports
 from leadflow.services.jobs import run_next_job
+from leadflow.services.model_monitoring import check_models_everywhere
 from leadflow.services.quarantine import purge_quarantine_everywhere
 from leadflow.services.retention import purge_everywhere
 from leadflow.services.sla_check import SlaCheck, check_sla
@@ -41,6 +43,9 @@ class WorkerOptions:
     import_max_seconds: float = 21_600.0
     """An import running longer than this, or whose process is gone, is failed with its
     reason (LEADFLOW_UPLOAD_IMPORT_SECONDS)."""
+    models_every_seconds: float = 86_400.0
+    """How often every workspace's predictive models are checked for drift and calibration
+    (a training job is queued where they call for one)."""
 
     def __post_init__(self) -> None:
         if self.lease_seconds <= self.batch * (self.timeout_seconds + 1):
@@ -85,6 +90,7 @@ def run_worker(
     rng = random.SystemRandom()
     last_sla_check: datetime | None = None
     last_purge: datetime | None = None
+    last_model_check: datetime | None = None
     try:
         while not stop.is_set():
             busy = False
@@ -136,6 +142,14 @@ def run_worker(
                 )
                 if abandoned:
                     log(f"imports {abandoned}: failed, their process stopped")
+            if (
+                once
+                or last_model_check is None
+                or _due(last_model_check, now, options.models_every_seconds)
+            ):
+                last_model_check = now
+                for slug, (reason, queued) in check_models_everywhere(db, now).items():
+                    log(f"models {slug}: training job {queued.id} queued ({reason})")
             if once:
                 return
             if not busy:

@@ -47,6 +47,16 @@ class Directory:
         rows = self.connection.execute(select(workspaces).order_by(workspaces.c.slug))
         return [Workspace(row.slug, row.name, row.id) for row in rows]
 
+    def workspaces_configured(self, section: str, key: str) -> list[int]:
+        """The ids of the workspaces whose config sets `key` of `section` to true."""
+        rows = self.connection.execute(select(workspaces.c.id, workspaces.c.config))
+        found = []
+        for workspace_id, config in rows:
+            part = (config or {}).get(section)
+            if isinstance(part, dict) and part.get(key) is True:
+                found.append(int(workspace_id))
+        return sorted(found)
+
     def workspace_config(self, workspace_id: int) -> dict[str, object]:
         """The workspace's settings, read from the database once per transaction (a unit of
         work has one Directory); each caller gets a copy of its own to change."""

@@ -1,4 +1,9 @@
-"""Evaluating every model on closed leads: stratified cross-validation and a time split."""
+"""Evaluating every model on closed leads: stratified cross-validation and a time split.
+
+The model the evaluation calls best is the one a workspace with the same closed leads would
+deploy: choose_model() picks it on the newest fifth of the leads, exactly as training does.
+Cross-validation is reported beside it, not used to choose.
+"""
 
 from __future__ import annotations
 
@@ -10,8 +15,10 @@ import numpy as np
 from numpy.typing import NDArray
 
 from leadflow.adapters.ml.base import FloatArray, Labels, outcomes
+from leadflow.adapters.ml.drift import FieldDrift, drift_report
 from leadflow.adapters.ml.metrics import Scores, auc, score
-from leadflow.adapters.ml.splits import Split, stratified_folds, time_ordered_split
+from leadflow.adapters.ml.selection import choose_model
+from leadflow.adapters.ml.splits import Split, stratified_folds, time_order, time_ordered_split
 from leadflow.adapters.ml.storage import BASELINES, CANDIDATES
 from leadflow.domain.predictive import FeatureSpec, Record, infer_spec
 
@@ -23,7 +30,8 @@ FOLDS = 5
 
 @dataclass(frozen=True)
 class EvaluationReport:
-    """Per model, the figures of its out-of-fold predictions and of the time split."""
+    """Per model, the figures of its out-of-fold predictions and of the time split; the model
+    training would deploy, why, and how far each field moved between older and newest leads."""
 
     spec: FeatureSpec
     count: int
@@ -31,11 +39,9 @@ class EvaluationReport:
     cross_validation: Mapping[str, Scores]
     fold_aucs: Mapping[str, tuple[float, ...]]
     time_split: Mapping[str, Scores] | None
-
-    @property
-    def best(self) -> str:
-        """The candidate (not baseline) with the highest cross-validated AUC."""
-        return max(CANDIDATES, key=lambda name: self.cross_validation[name].auc)
+    best: str
+    reason: str
+    drift: tuple[FieldDrift, ...] = ()
 
     def summary(self) -> str:
         """A plain-text table of the figures."""
@@ -46,6 +52,7 @@ class EvaluationReport:
                     f"{title:>10} {name:<15} AUC {s.auc:.4f}  Brier {s.brier:.4f}  "
                     f"top-20% share {s.top20_share:.3f}"
                 )
+        lines += [f"drift {d.field:<20} PSI {d.psi:.3f} ({d.level})" for d in self.drift]
         return "\n".join(lines)
 
 
@@ -57,10 +64,23 @@ def evaluate(
     *,
     spec: FeatureSpec | None = None,
 ) -> EvaluationReport:
-    """Score every candidate and baseline by 5-fold stratified CV and, given times, a time split."""
+    """Score every candidate and baseline by 5-fold stratified CV and on the newest fifth.
+
+    Without times the leads' given order is their order of arrival, as it is for a workspace
+    whose leads were imported at one moment.
+    """
     won = outcomes(records, labels)
+    ordered_times: Sequence[SupportsRichComparison] = (
+        times if times is not None else range(won.size)
+    )
+    # Each fold's training leads go to the models oldest first, as choose_model() gives them.
+    rank = np.empty(won.size, dtype=np.intp)
+    rank[time_order(ordered_times)] = np.arange(won.size)
     spec = spec or infer_spec(records)
-    folds = stratified_folds(won, FOLDS, seed)
+    folds = [
+        (train[np.argsort(rank[train], kind="stable")], test)
+        for train, test in stratified_folds(won, FOLDS, seed)
+    ]
     cross_validation: dict[str, Scores] = {}
     fold_aucs: dict[str, tuple[float, ...]] = {}
     for name in (*CANDIDATES, *BASELINES):
@@ -69,13 +89,15 @@ def evaluate(
             predicted[test] = _fit_predict(name, spec, records, won, (train, test))
         cross_validation[name] = score(predicted, won)
         fold_aucs[name] = tuple(auc(predicted[test], won[test]) for _, test in folds)
-    time_split = None
-    if times is not None:
-        split = time_ordered_split(times)
-        time_split = {
-            name: score(_fit_predict(name, spec, records, won, split), won[split[1]])
-            for name in (*CANDIDATES, *BASELINES)
-        }
+    choice = choose_model(records, won.tolist(), list(ordered_times), spec=spec)
+    split = time_ordered_split(list(ordered_times))
+    time_split: dict[str, Scores] | None = None
+    if choice.validation:
+        time_split = dict(choice.validation)
+        for name in BASELINES:
+            time_split[name] = score(_fit_predict(name, spec, records, won, split), won[split[1]])
+    older, newer = split
+    drift = drift_report(spec, [records[i] for i in older], [records[i] for i in newer])
     return EvaluationReport(
         spec=spec,
         count=int(won.size),
@@ -83,6 +105,9 @@ def evaluate(
         cross_validation=cross_validation,
         fold_aucs=fold_aucs,
         time_split=time_split,
+        best=choice.name,
+        reason=choice.reason,
+        drift=drift,
     )
 
 

@@ -1,4 +1,7 @@
-"""How good a lead score is: ranking (AUC, top-20 % capture) and calibration (Brier, bins)."""
+"""How good a lead score is: ranking (AUC, top-20 % capture) and calibration (Brier, bins).
+
+AUC and Brier score are scikit-learn's (imported when first needed: scoring leads needs
+neither, and commands should start quickly)."""
 
 from __future__ import annotations
 
@@ -22,20 +25,19 @@ def _arrays(scores: ArrayLike, labels: ArrayLike) -> tuple[NDArray[np.float64], 
 def auc(scores: ArrayLike, labels: ArrayLike) -> float:
     """Area under the ROC curve: the chance a won lead outscores a lost one (ties count half)."""
     predicted, won = _arrays(scores, labels)
-    positives, negatives = int(won.sum()), int((~won).sum())
-    if positives == 0 or negatives == 0:
+    if won.all() or not won.any():
         raise InvalidInput("AUC needs both won and lost leads")
-    _, inverse, counts = np.unique(predicted, return_inverse=True, return_counts=True)
-    upper = np.cumsum(counts)
-    mean_rank = upper - (counts - 1) / 2.0
-    rank_sum = float(mean_rank[inverse][won].sum())
-    return (rank_sum - positives * (positives + 1) / 2.0) / (positives * negatives)
+    from sklearn.metrics import roc_auc_score
+
+    return float(roc_auc_score(won, predicted))
 
 
 def brier(scores: ArrayLike, labels: ArrayLike) -> float:
     """Mean squared difference between predicted probability and outcome (lower is better)."""
     predicted, won = _arrays(scores, labels)
-    return float(np.mean((predicted - won) ** 2))
+    from sklearn.metrics import brier_score_loss
+
+    return float(brier_score_loss(won, predicted))
 
 
 def top_share(scores: ArrayLike, labels: ArrayLike, fraction: float = 0.2) -> float:

@@ -35,9 +35,16 @@ def stratified_folds(labels: ArrayLike, folds: int = 5, seed: int = 0) -> list[S
 
 
 def time_ordered_split(times: Sequence[SupportsRichComparison], holdout: float = 0.2) -> Split:
-    """Train on the older leads and test on the newest `holdout` share of them."""
+    """Train on the older leads and test on the newest `holdout` share of them.
+
+    Both index arrays are in time order (leads of the same time in their given order)."""
     if not 0 < holdout < 1 or len(times) < 2:
         raise InvalidInput("a time split needs two leads and a holdout share between 0 and 1")
-    order = np.array(sorted(range(len(times)), key=times.__getitem__), dtype=np.intp)
+    order = time_order(times)
     cut = len(times) - max(1, round(holdout * len(times)))
-    return np.sort(order[:cut]), np.sort(order[cut:])
+    return order[:cut], order[cut:]
+
+
+def time_order(times: Sequence[SupportsRichComparison]) -> IndexArray:
+    """The positions of the leads, oldest first (ties keep their given order)."""
+    return np.array(sorted(range(len(times)), key=times.__getitem__), dtype=np.intp)

@@ -66,6 +66,7 @@ class ScoringPublic(BaseModel):
 class PredictiveSettingsPublic(BaseModel):
     nurture_days: int
     exclude: list[str]
+    pool: bool
 
 
 class PredictiveSettingsUpdate(BaseModel):
@@ -76,6 +77,7 @@ class PredictiveSettingsUpdate(BaseModel):
         list[Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]]
         | None
     ) = None
+    pool: bool | None = None
 
 
 def factor_public(factor: Factor) -> FactorPublic:
@@ -126,7 +128,7 @@ def lead_prediction_public(prediction: LeadPrediction) -> LeadPredictionPublic:
 
 def settings_public(settings: PredictiveSettings) -> PredictiveSettingsPublic:
     return PredictiveSettingsPublic(
-        nurture_days=settings.nurture_days, exclude=list(settings.exclude)
+        nurture_days=settings.nurture_days, exclude=list(settings.exclude), pool=settings.pool
     )
 
 

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query, status
 
 from leadflow.adapters.db.uow import in_unit_of_work, reading
 from leadflow.services import jobs as job_service
-from leadflow.services import prediction_views
+from leadflow.services import model_monitoring, prediction_views
 from leadflow.services.predictive import train_workspace
 from leadflow.services.predictive_scoring import score_workspace
 from leadflow.web.api.deps import DbDep, NowDep, PrincipalDep
@@ -45,6 +45,14 @@ def lead_prediction(
 def list_models(db: DbDep, principal: PrincipalDep) -> list[ModelPublic]:
     """The current model of each target, with how it was chosen and validated."""
     return [model_public(m) for m in prediction_views.current_models(db, principal.workspace_id)]
+
+
+@router.get("/models/status")
+def models_status(db: DbDep, principal: PrincipalDep, now: NowDep) -> list[dict[str, object]]:
+    """Each current model's drift per field since training, its calibration on the leads
+    closed since (last 90 days), and what calls for retraining."""
+    statuses = model_monitoring.model_status(db, principal.workspace_id, now=now)
+    return [model_monitoring.status_summary(status) for status in statuses]
 
 
 @router.post("/models/train", response_model=list[ModelPublic])
@@ -98,5 +106,6 @@ def update_settings(
         by=principal,
         nurture_days=body.nurture_days,
         exclude=body.exclude,
+        pool=body.pool,
     )
     return settings_public(settings)
