@@ -26,6 +26,7 @@ from leadflow.web.api import quarantine as quarantine_api
 from leadflow.web.api import research as research_api
 from leadflow.web.api import sources as sources_api
 from leadflow.web.request_guard import BodyLimits, RequestGuard
+from leadflow.web.security_headers import SecurityHeaders
 from leadflow.web.trusted_hosts import TrustedHosts
 from leadflow.web.upload_limit import UploadSizeLimit
 from leadflow.web.uploads import clean_upload_dir
@@ -62,6 +63,8 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None) 
     app.add_middleware(UploadSizeLimit, max_bytes=largest)
     app.add_middleware(RequestGuard, limits=BodyLimits.of(settings))
     app.add_middleware(TrustedHosts, allowed=settings.trusted_hosts())
+    # Outermost, so that every answer carries them, refusals included.
+    app.add_middleware(SecurityHeaders, tls=settings.public_base_url().startswith("https://"))
 
     @app.get("/health", tags=["meta"])
     def health() -> dict[str, str]:
