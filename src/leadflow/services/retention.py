@@ -119,6 +119,8 @@ def purge(
             by_rule=report.by_rule(),
             rows=erased.deleted,
         )
+    if found:
+        db.forget_deleted()
     return report
 
 
