@@ -20,7 +20,7 @@ from leadflow.domain.errors import InvalidInput
 from leadflow.domain.sources import SOURCE_CODES
 from leadflow.domain.stages import Role
 from leadflow.services import directory as directory_service
-from leadflow.services import rules, source_settings
+from leadflow.services import rules, sessions, source_settings
 from leadflow.services.source_settings import set_source_aliases
 
 console = Console()
@@ -144,6 +144,16 @@ def user_add(
         db, email, workspace_slug=workspace, role=role, password=password, name=name, now=now()
     )
     console.print(f"{email} is {role} in {workspace}")
+
+
+@user_app.command("unlock")
+@guarded
+def user_unlock(email: str) -> None:
+    """Lift the sign-in lock-out of an account locked after too many wrong passwords."""
+    if sessions.unlock_account(database(), email, now=now()):
+        console.print(f"{email} may sign in again")
+    else:
+        console.print(f"{email} was not locked")
 
 
 @token_app.command("create")

@@ -23,6 +23,9 @@ class AuditAction(StrEnum):
     WORKSPACE_DELETED = "workspace.deleted"
     QUARANTINE_RELEASED = "quarantine.released"
     QUARANTINE_DELETED = "quarantine.deleted"
+    SIGN_IN_THROTTLED = "sign_in.throttled"
+    SIGN_IN_LOCKED = "sign_in.locked"
+    SIGN_IN_UNLOCKED = "sign_in.unlocked"
 
 
 OPERATOR = "operator"

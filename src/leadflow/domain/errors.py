@@ -100,3 +100,13 @@ class ModelNotTrained(NotFound):
 
 class UploadTooLarge(InvalidInput):
     """An uploaded file is larger than its limit allows."""
+
+
+class TooManyAttempts(DomainError):
+    """Sign-in attempts come too fast (wait `retry_after` seconds), or the account is locked
+    until an admin unlocks it (`locked`)."""
+
+    def __init__(self, message: str, *, retry_after: int, locked: bool = False) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+        self.locked = locked

@@ -624,6 +624,17 @@ web_sessions = Table(
     sqlite_autoincrement=True,
 )
 
+sign_in_failures = Table(
+    # Wrong passwords per account (keyed by a hash of its e-mail address) and per client
+    # address, shared by every web process: see domain/sign_in_throttle.py.
+    "sign_in_failures",
+    metadata,
+    Column("key", String(100), primary_key=True),
+    Column("failures", Integer, nullable=False),
+    Column("last_at", UtcDateTime, nullable=False),
+    Column("locked_at", UtcDateTime),
+)
+
 Index(
     "ix_leads_workspace_stage_entered",
     leads.c.workspace_id,

@@ -7,8 +7,10 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Request
 from starlette.responses import Response
 
+from leadflow.domain.errors import TooManyAttempts
 from leadflow.services import sessions
 from leadflow.web.api.deps import DbDep, NowDep
+from leadflow.web.client import client_ip
 from leadflow.web.ui.i18n import LOCALES
 from leadflow.web.ui.pages import PageRoute, catalog_of, page, redirect, safe_next
 from leadflow.web.ui.session import (
@@ -53,9 +55,27 @@ def login(
     next: Annotated[str, Form()] = "",
 ) -> Response:
     """Check e-mail and password (argon2id) and open a session."""
-    token = sessions.sign_in(db, email, password, now=now) if email and password else None
+    catalog = catalog_of(request)
+    try:
+        token = (
+            sessions.sign_in(db, email, password, now=now, address=client_ip(request))
+            if email and password
+            else None
+        )
+    except TooManyAttempts as refused:
+        if refused.locked:
+            message = catalog.gettext(
+                "This account is locked after too many wrong passwords. An admin can unlock it."
+            )
+        else:
+            message = catalog.gettext(
+                "Too many wrong passwords. Please wait %(seconds)s seconds and try again."
+            ) % {"seconds": refused.retry_after}
+        answer = _login_page(request, next, email=email, error=message, status_code=429)
+        answer.headers["Retry-After"] = str(refused.retry_after)
+        return answer
     if token is None:
-        message = catalog_of(request).gettext("E-mail address or password is wrong.")
+        message = catalog.gettext("E-mail address or password is wrong.")
         return _login_page(request, next, email=email, error=message, status_code=401)
     response = redirect(safe_next(next))
     set_cookie(
