@@ -9,7 +9,8 @@ from datetime import datetime
 from sqlalchemy import Connection, select
 
 from leadflow.adapters.db.database import Database
-from leadflow.adapters.db.tables import leads, stage_changes
+from leadflow.adapters.db.tables import campaigns, leads, stage_changes, touches
+from leadflow.domain.attribution import Credits, Touch, attribute
 from leadflow.domain.funnel import FunnelReport, LogEntry, funnel, stage_snapshot
 from leadflow.domain.stages import Stage
 
@@ -95,3 +96,44 @@ def snapshot_report(db: Database, workspace_id: int, at: datetime) -> dict[Stage
     with db.reading() as connection:
         log = read_stage_log(connection, workspace_id, LogSelection(end=at))
     return stage_snapshot(log.entries, at)
+
+
+@dataclass(frozen=True)
+class Attribution:
+    credits: Credits
+    campaign_names: dict[int, str]
+
+
+def attribution_report(
+    db: Database, workspace_id: int, start: datetime | None, end: datetime | None
+) -> Attribution:
+    """The MQLs, SQLs and won deals of a period, credited to campaigns by first touch, last
+    touch and linear multi-touch."""
+    with db.reading() as connection:
+        log = read_stage_log(connection, workspace_id, LogSelection(start, end))
+        lead_ids = sorted({entry.lead_id for entry in log.entries})
+        touched = _touches(connection, workspace_id, lead_ids, end)
+        rows = connection.execute(
+            select(campaigns.c.id, campaigns.c.name).where(campaigns.c.workspace_id == workspace_id)
+        )
+        names = {row.id: row.name for row in rows}
+    return Attribution(attribute(log.entries, touched, start, end), names)
+
+
+_CHUNK = 900
+"""Lead ids per look-up: within SQLite's limit of bound parameters."""
+
+
+def _touches(
+    connection: Connection, workspace_id: int, lead_ids: list[int], end: datetime | None
+) -> list[Touch]:
+    found: list[Touch] = []
+    for first in range(0, len(lead_ids), _CHUNK):
+        query = select(touches.c.lead_id, touches.c.campaign_id, touches.c.at).where(
+            touches.c.workspace_id == workspace_id,
+            touches.c.lead_id.in_(lead_ids[first : first + _CHUNK]),
+        )
+        if end is not None:
+            query = query.where(touches.c.at <= end)
+        found += [Touch(row.lead_id, row.campaign_id, row.at) for row in connection.execute(query)]
+    return found

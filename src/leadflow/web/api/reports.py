@@ -8,14 +8,23 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from leadflow.adapters.db.uow import reading
+from leadflow.domain.attribution import Model
 from leadflow.domain.errors import InvalidInput
+from leadflow.domain.stages import Stage
 from leadflow.services.periods import workspace_days
-from leadflow.services.reports import funnel_report, snapshot_report
+from leadflow.services.reports import attribution_report, funnel_report, snapshot_report
 from leadflow.services.sla_report import sla_report
 from leadflow.web.api.deps import DbDep, NowDep, PrincipalDep
 from leadflow.web.api.handover import compliance_public
 from leadflow.web.api.handover_schemas import SlaReportPublic
-from leadflow.web.api.schemas import ConversionPublic, FunnelPublic, StageCountPublic
+from leadflow.web.api.schemas import (
+    AttributionPublic,
+    AttributionRowPublic,
+    ConversionPublic,
+    FunnelPublic,
+    StageCountPublic,
+    StageCreditsPublic,
+)
 
 router = APIRouter(prefix="/api/v1/reports", tags=["reports"])
 
@@ -68,3 +77,37 @@ def funnel(
             by_source=[compliance_public(row) for row in sla.by_source],
         ),
     )
+
+
+@router.get("/attribution", response_model=AttributionPublic)
+def attribution(
+    db: DbDep,
+    principal: PrincipalDep,
+    start: Annotated[date | None, Query(alias="from")] = None,
+    end: Annotated[date | None, Query(alias="to")] = None,
+) -> AttributionPublic:
+    """The period's MQLs, SQLs and won deals credited to campaigns: first touch, last touch and
+    linear multi-touch over the touches each lead had up to its conversion."""
+    if start and end and end < start:
+        raise InvalidInput("'to' lies before 'from'", field="to")
+    first, last = workspace_days(db, principal.workspace_id, start, end)
+    report = attribution_report(db, principal.workspace_id, first, last)
+
+    def stages(credits: dict[Stage, float]) -> StageCreditsPublic:
+        return StageCreditsPublic(
+            mql=credits[Stage.MQL], sql=credits[Stage.SQL], won=credits[Stage.WON]
+        )
+
+    rows = [
+        AttributionRowPublic(
+            campaign_id=campaign_id,
+            campaign=report.campaign_names.get(campaign_id) if campaign_id else None,
+            first_touch=stages(models[Model.FIRST_TOUCH]),
+            last_touch=stages(models[Model.LAST_TOUCH]),
+            linear=stages(models[Model.LINEAR]),
+        )
+        for campaign_id, models in sorted(
+            report.credits.items(), key=lambda item: (item[0] is None, item[0] or 0)
+        )
+    ]
+    return AttributionPublic(start=start, end=end, campaigns=rows)

@@ -202,6 +202,28 @@ class FunnelPublic(BaseModel):
     """Hand-over SLA compliance of the period's MQLs, in total, per sales user and per source."""
 
 
+class StageCreditsPublic(BaseModel):
+    mql: float
+    sql: float
+    won: float
+
+
+class AttributionRowPublic(BaseModel):
+    campaign_id: int | None = Field(description="None: conversions with no campaign touch.")
+    campaign: str | None
+    first_touch: StageCreditsPublic
+    last_touch: StageCreditsPublic
+    linear: StageCreditsPublic
+
+
+class AttributionPublic(BaseModel):
+    start: date | None
+    end: date | None
+    campaigns: list[AttributionRowPublic]
+    """Each model hands out one credit per conversion: the columns add up to the counts of
+    leads that became MQL, SQL and won in the period."""
+
+
 class CampaignCreate(Input):
     name: Text
     channel: str
