@@ -133,6 +133,27 @@ def test_the_dashboard_counts_a_won_lead_and_its_campaign_cost(
     assert row[header.index("Cost per Won")] == 1000
 
 
+def test_the_german_csv_export_writes_decimal_commas_that_german_excel_reads_as_numbers(
+    app_client: TestClient, tenant: Tenant, db: Database
+) -> None:
+    campaign = create_campaign(
+        db, by=tenant.principal(Role.MARKETING), name="Webinar", channel="webinar",
+        starts_on=date(2026, 1, 1), actual_cost=Decimal("1000"), now=NOW,
+    )  # fmt: skip
+    assert campaign.id is not None
+    _won_lead(app_client, db, tenant, campaign.id)
+
+    app_client.headers["Accept-Language"] = "de"
+    german = app_client.get("/app/dashboard/export/costs.csv").content.decode("utf-8-sig")
+    app_client.headers["Accept-Language"] = "en"
+    english = app_client.get("/app/dashboard/export/costs.csv").content.decode("utf-8-sig")
+
+    german_row = list(csv.reader(io.StringIO(german), delimiter=";"))[1]
+    english_row = list(csv.reader(io.StringIO(english), delimiter=";"))[1]
+    assert (german_row[2], german_row[4]) == ("1000,00", "500,00")
+    assert (english_row[2], english_row[4]) == ("1000.00", "500.00")
+
+
 def test_an_unknown_export_is_not_found(
     app_client: TestClient, tenant: Tenant, db: Database
 ) -> None:

@@ -44,3 +44,13 @@ def test_the_xlsx_file_stores_escaped_text_never_a_formula() -> None:
     assert [c.value for c in cells[0]] == ["'=1+2", 7]
     assert [c.value for c in cells[1]] == ["'@cmd", 1.5]
     assert all(c.data_type != "f" for row in cells for c in row)
+
+
+def test_fractions_carry_a_decimal_comma_for_german_excel_and_a_point_otherwise() -> None:
+    table = ExportTable("t", ["rate", "cost", "count"], [[48.5, Decimal("1234.50"), 7]])
+
+    german = to_csv(table).decode("utf-8-sig").splitlines()[1]
+    english = to_csv(table, decimal_comma=False).decode("utf-8-sig").splitlines()[1]
+
+    assert german == "48,5;1234,50;7"
+    assert english == "48.5;1234.50;7"

@@ -32,21 +32,30 @@ def safe_cell(value: Cell) -> Cell:
     return value
 
 
-def to_csv(table: ExportTable) -> bytes:
-    """UTF-8 with a byte-order mark and semicolons, as German Excel opens it directly."""
+def to_csv(table: ExportTable, *, decimal_comma: bool = True) -> bytes:
+    """UTF-8 with a byte-order mark and semicolons, as German Excel opens it directly; with
+    `decimal_comma` (German) a fraction reads 48,5, which German Excel takes as a number
+    (48.5 would become a date there)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
     writer.writerow([safe_cell(header) for header in table.headers])
     for row in table.rows:
-        writer.writerow(["" if cell is None else _csv_text(safe_cell(cell)) for cell in row])
+        writer.writerow(
+            ["" if cell is None else _csv_text(safe_cell(cell), decimal_comma) for cell in row]
+        )
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
-def _csv_text(value: Cell) -> str:
+def _csv_text(value: Cell, decimal_comma: bool) -> str:
     if isinstance(value, datetime):
         return value.isoformat(timespec="minutes")
     if isinstance(value, date):
         return value.isoformat()
+    if isinstance(value, float):
+        text = f"{value:.6f}".rstrip("0").rstrip(".")
+        return text.replace(".", ",") if decimal_comma else text
+    if isinstance(value, Decimal):
+        return str(value).replace(".", ",") if decimal_comma else str(value)
     return str(value)
 
 

@@ -117,7 +117,8 @@ def export(
     if table is None or fmt not in FORMATS:
         raise NotFound("export", f"{name}.{fmt}")
     exported = table.export()
-    body = to_csv(exported) if fmt == "csv" else to_xlsx(exported)
+    german = catalog_of(request).locale == "de"
+    body = to_csv(exported, decimal_comma=german) if fmt == "csv" else to_xlsx(exported)
     filename = f"leadflow-{name}-{now.date().isoformat()}.{fmt}"
     return Response(
         body,
