@@ -171,3 +171,23 @@ def test_the_funnel_report_carries_sla_compliance_per_sales_user_and_source(
         (tenant.user_ids[Role.SALES], 1)
     ]
     assert [row["key"] for row in sla["by_source"]] == ["webinar"]
+
+
+def test_the_funnel_report_filters_by_source_and_grade(
+    app_client: TestClient, tenant: Tenant
+) -> None:
+    headers = tenant.headers(Role.MARKETING)
+    for email, source in (("a@messe.de", "trade_fair"), ("b@web.de", "website")):
+        created = app_client.post(
+            "/api/v1/leads", json={"email": email, "stage": "mql", "source": source},
+            headers=headers,
+        )  # fmt: skip
+        assert created.status_code == 201, created.text
+
+    fair = app_client.get("/api/v1/reports/funnel?source=trade_fair", headers=headers).json()
+    graded = app_client.get("/api/v1/reports/funnel?grade=A", headers=headers).json()
+    wrong = app_client.get("/api/v1/reports/funnel?grade=Z", headers=headers)
+
+    assert {s["stage"]: s["leads"] for s in fair["stages"]}["mql"] == 1
+    assert {s["stage"]: s["leads"] for s in graded["stages"]}["mql"] == 0
+    assert wrong.status_code == 422

@@ -174,3 +174,26 @@ def test_the_board_shows_a_column_per_stage_with_counts(
 
     assert page.text.count('class="board-column"') == len(Stage)
     assert 'aria-label="1 lead">1<' in page.text
+
+
+def test_the_dashboard_filters_by_source_and_grade_and_refuses_an_unknown_grade(
+    app_client: TestClient, tenant: Tenant, db: Database
+) -> None:
+    campaign = create_campaign(
+        db, by=tenant.principal(Role.MARKETING), name="Webinar", channel="webinar",
+        starts_on=date(2026, 1, 1), now=NOW,
+    )  # fmt: skip
+    assert campaign.id is not None
+    _won_lead(app_client, db, tenant, campaign.id)  # two MQLs from the web form, one graded A
+
+    everything = app_client.get("/app/dashboard")
+    by_form = app_client.get("/app/dashboard?source=web_form")
+    by_fair = app_client.get("/app/dashboard?source=trade_fair")
+    grade_a = app_client.get("/app/dashboard?grade=A")
+    unknown = app_client.get("/app/dashboard?grade=Z")
+
+    assert 'data-kpi="mql">2<' in everything.text
+    assert 'data-kpi="mql">2<' in by_form.text
+    assert 'data-kpi="mql">0<' in by_fair.text
+    assert 'data-kpi="mql">1<' in grade_a.text
+    assert unknown.status_code == 422

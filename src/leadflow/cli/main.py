@@ -144,12 +144,12 @@ def funnel(
 ) -> None:
     """Print the funnel: stage counts and conversion rates from the stage log, as it stood at
     the end of --to; with --to, also how many leads stood in each stage then."""
-    from leadflow.services.reports import funnel_report, snapshot_report
+    from leadflow.services.reports import LogSelection, funnel_report, snapshot_report
 
     db = database()
     actor = principal(db, workspace, None)
     first, last = workspace_days(db, actor.workspace_id, _day(start), _day(end))
-    report = funnel_report(db, actor.workspace_id, first, last)
+    report = funnel_report(db, actor.workspace_id, LogSelection(first, last))
     snapshot = snapshot_report(db, actor.workspace_id, last) if last is not None else None
     columns = ["stage", "leads", "entries", "conversion to next"]
     table = Table(*columns, *([f"in stage at end of {end}"] if snapshot is not None else []))

@@ -3,7 +3,7 @@ sees, for the funnel report, its snapshot and the dashboard."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy import Connection, select
@@ -18,12 +18,14 @@ from leadflow.domain.stages import Stage
 @dataclass(frozen=True)
 class LogSelection:
     """Which stage-log entries a report reads: those of leads active in [start, end], as the
-    log stood at `end`, optionally of one campaign or owner."""
+    log stood at `end`, optionally of one campaign, owner, source (code) or grade."""
 
     start: datetime | None = None
     end: datetime | None = None
     campaign_id: int | None = None
     owner_id: int | None = None
+    source: str | None = None
+    grade: str | None = None
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,10 @@ def read_stage_log(connection: Connection, workspace_id: int, where: LogSelectio
         query = query.where(leads.c.campaign_id == where.campaign_id)
     if where.owner_id is not None:
         query = query.where(leads.c.owner_id == where.owner_id)
+    if where.source is not None:
+        query = query.where(leads.c.source == where.source)
+    if where.grade is not None:
+        query = query.where(leads.c.grade == where.grade)
     if where.end is not None:
         query = query.where(stage_changes.c.at <= where.end)
     if where.start is not None:
@@ -82,19 +88,21 @@ def read_stage_log(connection: Connection, workspace_id: int, where: LogSelectio
     )
 
 
-def funnel_report(
-    db: Database, workspace_id: int, start: datetime | None, end: datetime | None
-) -> FunnelReport:
+def funnel_report(db: Database, workspace_id: int, where: LogSelection) -> FunnelReport:
     """Stage counts and conversion rates of one workspace for a period, as of its end."""
     with db.reading() as connection:
-        log = read_stage_log(connection, workspace_id, LogSelection(start, end))
-    return funnel(log.entries, start, end)
+        log = read_stage_log(connection, workspace_id, where)
+    return funnel(log.entries, where.start, where.end)
 
 
-def snapshot_report(db: Database, workspace_id: int, at: datetime) -> dict[Stage, int]:
-    """How many leads of one workspace stood in each stage at `at`."""
+def snapshot_report(
+    db: Database, workspace_id: int, at: datetime, where: LogSelection | None = None
+) -> dict[Stage, int]:
+    """How many leads of one workspace (of `where`'s campaign, owner, source or grade) stood
+    in each stage at `at`."""
+    selection = replace(where or LogSelection(), start=None, end=at)
     with db.reading() as connection:
-        log = read_stage_log(connection, workspace_id, LogSelection(end=at))
+        log = read_stage_log(connection, workspace_id, selection)
     return stage_snapshot(log.entries, at)
 
 
@@ -104,13 +112,12 @@ class Attribution:
     campaign_names: dict[int, str]
 
 
-def attribution_report(
-    db: Database, workspace_id: int, start: datetime | None, end: datetime | None
-) -> Attribution:
+def attribution_report(db: Database, workspace_id: int, where: LogSelection) -> Attribution:
     """The MQLs, SQLs and won deals of a period, credited to campaigns by first touch, last
     touch and linear multi-touch."""
+    start, end = where.start, where.end
     with db.reading() as connection:
-        log = read_stage_log(connection, workspace_id, LogSelection(start, end))
+        log = read_stage_log(connection, workspace_id, where)
         lead_ids = sorted({entry.lead_id for entry in log.entries})
         touched = _touches(connection, workspace_id, lead_ids, end)
         rows = connection.execute(

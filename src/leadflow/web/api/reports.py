@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query
 
+from leadflow.adapters.db.database import Database
 from leadflow.adapters.db.uow import reading
 from leadflow.domain.attribution import Model
 from leadflow.domain.errors import InvalidInput
 from leadflow.domain.stages import Stage
 from leadflow.services.periods import workspace_days
-from leadflow.services.reports import attribution_report, funnel_report, snapshot_report
+from leadflow.services.reports import (
+    LogSelection,
+    attribution_report,
+    funnel_report,
+    snapshot_report,
+)
 from leadflow.services.sla_report import sla_report
 from leadflow.web.api.deps import DbDep, NowDep, PrincipalDep
 from leadflow.web.api.handover import compliance_public
@@ -25,28 +32,49 @@ from leadflow.web.api.schemas import (
     StageCountPublic,
     StageCreditsPublic,
 )
+from leadflow.web.ids import MAX_ID
 
 router = APIRouter(prefix="/api/v1/reports", tags=["reports"])
 
 
+@dataclass(frozen=True)
+class ReportFilters:
+    """The filters every report takes: a period of days in the workspace's time zone, and
+    optionally one campaign, owner, source or grade."""
+
+    start: Annotated[date | None, Query(alias="from")] = None
+    end: Annotated[date | None, Query(alias="to")] = None
+    campaign_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None
+    owner_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None
+    source: Annotated[
+        str | None, Query(max_length=40, description="A source code, e.g. trade_fair.")
+    ] = None
+    grade: Annotated[Literal["A", "B", "C", "D"] | None, Query()] = None
+
+    def selection(self, db: Database, workspace_id: int) -> LogSelection:
+        if self.start and self.end and self.end < self.start:
+            raise InvalidInput("'to' lies before 'from'", field="to")
+        first, last = workspace_days(db, workspace_id, self.start, self.end)
+        return LogSelection(first, last, self.campaign_id, self.owner_id, self.source, self.grade)
+
+
+FiltersDep = Annotated[ReportFilters, Depends()]
+
+
 @router.get("/funnel", response_model=FunnelPublic)
-def funnel(
-    db: DbDep,
-    principal: PrincipalDep,
-    now: NowDep,
-    start: Annotated[date | None, Query(alias="from")] = None,
-    end: Annotated[date | None, Query(alias="to")] = None,
-) -> FunnelPublic:
+def funnel(db: DbDep, principal: PrincipalDep, now: NowDep, filters: FiltersDep) -> FunnelPublic:
     """Stage counts and conversion rates from the stage log, with the hand-over SLA compliance
     per sales user and per source, for a period of days, as it stood at the end of `to`; with
     `to`, also how many leads stood in each stage then."""
-    if start and end and end < start:
-        raise InvalidInput("'to' lies before 'from'", field="to")
-    first, last = workspace_days(db, principal.workspace_id, start, end)
-    report = funnel_report(db, principal.workspace_id, first, last)
-    snapshot = snapshot_report(db, principal.workspace_id, last) if last is not None else None
+    where = filters.selection(db, principal.workspace_id)
+    first, last = where.start, where.end
+    report = funnel_report(db, principal.workspace_id, where)
+    snapshot = (
+        snapshot_report(db, principal.workspace_id, last, where) if last is not None else None
+    )
     with reading(db, principal.workspace_id) as uow:
         sla = sla_report(uow, first, last, now=now)
+    start, end = filters.start, filters.end
     return FunnelPublic(
         start=start,
         end=end,
@@ -80,18 +108,12 @@ def funnel(
 
 
 @router.get("/attribution", response_model=AttributionPublic)
-def attribution(
-    db: DbDep,
-    principal: PrincipalDep,
-    start: Annotated[date | None, Query(alias="from")] = None,
-    end: Annotated[date | None, Query(alias="to")] = None,
-) -> AttributionPublic:
+def attribution(db: DbDep, principal: PrincipalDep, filters: FiltersDep) -> AttributionPublic:
     """The period's MQLs, SQLs and won deals credited to campaigns: first touch, last touch and
     linear multi-touch over the touches each lead had up to its conversion."""
-    if start and end and end < start:
-        raise InvalidInput("'to' lies before 'from'", field="to")
-    first, last = workspace_days(db, principal.workspace_id, start, end)
-    report = attribution_report(db, principal.workspace_id, first, last)
+    report = attribution_report(
+        db, principal.workspace_id, filters.selection(db, principal.workspace_id)
+    )
 
     def stages(credits: dict[Stage, float]) -> StageCreditsPublic:
         return StageCreditsPublic(
@@ -110,4 +132,4 @@ def attribution(
             report.credits.items(), key=lambda item: (item[0] is None, item[0] or 0)
         )
     ]
-    return AttributionPublic(start=start, end=end, campaigns=rows)
+    return AttributionPublic(start=filters.start, end=filters.end, campaigns=rows)

@@ -11,7 +11,9 @@ from starlette.responses import Response
 
 from leadflow.adapters.db.uow import reading
 from leadflow.adapters.table_export import to_csv, to_xlsx
+from leadflow.domain.engagement import GRADES
 from leadflow.domain.errors import InvalidInput, NotFound
+from leadflow.domain.sources import SOURCE_CODES
 from leadflow.domain.stages import MAIN_PATH
 from leadflow.services.dashboard import Dashboard, DashboardFilter, dashboard
 from leadflow.services.periods import workspace_days
@@ -30,7 +32,7 @@ FORMATS = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
-FILTERS = ("from", "to", "campaign", "owner")
+FILTERS = ("from", "to", "campaign", "owner", "source", "grade")
 
 
 def _day(text: str, field: str) -> date | None:
@@ -48,6 +50,12 @@ def _whole(text: str, field: str) -> int | None:
     return id_from_text(text, field)
 
 
+def _choice(text: str, choices: tuple[str, ...], field: str) -> str | None:
+    if text and text not in choices:
+        raise InvalidInput(f"{field} must be chosen from the list", field=field)
+    return text or None
+
+
 def _figures(
     request: Request, viewer: Viewer, db: DbDep, now: datetime
 ) -> tuple[Dashboard, dict[str, str]]:
@@ -60,6 +68,8 @@ def _figures(
         end=end,
         campaign_id=_whole(values["campaign"], "campaign"),
         owner_id=_whole(values["owner"], "owner"),
+        source=_choice(values["source"], SOURCE_CODES, "source"),
+        grade=_choice(values["grade"], GRADES, "grade"),
     )
     return dashboard(db, viewer.workspace_id, where, now=now), values
 
@@ -103,6 +113,8 @@ def dashboard_page(request: Request, viewer: ViewerDep, db: DbDep, now: NowDep) 
         values=values,
         campaigns=campaigns,
         members=members,
+        sources=SOURCE_CODES,
+        grades=GRADES,
         export_query=query,
     )
 
