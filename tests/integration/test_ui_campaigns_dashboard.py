@@ -197,3 +197,24 @@ def test_the_dashboard_filters_by_source_and_grade_and_refuses_an_unknown_grade(
     assert 'data-kpi="mql">0<' in by_fair.text
     assert 'data-kpi="mql">1<' in grade_a.text
     assert unknown.status_code == 422
+
+
+def test_the_dashboard_credits_conversions_to_the_campaigns_that_touched_the_leads(
+    app_client: TestClient, tenant: Tenant, db: Database
+) -> None:
+    campaign = create_campaign(
+        db, by=tenant.principal(Role.MARKETING), name="Messe LogiMAT", channel="trade_fair",
+        starts_on=date(2026, 1, 1), now=NOW,
+    )  # fmt: skip
+    assert campaign.id is not None
+    _won_lead(app_client, db, tenant, campaign.id)  # entries with the campaign, no touches
+
+    app_client.headers["Accept-Language"] = "en"
+    page = app_client.get("/app/dashboard")
+    exported = app_client.get("/app/dashboard/export/attribution.csv")
+
+    assert "Attribution to campaigns" in page.text
+    rows = list(csv.reader(io.StringIO(exported.content.decode("utf-8-sig")), delimiter=";"))
+    assert rows[0][:2] == ["Campaign", "MQL, first touch"]
+    # Both MQLs came without a touch: all credit goes to no campaign, one per conversion.
+    assert rows[1][0] == "No campaign touch" and rows[1][1] == "2"

@@ -3,16 +3,17 @@ cost per stage of each campaign, and the hand-over SLA compliance."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from leadflow.adapters.db.database import Database
 from leadflow.adapters.db.uow import reading
+from leadflow.domain.attribution import Credits, attribute
 from leadflow.domain.campaign_costs import CampaignCost, campaign_costs
 from leadflow.domain.cohorts import Cohort, mql_cohorts
 from leadflow.domain.funnel import FunnelReport, funnel
 from leadflow.domain.velocity import StageTime, time_in_stage
-from leadflow.services.reports import LogSelection, read_stage_log
+from leadflow.services.reports import LogSelection, read_stage_log, read_touches
 from leadflow.services.sla_report import SlaCompliance, sla_report
 
 DashboardFilter = LogSelection
@@ -28,6 +29,8 @@ class Dashboard:
     sla: SlaCompliance | None
     sla_ignores_campaign: bool
     """True when a campaign is chosen: the SLA figures still cover every campaign."""
+    attribution: Credits = field(default_factory=dict)
+    campaign_names: dict[int, str] = field(default_factory=dict)
 
 
 def dashboard(
@@ -36,7 +39,10 @@ def dashboard(
     """Every dashboard figure of one workspace for a period, a campaign and an owner."""
     with reading(db, workspace_id) as uow:
         log = read_stage_log(uow.connection, workspace_id, where)
+        lead_ids = sorted({entry.lead_id for entry in log.entries})
+        touched = read_touches(uow.connection, workspace_id, lead_ids, where.end)
         campaigns = uow.campaigns.all()
+        names = {c.id: c.name for c in campaigns if c.id is not None}
         sla = sla_report(uow, where.start, where.end, now=now)
     entries, campaign_of = log.entries, log.campaign_of
     if where.campaign_id is not None:
@@ -52,4 +58,6 @@ def dashboard(
         costs=campaign_costs(campaigns, entries, campaign_of, where.start, where.end),
         sla=compliance,
         sla_ignores_campaign=where.campaign_id is not None,
+        attribution=attribute(entries, touched, where.start, where.end),
+        campaign_names=names,
     )

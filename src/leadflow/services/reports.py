@@ -119,7 +119,7 @@ def attribution_report(db: Database, workspace_id: int, where: LogSelection) -> 
     with db.reading() as connection:
         log = read_stage_log(connection, workspace_id, where)
         lead_ids = sorted({entry.lead_id for entry in log.entries})
-        touched = _touches(connection, workspace_id, lead_ids, end)
+        touched = read_touches(connection, workspace_id, lead_ids, end)
         rows = connection.execute(
             select(campaigns.c.id, campaigns.c.name).where(campaigns.c.workspace_id == workspace_id)
         )
@@ -131,9 +131,10 @@ _CHUNK = 900
 """Lead ids per look-up: within SQLite's limit of bound parameters."""
 
 
-def _touches(
+def read_touches(
     connection: Connection, workspace_id: int, lead_ids: list[int], end: datetime | None
 ) -> list[Touch]:
+    """The touches of these leads up to `end`, for attribution."""
     found: list[Touch] = []
     for first in range(0, len(lead_ids), _CHUNK):
         query = select(touches.c.lead_id, touches.c.campaign_id, touches.c.at).where(

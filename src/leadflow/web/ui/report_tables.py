@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from leadflow.adapters.table_export import Cell, ExportTable
+from leadflow.domain.attribution import OUTCOMES, Model
 from leadflow.domain.campaign_costs import COSTED
 from leadflow.domain.cohorts import FOLLOWING
 from leadflow.domain.stages import MAIN_PATH
@@ -41,6 +42,8 @@ def _exported(kind: str, cell: Cell) -> Cell:
         return round(cell * 100, 1)
     if kind == "days" and isinstance(cell, float):
         return round(cell, 1)
+    if kind == "credit" and isinstance(cell, float):
+        return round(cell, 2)
     return cell
 
 
@@ -102,6 +105,7 @@ def report_tables(board: Dashboard, catalog: Catalog) -> dict[str, ReportTable]:
         _cohort_table(board, catalog, labels),
         _cost_table(board, catalog, labels),
         _sla_table(board, catalog),
+        _attribution_table(board, catalog, labels),
     ]
     return {table.key: table for table in tables}
 
@@ -167,3 +171,25 @@ def _sla_table(board: Dashboard, catalog: Catalog) -> ReportTable:
         ["int", "int", "int", "int", "int", "percent"],
         rows,
     )
+
+
+def _attribution_table(board: Dashboard, catalog: Catalog, labels: Labels) -> ReportTable:
+    _ = catalog.gettext
+    model_names = {
+        Model.FIRST_TOUCH: _("first touch"),
+        Model.LAST_TOUCH: _("last touch"),
+        Model.LINEAR: _("linear"),
+    }
+    headers = [_("Campaign")]
+    for model in Model:
+        headers += [f"{labels.stage(stage)}, {model_names[model]}" for stage in OUTCOMES]
+    rows: list[list[Cell]] = []
+    ordered = sorted(board.attribution.items(), key=lambda item: (item[0] is None, item[0] or 0))
+    for campaign_id, models in ordered:
+        name = board.campaign_names.get(campaign_id) if campaign_id is not None else None
+        row: list[Cell] = [name or _("No campaign touch")]
+        for model in Model:
+            row += [models[model][stage] for stage in OUTCOMES]
+        rows.append(row)
+    kinds = ["text", *["credit"] * (len(headers) - 1)]
+    return ReportTable("attribution", _("Attribution to campaigns"), headers, kinds, rows)
