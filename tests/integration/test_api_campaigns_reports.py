@@ -191,3 +191,26 @@ def test_the_funnel_report_filters_by_source_and_grade(
     assert {s["stage"]: s["leads"] for s in fair["stages"]}["mql"] == 1
     assert {s["stage"]: s["leads"] for s in graded["stages"]}["mql"] == 0
     assert wrong.status_code == 422
+
+
+def test_a_won_deal_carries_its_value_and_a_value_without_won_is_refused(
+    app_client: TestClient, tenant: Tenant
+) -> None:
+    sales = tenant.headers(Role.SALES)
+    lead = app_client.post(
+        "/api/v1/leads", json={"email": "k@werk.de", "stage": "mql"},
+        headers=tenant.headers(Role.MARKETING),
+    ).json()  # fmt: skip
+    early = app_client.post(
+        f"/api/v1/leads/{lead['id']}/transitions", json={"to": "sal", "deal_value": "10"},
+        headers=sales,
+    )  # fmt: skip
+    negative = app_client.post(
+        f"/api/v1/leads/{lead['id']}/transitions", json={"to": "sal", "deal_value": "-1"},
+        headers=sales,
+    )  # fmt: skip
+
+    assert early.status_code == 422 and early.json()["field"] == "deal_value"
+    assert negative.status_code == 422
+    read = app_client.get(f"/api/v1/leads/{lead['id']}", headers=sales).json()
+    assert read["stage"] == "mql" and read["deal_value"] is None

@@ -218,3 +218,30 @@ def test_the_dashboard_credits_conversions_to_the_campaigns_that_touched_the_lea
     assert rows[0][:2] == ["Campaign", "MQL, first touch"]
     # Both MQLs came without a touch: all credit goes to no campaign, one per conversion.
     assert rows[1][0] == "No campaign touch" and rows[1][1] == "2"
+
+
+def test_a_deal_won_with_its_value_gives_the_campaign_its_return(
+    app_client: TestClient, tenant: Tenant, db: Database
+) -> None:
+    campaign = create_campaign(
+        db, by=tenant.principal(Role.MARKETING), name="Messe LogiMAT", channel="trade_fair",
+        starts_on=date(2026, 1, 1), actual_cost=Decimal("5000"), now=NOW,
+    )  # fmt: skip
+    assert campaign.id is not None
+    lead_id = add_lead(db, tenant, email="erika@muster.example", campaign_id=campaign.id)
+    csrf = sign_in(app_client, db, tenant, Role.SALES)
+    app_client.headers["Accept-Language"] = "de"
+    bant = {f"status-{key}": "met" for key in ("budget", "authority", "need", "timeline")}
+    app_client.post(f"/app/leads/{lead_id}/move", data={"csrf_token": csrf, "to": "sal"})
+    app_client.post(f"/app/leads/{lead_id}/qualification", data={"csrf_token": csrf, **bant})
+    app_client.post(f"/app/leads/{lead_id}/move", data={"csrf_token": csrf, "to": "sql"})
+    won = app_client.post(
+        f"/app/leads/{lead_id}/move",
+        data={"csrf_token": csrf, "to": "won", "deal_value": "12.500,00"},
+    )
+
+    assert won.status_code in (200, 303), won.text
+    exported = app_client.get("/app/dashboard/export/costs.csv").content.decode("utf-8-sig")
+    header, row = list(csv.reader(io.StringIO(exported), delimiter=";"))[:2]
+    assert row[header.index("Gewonnener Wert")] == "12500,00"
+    assert row[header.index("Rendite (gewonnener Wert je eingesetztem Euro)")] == "2,50"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from decimal import Decimal
 
 from leadflow.domain.custom_fields import FieldCondition, FieldValue
 from leadflow.domain.errors import InvalidInput, StaleLead
@@ -44,6 +45,8 @@ class Lead:
     extras: dict[str, str] = field(default_factory=dict)
     provenance: dict[str, object] | None = None
     custom_fields: dict[str, FieldValue] = field(default_factory=dict)
+    deal_value: Decimal | None = None
+    """What a won deal is worth (EUR), for campaign ROI."""
 
     def check_version(self, expected: int | None) -> None:
         if expected is not None and expected != self.version:

@@ -55,7 +55,9 @@ def dashboard(
         funnel=funnel(entries, where.start, where.end),
         velocity=time_in_stage(entries, where.start, where.end, now=now),
         cohorts=mql_cohorts(entries, where.start, where.end),
-        costs=campaign_costs(campaigns, entries, campaign_of, where.start, where.end),
+        costs=campaign_costs(
+            campaigns, entries, campaign_of, where.start, where.end, log.deal_values
+        ),
         sla=compliance,
         sla_ignores_campaign=where.campaign_id is not None,
         attribution=attribute(entries, touched, where.start, where.end),

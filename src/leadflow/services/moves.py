@@ -4,9 +4,11 @@ qualification gate, stored, logged, and followed by its effects."""
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 
 from leadflow.adapters.db.uow import UnitOfWork
 from leadflow.domain import qualification
+from leadflow.domain.errors import InvalidInput
 from leadflow.domain.lead import Lead
 from leadflow.domain.lifecycle import GATE_QUALIFICATION
 from leadflow.domain.principal import Principal
@@ -24,10 +26,17 @@ def move_lead(
     reason: str | None = None,
     note: str | None = None,
     expected_version: int | None = None,
+    deal_value: Decimal | None = None,
 ) -> Lead:
-    """Move a lead to another stage through the workspace's transition table."""
+    """Move a lead to another stage through the workspace's transition table; a move to won
+    may say what the deal is worth."""
     lead = uow.leads.get(lead_id)
     lead.check_version(expected_version)
+    if deal_value is not None:
+        if target is not Stage.WON:
+            raise InvalidInput("a deal value goes with a move to won", field="deal_value")
+        if deal_value < 0:
+            raise InvalidInput("a deal value cannot be negative", field="deal_value")
     config = uow.directory.workspace_config(uow.workspace_id)
     move = rules.transition_table(config).decide(lead.stage, target, by.actor, reason)
     if move.rule.gate == GATE_QUALIFICATION:
@@ -36,6 +45,8 @@ def move_lead(
         qualification.check_gate(framework, statuses, qualification.grade(framework, statuses))
     read_version = lead.version
     change = lead.apply(move, at=now, by_user_id=by.user_id, note=note)
+    if deal_value is not None:
+        lead.deal_value = deal_value
     uow.leads.save(lead, read_version=read_version, now=now)
     uow.leads.log(change)
     stage_effects.stage_changed(uow, lead, change, now=now)

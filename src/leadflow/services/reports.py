@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import datetime
+from decimal import Decimal
 
 from sqlalchemy import Connection, select
 
@@ -32,6 +33,7 @@ class LogSelection:
 class StageLog:
     entries: list[LogEntry]
     campaign_of: dict[int, int | None]
+    deal_values: dict[int, Decimal | None]
 
 
 def read_stage_log(connection: Connection, workspace_id: int, where: LogSelection) -> StageLog:
@@ -47,6 +49,7 @@ def read_stage_log(connection: Connection, workspace_id: int, where: LogSelectio
             stage_changes.c.at,
             stage_changes.c.reason,
             leads.c.campaign_id,
+            leads.c.deal_value,
         )
         .join(leads, leads.c.id == stage_changes.c.lead_id)
         .where(
@@ -85,6 +88,7 @@ def read_stage_log(connection: Connection, workspace_id: int, where: LogSelectio
             for row in rows
         ],
         campaign_of={row.lead_id: row.campaign_id for row in rows},
+        deal_values={row.lead_id: row.deal_value for row in rows},
     )
 
 

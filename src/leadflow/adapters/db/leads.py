@@ -39,6 +39,7 @@ _LEAD_COLUMNS = (
     "extras",
     "provenance",
     "custom_fields",
+    "deal_value",
 )
 
 # Built once: compiled once per set of columns (see parties.py).

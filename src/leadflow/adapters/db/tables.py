@@ -196,6 +196,7 @@ leads = Table(
     Column("merged_into_id", ID, ForeignKey("leads.id", ondelete="SET NULL")),
     Column("provenance", JSON),
     Column("custom_fields", JSON),
+    Column("deal_value", Numeric(14, 2)),
     UniqueConstraint("workspace_id", "contact_id"),
     Index("ix_leads_workspace_stage", "workspace_id", "stage"),
     Index("ix_leads_workspace_created", "workspace_id", "created_at"),

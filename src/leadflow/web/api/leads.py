@@ -163,6 +163,7 @@ def move_lead(
             reason=body.reason,
             note=body.note,
             expected_version=body.expected_version,
+            deal_value=body.deal_value,
         )
         return uow.leads.details(lead_id)
 

@@ -47,6 +47,7 @@ def lead_public(details: LeadDetails, *, merged: bool = False) -> LeadPublic:
         campaign_id=lead.campaign_id,
         created_at=lead.created_at,
         stage_entered_at=lead.stage_entered_at,
+        deal_value=lead.deal_value,
         contact=ContactPublic(
             id=contact.id,
             first_name=contact.first_name,

@@ -102,6 +102,7 @@ class LeadPublic(BaseModel):
     campaign_id: int | None
     created_at: datetime
     stage_entered_at: datetime
+    deal_value: Decimal | None = None
     contact: ContactPublic
     account: AccountPublic | None
     extras: dict[str, str] = Field(default_factory=dict)
@@ -128,6 +129,9 @@ class TransitionCreate(Input):
     reason: Annotated[str, StringConstraints(max_length=100)] | None = None
     note: Annotated[str, StringConstraints(max_length=5000)] | None = None
     expected_version: Version | None = None
+    deal_value: Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=2)] | None = Field(
+        default=None, description="With `to: won`: what the deal is worth (EUR), for ROI."
+    )
 
 
 class StageChangePublic(BaseModel):

@@ -7,7 +7,6 @@ from datetime import date
 from decimal import Decimal
 from typing import Annotated
 
-from babel.numbers import NumberFormatError, parse_decimal
 from fastapi import APIRouter, Depends, Form, Request
 from sqlalchemy import func, select
 from starlette.responses import Response
@@ -23,6 +22,7 @@ from leadflow.web.api.deps import DbDep, NowDep
 from leadflow.web.embed_code import embed_snippets
 from leadflow.web.ids import IdPath
 from leadflow.web.public_url import public_url
+from leadflow.web.ui.amounts import amount_from_text
 from leadflow.web.ui.messages import explain
 from leadflow.web.ui.pages import PageRoute, catalog_of, page, redirect
 from leadflow.web.ui.session import Viewer, ViewerDep, check_csrf
@@ -132,12 +132,7 @@ def _day(text: str, field: str, *, required: bool) -> date | None:
 
 
 def _money(text: str, locale: str, field: str) -> Decimal:
-    if not text.strip():
-        return Decimal("0")
-    try:
-        return parse_decimal(text.strip(), locale=locale)
-    except NumberFormatError:
-        raise InvalidInput(f"{field} must be an amount", field=field) from None
+    return amount_from_text(text, locale, field) or Decimal("0")
 
 
 @router.get("/{campaign_id}")

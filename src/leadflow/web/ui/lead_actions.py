@@ -19,6 +19,7 @@ from leadflow.services.consent import set_legal_basis
 from leadflow.services.moves import move_lead
 from leadflow.web.api.deps import DbDep, NowDep
 from leadflow.web.ids import IdPath
+from leadflow.web.ui.amounts import amount_from_text
 from leadflow.web.ui.messages import explain
 from leadflow.web.ui.moves import MoveOption, move_options
 from leadflow.web.ui.pages import PageRoute, catalog_of, page, redirect
@@ -102,10 +103,12 @@ def move(
     note: TextField = "",
     expected_version: TextField = "",
     back: TextField = "",
+    deal_value: TextField = "",
 ) -> Response:
-    """Move the lead through the workspace's transition table."""
+    """Move the lead through the workspace's transition table (to won with its deal value)."""
     target = _stage(to, "to")
     try:
+        value = amount_from_text(deal_value, viewer.locale, "deal_value")
         in_unit_of_work(
             db,
             viewer.workspace_id,
@@ -118,6 +121,7 @@ def move(
                 reason=reason or None,
                 note=note.strip() or None,
                 expected_version=_version(expected_version),
+                deal_value=value,
             ),
         )
     except (ReasonRequired, InvalidInput) as error:

@@ -136,6 +136,8 @@ def _cost_table(board: Dashboard, catalog: Catalog, labels: Labels) -> ReportTab
             _("Cost per %(stage)s") % {"stage": labels.stage(stage)},
         ]
         kinds += ["int", "money"]
+    headers += [_("Value won"), _("Return (value won per euro spent)")]
+    kinds += ["money", "credit"]
     rows: list[list[Cell]] = []
     for cost in board.costs:
         row: list[Cell] = [
@@ -145,6 +147,7 @@ def _cost_table(board: Dashboard, catalog: Catalog, labels: Labels) -> ReportTab
         ]
         for stage in COSTED:
             row += [cost.reached.get(stage, 0), cost.cost_per(stage)]
+        row += [cost.won_value, cost.roi]
         rows.append(row)
     return ReportTable("costs", _("Cost per stage and campaign"), headers, kinds, rows)
 
