@@ -245,3 +245,27 @@ def test_a_deal_won_with_its_value_gives_the_campaign_its_return(
     header, row = list(csv.reader(io.StringIO(exported), delimiter=";"))[:2]
     assert row[header.index("Gewonnener Wert")] == "12500,00"
     assert row[header.index("Rendite (gewonnener Wert je eingesetztem Euro)")] == "2,50"
+
+
+def test_the_dashboard_shows_sla_compliance_per_sales_user_and_per_source(
+    app_client: TestClient, tenant: Tenant, db: Database
+) -> None:
+    campaign = create_campaign(
+        db, by=tenant.principal(Role.MARKETING), name="Webinar", channel="webinar",
+        starts_on=date(2026, 1, 1), now=NOW,
+    )  # fmt: skip
+    assert campaign.id is not None
+    _won_lead(app_client, db, tenant, campaign.id)
+
+    app_client.headers["Accept-Language"] = "en"
+    by_source = app_client.get("/app/dashboard/export/sla_sources.csv")
+    by_user = app_client.get("/app/dashboard/export/sla_users.csv")
+
+    source_rows = list(
+        csv.reader(io.StringIO(by_source.content.decode("utf-8-sig")), delimiter=";")
+    )
+    user_rows = list(csv.reader(io.StringIO(by_user.content.decode("utf-8-sig")), delimiter=";"))
+    assert source_rows[0][:2] == ["Source", "Hand-overs"]
+    assert [row[:2] for row in source_rows[1:]] == [["Web form", "2"]]
+    assert user_rows[0][0] == "Sales user"
+    assert sum(int(row[1]) for row in user_rows[1:]) == 2

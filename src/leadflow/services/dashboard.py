@@ -29,6 +29,9 @@ class Dashboard:
     sla: SlaCompliance | None
     sla_ignores_campaign: bool
     """True when a campaign is chosen: the SLA figures still cover every campaign."""
+    sla_by_user: list[SlaCompliance] = field(default_factory=list)
+    sla_by_source: list[SlaCompliance] = field(default_factory=list)
+    user_names: dict[int, str] = field(default_factory=dict)
     attribution: Credits = field(default_factory=dict)
     campaign_names: dict[int, str] = field(default_factory=dict)
 
@@ -43,6 +46,7 @@ def dashboard(
         touched = read_touches(uow.connection, workspace_id, lead_ids, where.end)
         campaigns = uow.campaigns.all()
         names = {c.id: c.name for c in campaigns if c.id is not None}
+        users = {m.user_id: m.name or m.email for m in uow.directory.members(workspace_id)}
         sla = sla_report(uow, where.start, where.end, now=now)
     entries, campaign_of = log.entries, log.campaign_of
     if where.campaign_id is not None:
@@ -60,6 +64,9 @@ def dashboard(
         ),
         sla=compliance,
         sla_ignores_campaign=where.campaign_id is not None,
+        sla_by_user=sla.by_user,
+        sla_by_source=sla.by_source,
+        user_names=users,
         attribution=attribute(entries, touched, where.start, where.end),
         campaign_names=names,
     )

@@ -11,6 +11,7 @@ from leadflow.domain.campaign_costs import COSTED
 from leadflow.domain.cohorts import FOLLOWING
 from leadflow.domain.stages import MAIN_PATH
 from leadflow.services.dashboard import Dashboard
+from leadflow.services.sla_report import SlaCompliance
 from leadflow.web.ui.i18n import Catalog
 from leadflow.web.ui.labels import Labels
 
@@ -105,6 +106,8 @@ def report_tables(board: Dashboard, catalog: Catalog) -> dict[str, ReportTable]:
         _cohort_table(board, catalog, labels),
         _cost_table(board, catalog, labels),
         _sla_table(board, catalog),
+        _sla_by_user_table(board, catalog, board.user_names),
+        _sla_by_source_table(board, catalog, labels),
         _attribution_table(board, catalog, labels),
     ]
     return {table.key: table for table in tables}
@@ -156,24 +159,50 @@ def _sla_table(board: Dashboard, catalog: Catalog) -> ReportTable:
     _ = catalog.gettext
     rows: list[list[Cell]] = []
     if board.sla is not None:
-        sla = board.sla
-        rows.append(
-            [sla.handovers, sla.within, sla.late, sla.open_overdue, sla.open_on_time, sla.rate]
-        )
-    return ReportTable(
-        "sla",
-        _("Hand-over SLA"),
-        [
-            _("Hand-overs"),
-            _("Answered in time"),
-            _("Answered late"),
-            _("Open and overdue"),
-            _("Open and on time"),
-            _("Compliance (%)"),
-        ],
-        ["int", "int", "int", "int", "int", "percent"],
-        rows,
-    )
+        rows.append(_sla_cells(board.sla))
+    return ReportTable("sla", _("Hand-over SLA"), _sla_headers(catalog), _SLA_KINDS, rows)
+
+
+_SLA_KINDS = ["int", "int", "int", "int", "int", "percent"]
+
+
+def _sla_headers(catalog: Catalog) -> list[str]:
+    _ = catalog.gettext
+    return [
+        _("Hand-overs"),
+        _("Answered in time"),
+        _("Answered late"),
+        _("Open and overdue"),
+        _("Open and on time"),
+        _("Compliance (%)"),
+    ]
+
+
+def _sla_cells(sla: SlaCompliance) -> list[Cell]:
+    return [sla.handovers, sla.within, sla.late, sla.open_overdue, sla.open_on_time, sla.rate]
+
+
+def _sla_by_user_table(board: Dashboard, catalog: Catalog, names: dict[int, str]) -> ReportTable:
+    _ = catalog.gettext
+    rows: list[list[Cell]] = [
+        [names.get(row.key, str(row.key)) if isinstance(row.key, int) else _("Nobody"),
+         *_sla_cells(row)]
+        for row in board.sla_by_user
+    ]  # fmt: skip
+    headers = [_("Sales user"), *_sla_headers(catalog)]
+    return ReportTable("sla_users", _("Hand-over SLA per sales user"), headers,
+                       ["text", *_SLA_KINDS], rows)  # fmt: skip
+
+
+def _sla_by_source_table(board: Dashboard, catalog: Catalog, labels: Labels) -> ReportTable:
+    _ = catalog.gettext
+    rows: list[list[Cell]] = [
+        [labels.source(row.key) if row.key else _("No source"), *_sla_cells(row)]
+        for row in board.sla_by_source
+    ]
+    headers = [_("Source"), *_sla_headers(catalog)]
+    return ReportTable("sla_sources", _("Hand-over SLA per source"), headers,
+                       ["text", *_SLA_KINDS], rows)  # fmt: skip
 
 
 def _attribution_table(board: Dashboard, catalog: Catalog, labels: Labels) -> ReportTable:
