@@ -269,3 +269,26 @@ def test_the_dashboard_shows_sla_compliance_per_sales_user_and_per_source(
     assert [row[:2] for row in source_rows[1:]] == [["Web form", "2"]]
     assert user_rows[0][0] == "Sales user"
     assert sum(int(row[1]) for row in user_rows[1:]) == 2
+
+
+def test_the_dashboard_shows_the_funnel_week_by_week(
+    app_client: TestClient, tenant: Tenant, db: Database
+) -> None:
+    campaign = create_campaign(
+        db, by=tenant.principal(Role.MARKETING), name="Webinar", channel="webinar",
+        starts_on=date(2026, 1, 1), now=NOW,
+    )  # fmt: skip
+    assert campaign.id is not None
+    _won_lead(app_client, db, tenant, campaign.id)
+
+    app_client.headers["Accept-Language"] = "en"
+    page = app_client.get("/app/dashboard")
+    exported = app_client.get("/app/dashboard/export/trend.csv")
+
+    assert "Week by week" in page.text and "New MQLs per week" in page.text
+    rows = list(csv.reader(io.StringIO(exported.content.decode("utf-8-sig")), delimiter=";"))
+    assert rows[0] == [
+        "Week from", "New MQLs", "Accepted", "Rejected", "Acceptance rate", "New SQLs"
+    ]  # fmt: skip
+    assert sum(int(row[1]) for row in rows[1:]) == 2
+    assert sum(int(row[5]) for row in rows[1:]) == 1

@@ -12,7 +12,9 @@ from leadflow.domain.attribution import Credits, attribute
 from leadflow.domain.campaign_costs import CampaignCost, campaign_costs
 from leadflow.domain.cohorts import Cohort, mql_cohorts
 from leadflow.domain.funnel import FunnelReport, funnel
+from leadflow.domain.trends import Week, weekly_trend
 from leadflow.domain.velocity import StageTime, time_in_stage
+from leadflow.services.periods import workspace_zone
 from leadflow.services.reports import LogSelection, read_stage_log, read_touches
 from leadflow.services.sla_report import SlaCompliance, sla_report
 
@@ -32,6 +34,7 @@ class Dashboard:
     sla_by_user: list[SlaCompliance] = field(default_factory=list)
     sla_by_source: list[SlaCompliance] = field(default_factory=list)
     user_names: dict[int, str] = field(default_factory=dict)
+    trend: list[Week] = field(default_factory=list)
     attribution: Credits = field(default_factory=dict)
     campaign_names: dict[int, str] = field(default_factory=dict)
 
@@ -47,6 +50,7 @@ def dashboard(
         campaigns = uow.campaigns.all()
         names = {c.id: c.name for c in campaigns if c.id is not None}
         users = {m.user_id: m.name or m.email for m in uow.directory.members(workspace_id)}
+        zone = workspace_zone(uow)
         sla = sla_report(uow, where.start, where.end, now=now)
     entries, campaign_of = log.entries, log.campaign_of
     if where.campaign_id is not None:
@@ -67,6 +71,7 @@ def dashboard(
         sla_by_user=sla.by_user,
         sla_by_source=sla.by_source,
         user_names=users,
+        trend=weekly_trend(entries, where.start, where.end, zone=zone),
         attribution=attribute(entries, touched, where.start, where.end),
         campaign_names=names,
     )

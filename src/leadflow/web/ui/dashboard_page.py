@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from urllib.parse import urlencode
 
+from babel.dates import format_date
 from fastapi import APIRouter, Depends, Request
 from starlette.responses import Response
 
@@ -95,6 +96,11 @@ def dashboard_page(request: Request, viewer: ViewerDep, db: DbDep, now: NowDep) 
         ],
         secondary=[row.p90.total_seconds() / DAY for row in timed if row.p90],
     )
+    trend_chart = bar_chart(
+        [(format_date(week.monday, "d. MMM", locale=catalog.locale), week.mqls, str(week.mqls))
+         for week in board.trend],
+        secondary=None,
+    )  # fmt: skip
     with reading(db, viewer.workspace_id) as uow:
         campaigns = uow.campaigns.all()
         members = uow.directory.members(viewer.workspace_id)
@@ -109,6 +115,7 @@ def dashboard_page(request: Request, viewer: ViewerDep, db: DbDep, now: NowDep) 
         conversions={c.source: c for c in board.funnel.conversions},
         reasons_chart=reasons_chart,
         velocity_chart=velocity_chart,
+        trend_chart=trend_chart,
         velocity_rows=timed,
         values=values,
         campaigns=campaigns,

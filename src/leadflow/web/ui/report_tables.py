@@ -109,6 +109,7 @@ def report_tables(board: Dashboard, catalog: Catalog) -> dict[str, ReportTable]:
         _sla_by_user_table(board, catalog, board.user_names),
         _sla_by_source_table(board, catalog, labels),
         _attribution_table(board, catalog, labels),
+        _trend_table(board, catalog),
     ]
     return {table.key: table for table in tables}
 
@@ -225,3 +226,21 @@ def _attribution_table(board: Dashboard, catalog: Catalog, labels: Labels) -> Re
         rows.append(row)
     kinds = ["text", *["credit"] * (len(headers) - 1)]
     return ReportTable("attribution", _("Attribution to campaigns"), headers, kinds, rows)
+
+
+def _trend_table(board: Dashboard, catalog: Catalog) -> ReportTable:
+    _ = catalog.gettext
+    rows: list[list[Cell]] = [
+        [week.monday, week.mqls, week.accepted, week.rejected, week.acceptance_rate, week.sqls]
+        for week in board.trend
+    ]
+    headers = [
+        _("Week from"),
+        _("New MQLs"),
+        _("Accepted"),
+        _("Rejected"),
+        _("Acceptance rate"),
+        _("New SQLs"),
+    ]
+    kinds = ["date", "int", "int", "int", "percent", "int"]
+    return ReportTable("trend", _("Week by week"), headers, kinds, rows)
