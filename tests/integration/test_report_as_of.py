@@ -5,6 +5,7 @@ stood then."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
@@ -12,8 +13,10 @@ from typer.testing import CliRunner
 from leadflow.adapters.db.database import Database
 from leadflow.cli.main import app
 from leadflow.domain.stages import Role, Stage
+from leadflow.services.importer import ImportRequest, run_import
 from tests.conftest import Tenant
 from tests.integration.automation_support import move, new_lead
+from tests.integration.ui_support import sign_in
 
 JUNE = "from=2026-06-01&to=2026-06-30"
 
@@ -83,3 +86,21 @@ def test_the_cli_funnel_to_a_day_prints_the_snapshot_and_the_expired_mqls(
     assert result.exit_code == 0, result.output
     assert "in stage at end of 2026-06-30" in result.output
     assert "1 accepted, 1 rejected; 1 expired undecided" in result.output
+
+
+def test_leads_imported_at_a_later_stage_are_explained_not_counted_as_failed_conversions(
+    app_client: TestClient, db: Database, tenant: Tenant, tmp_path: Path
+) -> None:
+    export = tmp_path / "crm.csv"
+    export.write_text("email;stage\nalt@kunde.de;won\nneu@kunde.de;prospect\n", encoding="utf-8")
+    run_import(
+        db, export, ImportRequest(tenant.id), by=tenant.principal(Role.MARKETING), now=_at(6, 3)
+    )
+
+    report = app_client.get(f"/api/v1/reports/funnel?{JUNE}", headers=tenant.headers(Role.VIEWER))
+    app_client.headers["Accept-Language"] = "en"
+    sign_in(app_client, db, tenant, Role.MARKETING)
+    page = app_client.get("/app/dashboard?from=2026-06-01&to=2026-06-30")
+
+    assert report.json()["imported_past_start"] == 1
+    assert "1 lead came from an import at a later stage without its earlier history" in page.text

@@ -128,3 +128,16 @@ def test_the_snapshot_puts_each_lead_in_the_stage_it_stood_in_at_the_time() -> N
     assert snapshot[SQ] == 1 and snapshot[N] == 2
     assert sum(snapshot.values()) == 3
     assert stage_snapshot(HISTORY, day(30))[W] == 1
+
+
+def test_leads_imported_at_a_later_stage_are_counted_as_lacking_their_history() -> None:
+    history = [
+        LogEntry(1, None, SQ, day(1), imported=True),
+        LogEntry(1, SQ, W, day(2)),
+        LogEntry(2, None, P, day(1), imported=True),  # a prospect has no earlier history
+        LogEntry(3, None, M, day(1)),
+    ]
+
+    report = funnel(history)
+
+    assert report.imported_past_start == 1

@@ -170,6 +170,11 @@ def funnel(
         )
     for reason, count in sorted(report.rejection_reasons.items(), key=lambda kv: -kv[1]):
         console.print(f"  rejected: {reason} x{count}")
+    if report.imported_past_start:
+        console.print(
+            f"{report.imported_past_start} lead(s) came from an import at a later stage without "
+            "their earlier history: no conversion into that stage can be computed for them"
+        )
 
 
 def _day(value: str | None) -> date | None:

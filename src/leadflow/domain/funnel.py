@@ -32,6 +32,8 @@ class LogEntry:
     target: Stage
     at: datetime
     reason: str | None = None
+    imported: bool = False
+    """The entry came from an import of another system's records (its first stage there)."""
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,9 @@ class FunnelReport:
     rejection_reasons: dict[str, int]
     expired: int = 0
     """MQLs recycled by the SLA before sales decided: not counted as rejected."""
+    imported_past_start: int = 0
+    """Leads of the period that an import brought in at a later stage than prospect or MQL,
+    without the earlier history: conversions into that stage cannot be computed for them."""
 
     @property
     def acceptance_rate(self) -> float | None:
@@ -89,10 +94,18 @@ def funnel(
     stage_entries: Counter[Stage] = Counter()
     converted: Counter[Stage] = Counter()
     reasons: Counter[str] = Counter()
-    accepted = rejected = expired = 0
+    accepted = rejected = expired = imported_past_start = 0
 
     for history in by_lead.values():
         history.sort(key=lambda e: e.at)
+        first = history[0]
+        if (
+            first.imported
+            and first.source is None
+            and first.target not in (Stage.PROSPECT, Stage.MQL)
+            and in_period(first.at)
+        ):
+            imported_past_start += 1
         for entry in history:
             if not in_period(entry.at):
                 continue
@@ -125,7 +138,9 @@ def funnel(
         )
         for i in range(len(MAIN_PATH) - 1)
     )
-    return FunnelReport(stages, conversions, accepted, rejected, dict(reasons), expired)
+    return FunnelReport(
+        stages, conversions, accepted, rejected, dict(reasons), expired, imported_past_start
+    )
 
 
 def stage_snapshot(entries: Iterable[LogEntry], at: datetime) -> dict[Stage, int]:

@@ -13,7 +13,7 @@ from leadflow.adapters.db.database import Database
 from leadflow.adapters.db.tables import campaigns, leads, stage_changes, touches
 from leadflow.domain.attribution import Credits, Touch, attribute
 from leadflow.domain.funnel import FunnelReport, LogEntry, funnel, stage_snapshot
-from leadflow.domain.stages import Stage
+from leadflow.domain.stages import Actor, Stage
 
 
 @dataclass(frozen=True)
@@ -48,6 +48,7 @@ def read_stage_log(connection: Connection, workspace_id: int, where: LogSelectio
             stage_changes.c.target,
             stage_changes.c.at,
             stage_changes.c.reason,
+            stage_changes.c.actor,
             leads.c.campaign_id,
             leads.c.deal_value,
         )
@@ -84,6 +85,7 @@ def read_stage_log(connection: Connection, workspace_id: int, where: LogSelectio
                 Stage(row.target),
                 row.at,
                 row.reason,
+                imported=row.actor == Actor.IMPORT.value,
             )
             for row in rows
         ],

@@ -96,6 +96,7 @@ def funnel(db: DbDep, principal: PrincipalDep, now: NowDep, filters: FiltersDep)
         acceptance_rate=report.acceptance_rate,
         rejection_reasons=report.rejection_reasons,
         expired=report.expired,
+        imported_past_start=report.imported_past_start,
         snapshot=snapshot,
         sla=SlaReportPublic(
             start=start,

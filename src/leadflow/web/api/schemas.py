@@ -198,6 +198,11 @@ class FunnelPublic(BaseModel):
     expired: int = Field(
         description="MQLs recycled by the SLA (`sla_expired`) before sales accepted or rejected."
     )
+    imported_past_start: int = Field(
+        default=0,
+        description="Leads an import brought in at a later stage than MQL without their earlier "
+        "history: no conversion into that stage can be computed for them.",
+    )
     snapshot: dict[Stage, int] | None = Field(
         default=None,
         description="With `to`: how many leads stood in each stage at the end of that day.",
