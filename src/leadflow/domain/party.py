@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 
 
 @dataclass
@@ -33,8 +32,6 @@ class Contact:
     seniority: str | None = None
     department: str | None = None
     buying_role: str | None = None
-    created_at: datetime | None = None
-    """When leadflow stored the contact: with its id, what no other contact ever has."""
 
     @property
     def full_name(self) -> str:

@@ -12,7 +12,7 @@ import hashlib
 import hmac
 import unicodedata
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from enum import StrEnum
 
 from leadflow.domain.errors import InvalidInput
@@ -75,40 +75,24 @@ def _keyed(keys: PrivacyKeys, value: str) -> str:
     return hmac.new(keys.suppression, value.encode("utf-8"), hashlib.sha256).hexdigest()
 
 
-def objection_token(
-    keys: PrivacyKeys, workspace_id: int, contact_id: int, contact_created_at: datetime
-) -> str:
-    """A link token that names exactly one person and cannot be forged for another. It is
-    signed over the contact's id and the moment leadflow stored it, so even a contact that got
-    an erased person's id (ids are never reused, but a restored backup might) is not named."""
-    mac = _link_mac(keys, workspace_id, contact_id, contact_created_at)
-    return f"{workspace_id}.{contact_id}.{mac}"
+def objection_token(keys: PrivacyKeys, workspace_id: int, contact_id: int) -> str:
+    """A link token that names exactly one person and cannot be forged for another."""
+    return f"{workspace_id}.{contact_id}.{_link_mac(keys, workspace_id, contact_id)}"
 
 
-def read_objection_token(keys: PrivacyKeys, token: str) -> tuple[int, int, str] | None:
-    """The workspace and contact a well-formed token names, with its signature; whether the
-    signature is genuine is for `objection_token_names` to say, given the stored contact."""
+def read_objection_token(keys: PrivacyKeys, token: str) -> tuple[int, int] | None:
+    """The workspace and contact a genuine token names, else None."""
     parts = token.split(".")
     if len(parts) != 3 or not parts[0].isdigit() or not parts[1].isdigit():
         return None
-    if len(parts[0]) > 19 or len(parts[1]) > 19:
+    workspace_id, contact_id = int(parts[0]), int(parts[1])
+    expected = _link_mac(keys, workspace_id, contact_id)
+    if not hmac.compare_digest(expected.encode(), parts[2].encode()):
         return None
-    return int(parts[0]), int(parts[1]), parts[2]
+    return workspace_id, contact_id
 
 
-def objection_token_names(
-    keys: PrivacyKeys, token: str, workspace_id: int, contact_id: int, created_at: datetime
-) -> bool:
-    """Whether the token was made for this stored contact."""
-    named = read_objection_token(keys, token)
-    if named is None or named[:2] != (workspace_id, contact_id):
-        return False
-    expected = _link_mac(keys, workspace_id, contact_id, created_at)
-    return hmac.compare_digest(expected.encode(), named[2].encode())
-
-
-def _link_mac(keys: PrivacyKeys, workspace_id: int, contact_id: int, created_at: datetime) -> str:
-    stored = created_at.astimezone(UTC).isoformat(timespec="microseconds")
-    message = f"objection v2:{workspace_id}:{contact_id}:{stored}".encode()
+def _link_mac(keys: PrivacyKeys, workspace_id: int, contact_id: int) -> str:
+    message = f"objection:{workspace_id}:{contact_id}".encode()
     digest = hmac.new(keys.links, message, hashlib.sha256).digest()[:18]
     return base64.urlsafe_b64encode(digest).decode().rstrip("=")

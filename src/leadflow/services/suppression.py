@@ -27,7 +27,6 @@ from leadflow.domain.suppression import (
     SuppressionReason,
     email_key,
     objection_token,
-    objection_token_names,
     phone_key,
     read_objection_token,
 )
@@ -141,27 +140,18 @@ def object_by_link(db: Database, keys: PrivacyKeys, token: str, *, at: datetime)
 
 
 def person_of_link(db: Database, keys: PrivacyKeys, token: str) -> tuple[int, int]:
-    """The workspace and contact a genuine link names; NotFound for a forged or stale one
-    (its person erased, or a contact that is not the one it was made for)."""
+    """The workspace and contact a genuine link names; NotFound for a forged or stale one."""
     named = read_objection_token(keys, token)
     if named is None:
         raise NotFound("objection link", "given")
-    workspace_id, contact_id, _ = named
-    try:
-        with db.reading() as connection:
-            contact = People(connection, workspace_id).contact(contact_id)
-    except NotFound:
-        raise NotFound("objection link", "given") from None
-    created_at = contact.created_at
-    if created_at is None or not objection_token_names(
-        keys, token, workspace_id, contact_id, created_at
-    ):
-        raise NotFound("objection link", "given")
-    return workspace_id, contact_id
+    workspace_id, contact_id = named
+    with db.reading() as connection:
+        People(connection, workspace_id).contact(contact_id)
+    return named
 
 
 def objection_url(keys: PrivacyKeys, base_url: str, contact: Contact) -> str:
     """The person's one-click objection link, for the footer of every marketing e-mail."""
-    assert contact.id is not None and contact.created_at is not None
-    token = objection_token(keys, contact.workspace_id, contact.id, contact.created_at)
+    assert contact.id is not None
+    token = objection_token(keys, contact.workspace_id, contact.id)
     return f"{base_url.rstrip('/')}{OBJECTION_PATH}{token}"

@@ -47,7 +47,6 @@ def contact_from_row(row: Any) -> Contact:
     return Contact(
         workspace_id=row.workspace_id,
         id=row.id,
-        created_at=row.created_at,
         **{name: getattr(row, name) for name in CONTACT_FIELDS},
     )
 
