@@ -107,11 +107,6 @@ def erase(
         console.print(f"  deleted {table}: {count}")
     for table, count in sorted(report.redacted.items()):
         console.print(f"  redacted {table}: {count}")
-    if not report.log_emptied:
-        console.print(
-            "note: another reader held the database's write-ahead log; it is emptied at its "
-            "next checkpoint, until then it may still hold the erased rows"
-        )
     if report.suppressed:
         console.print("marketing to this person stays blocked (suppression list)")
 

@@ -113,9 +113,6 @@ class ErasureReport:
     redacted: dict[str, int] = field(default_factory=dict)
     suppressed: bool = False
     event_id: str | None = None
-    log_emptied: bool = True
-    """False when SQLite's write-ahead log, which may still hold the erased rows, could not be
-    emptied at once because a reader held it; its next checkpoint empties it."""
 
 
 def erase_person(
@@ -152,8 +149,7 @@ def erase_person(
             deleted=report.deleted,
             redacted=report.redacted,
         )
-    emptied = db.forget_deleted()
-    return ErasureReport(**{**report.__dict__, "suppressed": suppressed, "log_emptied": emptied})
+    return ErasureReport(**{**report.__dict__, "suppressed": suppressed})
 
 
 def erase_contacts(

@@ -119,8 +119,6 @@ def purge(
             by_rule=report.by_rule(),
             rows=erased.deleted,
         )
-    if found:
-        db.forget_deleted()
     return report
 
 

@@ -5,20 +5,15 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
-from sqlalchemy.engine import make_url
 from typer.testing import CliRunner
 
 from leadflow.adapters.db.database import Database
-from leadflow.adapters.db.uow import reading, unit_of_work
+from leadflow.adapters.db.uow import reading
 from leadflow.cli.main import app
 from leadflow.domain.privacy import provenance
-from leadflow.domain.stages import Role
 from leadflow.domain.suppression import PrivacyKeys
-from leadflow.services.lead_input import LeadInput
-from leadflow.services.leads import create_lead
 from leadflow.services.suppression import is_suppressed
-from tests.conftest import NOW, Tenant
+from tests.conftest import Tenant
 from tests.integration.privacy.conftest import MakeLead
 
 EMAIL = "eva.fischer@nordwerk-maschinen.de"
@@ -127,28 +122,3 @@ def test_an_export_file_is_written_once_and_private(
     assert json.loads(out.read_text(encoding="utf-8"))["found"] is True
     assert out.stat().st_mode & 0o077 == 0
     assert again.exit_code == 2
-
-
-def test_after_an_erasure_no_byte_of_the_person_is_left_in_the_sqlite_files(
-    cli: CliRunner, db: Database, tenant: Tenant, database_url: str
-) -> None:
-    if db.backend != "sqlite":
-        pytest.skip("PostgreSQL keeps old row versions until VACUUM; see README")
-    person = {"email": "zoe.unverwechselbar@erasure-probe.de", "phone": "+49 711 4455667"}
-    with unit_of_work(db, tenant.id) as uow:
-        create_lead(
-            uow, LeadInput(**person, last_name="Quastenflosser", company="Probe GmbH"),
-            by=tenant.principal(Role.MARKETING), now=NOW,
-        )  # fmt: skip
-    path = Path(make_url(database_url).database or "")
-
-    result = cli.invoke(
-        app, ["privacy", "erase", "-w", tenant.slug, "--email", person["email"], "--yes"]
-    )
-
-    assert result.exit_code == 0, result.output
-    files = [p for p in path.parent.iterdir() if p.name.startswith(path.name)]
-    assert {p.name for p in files} >= {path.name}
-    for needle in (b"zoe.unverwechselbar", b"Quastenflosser", b"4455667"):
-        for file in files:
-            assert needle not in file.read_bytes(), f"{needle!r} left in {file.name}"

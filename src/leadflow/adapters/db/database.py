@@ -55,22 +55,6 @@ class Database:
         with self.engine.connect() as connection:
             yield connection
 
-    def forget_deleted(self) -> bool:
-        """After an erasure: on SQLite, copy the write-ahead log into the database file and empty
-        it, so no earlier version of an erased row stays readable there (deleted content in the
-        file itself is zeroed as it is freed: `secure_delete`). PostgreSQL keeps old row
-        versions until VACUUM reclaims them; autovacuum does that on its own schedule. False when a reader kept
-        the log from being emptied (the next checkpoint empties it)."""
-        if self.backend != "sqlite":
-            return True
-        with self._write_turn, self.engine.connect() as connection:
-            # On the driver's connection, outside any transaction: a checkpoint cannot run
-            # inside one.
-            driver = connection.connection.driver_connection
-            assert driver is not None
-            busy, _, _ = driver.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
-        return not busy
-
     def upgrade(self) -> None:
         migrate.upgrade(self.engine)
 

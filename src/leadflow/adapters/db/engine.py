@@ -63,9 +63,6 @@ def _sqlite_engine(url: str, pool: dict[str, Any]) -> Engine:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA foreign_keys=ON")
-        # Deleted content is overwritten with zeros, so an erased person leaves no bytes in
-        # freed pages of the file.
-        cursor.execute("PRAGMA secure_delete=ON")
         cursor.execute("PRAGMA busy_timeout=30000")
         cursor.close()
 
