@@ -3,6 +3,7 @@ log or its shared-memory index, and on PostgreSQL the touched tables are vacuume
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -14,9 +15,12 @@ from typer.testing import CliRunner
 
 from leadflow.adapters.db.database import Database
 from leadflow.adapters.db.engine import normalize_url
+from leadflow.adapters.db.uow import unit_of_work
 from leadflow.cli.main import app
 from leadflow.domain.stages import Role
 from leadflow.domain.suppression import PrivacyKeys
+from leadflow.services import retention
+from leadflow.services.leads import LeadInput, create_lead
 from leadflow.services.person_rights import erase_person
 from tests.conftest import NOW, Tenant
 from tests.integration.privacy.person_data import EMAIL, store_eva, traces
@@ -107,3 +111,27 @@ def test_on_postgresql_the_tables_the_erasure_touched_are_vacuumed(
     assert report.scrubbed
     for table in ("contacts", "leads", "outbox_events"):
         assert after[table] is not None and after[table] != before[table], table
+
+
+def test_a_retention_purge_leaves_no_byte_of_the_purged_person_in_the_sqlite_files(
+    db: Database, tenant: Tenant, database_url: str
+) -> None:
+    if db.backend != "sqlite":
+        pytest.skip("scans SQLite's files")
+    rule = {"name": "unqualified", "stages": ["prospect"], "months": 24}
+    long_ago = NOW - timedelta(days=30 * 31)
+    retention.set_retention_rules(db, [rule], by=tenant.principal(Role.ADMIN), now=long_ago)
+    with unit_of_work(db, tenant.id) as uow:
+        create_lead(
+            uow,
+            LeadInput(email=EMAIL, first_name="Eva", last_name="Fischer", phone="0711 1234560"),
+            by=tenant.principal(Role.MARKETING),
+            now=long_ago,
+        )
+    files = _sqlite_files(database_url)
+    assert _found_in(files)
+
+    report = retention.purge(db, tenant.id, now=NOW, dry_run=False)
+
+    assert len(report.expired) == 1
+    assert _found_in(files) == {}
