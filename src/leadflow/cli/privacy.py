@@ -109,6 +109,11 @@ def erase(
         console.print(f"  redacted {table}: {count}")
     if report.suppressed:
         console.print("marketing to this person stays blocked (suppression list)")
+    if not report.scrubbed:
+        console.print(
+            "another process still reads the database's write-ahead log: old copies of the "
+            "erased values stay in it until its next checkpoint; run the command again later"
+        )
 
 
 @privacy_app.command("object")

@@ -11,6 +11,7 @@ import base64
 import hashlib
 import hmac
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -75,24 +76,34 @@ def _keyed(keys: PrivacyKeys, value: str) -> str:
     return hmac.new(keys.suppression, value.encode("utf-8"), hashlib.sha256).hexdigest()
 
 
-def objection_token(keys: PrivacyKeys, workspace_id: int, contact_id: int) -> str:
-    """A link token that names exactly one person and cannot be forged for another."""
-    return f"{workspace_id}.{contact_id}.{_link_mac(keys, workspace_id, contact_id)}"
+def objection_token(keys: PrivacyKeys, workspace_id: int, contact_id: int, secret: str) -> str:
+    """A link token that names exactly one person and cannot be forged for another.
+
+    The signature covers the contact's link secret, a random value made when the contact is
+    stored and never given to another contact: a link stops working when its person is erased,
+    and never acts on a later contact, not even one stored under the same id."""
+    return f"{workspace_id}.{contact_id}.{_link_mac(keys, workspace_id, contact_id, secret)}"
 
 
-def read_objection_token(keys: PrivacyKeys, token: str) -> tuple[int, int] | None:
-    """The workspace and contact a genuine token names, else None."""
+def read_objection_token(
+    keys: PrivacyKeys, token: str, secret_of: Callable[[int, int], str | None]
+) -> tuple[int, int] | None:
+    """The workspace and contact a genuine token names, else None. `secret_of` gives the link
+    secret of a stored contact (workspace id, contact id), None when there is no such contact."""
     parts = token.split(".")
     if len(parts) != 3 or not parts[0].isdigit() or not parts[1].isdigit():
         return None
     workspace_id, contact_id = int(parts[0]), int(parts[1])
-    expected = _link_mac(keys, workspace_id, contact_id)
+    secret = secret_of(workspace_id, contact_id)
+    if not secret:
+        return None
+    expected = _link_mac(keys, workspace_id, contact_id, secret)
     if not hmac.compare_digest(expected.encode(), parts[2].encode()):
         return None
     return workspace_id, contact_id
 
 
-def _link_mac(keys: PrivacyKeys, workspace_id: int, contact_id: int) -> str:
-    message = f"objection:{workspace_id}:{contact_id}".encode()
+def _link_mac(keys: PrivacyKeys, workspace_id: int, contact_id: int, secret: str) -> str:
+    message = f"objection:{workspace_id}:{contact_id}:{secret}".encode()
     digest = hmac.new(keys.links, message, hashlib.sha256).digest()[:18]
     return base64.urlsafe_b64encode(digest).decode().rstrip("=")

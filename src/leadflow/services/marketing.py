@@ -18,7 +18,7 @@ from leadflow.domain.privacy import Channel, Purpose, current_bases
 from leadflow.domain.stages import Actor
 from leadflow.domain.suppression import PrivacyKeys
 from leadflow.services import work
-from leadflow.services.suppression import objection_url, suppression_hashes
+from leadflow.services.suppression import objection_urls, suppression_hashes
 
 PAGE = 500
 
@@ -159,11 +159,13 @@ def campaign_email_audience(
             LeadFilter(campaign_id=campaign_id), limit=PAGE, offset=offset
         )
         facts = marketing_facts(uow, keys, page)
+        urls = objection_urls(uow.connection, keys, base_url, [d.contact for d in page])
         for details in page:
             assert details.lead.id is not None
             decision = decide(Action.CAMPAIGN_EMAIL, facts[details.lead.id])
             if decision.allowed and details.contact.email:
-                url = objection_url(keys, base_url, details.contact)
+                assert details.contact.id is not None
+                url = urls[details.contact.id]
                 recipients.append(Recipient(details.lead.id, details.contact.email, url))
             else:
                 excluded.append(Excluded(details.lead.id, decision.reason))

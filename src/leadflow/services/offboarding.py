@@ -90,6 +90,7 @@ def delete_workspace(
             at=now,
             rows=deleted,
         )
+    db.scrub(name for name, count in deleted.items() if count)
     return deleted
 
 

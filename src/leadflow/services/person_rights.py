@@ -113,6 +113,12 @@ class ErasureReport:
     redacted: dict[str, int] = field(default_factory=dict)
     suppressed: bool = False
     event_id: str | None = None
+    scrubbed: bool = True
+    """Whether the database kept no old copy of the erased values (see Database.scrub)."""
+
+    def touched(self) -> set[str]:
+        """The tables rows were deleted from or redacted in."""
+        return {name for name, count in {**self.deleted, **self.redacted}.items() if count}
 
 
 def erase_person(
@@ -149,7 +155,8 @@ def erase_person(
             deleted=report.deleted,
             redacted=report.redacted,
         )
-    return ErasureReport(**{**report.__dict__, "suppressed": suppressed})
+    scrubbed = db.scrub(report.touched())
+    return ErasureReport(**{**report.__dict__, "suppressed": suppressed, "scrubbed": scrubbed})
 
 
 def erase_contacts(

@@ -119,6 +119,8 @@ def purge(
             by_rule=report.by_rule(),
             rows=erased.deleted,
         )
+    if erased.contacts:
+        db.scrub(erased.touched())
     return report
 
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy.engine import Connection
+
 from leadflow.adapters.db.database import Database
 from leadflow.adapters.db.people import People, e164
 from leadflow.adapters.db.privacy import PrivacyRepository
@@ -140,18 +142,42 @@ def object_by_link(db: Database, keys: PrivacyKeys, token: str, *, at: datetime)
 
 
 def person_of_link(db: Database, keys: PrivacyKeys, token: str) -> tuple[int, int]:
-    """The workspace and contact a genuine link names; NotFound for a forged or stale one."""
-    named = read_objection_token(keys, token)
+    """The workspace and contact a genuine link names; NotFound for a forged or stale one
+    (its person erased: the link secret went with them)."""
+    with db.reading() as connection:
+
+        def secret_of(workspace_id: int, contact_id: int) -> str | None:
+            return People(connection, workspace_id).link_secrets([contact_id]).get(contact_id)
+
+        named = read_objection_token(keys, token, secret_of)
     if named is None:
         raise NotFound("objection link", "given")
-    workspace_id, contact_id = named
-    with db.reading() as connection:
-        People(connection, workspace_id).contact(contact_id)
     return named
 
 
-def objection_url(keys: PrivacyKeys, base_url: str, contact: Contact) -> str:
-    """The person's one-click objection link, for the footer of every marketing e-mail."""
+def objection_urls(
+    connection: Connection, keys: PrivacyKeys, base_url: str, contacts: list[Contact]
+) -> dict[int, str]:
+    """Each stored contact's one-click objection link, for the footer of every marketing
+    e-mail, by contact id."""
+    by_workspace: dict[int, list[int]] = {}
+    for contact in contacts:
+        assert contact.id is not None
+        by_workspace.setdefault(contact.workspace_id, []).append(contact.id)
+    urls: dict[int, str] = {}
+    for workspace_id, ids in by_workspace.items():
+        for contact_id, secret in People(connection, workspace_id).link_secrets(ids).items():
+            token = objection_token(keys, workspace_id, contact_id, secret)
+            urls[contact_id] = f"{base_url.rstrip('/')}{OBJECTION_PATH}{token}"
+    return urls
+
+
+def objection_url(
+    connection: Connection, keys: PrivacyKeys, base_url: str, contact: Contact
+) -> str:
+    """The person's one-click objection link."""
     assert contact.id is not None
-    token = objection_token(keys, contact.workspace_id, contact.id)
-    return f"{base_url.rstrip('/')}{OBJECTION_PATH}{token}"
+    urls = objection_urls(connection, keys, base_url, [contact])
+    if contact.id not in urls:
+        raise NotFound("person", contact.id)
+    return urls[contact.id]

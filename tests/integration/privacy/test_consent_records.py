@@ -13,7 +13,10 @@ from leadflow.adapters.db.uow import reading, unit_of_work
 from leadflow.domain.consent import ConsentEvent, text_hash
 from leadflow.domain.errors import InvalidInput, NotFound
 from leadflow.domain.privacy import Channel, LegalBasis, Purpose
+from leadflow.domain.stages import Role
+from leadflow.domain.suppression import PrivacyKeys
 from leadflow.services import consent
+from leadflow.services.person_rights import erase_person
 from tests.conftest import NOW, Tenant
 from tests.integration.privacy.conftest import MakeLead
 
@@ -170,3 +173,26 @@ def test_a_consent_for_a_lead_of_another_workspace_is_not_found(
 
     with pytest.raises(NotFound):
         _grant(db, tenant, foreign.lead.id)
+
+
+def test_the_confirmation_link_of_an_erased_person_confirms_nobody(
+    db: Database, tenant: Tenant, make_lead: MakeLead, keys: PrivacyKeys
+) -> None:
+    eva_token = _grant(db, tenant, make_lead().lead.id).doi_token
+    erase_person(
+        db,
+        keys,
+        by=tenant.principal(Role.ADMIN),
+        email="eva.fischer@nordwerk-maschinen.de",
+        now=NOW,
+    )
+    jan = make_lead(email="jan.berg@nordwerk-maschinen.de", last_name="Berg", phone=None)
+    _grant(db, tenant, jan.lead.id)
+    assert eva_token is not None
+
+    with pytest.raises(NotFound):
+        consent.confirm_double_opt_in(db, eva_token, NOW + timedelta(minutes=5))
+
+    with reading(db, tenant.id) as uow:
+        [jans] = consent.consents(uow, jan.lead.id)
+    assert jans.confirmed_at is None

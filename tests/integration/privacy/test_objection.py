@@ -7,10 +7,11 @@ from datetime import timedelta
 from pathlib import Path
 
 from fastapi.testclient import TestClient
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from leadflow.adapters.db.database import Database
-from leadflow.adapters.db.tables import suppressions
+from leadflow.adapters.db.people import People
+from leadflow.adapters.db.tables import contacts, suppressions
 from leadflow.adapters.db.uow import reading, unit_of_work
 from leadflow.domain.consent import ConsentEvent
 from leadflow.domain.marketing import Action
@@ -50,7 +51,8 @@ def _confirmed_newsletter(db: Database, tenant: Tenant, lead_id: int) -> None:
 def _link(keys: PrivacyKeys, db: Database, tenant: Tenant, lead_id: int) -> str:
     with reading(db, tenant.id) as uow:
         contact = uow.leads.details(lead_id).contact
-    return objection_url(keys, "http://testserver", contact).removeprefix("http://testserver")
+        url = objection_url(uow.connection, keys, "http://testserver", contact)
+    return url.removeprefix("http://testserver")
 
 
 def _email_allowed(db: Database, tenant: Tenant, keys: PrivacyKeys, lead_id: int) -> bool:
@@ -155,6 +157,54 @@ def test_an_objection_recorded_by_staff_stops_calls(
 
     assert response.status_code == 200 and response.json()["suppressed"] is True
     assert call.status_code == 409 and "objection" in call.json()["reason"]
+
+
+def test_the_link_of_an_erased_person_never_acts_on_a_later_person_with_the_same_id(
+    client: TestClient, db: Database, tenant: Tenant, keys: PrivacyKeys, make_lead: MakeLead
+) -> None:
+    eva = make_lead()
+    link = _link(keys, db, tenant, eva.lead.id)
+    erase_person(db, keys, by=tenant.principal(Role.ADMIN), email=EVA, now=NOW)
+    after_erasure = client.post(link)
+    # Ids are never handed out twice; a contact written back under Eva's old id stands in for
+    # a database that did reuse one.
+    with db.transaction() as connection:
+        connection.execute(
+            insert(contacts).values(
+                id=eva.contact.id,
+                workspace_id=tenant.id,
+                first_name="Jan",
+                last_name="Berg",
+                email="jan.berg@nordwerk-maschinen.de",
+                created_at=NOW,
+            )
+        )
+
+    shown = client.get(link)
+    posted = client.post(link)
+
+    assert after_erasure.status_code == 404
+    assert shown.status_code == 404 and posted.status_code == 404
+    with reading(db, tenant.id) as uow:
+        assert is_suppressed(uow, keys, email="jan.berg@nordwerk-maschinen.de") is None
+        assert eva.contact.id is not None
+        jan = People(uow.connection, tenant.id).contact(eva.contact.id)
+        jan_link = objection_url(uow.connection, keys, "", jan)
+    assert jan_link != link and client.post(jan_link).status_code == 200
+
+
+def test_every_contact_gets_its_own_random_link_secret(
+    db: Database, tenant: Tenant, make_lead: MakeLead
+) -> None:
+    eva = make_lead().contact.id
+    jan = make_lead(email="jan.berg@nordwerk-maschinen.de", last_name="Berg", phone=None)
+    assert eva is not None and jan.contact.id is not None
+
+    with reading(db, tenant.id) as uow:
+        secrets = People(uow.connection, tenant.id).link_secrets([eva, jan.contact.id])
+
+    assert len(set(secrets.values())) == 2
+    assert all(len(secret) == 32 for secret in secrets.values())
 
 
 def test_a_garbled_link_answers_404(client: TestClient) -> None:

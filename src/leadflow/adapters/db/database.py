@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 
 from sqlalchemy import Engine
@@ -11,6 +12,8 @@ from sqlalchemy.engine import Connection
 
 from leadflow.adapters.db import migrate
 from leadflow.adapters.db.engine import WRITE_OPTION, make_engine
+
+log = logging.getLogger("leadflow.db")
 
 
 class Database:
@@ -54,6 +57,46 @@ class Database:
         """A read-only connection for reports and lists."""
         with self.engine.connect() as connection:
             yield connection
+
+    def scrub(self, tables: Iterable[str]) -> bool:
+        """After an erasure has committed: remove the old copies of erased values that the
+        database keeps outside its tables, as far as the backend allows. True when done.
+
+        SQLite zeroes deleted content in its pages (secure_delete, set on every connection),
+        but the write-ahead log still holds the pages as they were before the erasure, and
+        earlier ones, until a checkpoint. A TRUNCATE checkpoint copies the log into the file
+        and cuts the log to zero bytes; it waits (busy timeout) for readers of other
+        processes to move off the log, and reports False if one still holds it.
+
+        PostgreSQL keeps a deleted or updated row as a dead tuple until VACUUM reclaims its
+        space, so the touched tables are vacuumed here (outside a transaction). VACUUM frees
+        the space for reuse and drops the index entries, but the bytes stay in the data files
+        until new rows overwrite them, and in the server's WAL segments (and any WAL archive
+        and backups) until those are recycled; no SQL command reaches them.
+        """
+        names = sorted(set(tables))
+        raw = self.engine.raw_connection()
+        try:
+            if self.backend == "sqlite":
+                cursor = raw.cursor()
+                cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                busy = bool((cursor.fetchone() or (1,))[0])
+                cursor.close()
+                if busy:
+                    log.warning("the write-ahead log stays in use by another reader")
+                return not busy
+            if not names:
+                return True
+            raw.driver_connection.autocommit = True  # type: ignore[union-attr]
+            cursor = raw.cursor()
+            quoted = ", ".join('"' + name.replace('"', '""') + '"' for name in names)
+            cursor.execute(f"VACUUM {quoted}")
+            cursor.close()
+            return True
+        finally:
+            if self.backend != "sqlite":
+                raw.driver_connection.autocommit = False  # type: ignore[union-attr]
+            raw.close()
 
     def upgrade(self) -> None:
         migrate.upgrade(self.engine)

@@ -64,6 +64,9 @@ def _sqlite_engine(url: str, pool: dict[str, Any]) -> Engine:
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=30000")
+        # Deleted and overwritten content is zeroed, in the pages and in the free list, so an
+        # erased person leaves no bytes behind in the file (see Database.scrub).
+        cursor.execute("PRAGMA secure_delete=ON")
         cursor.close()
 
     @event.listens_for(engine, "begin")

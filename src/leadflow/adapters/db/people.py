@@ -38,6 +38,15 @@ class People:
             raise NotFound("person", contact_id)
         return contact_from_row(row)
 
+    def link_secrets(self, contact_ids: list[int]) -> dict[int, str]:
+        """The link secrets of these stored contacts, by id (erased ones are missing)."""
+        rows = self.connection.execute(
+            select(contacts.c.id, contacts.c.link_secret).where(
+                contacts.c.workspace_id == self.workspace_id, contacts.c.id.in_(contact_ids)
+            )
+        )
+        return {int(row.id): str(row.link_secret) for row in rows}
+
     def contact_of_lead(self, lead_id: int) -> Contact:
         contact_id = self.connection.execute(
             select(leads.c.contact_id).where(

@@ -13,6 +13,7 @@ from sqlalchemy import (
     Boolean,
     Column,
     Date,
+    FetchedValue,
     Float,
     ForeignKey,
     Index,
@@ -145,6 +146,9 @@ contacts = Table(
     Column("buying_role", String(40)),
     Column("created_at", UtcDateTime, nullable=False),
     Column("external_id", String(200)),
+    # Random, made by the database for every new contact (see 0014_contact_link_secrets): the
+    # objection link signs over it, so a link can never act on another contact.
+    Column("link_secret", String(32), nullable=False, server_default=FetchedValue()),
     UniqueConstraint("workspace_id", "email"),
     UniqueConstraint("workspace_id", "external_id"),
     Index("ix_contacts_workspace_phone", "workspace_id", "phone"),

@@ -159,12 +159,13 @@ def read_marketing(
     with reading(db, principal.workspace_id) as uow:
         decisions = marketing_service.marketing_decisions(uow, keys, lead_id)
         contact = People(uow.connection, uow.workspace_id).contact_of_lead(lead_id)
+        url = suppression_service.objection_url(uow.connection, keys, public_url(request), contact)
     return MarketingPublic(
         lead_id=lead_id,
         decisions=[
             DecisionPublic(action=d.action, allowed=d.allowed, reason=d.reason) for d in decisions
         ],
-        objection_url=suppression_service.objection_url(keys, public_url(request), contact),
+        objection_url=url,
     )
 
 
