@@ -1,7 +1,7 @@
 """wrong passwords per account and address, for sign-in throttling and lock-out
 
-Revision ID: 0014_sign_in_failures
-Revises: 0013_bigint_ids
+Revision ID: 0015_sign_in_failures
+Revises: 0014_contact_link_secrets
 Create Date: 2026-12-04 20:10:00
 """
 
@@ -12,8 +12,8 @@ from alembic import op
 
 from leadflow.adapters.db.types import UtcDateTime
 
-revision = "0014_sign_in_failures"
-down_revision = "0013_bigint_ids"
+revision = "0015_sign_in_failures"
+down_revision = "0014_contact_link_secrets"
 branch_labels = None
 depends_on = None
 

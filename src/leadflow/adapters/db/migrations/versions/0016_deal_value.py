@@ -1,7 +1,7 @@
 """what a won deal is worth, for campaign ROI
 
-Revision ID: 0015_deal_value
-Revises: 0014_sign_in_failures
+Revision ID: 0016_deal_value
+Revises: 0015_sign_in_failures
 Create Date: 2026-12-04 20:20:00
 """
 
@@ -10,8 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0015_deal_value"
-down_revision = "0014_sign_in_failures"
+revision = "0016_deal_value"
+down_revision = "0015_sign_in_failures"
 branch_labels = None
 depends_on = None
 
