@@ -96,6 +96,13 @@ def public_url_setting(monkeypatch: pytest.MonkeyPatch) -> str:
     return TEST_PUBLIC_URL
 
 
+@pytest.fixture(autouse=True)
+def api_rate_limit_off(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests make many API requests with one token; the rate limit's own tests switch it on."""
+    monkeypatch.setenv("LEADFLOW_API_RATE_LIMIT", "0")
+    monkeypatch.setenv("LEADFLOW_API_ADDRESS_RATE_LIMIT", "0")
+
+
 @pytest.fixture
 def database_url(database_template: str, tmp_path: Path) -> str:
     """A clean, migrated database for one test."""

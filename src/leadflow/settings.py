@@ -29,6 +29,16 @@ class Settings(BaseSettings):
             "http://<host>:<port> of `leadflow serve`."
         ),
     )
+    api_rate_limit: int = Field(
+        default=600,
+        ge=0,
+        description="API requests one token may make per minute (0: no limit); over it, 429.",
+    )
+    api_address_rate_limit: int = Field(
+        default=1200,
+        ge=0,
+        description="API requests one client address may make per minute (0: no limit).",
+    )
     allowed_hosts: str = Field(
         default=LOCAL_HOSTS,
         description=(

@@ -26,6 +26,7 @@ class AuditAction(StrEnum):
     SIGN_IN_THROTTLED = "sign_in.throttled"
     SIGN_IN_LOCKED = "sign_in.locked"
     SIGN_IN_UNLOCKED = "sign_in.unlocked"
+    API_RATE_LIMITED = "api.rate_limited"
 
 
 OPERATOR = "operator"

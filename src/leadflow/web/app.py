@@ -25,6 +25,7 @@ from leadflow.web.api import privacy as privacy_api
 from leadflow.web.api import quarantine as quarantine_api
 from leadflow.web.api import research as research_api
 from leadflow.web.api import sources as sources_api
+from leadflow.web.rate_limit import ApiRateLimit
 from leadflow.web.request_guard import BodyLimits, RequestGuard
 from leadflow.web.security_headers import SecurityHeaders
 from leadflow.web.trusted_hosts import TrustedHosts
@@ -62,6 +63,12 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None) 
     largest = max(settings.upload_csv_max_mb, settings.upload_xlsx_max_mb) * MB
     app.add_middleware(UploadSizeLimit, max_bytes=largest)
     app.add_middleware(RequestGuard, limits=BodyLimits.of(settings))
+    app.add_middleware(
+        ApiRateLimit,
+        db=app.state.db,
+        per_token=settings.api_rate_limit,
+        per_address=settings.api_address_rate_limit,
+    )
     app.add_middleware(TrustedHosts, allowed=settings.trusted_hosts())
     # Outermost, so that every answer carries them, refusals included.
     app.add_middleware(SecurityHeaders, tls=settings.public_base_url().startswith("https://"))

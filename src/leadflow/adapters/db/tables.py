@@ -629,6 +629,16 @@ web_sessions = Table(
     sqlite_autoincrement=True,
 )
 
+api_request_counts = Table(
+    # API requests per token and per client address in one-minute windows, shared by every web
+    # process: see web/rate_limit.py.
+    "api_request_counts",
+    metadata,
+    Column("key", String(100), primary_key=True),
+    Column("window_start", UtcDateTime, primary_key=True),
+    Column("requests", Integer, nullable=False),
+)
+
 sign_in_failures = Table(
     # Wrong passwords per account (keyed by a hash of its e-mail address) and per client
     # address, shared by every web process: see domain/sign_in_throttle.py.
