@@ -1,5 +1,6 @@
 """The dashboard's figures, all read from the stage log: funnel, acceptance, velocity, cohorts,
-cost per stage of each campaign, and the hand-over SLA compliance."""
+the week-by-week trend, cost and return per campaign, attribution to campaigns, and the
+hand-over SLA compliance in total, per sales user and per source."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from leadflow.services.reports import LogSelection, read_stage_log, read_touches
 from leadflow.services.sla_report import SlaCompliance, sla_report
 
 DashboardFilter = LogSelection
-"""The dashboard's filters: a period, a campaign and an owner."""
+"""The dashboard's filters: a period, and optionally a campaign, owner, source or grade."""
 
 
 @dataclass(frozen=True)
@@ -42,7 +43,7 @@ class Dashboard:
 def dashboard(
     db: Database, workspace_id: int, where: DashboardFilter, *, now: datetime
 ) -> Dashboard:
-    """Every dashboard figure of one workspace for a period, a campaign and an owner."""
+    """Every dashboard figure of one workspace for a period, narrowed by `where`."""
     with reading(db, workspace_id) as uow:
         log = read_stage_log(uow.connection, workspace_id, where)
         lead_ids = sorted({entry.lead_id for entry in log.entries})
@@ -62,7 +63,7 @@ def dashboard(
     return Dashboard(
         funnel=funnel(entries, where.start, where.end),
         velocity=time_in_stage(entries, where.start, where.end, now=now),
-        cohorts=mql_cohorts(entries, where.start, where.end),
+        cohorts=mql_cohorts(entries, where.start, where.end, time_zone=zone.key),
         costs=campaign_costs(
             campaigns, entries, campaign_of, where.start, where.end, log.deal_values
         ),
