@@ -8,6 +8,7 @@ from datetime import date
 from decimal import Decimal
 
 from fastapi.testclient import TestClient
+from httpx import Response
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
@@ -101,6 +102,23 @@ def _won_lead(app_client: TestClient, db: Database, tenant: Tenant, campaign_id:
             app_client.post(f"/app/leads/{lead_id}/move", data={"csrf_token": csrf, "to": step})
 
 
+def _webinar_with_a_won_lead(
+    app_client: TestClient, db: Database, tenant: Tenant, cost: Decimal = Decimal(0)
+) -> int:
+    """A webinar campaign with two MQLs from the web form, one of them won."""
+    campaign = create_campaign(
+        db, by=tenant.principal(Role.MARKETING), name="Webinar", channel="webinar",
+        starts_on=date(2026, 1, 1), actual_cost=cost, now=NOW,
+    )  # fmt: skip
+    assert campaign.id is not None
+    _won_lead(app_client, db, tenant, campaign.id)
+    return campaign.id
+
+
+def _csv_rows(answer: Response) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(answer.content.decode("utf-8-sig")), delimiter=";"))
+
+
 def test_the_dashboard_counts_a_won_lead_and_its_campaign_cost(
     app_client: TestClient, tenant: Tenant, db: Database
 ) -> None:
@@ -136,12 +154,7 @@ def test_the_dashboard_counts_a_won_lead_and_its_campaign_cost(
 def test_the_german_csv_export_writes_decimal_commas_that_german_excel_reads_as_numbers(
     app_client: TestClient, tenant: Tenant, db: Database
 ) -> None:
-    campaign = create_campaign(
-        db, by=tenant.principal(Role.MARKETING), name="Webinar", channel="webinar",
-        starts_on=date(2026, 1, 1), actual_cost=Decimal("1000"), now=NOW,
-    )  # fmt: skip
-    assert campaign.id is not None
-    _won_lead(app_client, db, tenant, campaign.id)
+    _webinar_with_a_won_lead(app_client, db, tenant, cost=Decimal("1000"))
 
     app_client.headers["Accept-Language"] = "de"
     german = app_client.get("/app/dashboard/export/costs.csv").content.decode("utf-8-sig")
@@ -179,12 +192,7 @@ def test_the_board_shows_a_column_per_stage_with_counts(
 def test_the_dashboard_filters_by_source_and_grade_and_refuses_an_unknown_grade(
     app_client: TestClient, tenant: Tenant, db: Database
 ) -> None:
-    campaign = create_campaign(
-        db, by=tenant.principal(Role.MARKETING), name="Webinar", channel="webinar",
-        starts_on=date(2026, 1, 1), now=NOW,
-    )  # fmt: skip
-    assert campaign.id is not None
-    _won_lead(app_client, db, tenant, campaign.id)  # two MQLs from the web form, one graded A
+    _webinar_with_a_won_lead(app_client, db, tenant)  # the won one is graded A
 
     everything = app_client.get("/app/dashboard")
     by_form = app_client.get("/app/dashboard?source=web_form")
@@ -214,7 +222,7 @@ def test_the_dashboard_credits_conversions_to_the_campaigns_that_touched_the_lea
     exported = app_client.get("/app/dashboard/export/attribution.csv")
 
     assert "Attribution to campaigns" in page.text
-    rows = list(csv.reader(io.StringIO(exported.content.decode("utf-8-sig")), delimiter=";"))
+    rows = _csv_rows(exported)
     assert rows[0][:2] == ["Campaign", "MQL, first touch"]
     # Both MQLs came without a touch: all credit goes to no campaign, one per conversion.
     assert rows[1][0] == "No campaign touch" and rows[1][1] == "2"
@@ -250,21 +258,13 @@ def test_a_deal_won_with_its_value_gives_the_campaign_its_return(
 def test_the_dashboard_shows_sla_compliance_per_sales_user_and_per_source(
     app_client: TestClient, tenant: Tenant, db: Database
 ) -> None:
-    campaign = create_campaign(
-        db, by=tenant.principal(Role.MARKETING), name="Webinar", channel="webinar",
-        starts_on=date(2026, 1, 1), now=NOW,
-    )  # fmt: skip
-    assert campaign.id is not None
-    _won_lead(app_client, db, tenant, campaign.id)
+    _webinar_with_a_won_lead(app_client, db, tenant)
 
     app_client.headers["Accept-Language"] = "en"
     by_source = app_client.get("/app/dashboard/export/sla_sources.csv")
     by_user = app_client.get("/app/dashboard/export/sla_users.csv")
 
-    source_rows = list(
-        csv.reader(io.StringIO(by_source.content.decode("utf-8-sig")), delimiter=";")
-    )
-    user_rows = list(csv.reader(io.StringIO(by_user.content.decode("utf-8-sig")), delimiter=";"))
+    source_rows, user_rows = _csv_rows(by_source), _csv_rows(by_user)
     assert source_rows[0][:2] == ["Source", "Hand-overs"]
     assert [row[:2] for row in source_rows[1:]] == [["Web form", "2"]]
     assert user_rows[0][0] == "Sales user"
@@ -274,19 +274,14 @@ def test_the_dashboard_shows_sla_compliance_per_sales_user_and_per_source(
 def test_the_dashboard_shows_the_funnel_week_by_week(
     app_client: TestClient, tenant: Tenant, db: Database
 ) -> None:
-    campaign = create_campaign(
-        db, by=tenant.principal(Role.MARKETING), name="Webinar", channel="webinar",
-        starts_on=date(2026, 1, 1), now=NOW,
-    )  # fmt: skip
-    assert campaign.id is not None
-    _won_lead(app_client, db, tenant, campaign.id)
+    _webinar_with_a_won_lead(app_client, db, tenant)
 
     app_client.headers["Accept-Language"] = "en"
     page = app_client.get("/app/dashboard")
     exported = app_client.get("/app/dashboard/export/trend.csv")
 
     assert "Week by week" in page.text and "New MQLs per week" in page.text
-    rows = list(csv.reader(io.StringIO(exported.content.decode("utf-8-sig")), delimiter=";"))
+    rows = _csv_rows(exported)
     assert rows[0] == [
         "Week from", "New MQLs", "Accepted", "Rejected", "Acceptance rate", "New SQLs"
     ]  # fmt: skip
