@@ -18,7 +18,9 @@ ROOT = Path(__file__).resolve().parents[1]
 WEB = ROOT / "src" / "leadflow" / "web"
 LOCALE_DIR = WEB / "locale"
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None}
-UI_FOLDERS = ("auth", "board", "campaigns", "dashboard", "imports", "leads", "quarantine")
+UI_FOLDERS = (
+    "auth", "board", "campaigns", "dashboard", "imports", "leads", "notifications", "quarantine"
+)  # fmt: skip
 """The UI's own templates; other pages (privacy, the public form) keep their own wording."""
 TEMPLATE_PATTERNS = ["templates/*.html", *(f"templates/{name}/**.html" for name in UI_FOLDERS)]
 METHODS = [

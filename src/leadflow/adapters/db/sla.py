@@ -139,6 +139,20 @@ class SlaRepository:
         )
         return [_clock(row) for row in rows]
 
+    def running_with_assignee(self, now: datetime) -> list[Clock]:
+        """Running clocks of an assignee, not yet past their deadline."""
+        rows = self.connection.execute(
+            select(sla_clocks)
+            .where(
+                self._scope(),
+                sla_clocks.c.stopped_at.is_(None),
+                sla_clocks.c.assignee_id.is_not(None),
+                sla_clocks.c.due_at >= now,
+            )
+            .order_by(sla_clocks.c.due_at, sla_clocks.c.id)
+        )
+        return [_clock(row) for row in rows]
+
     def started_between(self, start: datetime | None, end: datetime | None) -> list[Clock]:
         query = select(sla_clocks).where(self._scope())
         if start is not None:

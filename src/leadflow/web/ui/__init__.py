@@ -14,6 +14,7 @@ from leadflow.web.ui import (
     lead_actions,
     lead_list,
     lead_page,
+    notification_pages,
     qualification_form,
     quarantine_page,
 )
@@ -31,5 +32,6 @@ for module in (
     dashboard_page,
     import_pages,
     quarantine_page,
+    notification_pages,
 ):
     router.include_router(module.router)
