@@ -187,6 +187,24 @@ def test_the_same_cause_notifies_a_user_only_once(db: Database, tenant: Tenant) 
     assert count(db, email_outbox) == 2
 
 
+def test_the_unique_cause_holds_even_when_two_writers_miss_each_other(
+    db: Database, tenant: Tenant
+) -> None:
+    admin = tenant.user_ids[Role.ADMIN]
+
+    with db.transaction() as connection:
+        repository = NotificationRepository(connection, tenant.id)
+        added = [
+            repository.add(
+                admin, kind="task_due", lead_id=None, params={}, message="m", cause="x", now=NOW
+            )
+            for _ in range(2)
+        ]
+
+    assert added[0] is not None and added[1] is None
+    assert count(db, notifications) == 1
+
+
 def test_the_assignee_is_told_once_when_the_decision_is_due_soon(
     db: Database, tenant: Tenant
 ) -> None:

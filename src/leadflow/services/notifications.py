@@ -48,6 +48,8 @@ def notify(
         cause=cause,
         now=now,
     )
+    if notification_id is None:
+        return None
     email, chosen = repository.user_address(user_id)
     if email:
         locale = locale_or_default(chosen, workspace_locale(uow))

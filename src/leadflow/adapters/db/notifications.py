@@ -8,6 +8,8 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from leadflow.adapters.db.rows import inserted_id
 from leadflow.adapters.db.tables import email_outbox, notifications, users
@@ -71,20 +73,24 @@ class NotificationRepository:
         message: str,
         cause: str | None,
         now: datetime,
-    ) -> int:
-        result = self.connection.execute(
-            insert(notifications).values(
-                workspace_id=self.workspace_id,
-                user_id=user_id,
-                lead_id=lead_id,
-                kind=kind,
-                params=params,
-                message=message,
-                cause=cause,
-                created_at=now,
-            )
-        )
-        return inserted_id(result)
+    ) -> int | None:
+        """The new notification's id; None when the user was told of this cause already (also
+        by a transaction running at the same time: the unique index decides)."""
+        values = {
+            "workspace_id": self.workspace_id, "user_id": user_id, "lead_id": lead_id,
+            "kind": kind, "params": params, "message": message, "cause": cause,
+            "created_at": now,
+        }  # fmt: skip
+        statement: Any
+        if self.connection.dialect.name == "postgresql":
+            statement = postgresql_insert(notifications).values(values)
+        else:
+            statement = sqlite_insert(notifications).values(values)
+        statement = statement.on_conflict_do_nothing(
+            index_elements=["workspace_id", "user_id", "cause"]
+        ).returning(notifications.c.id)
+        found = self.connection.execute(statement).scalar_one_or_none()
+        return None if found is None else int(found)
 
     def user_address(self, user_id: int) -> tuple[str | None, str | None]:
         """The user's e-mail address and chosen language (either may be missing)."""
