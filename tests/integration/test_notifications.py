@@ -10,12 +10,14 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
+from typer.testing import CliRunner
 
 from leadflow.adapters.db.database import Database
 from leadflow.adapters.db.notifications import FAILED, QUEUED, SENT, NotificationRepository
 from leadflow.adapters.db.sla import SlaRepository
 from leadflow.adapters.db.tables import consent_confirmations, email_outbox, notifications
 from leadflow.adapters.db.uow import reading, unit_of_work
+from leadflow.cli.main import app
 from leadflow.domain.campaign import Campaign
 from leadflow.domain.stages import Role, Stage
 from leadflow.services.campaigns import create_campaign
@@ -320,3 +322,26 @@ def test_marketing_hears_of_a_quarantined_form_submission_once_a_day(
         form_client.post(f"/f/{campaign.form_key}", data=_person(campaign, homepage="spam"))
 
     assert _notes(db, tenant, tenant.user_ids[Role.MARKETING]) == [("form_quarantined", None)]
+
+
+def test_leadflow_worker_sends_through_the_server_named_by_leadflow_smtp_url(
+    db: Database,
+    tenant: Tenant,
+    smtp_server: SmtpServer,
+    database_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    [anna] = sales_users(db, tenant, "anna")
+    routing(db, tenant, _route_all_to(anna))
+    new_lead(db, tenant, stage=Stage.MQL)
+    monkeypatch.setenv("LEADFLOW_DATABASE_URL", database_url)
+    monkeypatch.setenv("LEADFLOW_SMTP_URL", smtp_server.url)
+    monkeypatch.setenv("LEADFLOW_SMTP_FROM", "leads@acme.example")
+
+    result = CliRunner().invoke(app, ["worker", "--once"])
+
+    assert result.exit_code == 0, result.output
+    assert f"e-mail through plain 127.0.0.1:{smtp_server.port}" in result.output
+    assert "e-mail: 1 sent" in result.output and PASSWORD not in result.output
+    [message] = smtp_server.inbox.to("anna@acme.example")
+    assert message["From"] == "leads@acme.example"
