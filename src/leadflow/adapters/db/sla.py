@@ -169,21 +169,6 @@ class SlaRepository:
         )
         return {row.id: row.source for row in rows}
 
-    def notify(
-        self, user_id: int, *, kind: str, message: str, lead_id: int | None, now: datetime
-    ) -> int:
-        result = self.connection.execute(
-            insert(notifications).values(
-                workspace_id=self.workspace_id,
-                user_id=user_id,
-                lead_id=lead_id,
-                kind=kind,
-                message=message,
-                created_at=now,
-            )
-        )
-        return inserted_id(result)
-
     def notifications(self, user_id: int, *, unread_only: bool) -> list[Notification]:
         query = select(notifications).where(
             notifications.c.workspace_id == self.workspace_id, notifications.c.user_id == user_id
