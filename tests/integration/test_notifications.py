@@ -17,6 +17,7 @@ from leadflow.adapters.db.notifications import FAILED, QUEUED, SENT, Notificatio
 from leadflow.adapters.db.sla import SlaRepository
 from leadflow.adapters.db.tables import consent_confirmations, email_outbox, notifications
 from leadflow.adapters.db.uow import reading, unit_of_work
+from leadflow.adapters.smtp_mail import MailNotSent, SmtpSender, parse_smtp_url
 from leadflow.cli.main import app
 from leadflow.domain.campaign import Campaign
 from leadflow.domain.stages import Role, Stage
@@ -345,3 +346,14 @@ def test_leadflow_worker_sends_through_the_server_named_by_leadflow_smtp_url(
     assert "e-mail: 1 sent" in result.output and PASSWORD not in result.output
     [message] = smtp_server.inbox.to("anna@acme.example")
     assert message["From"] == "leads@acme.example"
+
+
+def test_a_server_without_starttls_gets_nothing_when_starttls_is_required(
+    smtp_server: SmtpServer,
+) -> None:
+    config = parse_smtp_url(f"smtp+starttls://127.0.0.1:{smtp_server.port}", "l@acme.example")
+
+    with pytest.raises(MailNotSent, match="STARTTLS"):
+        SmtpSender(config, timeout_seconds=5).send("a@b.example", "Betreff", "Text", "<p>x</p>")
+
+    assert smtp_server.inbox.messages == []

@@ -105,5 +105,9 @@ class SmtpSender:
             )  # fmt: skip
         client = smtplib.SMTP(config.host, config.port, timeout=self.timeout_seconds)
         if config.security == "starttls":
-            client.starttls(context=ssl.create_default_context())
+            try:
+                client.starttls(context=ssl.create_default_context())
+            except BaseException:
+                client.close()
+                raise
         return client
