@@ -54,6 +54,7 @@ def test_the_bell_shows_the_count_and_opens_the_list(
     page.wait_for_url(re.compile(r".*/app/notifications$"))
     expect(page.get_by_role("heading", level=1)).to_have_text(heading)
     expect(page.get_by_role("link", name=line.format(second))).to_be_visible()
+    screenshot(page, f"notifications-{locale}", full_page=False)
     page.get_by_role("link", name=line.format(first)).click()
     page.wait_for_url(re.compile(rf".*/app/leads/{first}$"))
     page.context.close()
