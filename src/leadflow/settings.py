@@ -68,6 +68,17 @@ class Settings(BaseSettings):
             "the worker deletes it."
         ),
     )
+    smtp_url: SecretStr | None = Field(
+        default=None,
+        description=(
+            "SMTP server `leadflow worker` sends e-mail through: smtp://host:25 (unencrypted), "
+            "smtp+starttls://user:password@host:587 or smtps://user:password@host:465. Unset: "
+            "e-mails stay queued. The password is never stored or logged."
+        ),
+    )
+    smtp_from: str | None = Field(
+        default=None, description="Sender address of leadflow's e-mails, such as leads@example.com."
+    )
     max_body_bytes: int = Field(
         default=1024 * 1024,
         ge=1024,

@@ -14,6 +14,7 @@ from rich.table import Table
 
 from leadflow.adapters.db.uow import reading, unit_of_work
 from leadflow.adapters.secret_key import secret_key
+from leadflow.adapters.smtp_mail import SmtpSender, parse_smtp_url
 from leadflow.cli.context import WorkspaceOption, now, principal
 from leadflow.cli.database_scope import command_database
 from leadflow.cli.errors import guarded
@@ -168,8 +169,9 @@ def worker(
         float, typer.Option(help="How often to escalate and recycle overdue MQLs.")
     ] = 300.0,
 ) -> None:
-    """Deliver webhooks, run queued jobs, check SLAs and purge (retention, quarantine, imports
-    left running by a stopped process), until stopped."""
+    """Deliver webhooks, send e-mail (LEADFLOW_SMTP_URL), run queued jobs, check SLAs, tell
+    assignees of tasks due and purge (retention, quarantine, imports left running by a stopped
+    process), until stopped."""
     settings = Settings()
     options = WorkerOptions(
         poll_seconds, batch, timeout_seconds, lease_seconds, sla_every_seconds,
@@ -181,8 +183,16 @@ def worker(
         stop = threading.Event()
         signal.signal(signal.SIGTERM, lambda *_: stop.set())
         console.print(f"leadflow worker on {db.backend}; stop with Ctrl-C or SIGTERM")
+        mail = None
+        if settings.smtp_url is not None:
+            config = parse_smtp_url(settings.smtp_url.get_secret_value(), settings.smtp_from)
+            mail = SmtpSender(config, timeout_seconds=timeout_seconds)
+            console.print(f"e-mail through {config.describe()} from {config.sender}")
         try:
-            run_worker(db, key=key, options=options, stop=stop, log=_log, once=once)
+            run_worker(
+                db, key=key, options=options, stop=stop, log=_log, once=once, mail=mail,
+                public_url=settings.public_base_url(),
+            )  # fmt: skip
         except KeyboardInterrupt:
             stop.set()
 

@@ -1,7 +1,7 @@
 """The consent boxes a person ticked on a lead form, kept as append-only consent records with
 the exact text they saw, its version, the time of the submission, IP, user agent and page; an
-e-mail consent waits for its double opt-in, whose link goes out through the
-`consent.confirmation_requested` event."""
+e-mail consent waits for its double opt-in, whose link goes out by e-mail (sent by the worker)
+and through the `consent.confirmation_requested` event."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from leadflow.domain.stages import Actor
 from leadflow.domain.webhooks import CONFIRMATION_REQUESTED
 from leadflow.services import events
 from leadflow.services.consent import record_consent
+from leadflow.services.notifications import queue_confirmation
 from leadflow.services.suppression import is_suppressed
 
 
@@ -61,5 +62,10 @@ def record_form_consents(
                 },
                 now=now,
             )
+            if email:
+                queue_confirmation(
+                    uow, email=email, locale=getattr(visitor, "language", None),
+                    confirm_url=base_url.rstrip("/") + recorded.confirm_path, now=now,
+                )  # fmt: skip
             requested += 1
     return requested

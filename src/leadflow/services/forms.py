@@ -26,6 +26,7 @@ from leadflow.adapters.importing.normalize import country_code, normalize_email,
 from leadflow.domain.campaign import Campaign
 from leadflow.domain.errors import InvalidInput
 from leadflow.domain.form_config import FormConfig, form_config_from
+from leadflow.domain.notification_mail import FORM_QUARANTINED
 from leadflow.domain.principal import Principal
 from leadflow.domain.privacy import provenance
 from leadflow.domain.quarantine import (
@@ -35,11 +36,12 @@ from leadflow.domain.quarantine import (
     ticked_consents,
     trap_reasons,
 )
-from leadflow.domain.stages import Actor, Stage
+from leadflow.domain.stages import Actor, Role, Stage
 from leadflow.domain.web_to_lead import Submission
 from leadflow.services.form_consents import record_form_consents
 from leadflow.services.lead_input import LeadInput
 from leadflow.services.leads import create_lead
+from leadflow.services.notifications import notify_role
 
 log = logging.getLogger("leadflow.forms")
 
@@ -247,6 +249,11 @@ def _quarantine(
         ip=visitor.ip, user_agent=visitor.user_agent, language=visitor.language,
     )  # fmt: skip
     entry_id = Quarantine(uow.connection, form.workspace_id).add(entry)
+    notify_role(
+        uow, Role.MARKETING, FORM_QUARANTINED, lead_id=None,
+        params={"reason": ", ".join(reasons), "campaign_id": entry.campaign_id},
+        cause=f"quarantine:{entry.campaign_id}:{now:%Y-%m-%d}", now=now,
+    )  # fmt: skip
     log.warning(
         "form quarantine: workspace %s campaign %s entry %s held back (%s)",
         form.workspace_id, entry.campaign_id, entry_id, ", ".join(reasons),

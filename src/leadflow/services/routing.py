@@ -10,6 +10,7 @@ from leadflow.adapters.db.routing import RoutingRepository, StoredAssignment
 from leadflow.adapters.db.sla import SlaRepository
 from leadflow.adapters.db.uow import UnitOfWork
 from leadflow.domain.errors import InvalidInput
+from leadflow.domain.notification_mail import LEAD_ASSIGNED
 from leadflow.domain.principal import Principal
 from leadflow.domain.routing import (
     Absence,
@@ -23,6 +24,7 @@ from leadflow.domain.routing_toml import parse_routing_rules
 from leadflow.domain.stages import Actor
 from leadflow.domain.webhooks import ASSIGNED
 from leadflow.services import events
+from leadflow.services.notifications import notify
 from leadflow.services.sla_settings import sla_settings
 
 CONFIG_KEY = "routing"
@@ -81,7 +83,7 @@ def route_lead(uow: UnitOfWork, lead_id: int, *, now: datetime) -> Assignment:
     repository.lock()
     facts = repository.facts(lead_id)
     assignment = route(facts, rules, _team_state(repository, now), _today(uow, now))
-    repository.add_assignment(
+    assignment_id = repository.add_assignment(
         lead_id,
         user_id=assignment.user_id,
         team=assignment.team,
@@ -95,6 +97,10 @@ def route_lead(uow: UnitOfWork, lead_id: int, *, now: datetime) -> Assignment:
         if assignment.team is not None:
             weights = assignment.next_state.round_robin.get(assignment.team, {})
             repository.save_round_robin(assignment.team, dict(weights))
+        notify(
+            uow, assignment.user_id, LEAD_ASSIGNED, lead_id=lead_id,
+            params={"team": assignment.team}, cause=f"assigned:{assignment_id}", now=now,
+        )  # fmt: skip
     events.record(
         uow,
         ASSIGNED,

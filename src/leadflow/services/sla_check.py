@@ -8,20 +8,26 @@ from datetime import datetime
 from leadflow.adapters.db.sla import Clock, SlaRepository
 from leadflow.adapters.db.uow import UnitOfWork
 from leadflow.domain.errors import InvalidTransition, PermissionDenied, ReasonRequired
+from leadflow.domain.notification_mail import SLA_DUE_SOON, SLA_OVERDUE
 from leadflow.domain.principal import Principal
 from leadflow.domain.stages import Actor, Role, Stage
 from leadflow.domain.webhooks import SLA_BREACHED
 from leadflow.services import events
 from leadflow.services.moves import move_lead
+from leadflow.services.notifications import notify
 from leadflow.services.sla_settings import sla_settings
 
 RECYCLE_REASON = "sla_expired"
-ESCALATION = "sla_overdue"
+ESCALATION = SLA_OVERDUE
+DUE_SOON_FRACTION = 0.75
+"""An assignee is told that a decision is due once 75 % of the hand-over time has passed."""
 
 
 @dataclass
 class SlaCheck:
     escalated: list[int] = field(default_factory=list)
+    due_soon: list[int] = field(default_factory=list)
+    """Leads whose assignee was told just now that the decision is due soon."""
     recycled: list[int] = field(default_factory=list)
     not_recycled: dict[int, str] = field(default_factory=dict)
 
@@ -31,6 +37,16 @@ def check_sla(uow: UnitOfWork, now: datetime) -> SlaCheck:
     settings = sla_settings(uow.directory.workspace_config(uow.workspace_id))
     repository = SlaRepository(uow.connection, uow.workspace_id)
     result = SlaCheck()
+    for clock in repository.running_with_assignee(now):
+        if clock.started_at + (clock.due_at - clock.started_at) * DUE_SOON_FRACTION <= now:
+            assert clock.assignee_id is not None
+            told = notify(
+                uow, clock.assignee_id, SLA_DUE_SOON, lead_id=clock.lead_id,
+                params={"due_at": f"{clock.due_at:%Y-%m-%d %H:%M}"},
+                cause=f"sla_due_soon:{clock.id}", now=now,
+            )  # fmt: skip
+            if told is not None:
+                result.due_soon.append(clock.lead_id)
     for clock in repository.overdue(now):
         if clock.escalated_at is None and repository.mark_escalated(clock.id, now):
             _escalate(uow, clock, settings.escalate_to, now)
@@ -54,9 +70,12 @@ def _escalate(uow: UnitOfWork, clock: Clock, escalate_to: tuple[int, ...], now: 
         f"lead {clock.lead_id} is an MQL since {clock.started_at:%Y-%m-%d %H:%M} UTC and "
         f"was due for acceptance or rejection at {clock.due_at:%Y-%m-%d %H:%M} UTC"
     )
-    repository = SlaRepository(uow.connection, uow.workspace_id)
     for user_id in recipients:
-        repository.notify(user_id, kind=ESCALATION, message=message, lead_id=clock.lead_id, now=now)
+        notify(
+            uow, user_id, ESCALATION, lead_id=clock.lead_id,
+            params={"due_at": f"{clock.due_at:%Y-%m-%d %H:%M}", "message": message},
+            cause=f"sla_overdue:{clock.id}", now=now,
+        )  # fmt: skip
     events.record(
         uow,
         SLA_BREACHED,

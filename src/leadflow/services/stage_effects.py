@@ -7,10 +7,14 @@ from datetime import datetime
 
 from leadflow.adapters.db.uow import UnitOfWork
 from leadflow.domain.lead import Lead, StageChange
-from leadflow.domain.stages import Stage
+from leadflow.domain.notification_mail import LEAD_REJECTED
+from leadflow.domain.stages import Actor, Role, Stage
 from leadflow.domain.webhooks import STAGE_CHANGED
 from leadflow.services import events, handover
+from leadflow.services.notifications import notify_role
 from leadflow.services.routing import route_new_mql
+
+REJECTED_TO = (Stage.NURTURE, Stage.DISQUALIFIED)
 
 
 def stage_changed(uow: UnitOfWork, lead: Lead, change: StageChange, *, now: datetime) -> None:
@@ -33,6 +37,18 @@ def stage_changed(uow: UnitOfWork, lead: Lead, change: StageChange, *, now: date
         now=now,
     )
     handover.stop_for_move(uow, change)
+    if (
+        change.source is Stage.MQL
+        and change.target in REJECTED_TO
+        and change.actor in (Actor.SALES, Actor.ADMIN)
+        and change.reason
+        and change.reason != "sla_expired"
+    ):
+        notify_role(
+            uow, Role.MARKETING, LEAD_REJECTED, lead_id=lead.id,
+            params={"stage": change.target.value, "reason": change.reason},
+            cause=f"rejected:{lead.id}:{change.at.isoformat()}", now=now,
+        )  # fmt: skip
     if change.target is Stage.MQL:
         route_new_mql(uow, lead.id, lead.owner_id, now)
         owner_id = uow.leads.get(lead.id).owner_id

@@ -1,5 +1,5 @@
-"""The worker process: webhook deliveries, background jobs, SLA checks, purges and the daily
-check of the predictive models, in one loop."""
+"""The worker process: webhook deliveries, e-mail, background jobs, SLA checks, task reminders,
+purges and the daily check of the predictive models, in one loop."""
 
 from __future__ import annotations
 
@@ -19,12 +19,15 @@ from leadflow.services.delivery import Clock, deliver_due
 from leadflow.services.idempotency import forget_expired_keys
 from leadflow.services.import_recovery import fail_abandoned_imports
 from leadflow.services.jobs import run_next_job
+from leadflow.services.mail_sending import MailRetry, MailSender, queued_mail, send_due_mail
 from leadflow.services.model_monitoring import check_models_everywhere
 from leadflow.services.quarantine import purge_quarantine_everywhere
 from leadflow.services.retention import purge_everywhere
 from leadflow.services.sla_check import SlaCheck, check_sla
+from leadflow.services.task_reminders import remind_due_tasks_everywhere
 
 Log = Callable[[str], None]
+DEFAULT_MAIL_RETRY = MailRetry()
 
 
 @dataclass(frozen=True)
@@ -84,10 +87,16 @@ def run_worker(
     log: Log,
     once: bool = False,
     clock: Clock = utc_now,
+    mail: MailSender | None = None,
+    public_url: str = "http://127.0.0.1:8000",
+    mail_retry: MailRetry = DEFAULT_MAIL_RETRY,
 ) -> None:
-    """Work until `stop` is set (or one round with `once`); sleep when there is nothing to do."""
+    """Work until `stop` is set (or one round with `once`); sleep when there is nothing to do.
+
+    Without a mail sender (LEADFLOW_SMTP_URL unset) e-mails stay queued; that is logged once."""
     sender = WebhookSender(timeout_seconds=options.timeout_seconds)
     rng = random.SystemRandom()
+    told_unconfigured = False
     last_sla_check: datetime | None = None
     last_purge: datetime | None = None
     last_model_check: datetime | None = None
@@ -109,6 +118,20 @@ def run_worker(
                     f"webhooks: {delivered.delivered} delivered, {delivered.retried} to retry, "
                     f"{delivered.dead} dead-lettered, {delivered.lost_claims} claims lost"
                 )
+            if mail is not None:
+                mailed = send_due_mail(
+                    db, sender=mail, public_url=public_url, clock=clock, rng=rng,
+                    lease_seconds=options.lease_seconds, batch=options.batch, retry=mail_retry,
+                )  # fmt: skip
+                if mailed.attempts or mailed.lost_claims:
+                    busy = True
+                    log(
+                        f"e-mail: {mailed.sent} sent, {mailed.retried} to retry, "
+                        f"{mailed.failed} failed, {mailed.lost_claims} claims lost"
+                    )
+            elif not told_unconfigured and queued_mail(db):
+                told_unconfigured = True
+                log("e-mail: sending is not configured (LEADFLOW_SMTP_URL); e-mails stay queued")
             job = run_next_job(db, clock=clock, lease_seconds=options.lease_seconds)
             if job is not None:
                 busy = True
@@ -126,6 +149,8 @@ def run_worker(
                             f"sla {slug}: {len(result.escalated)} escalated, "
                             f"{len(result.recycled)} recycled"
                         )
+                for slug, count in remind_due_tasks_everywhere(db, now).items():
+                    log(f"tasks {slug}: {count} assignees told of tasks due")
             if once or last_purge is None or _due(last_purge, now, options.purge_every_seconds):
                 last_purge = now
                 for slug, report in purge_everywhere(db, now=now).items():

@@ -139,6 +139,20 @@ class SlaRepository:
         )
         return [_clock(row) for row in rows]
 
+    def running_with_assignee(self, now: datetime) -> list[Clock]:
+        """Running clocks of an assignee, not yet past their deadline."""
+        rows = self.connection.execute(
+            select(sla_clocks)
+            .where(
+                self._scope(),
+                sla_clocks.c.stopped_at.is_(None),
+                sla_clocks.c.assignee_id.is_not(None),
+                sla_clocks.c.due_at >= now,
+            )
+            .order_by(sla_clocks.c.due_at, sla_clocks.c.id)
+        )
+        return [_clock(row) for row in rows]
+
     def started_between(self, start: datetime | None, end: datetime | None) -> list[Clock]:
         query = select(sla_clocks).where(self._scope())
         if start is not None:
@@ -154,21 +168,6 @@ class SlaRepository:
             )
         )
         return {row.id: row.source for row in rows}
-
-    def notify(
-        self, user_id: int, *, kind: str, message: str, lead_id: int | None, now: datetime
-    ) -> int:
-        result = self.connection.execute(
-            insert(notifications).values(
-                workspace_id=self.workspace_id,
-                user_id=user_id,
-                lead_id=lead_id,
-                kind=kind,
-                message=message,
-                created_at=now,
-            )
-        )
-        return inserted_id(result)
 
     def notifications(self, user_id: int, *, unread_only: bool) -> list[Notification]:
         query = select(notifications).where(

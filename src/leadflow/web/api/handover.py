@@ -117,7 +117,8 @@ def sla_compliance(
 def my_notifications(
     db: DbDep, principal: PrincipalDep, unread: bool = True
 ) -> list[NotificationPublic]:
-    """Notifications for the token's user (escalated MQLs), newest first."""
+    """Notifications for the token's user (routed leads, hand-over deadlines and escalations,
+    tasks due, rejected leads, quarantined form entries), newest first."""
     if principal.user_id is None:
         return []
     with reading(db, principal.workspace_id) as uow:

@@ -15,6 +15,7 @@ from leadflow.web.ui import (
     lead_list,
     lead_page,
     model_page,
+    notification_pages,
     qualification_form,
     quarantine_page,
 )
@@ -33,5 +34,6 @@ for module in (
     import_pages,
     quarantine_page,
     model_page,
+    notification_pages,
 ):
     router.include_router(module.router)

@@ -10,7 +10,10 @@ from fastapi import Request
 from fastapi.routing import APIRoute
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
+from leadflow.adapters.db.database import Database
+from leadflow.adapters.db.uow import reading
 from leadflow.domain.errors import DomainError
+from leadflow.services import notifications as notification_service
 from leadflow.web.errors import error_body
 from leadflow.web.ui.i18n import Catalog
 from leadflow.web.ui.messages import explain, notice
@@ -76,8 +79,18 @@ def page(
         "csrf_token": viewer.csrf_token if viewer else (expected_csrf_token(request) or ""),
         "notice": notice(catalog_of(request), request.query_params.get("done")),
         "error": None,
+        "unread_notifications": unread_of(request, viewer),
     }
     return renderer(request).page(locale_of(request), template, base | context, status_code)
+
+
+def unread_of(request: Request, viewer: Viewer | None) -> int:
+    """The signed-in user's unread notifications, for the bell of every page."""
+    if viewer is None:
+        return 0
+    db: Database = request.app.state.db
+    with reading(db, viewer.workspace_id) as uow:
+        return notification_service.unread_count(uow, viewer.user_id)
 
 
 def error_page(request: Request, status_code: int, message: str) -> HTMLResponse:
