@@ -78,6 +78,20 @@ def test_behind_tls_every_answer_asks_for_https_and_cookies_are_secure(
     assert all("SameSite=lax" in c or "SameSite=Lax" in c for c in cookies)
 
 
+def test_behind_a_tls_proxy_that_forwards_plain_http_cookies_are_still_secure(
+    database_url: str, db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("LEADFLOW_PUBLIC_URL", "https://crm.nordwerk.de")
+    monkeypatch.setenv("LEADFLOW_ALLOWED_HOSTS", "testserver")
+    settings = Settings(database_url=database_url)
+    with TestClient(create_app(settings, db=db)) as client:
+        login = client.get("/app/login")
+
+    assert login.headers["strict-transport-security"].startswith("max-age=31536000")
+    cookies = [c for c in login.headers.get_list("set-cookie") if "Max-Age=0" not in c]
+    assert cookies and all("Secure" in c and "HttpOnly" in c for c in cookies)
+
+
 def test_the_api_docs_work_under_their_own_policy(app_client: TestClient) -> None:
     docs = app_client.get("/docs")
 

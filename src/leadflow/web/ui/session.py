@@ -141,7 +141,9 @@ def new_login_csrf_token() -> str:
 
 
 def set_cookie(response: Response, request: Request, name: str, value: str, max_age: int) -> None:
-    """HttpOnly and SameSite=Lax always; Secure whenever the page was served over TLS."""
+    """HttpOnly and SameSite=Lax always; Secure whenever the page was served over TLS, or
+    leadflow's public address is https (a TLS proxy in front may forward plain HTTP)."""
+    settings: Settings = request.app.state.settings
     response.set_cookie(
         name,
         value,
@@ -149,5 +151,5 @@ def set_cookie(response: Response, request: Request, name: str, value: str, max_
         path="/",
         httponly=True,
         samesite="lax",
-        secure=request.url.scheme == "https",
+        secure=request.url.scheme == "https" or settings.public_base_url().startswith("https://"),
     )
