@@ -4,7 +4,9 @@ audited once per window; the public form is never limited by it."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
+from datetime import date
 
 import pytest
 from fastapi.testclient import TestClient
@@ -13,9 +15,18 @@ from sqlalchemy import select
 from leadflow.adapters.db.database import Database
 from leadflow.adapters.db.tables import api_request_counts, audit_log
 from leadflow.domain.stages import Role
+from leadflow.services.campaigns import create_campaign
 from leadflow.settings import Settings
 from leadflow.web.app import create_app
-from tests.conftest import Tenant
+from tests.conftest import NOW, Tenant
+
+
+@pytest.fixture(autouse=True)
+def whole_minute() -> None:
+    """Counts start afresh each minute: a test that needs one window starts early in one."""
+    second = time.time() % 60
+    if second > 45:
+        time.sleep(60.5 - second)
 
 
 def _client(database_url: str, db: Database, **limits: int) -> TestClient:
@@ -41,6 +52,7 @@ def test_a_token_over_its_limit_gets_429_with_retry_after_and_the_error_body(
     refused = answers[-1]
     assert 1 <= int(refused.headers["retry-after"]) <= 60
     assert refused.json()["error"] == "RateLimited" and "per minute" in refused.json()["detail"]
+    assert refused.json()["retry_after"] == int(refused.headers["retry-after"])
 
 
 def test_another_token_and_the_public_pages_are_not_held_back(
@@ -100,3 +112,32 @@ def test_an_address_over_its_limit_is_refused_whatever_token_it_uses(
         ]
 
     assert codes[:30] == [200] * 30 and set(codes[30:]) == {429}
+
+
+def test_the_openapi_schema_declares_the_429_answer_of_every_api_operation(
+    limited: TestClient,
+) -> None:
+    paths = limited.get("/openapi.json").json()["paths"]
+
+    declared = [
+        op["responses"].get("429") is not None
+        for path, item in paths.items()
+        if path.startswith("/api/")
+        for op in item.values()
+    ]
+    assert declared and all(declared)
+
+
+def test_the_lead_form_answers_as_usual_while_the_address_is_over_its_api_limit(
+    database_url: str, db: Database, tenant: Tenant
+) -> None:
+    campaign = create_campaign(
+        db, by=tenant.principal(Role.MARKETING), name="Messe", channel="trade_fair",
+        starts_on=date(2026, 3, 1), now=NOW,
+    )  # fmt: skip
+    with _client(database_url, db, api_rate_limit=0, api_address_rate_limit=5) as client:
+        api = [client.get("/api/v1/leads", headers=tenant.headers(Role.VIEWER)) for _ in range(8)]
+        form = client.get(f"/f/{campaign.form_key}")
+
+    assert api[-1].status_code == 429
+    assert form.status_code == 200

@@ -41,6 +41,7 @@ class ErrorPublic(BaseModel):
     allowed_reasons: list[str] | None = Field(default=None, description="Reason codes (422).")
     action: str | None = Field(default=None, description="The marketing action refused (409).")
     reason: str | None = Field(default=None, description="Why it was refused (409).")
+    retry_after: int | None = Field(default=None, description="Seconds to wait (429).")
     setting: str | None = Field(default=None, description="The missing setting (503).")
 
 
@@ -50,6 +51,8 @@ ERROR_CODES = {
     "404": "Not found in the caller's workspace.",
     "409": "A conflict: stage, version, gate or permission.",
     "413": "The upload is larger than its limit.",
+    "429": "More API requests per minute than the token's or the address's limit "
+    "(LEADFLOW_API_RATE_LIMIT); wait `retry_after` seconds (also the Retry-After header).",
     "422": "Invalid input: leadflow's error (`detail` a string) or the request's shape "
     "(`detail` a list).",
     "503": "A setting the operation needs is missing.",

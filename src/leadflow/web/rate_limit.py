@@ -142,6 +142,7 @@ async def _refuse(
         "detail": f"more than {limit} API requests per minute from this {kind}: "
         f"try again in {seconds} seconds",
         "error": "RateLimited",
+        "retry_after": seconds,
     }
     answer = JSONResponse(body, status_code=429, headers={"Retry-After": str(seconds)})
     await answer(scope, receive, send)
