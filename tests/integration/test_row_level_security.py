@@ -3,15 +3,20 @@ application's role sees the rows of the workspace its transaction declared, and 
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, func, select, text
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import NullPool
+from typer.testing import CliRunner
 
 from leadflow.adapters.db.database import Database
 from leadflow.adapters.db.tables import leads, metadata, stage_changes
 from leadflow.adapters.db.uow import reading, unit_of_work
+from leadflow.cli.main import app
 from leadflow.domain.stages import Role
 from tests.conftest import NOW, Tenant
 from tests.integration.automation_support import new_lead
@@ -161,3 +166,33 @@ def test_the_application_role_cannot_change_the_tables_or_the_wall(
         with engine.begin() as connection:
             connection.execute(text(statement))
     engine.dispose()
+
+
+def test_init_migrates_as_the_owner_and_grants_the_application_role_the_rows_alone(
+    postgres: Database, owner_database_url: str, tenant: Tenant, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    role = f"lf_app_{uuid.uuid4().hex[:10]}"
+    owner = create_engine(owner_database_url, poolclass=NullPool)
+    with owner.begin() as connection:
+        connection.execute(text(f'CREATE ROLE "{role}" LOGIN NOSUPERUSER NOBYPASSRLS'))
+    app_url = make_url(owner_database_url).set(username=role, password=None)
+    monkeypatch.setenv("LEADFLOW_MIGRATION_DATABASE_URL", owner_database_url)
+    monkeypatch.setenv("LEADFLOW_DATABASE_URL", app_url.render_as_string(hide_password=False))
+    try:
+        result = CliRunner().invoke(app, ["init"])
+        fresh = Database(app_url.render_as_string(hide_password=False))
+        lead_id = new_lead(fresh, tenant)
+        with reading(fresh, tenant.id) as uow:
+            seen = uow.connection.execute(select(leads.c.id)).scalars().all()
+        with pytest.raises(DBAPIError, match="must be owner"):
+            with fresh.transaction() as connection:
+                connection.execute(text("ALTER TABLE leads DISABLE ROW LEVEL SECURITY"))
+        fresh.dispose()
+    finally:
+        with owner.begin() as connection:
+            connection.execute(text(f'DROP OWNED BY "{role}"'))
+            connection.execute(text(f'DROP ROLE "{role}"'))
+        owner.dispose()
+
+    assert result.exit_code == 0, result.output
+    assert seen == [lead_id]
