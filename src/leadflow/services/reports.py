@@ -39,7 +39,7 @@ def funnel_report(
             .scalar_subquery()
         )
         query = query.where(stage_changes.c.lead_id.in_(lead_ids))
-    with db.reading() as connection:
+    with db.reading(workspace_id) as connection:
         rows = connection.execute(query)
         entries = [
             LogEntry(
