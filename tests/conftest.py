@@ -20,6 +20,7 @@ from typer.testing import CliRunner
 
 from leadflow.adapters.db.database import Database
 from leadflow.adapters.db.engine import normalize_url
+from leadflow.adapters.db.roles import grant_application_role
 from leadflow.adapters.db.tables import metadata
 from leadflow.adapters.db.uow import directory_transaction
 from leadflow.adapters.passwords import hash_password
@@ -47,9 +48,17 @@ def _postgres_url() -> str | None:
     return os.environ.get("LEADFLOW_TEST_DATABASE_URL") or None
 
 
+_OWNERS: dict[str, str] = {}
+"""PostgreSQL: the URL of the tables' owner for each application URL the tests use."""
+
+
 @pytest.fixture(scope="session")
 def database_template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A migrated database made once per session: a SQLite file, or a PostgreSQL schema."""
+    """A migrated database made once per session: a SQLite file, or a PostgreSQL schema.
+
+    On PostgreSQL the schema is migrated by its owner, and the application connects as a role
+    of its own that may only read and write rows, as an installation does: row-level security
+    holds for every test."""
     base = _postgres_url()
     if base is None:
         path = tmp_path_factory.mktemp("template") / "template.db"
@@ -59,18 +68,26 @@ def database_template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]
         yield str(path)
         return
     schema = f"lf_test_{uuid.uuid4().hex[:10]}"
+    role = f"{schema}_app"
     admin = create_engine(normalize_url(base))
     with admin.begin() as connection:
         connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    url = make_url(normalize_url(base)).update_query_dict({"options": f"-csearch_path={schema}"})
-    db = Database(url.render_as_string(hide_password=False))
+        connection.execute(text(f'CREATE ROLE "{role}" LOGIN NOSUPERUSER NOBYPASSRLS'))
+    owner = make_url(normalize_url(base)).update_query_dict({"options": f"-csearch_path={schema}"})
+    owner_url = owner.render_as_string(hide_password=False)
+    db = Database(owner_url)
     db.upgrade()
+    grant_application_role(db.engine, role)
     db.dispose()
+    app_url = owner.set(username=role, password=None).render_as_string(hide_password=False)
+    _OWNERS[app_url] = owner_url
     try:
-        yield url.render_as_string(hide_password=False)
+        yield app_url
     finally:
         with admin.begin() as connection:
             connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+            connection.execute(text(f'DROP OWNED BY "{role}"'))
+            connection.execute(text(f'DROP ROLE "{role}"'))
         admin.dispose()
 
 
@@ -110,8 +127,14 @@ def database_url(database_template: str, tmp_path: Path) -> str:
         target = tmp_path / "leadflow.db"
         shutil.copyfile(database_template, target)
         return f"sqlite:///{target}"
-    _empty_postgres_schema(database_template)
+    _empty_postgres_schema(_OWNERS[database_template])
     return database_template
+
+
+@pytest.fixture
+def owner_database_url(database_url: str) -> str:
+    """The URL of the tables' owner: the application's own on SQLite."""
+    return _OWNERS.get(database_url, database_url)
 
 
 @functools.cache

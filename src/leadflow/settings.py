@@ -18,6 +18,14 @@ class Settings(BaseSettings):
         default="sqlite:///leadflow.db",
         description="SQLAlchemy URL of the database: a SQLite file or postgresql://...",
     )
+    migration_database_url: str | None = Field(
+        default=None,
+        description=(
+            "PostgreSQL: the URL `leadflow init` migrates with, logging in as the tables' owner; "
+            "it then lets the role of LEADFLOW_DATABASE_URL read and write rows, nothing more, "
+            "so row-level security binds the application. Unset: LEADFLOW_DATABASE_URL."
+        ),
+    )
     host: str = Field(default="127.0.0.1", description="Address `leadflow serve` listens on.")
     port: int = Field(default=8000, ge=1, le=65535, description="Port `leadflow serve` uses.")
     public_url: str | None = Field(

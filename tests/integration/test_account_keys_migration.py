@@ -18,17 +18,18 @@ from tests.conftest import NOW, Tenant
 NAMES = ("Müller Fördertechnik GmbH", "Schmidt Anlagenbau AG", "Werk 12 KG")
 
 
-def _downgrade_below_the_keys(db: Database) -> None:
-    config = migrate.alembic_config(db.engine)
-    with db.engine.begin() as connection:
+def _downgrade_below_the_keys(owner: Database) -> None:
+    config = migrate.alembic_config(owner.engine)
+    with owner.engine.begin() as connection:
         config.attributes["connection"] = connection
         command.downgrade(config, "0012_account_match_keys-1")
 
 
 def test_upgrading_files_the_existing_accounts_under_their_keys(
-    db: Database, tenant: Tenant
+    db: Database, owner_database_url: str, tenant: Tenant
 ) -> None:
-    _downgrade_below_the_keys(db)
+    owner = Database(owner_database_url)  # migrations change tables: the owner's work
+    _downgrade_below_the_keys(owner)
     with db.transaction() as connection:
         for name in NAMES:
             connection.execute(
@@ -37,7 +38,8 @@ def test_upgrading_files_the_existing_accounts_under_their_keys(
                 )
             )
 
-    migrate.upgrade(db.engine)
+    migrate.upgrade(owner.engine)
+    owner.dispose()
 
     with db.reading() as connection:
         filed = set(

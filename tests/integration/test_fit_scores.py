@@ -273,7 +273,7 @@ def test_the_set_based_rescore_gives_every_lead_the_score_of_the_python_rules(
     lead_ids = _odd_leads(db, tenant)
     ruleset = parse_fit_rules(ODD_RULES, compile_pattern)
 
-    with db.engine.connect() as connection, connection.begin():
+    with db.transaction(tenant.id) as connection:
         compiled = compile_fit_rules(connection, tenant.id, ruleset, inline_limit=inline_limit)
         connection.execute(rescore_update(compiled, tenant.id, 1, min(lead_ids), max(lead_ids)))
         drop_temp_tables(connection, compiled)

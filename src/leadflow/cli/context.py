@@ -10,6 +10,7 @@ import typer
 from leadflow.adapters.db import migrate
 from leadflow.adapters.db.database import Database
 from leadflow.adapters.db.directory import Directory
+from leadflow.adapters.db.roles import grant_application_role, role_of
 from leadflow.domain.errors import InvalidInput, NotFound
 from leadflow.domain.principal import Principal
 from leadflow.domain.stages import Actor
@@ -27,6 +28,25 @@ def database(*, initialised: bool = True) -> Database:
             "the database has no leadflow schema yet: run `leadflow init` (or `leadflow demo`)",
             field="LEADFLOW_DATABASE_URL",
         )
+    return db
+
+
+def migrated_database() -> Database:
+    """Create or upgrade the schema as the tables' owner (LEADFLOW_MIGRATION_DATABASE_URL) and
+    let the application role of LEADFLOW_DATABASE_URL, when it is another one, use its rows."""
+    settings = Settings()
+    db = Database(settings.database_url, pooled=False)
+    if not settings.migration_database_url:
+        db.upgrade()
+        return db
+    owner = Database(settings.migration_database_url, pooled=False)
+    try:
+        owner.upgrade()
+        role = role_of(settings.database_url)
+        if owner.backend == "postgresql" and role and role != role_of(owner.engine.url):
+            grant_application_role(owner.engine, role)
+    finally:
+        owner.dispose()
     return db
 
 

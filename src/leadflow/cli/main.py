@@ -16,7 +16,7 @@ from rich.table import Table
 from leadflow.adapters.child_process import stop_with_parent
 from leadflow.cli.admin import token_app, user_app, workspace_app
 from leadflow.cli.automation import register as register_automation
-from leadflow.cli.context import WorkspaceOption, database, principal
+from leadflow.cli.context import WorkspaceOption, database, migrated_database, principal
 from leadflow.cli.errors import guarded
 from leadflow.cli.fields import export_leads, field_app
 from leadflow.cli.imports import import_file
@@ -57,8 +57,7 @@ app.add_typer(research_app, name="research")
 @guarded
 def init() -> None:
     """Create or upgrade the database (LEADFLOW_DATABASE_URL)."""
-    db = database(initialised=False)
-    db.upgrade()
+    db = migrated_database()
     console.print(f"database ready ({db.backend})")
 
 
@@ -126,8 +125,7 @@ def demo(
     from leadflow.services.demo import build_demo
 
     settings = Settings()
-    db = database(initialised=False)
-    db.upgrade()
+    db = migrated_database()
     summary = build_demo(db, leads_per_workspace=leads, seed=seed, now=datetime.now(UTC))
     for line in summary:
         console.print(line)

@@ -53,7 +53,7 @@ def audit_entries(
     if action is not None and action not in {a.value for a in AuditAction}:
         known = ", ".join(a.value for a in AuditAction)
         raise InvalidInput(f"unknown audit action '{action}': use one of {known}", field="action")
-    with db.reading() as connection:
+    with db.reading(by.workspace_id) as connection:
         found = audit_log.entries(
             connection, by.workspace_id, limit=limit, offset=offset, action=action, since=since
         )

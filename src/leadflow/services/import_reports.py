@@ -15,19 +15,19 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 def get_import(db: Database, workspace_id: int, import_id: int) -> ImportRecord:
     """One import of the workspace (404 for another workspace's)."""
-    with db.reading() as connection:
+    with db.reading(workspace_id) as connection:
         return ImportRepository(connection, workspace_id).get(import_id)
 
 
 def list_imports(db: Database, workspace_id: int, limit: int = 50) -> list[ImportRecord]:
     """The workspace's latest imports, newest first."""
-    with db.reading() as connection:
+    with db.reading(workspace_id) as connection:
         return ImportRepository(connection, workspace_id).recent(limit)
 
 
 def rejects_of(db: Database, workspace_id: int, import_id: int) -> list[Reject]:
     """Every rejected row of an import with its field and reason, in file order."""
-    with db.reading() as connection:
+    with db.reading(workspace_id) as connection:
         repository = ImportRepository(connection, workspace_id)
         repository.get(import_id)
         return list(repository.rejects(import_id))
@@ -35,7 +35,7 @@ def rejects_of(db: Database, workspace_id: int, import_id: int) -> list[Reject]:
 
 def warnings_of(db: Database, workspace_id: int, import_id: int) -> list[RowWarning]:
     """Every optional value an import dropped, with its row, field and problem, in file order."""
-    with db.reading() as connection:
+    with db.reading(workspace_id) as connection:
         repository = ImportRepository(connection, workspace_id)
         repository.get(import_id)
         return list(repository.warnings(import_id))

@@ -170,7 +170,7 @@ def run_import(
             ctx.history, ctx.by_user_id = request.history, by.user_id
             chunks = _chunks(table, watermark, request.chunk_rows)
             if request.dry_run:
-                with db.transaction() as connection:
+                with db.transaction(request.workspace_id) as connection:
                     for rows in chunks:
                         rejects, warnings = _one_chunk(
                             connection, ctx, rows, mapping, options, report
@@ -180,7 +180,7 @@ def run_import(
                         _tell(progress, report)
                     raise _Rollback
             for number, rows in enumerate(chunks):
-                with db.transaction() as connection:
+                with db.transaction(request.workspace_id) as connection:
                     _one_chunk(connection, ctx, rows, mapping, options, report)
                     if number in (0, 3) or number % 20 == 19:
                         BulkWriter(connection).analyze(accounts, contacts, leads)
@@ -191,7 +191,7 @@ def run_import(
             _finish(db, request.workspace_id, import_id, FAILED, now, str(error)[:2000])
             raise
     if request.dry_run:
-        with db.transaction() as connection:
+        with db.transaction(request.workspace_id) as connection:
             imports = ImportRepository(connection, request.workspace_id)
             imports.advance(import_id, rows_done=report.last_row, created=report.created,
                             merged=report.merged, rejected=report.rejected, now=now,
@@ -200,7 +200,7 @@ def run_import(
             imports.add_rejects(import_id, would_reject)
             imports.add_warnings(import_id, would_warn)
     if report.unknown_sources:
-        with db.transaction() as connection:
+        with db.transaction(request.workspace_id) as connection:
             ImportRepository(connection, request.workspace_id).note_unknown_sources(
                 import_id, report.unknown_sources
             )
@@ -283,7 +283,7 @@ def _begin(
     by: Principal,
     now: datetime,
 ) -> tuple[int, int]:
-    with db.transaction() as connection:
+    with db.transaction(request.workspace_id) as connection:
         imports = ImportRepository(connection, request.workspace_id)
         if request.import_id is not None:
             record = imports.get(request.import_id)
@@ -417,7 +417,7 @@ def _finish(
     now: datetime,
     error: str | None = None,
 ) -> None:
-    with db.transaction() as connection:
+    with db.transaction(workspace_id) as connection:
         ImportRepository(connection, workspace_id).finish(
             import_id, status=status, now=now, error=error
         )

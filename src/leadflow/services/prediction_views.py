@@ -47,7 +47,7 @@ def lead_prediction(
     db: Database, workspace_id: int, lead_id: int, *, top: int = TOP
 ) -> LeadPrediction:
     """Each target's probability for one lead and its `top` factors, from the current models."""
-    with db.reading() as connection:
+    with db.reading(workspace_id) as connection:
         lead = LeadRepository(connection, workspace_id).get(lead_id)
         repository = PredictionRepository(connection, workspace_id)
         stored = repository.current_models()
@@ -67,7 +67,7 @@ def lead_prediction(
 
 def current_models(db: Database, workspace_id: int) -> list[StoredModel]:
     """The newest trained model of each target."""
-    with db.reading() as connection:
+    with db.reading(workspace_id) as connection:
         return list(PredictionRepository(connection, workspace_id).current_models().values())
 
 
@@ -75,13 +75,13 @@ def stored_scores(
     db: Database, workspace_id: int, lead_ids: Collection[int]
 ) -> dict[int, StoredScore]:
     """The stored scores of some leads (for lists and lead pages); unscored leads are absent."""
-    with db.reading() as connection:
+    with db.reading(workspace_id) as connection:
         return PredictionRepository(connection, workspace_id).scores(lead_ids)
 
 
 def predictive_settings(db: Database, workspace_id: int) -> PredictiveSettings:
     """The workspace's nurture age and excluded fields."""
-    with db.reading() as connection:
+    with db.reading(workspace_id) as connection:
         return PredictiveSettings.from_config(Directory(connection).workspace_config(workspace_id))
 
 
@@ -97,7 +97,7 @@ def configure_predictive(
     """Change when a nurtured lead counts as lost, which fields models never read, and whether
     the workspace shares its history for the pooled cold-start model."""
     by.require()
-    with db.transaction() as connection:
+    with db.transaction(workspace_id) as connection:
         directory = Directory(connection)
         config = directory.workspace_config(workspace_id)
         current = PredictiveSettings.from_config(config)

@@ -96,7 +96,7 @@ def read_stage_log(connection: Connection, workspace_id: int, where: LogSelectio
 
 def funnel_report(db: Database, workspace_id: int, where: LogSelection) -> FunnelReport:
     """Stage counts and conversion rates of one workspace for a period, as of its end."""
-    with db.reading() as connection:
+    with db.reading(workspace_id) as connection:
         log = read_stage_log(connection, workspace_id, where)
     return funnel(log.entries, where.start, where.end)
 
@@ -107,7 +107,7 @@ def snapshot_report(
     """How many leads of one workspace (of `where`'s campaign, owner, source or grade) stood
     in each stage at `at`."""
     selection = replace(where or LogSelection(), start=None, end=at)
-    with db.reading() as connection:
+    with db.reading(workspace_id) as connection:
         log = read_stage_log(connection, workspace_id, selection)
     return stage_snapshot(log.entries, at)
 
@@ -122,7 +122,7 @@ def attribution_report(db: Database, workspace_id: int, where: LogSelection) -> 
     """The MQLs, SQLs and won deals of a period, credited to campaigns by first touch, last
     touch and linear multi-touch."""
     start, end = where.start, where.end
-    with db.reading() as connection:
+    with db.reading(workspace_id) as connection:
         log = read_stage_log(connection, workspace_id, where)
         lead_ids = sorted({entry.lead_id for entry in log.entries})
         touched = read_touches(connection, workspace_id, lead_ids, end)

@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlalchemy import Update, func, select
 from sqlalchemy.engine import Connection
 
-from leadflow.adapters.db.database import Database
+from leadflow.adapters.db.database import Database, declare_scope
 from leadflow.adapters.db.engine import WRITE_OPTION
 from leadflow.adapters.db.fit_sql import compile_fit_rules, drop_temp_tables, rescore_update
 from leadflow.adapters.db.scoring import ScoringRepository
@@ -56,12 +56,14 @@ def rescore_workspace(
     writer = db.engine.execution_options(**{WRITE_OPTION: True})
     with writer.connect() as connection:
         with connection.begin():
+            declare_scope(connection, workspace_id)
             compiled = compile_fit_rules(connection, workspace_id, rules.ruleset)
             total, first, last = _extent(connection, workspace_id)
         done = 0
         try:
             for low in range(first, last + 1, chunk_size):
                 with connection.begin():
+                    declare_scope(connection, workspace_id)
                     done += _updated(
                         connection,
                         rescore_update(
@@ -72,6 +74,7 @@ def rescore_workspace(
                     progress(done, total)
         finally:
             with connection.begin():
+                declare_scope(connection, workspace_id)
                 drop_temp_tables(connection, compiled)
     moved = _move_crossing_leads(db, workspace_id, now) if move_crossing else 0
     return RescoreResult(done, rules.version, moved)

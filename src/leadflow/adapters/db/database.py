@@ -7,13 +7,30 @@ import threading
 from collections.abc import Iterable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 from sqlalchemy.engine import Connection
 
 from leadflow.adapters.db import migrate
 from leadflow.adapters.db.engine import WRITE_OPTION, make_engine
 
 log = logging.getLogger("leadflow.db")
+SCOPE = text(
+    "SELECT set_config('leadflow.scope', :scope, true), "
+    "set_config('leadflow.workspace_id', :workspace, true)"
+)
+"""Tell PostgreSQL's row-level security (migration 0019) whose rows this transaction may see:
+one workspace's, or all of them for system work. Transaction-local, so a pooled connection
+carries nothing over to its next user."""
+
+
+def declare_scope(connection: Connection, workspace_id: int | None) -> None:
+    """Set the row-level security scope of the transaction `connection` is in (or begins)."""
+    if connection.dialect.name != "postgresql":
+        return
+    if workspace_id is None:
+        connection.execute(SCOPE, {"scope": "system", "workspace": ""})
+    else:
+        connection.execute(SCOPE, {"scope": "workspace", "workspace": str(workspace_id)})
 
 
 class Database:
@@ -33,9 +50,13 @@ class Database:
         return self.engine.dialect.name
 
     @contextmanager
-    def transaction(self) -> Iterator[Connection]:
-        """A write transaction: committed when the block ends, rolled back on any error."""
+    def transaction(self, workspace_id: int | None = None) -> Iterator[Connection]:
+        """A write transaction: committed when the block ends, rolled back on any error.
+
+        On PostgreSQL, row-level security shows it the rows of `workspace_id` alone; without
+        one it is system work that may see every workspace (see `declare_scope`)."""
         with self._write_turn, self._writer.begin() as connection:
+            declare_scope(connection, workspace_id)
             self._writes.depth = self._open_writes() + 1
             try:
                 yield connection
@@ -53,9 +74,10 @@ class Database:
         return depth
 
     @contextmanager
-    def reading(self) -> Iterator[Connection]:
-        """A read-only connection for reports and lists."""
+    def reading(self, workspace_id: int | None = None) -> Iterator[Connection]:
+        """A read-only connection for reports and lists, scoped like `transaction`."""
         with self.engine.connect() as connection:
+            declare_scope(connection, workspace_id)
             yield connection
 
     def scrub(self, tables: Iterable[str]) -> bool:

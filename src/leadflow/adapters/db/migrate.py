@@ -8,7 +8,7 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 from sqlalchemy.engine import Connection
 
 MIGRATIONS = Path(__file__).with_name("migrations")
@@ -36,6 +36,9 @@ def _migrate(engine: Engine, run: Callable[[Config], None]) -> None:
     config = alembic_config(engine)
     with engine.connect() as connection, _sqlite_foreign_keys_off(connection):
         with connection.begin():
+            if connection.dialect.name == "postgresql":
+                # Migrations are system work: row-level security (0014) shows them every row.
+                connection.execute(text("SELECT set_config('leadflow.scope', 'system', true)"))
             config.attributes["connection"] = connection
             run(config)
             _check_foreign_keys(connection)

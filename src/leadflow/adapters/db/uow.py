@@ -36,7 +36,7 @@ class UnitOfWork:
 @contextmanager
 def unit_of_work(db: Database, workspace_id: int) -> Iterator[UnitOfWork]:
     """Everything inside commits together or not at all."""
-    with db.transaction() as connection:
+    with db.transaction(workspace_id) as connection:
         yield UnitOfWork(connection, workspace_id)
 
 
@@ -63,5 +63,5 @@ def directory_transaction(db: Database) -> Iterator[Directory]:
 @contextmanager
 def reading(db: Database, workspace_id: int) -> Iterator[UnitOfWork]:
     """The same repositories on a read-only connection (lists, pages, reports)."""
-    with db.reading() as connection:
+    with db.reading(workspace_id) as connection:
         yield UnitOfWork(connection, workspace_id)
