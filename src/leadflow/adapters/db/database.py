@@ -111,10 +111,19 @@ class Database:
                 return True
             raw.driver_connection.autocommit = True  # type: ignore[union-attr]
             cursor = raw.cursor()
-            quoted = ", ".join('"' + name.replace('"', '""') + '"' for name in names)
-            cursor.execute(f"VACUUM {quoted}")
+            # Only a table's owner may vacuum it: an application role that owns no table
+            # (row-level security) leaves the dead rows to autovacuum, and says so.
+            cursor.execute(
+                "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() "
+                "AND tableowner = current_user"
+            )
+            owned = {str(row[0]) for row in cursor.fetchall()}
+            mine = [name for name in names if name in owned]
+            if mine:
+                quoted = ", ".join('"' + name.replace('"', '""') + '"' for name in mine)
+                cursor.execute(f"VACUUM {quoted}")
             cursor.close()
-            return True
+            return len(mine) == len(names)
         finally:
             if self.backend != "sqlite":
                 raw.driver_connection.autocommit = False  # type: ignore[union-attr]
