@@ -79,3 +79,9 @@ def test_form_and_query_fields_are_checked_after_percent_decoding() -> None:
     assert nul == Problem("email", "email contains a NUL character (U+0000)")
     assert escape is not None and "U+001B" in escape.message
     assert bad_name is not None and bad_name.field == "na\ufffdme"
+
+
+def test_a_json_body_that_is_not_utf8_text_is_refused_as_the_body() -> None:
+    problem = json_problem(b'{"email": "\xff\xfe\x00"}', max_depth=32)
+
+    assert problem is not None and problem.field == "body"

@@ -67,11 +67,14 @@ def urlencoded_problem(raw: bytes) -> Problem | None:
 
 
 def json_problem(raw: bytes, *, max_depth: int) -> Problem | None:
-    """Check a JSON body; a body that is not JSON at all is left to the route to refuse."""
+    """Check a JSON body; a body that is not JSON at all is left to the route to refuse, one
+    that is not even text (UTF-8, -16 or -32) is refused here as the routes would answer 400."""
     try:
         data = json.loads(raw, parse_int=_integer, parse_float=_float, parse_constant=_constant)
     except RecursionError:
         return Problem("body", _too_deep(max_depth))
+    except UnicodeDecodeError:
+        return Problem("body", "the body is not JSON text: it is not valid UTF-8")
     except ValueError:
         return None
     return _walk(data, max_depth)
