@@ -27,6 +27,7 @@ from leadflow.web.api import research as research_api
 from leadflow.web.api import sources as sources_api
 from leadflow.web.request_guard import BodyLimits, RequestGuard
 from leadflow.web.trusted_hosts import TrustedHosts
+from leadflow.web.ui import error_pages as ui_error_pages
 from leadflow.web.upload_limit import UploadSizeLimit
 from leadflow.web.uploads import clean_upload_dir
 
@@ -58,6 +59,7 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None) 
     app.state.settings = settings
     app.state.db = db or Database(settings.database_url)
     errors.install(app)
+    ui_error_pages.install(app)
     largest = max(settings.upload_csv_max_mb, settings.upload_xlsx_max_mb) * MB
     app.add_middleware(UploadSizeLimit, max_bytes=largest)
     app.add_middleware(RequestGuard, limits=BodyLimits.of(settings))

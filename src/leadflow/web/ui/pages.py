@@ -81,7 +81,7 @@ def page(
 
 
 def error_page(request: Request, status_code: int, message: str) -> HTMLResponse:
-    return page(request, "error.html", status_code=status_code, message=message)
+    return page(request, "error.html", status_code=status_code, message=message, status=status_code)
 
 
 def redirect(url: str, done: str | None = None) -> RedirectResponse:
