@@ -13,7 +13,7 @@ from rich.table import Table
 
 from leadflow.cli.admin import token_app, user_app, workspace_app
 from leadflow.cli.automation import register as register_automation
-from leadflow.cli.context import database, principal
+from leadflow.cli.context import database, database_to_serve, principal
 from leadflow.cli.errors import guarded
 from leadflow.cli.fields import export_leads, field_app
 from leadflow.cli.imports import import_file
@@ -60,6 +60,7 @@ def init() -> None:
 
 
 @app.command()
+@guarded
 def serve(
     host: Annotated[str | None, typer.Option(help="Address to listen on.")] = None,
     port: Annotated[int | None, typer.Option(help="Port to listen on.")] = None,
@@ -67,8 +68,9 @@ def serve(
         int, typer.Option(min=1, help="Web processes sharing the port (use PostgreSQL for >1).")
     ] = 1,
 ) -> None:
-    """Start the web UI and the API."""
+    """Start the web UI and the API on a database set up by `leadflow init` (or the demo)."""
     settings = Settings()
+    console.print(f"leadflow uses the database {database_to_serve()}")
     _serve(host or settings.host, port or settings.port, workers=workers)
 
 
