@@ -13,7 +13,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from leadflow.domain.errors import DomainError
 from leadflow.web.errors import error_body
 from leadflow.web.ui.i18n import Catalog
-from leadflow.web.ui.messages import explain, notice
+from leadflow.web.ui.messages import explain, notice, refusal
 from leadflow.web.ui.session import (
     CsrfRefused,
     LoginRequired,
@@ -75,7 +75,7 @@ def page(
         "path": request.url.path,
         "csrf_token": viewer.csrf_token if viewer else (expected_csrf_token(request) or ""),
         "notice": notice(catalog_of(request), request.query_params.get("done")),
-        "error": None,
+        "error": refusal(catalog_of(request), request.query_params.get("refused")),
     }
     return renderer(request).page(locale_of(request), template, base | context, status_code)
 
