@@ -14,7 +14,7 @@ from leadflow.adapters.db.database import Database
 from leadflow.adapters.importing.limits import MB
 from leadflow.services.import_recovery import fail_abandoned_imports
 from leadflow.settings import Settings
-from leadflow.web import errors, forms, ui
+from leadflow.web import api_docs, errors, forms, ui
 from leadflow.web.api import automation as automation_api
 from leadflow.web.api import campaigns, fields, leads, reports
 from leadflow.web.api import capture as capture_api
@@ -55,6 +55,8 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None) 
         version=__version__,
         description="Lead qualification for B2B marketing and sales teams.",
         lifespan=_lifespan,
+        docs_url=None,  # served by api_docs from the installed Swagger UI, not from a CDN
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.db = db or Database(settings.database_url)
@@ -74,6 +76,7 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None) 
     def home() -> RedirectResponse:
         return RedirectResponse("/app")
 
+    app.include_router(api_docs.router)
     app.include_router(privacy_api.router)
     app.include_router(capture_api.router)
     app.include_router(forms.router)
