@@ -1,20 +1,21 @@
-"""The interactive API docs at /docs: Swagger UI from the installed `swagger-ui-bundle` package,
-served by leadflow itself (no CDN, nothing fetched at run time, no inline script)."""
+"""The interactive API docs at /docs: Swagger UI 5 from the installed `fastapi-offline` package
+(its files only), served by leadflow itself (no CDN, nothing fetched at run time, no inline
+script)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-import swagger_ui_bundle
+import fastapi_offline
 from fastapi import APIRouter, HTTPException
 from starlette.responses import FileResponse, HTMLResponse
 
-SWAGGER_UI = Path(swagger_ui_bundle.swagger_ui_path)
+SWAGGER_UI = Path(fastapi_offline.__file__).resolve().parent / "static"
 OWN = Path(__file__).resolve().parent / "static" / "docs"
 ASSETS = {
     "swagger-ui.css": (SWAGGER_UI, "text/css; charset=utf-8"),
     "swagger-ui-bundle.js": (SWAGGER_UI, "text/javascript; charset=utf-8"),
-    "favicon-32x32.png": (SWAGGER_UI, "image/png"),
+    "favicon.png": (SWAGGER_UI, "image/png"),
     "docs.js": (OWN, "text/javascript; charset=utf-8"),
 }
 PAGE = """<!doctype html>
@@ -23,7 +24,7 @@ PAGE = """<!doctype html>
   <meta charset="utf-8">
   <meta name="viewport" content="width=device-width, initial-scale=1">
   <title>leadflow API</title>
-  <link rel="icon" type="image/png" href="/docs/assets/favicon-32x32.png">
+  <link rel="icon" type="image/png" href="/docs/assets/favicon.png">
   <link rel="stylesheet" href="/docs/assets/swagger-ui.css">
   <script src="/docs/assets/swagger-ui-bundle.js" defer></script>
   <script src="/docs/assets/docs.js" defer></script>

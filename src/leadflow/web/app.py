@@ -55,7 +55,7 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None) 
         version=__version__,
         description="Lead qualification for B2B marketing and sales teams.",
         lifespan=_lifespan,
-        docs_url=None,  # served by api_docs from the installed Swagger UI, not from a CDN
+        docs_url=None,  # api_docs serves Swagger UI from an installed package, not a CDN
         redoc_url=None,
     )
     app.state.settings = settings
