@@ -63,7 +63,11 @@ def test_a_database_behind_this_version_is_refused_with_the_upgrade_to_run(
 ) -> None:
     monkeypatch.setenv("LEADFLOW_DATABASE_URL", database_url)
     with db.engine.begin() as connection:
+        current = connection.execute(text("SELECT version_num FROM alembic_version")).scalar_one()
         connection.execute(text("UPDATE alembic_version SET version_num = '0012_older'"))
-
-    with pytest.raises(InvalidInput, match="run `leadflow init`"):
-        database_to_serve()
+    try:
+        with pytest.raises(InvalidInput, match="run `leadflow init`"):
+            database_to_serve()
+    finally:  # the PostgreSQL schema outlives the test
+        with db.engine.begin() as connection:
+            connection.execute(text("UPDATE alembic_version SET version_num = :v"), {"v": current})
