@@ -288,3 +288,45 @@ def test_marketing_previews_an_import_and_reads_the_dry_runs_reject_report(
     expect(marketing.locator('[data-count="rejected"]')).to_have_text("1")
     expect(marketing.get_by_role("link", name="Fehlerbericht herunterladen (CSV)")).to_be_visible()
     screenshot(marketing, "import-dry-run-de")
+
+
+COLUMNS_OUTSIDE = """(selector) => {
+  const width = document.documentElement.clientWidth;
+  return [...document.querySelectorAll(selector)]
+    .filter((element) => element.getBoundingClientRect().right > width + 0.5)
+    .map((element) => element.textContent.trim().slice(0, 40));
+}"""
+
+CARDS_OUTSIDE_THEIR_COLUMN = """() => [...document.querySelectorAll(".board-column .card")]
+  .filter((card) => {
+    const column = card.closest(".board-column").getBoundingClientRect();
+    const box = card.getBoundingClientRect();
+    return box.right > column.right + 0.5 || box.left < column.left - 0.5;
+  })
+  .map((card) => card.textContent.trim().slice(0, 40))"""
+
+CLIPPED_TABLES = """() => [...document.querySelectorAll(".table-wrap")]
+  .filter((wrap) => wrap.scrollWidth > wrap.clientWidth + 1)
+  .map((wrap) => wrap.querySelector("caption")?.textContent.trim() ?? "?")"""
+
+
+def test_every_board_column_and_dashboard_table_column_is_visible_at_1280_pixels(
+    browser: Browser, server: LiveServer, tenant: Tenant
+) -> None:
+    _new_mql(server, tenant, "Tom", "Lange", _campaign(server, tenant))
+    admin = sign_in(browser, server, "admin@acme.example")
+    admin.set_viewport_size({"width": 1280, "height": 800})
+
+    admin.goto(server.at("/app/board"))
+    columns = admin.locator(".board-column").count()
+    board_outside = admin.evaluate(COLUMNS_OUTSIDE, ".board-column")
+    cards_outside = admin.evaluate(CARDS_OUTSIDE_THEIR_COLUMN)
+    screenshot(admin, "board-1280-de", full_page=False)
+    admin.goto(server.at("/app/dashboard"))
+    dashboard_outside = admin.evaluate(COLUMNS_OUTSIDE, "th, td")
+    clipped = admin.evaluate(CLIPPED_TABLES)
+    screenshot(admin, "dashboard-1280-de")
+
+    assert columns == 8
+    assert board_outside == [] and cards_outside == []
+    assert dashboard_outside == [] and clipped == []

@@ -256,7 +256,10 @@ def test_a_stage_the_workspace_table_forbids_to_imports_is_rejected_not_stored(
 ) -> None:
     with directory_transaction(db) as directory:
         set_lifecycle(
-            directory, tenant.id, '[[transitions]]\nfrom = "new"\nto = "prospect"\nwho = "import"'
+            directory,
+            tenant.id,
+            '[[transitions]]\nfrom = "new"\nto = "prospect"\nwho = "import"',
+            replace=True,
         )
     path = _write_csv(
         tmp_path / "leads.csv",

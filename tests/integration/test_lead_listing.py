@@ -6,6 +6,7 @@ import pytest
 
 from leadflow.adapters.db.database import Database
 from leadflow.adapters.db.lead_listing import LeadListing, ListFilter, ListingPage
+from leadflow.adapters.db.uow import reading
 from leadflow.domain.errors import InvalidInput
 from leadflow.domain.lead import LeadFilter
 from leadflow.domain.stages import Stage
@@ -106,3 +107,22 @@ def test_a_damaged_page_link_is_refused(
 ) -> None:
     with pytest.raises(InvalidInput):
         _page(db, tenant, after="not-a-cursor")
+
+
+def test_a_search_in_capitals_finds_names_with_umlauts_like_one_in_small_letters(
+    db: Database, tenant: Tenant, lead_ids: dict[str, int]
+) -> None:
+    ulm = add_lead(db, tenant, email="o@oel.example", last_name="Özdemir", company="ÖLWERK Ulm")
+
+    def found(text: str) -> set[int]:
+        return set(_ids(_page(db, tenant, ListFilter(LeadFilter(search=text)))))
+
+    def searched(text: str) -> set[int]:
+        with reading(db, tenant.id) as uow:
+            rows, _total = uow.leads.search(LeadFilter(search=text), limit=50, offset=0)
+            return {details.lead.id for details in rows if details.lead.id is not None}
+
+    assert found("MÜLLER") == found("müller") == {lead_ids["ben@beta.example"]}
+    assert found("öZDEMIR") == found("ölwerk") == {ulm}
+    assert searched("MÜLLER") == searched("Müller") == {lead_ids["ben@beta.example"]}
+    assert searched("ÖLWERK") == {ulm}

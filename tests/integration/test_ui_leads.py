@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from html import unescape
+
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
@@ -147,15 +150,72 @@ def test_moving_to_sql_without_qualification_is_refused_with_the_reason(
     csrf = sign_in(app_client, db, tenant, Role.SALES)
     app_client.post(f"/app/leads/{lead_id}/move", data={"csrf_token": csrf, "to": "sal"})
 
+    shown = app_client.get(f"/app/leads/{lead_id}", headers={"Accept-Language": "en"})
     refused = app_client.post(
         f"/app/leads/{lead_id}/move",
         data={"csrf_token": csrf, "to": "sql"},
         headers={"Accept-Language": "en"},
     )
 
-    assert refused.status_code == 409
-    assert "qualification gate" in refused.text
+    button = re.search(r'<button type="submit"[^>]*>Qualify as SQL</button>', shown.text)
+    assert button is not None and " disabled " in button.group(0)
+    assert "the qualification gate is not passed (see Qualification)" in shown.text
+    assert refused.status_code == 200 and refused.url.path == f"/app/leads/{lead_id}"
+    assert "Not moved to SQL: the qualification gate is not passed yet" in refused.text
     assert _lead(db, tenant, lead_id).stage is Stage.SAL
+
+
+def test_qualify_as_sql_is_offered_once_the_gate_is_passed(
+    app_client: TestClient, tenant: Tenant, db: Database
+) -> None:
+    lead_id = add_lead(db, tenant, email="erika@muster.example")
+    csrf = sign_in(app_client, db, tenant, Role.SALES)
+    app_client.post(f"/app/leads/{lead_id}/move", data={"csrf_token": csrf, "to": "sal"})
+    app_client.post(f"/app/leads/{lead_id}/qualification", data={"csrf_token": csrf, **BANT_A})
+
+    shown = app_client.get(f"/app/leads/{lead_id}", headers={"Accept-Language": "en"})
+
+    button = re.search(r'<button type="submit"[^>]*>Qualify as SQL</button>', shown.text)
+    assert button is not None and "disabled" not in button.group(0)
+
+
+def test_an_amount_with_cents_shows_them_and_saving_unchanged_records_nothing(
+    app_client: TestClient, tenant: Tenant, db: Database
+) -> None:
+    lead_id = add_lead(db, tenant, email="erika@muster.example")
+    csrf = sign_in(app_client, db, tenant, Role.SALES)
+    german = {"Accept-Language": "de-DE"}
+    app_client.post(
+        f"/app/leads/{lead_id}/qualification",
+        data={"csrf_token": csrf, **BANT_A, "amount-budget": "12.345,67"},
+        headers=german,
+    )
+    recorded = _assessment_count(db)
+
+    shown = app_client.get(f"/app/leads/{lead_id}", headers=german)
+    again = app_client.post(
+        f"/app/leads/{lead_id}/qualification", data=_form_values(shown.text), headers=german
+    )
+
+    assert 'name="amount-budget" inputmode="decimal" value="12.345,67"' in shown.text
+    assert "Es wurde nichts geändert." in again.text or "done=unchanged" in str(again.url)
+    assert _assessment_count(db) == recorded
+
+
+def _assessment_count(db: Database) -> int:
+    with db.reading() as connection:
+        return int(connection.execute(select(func.count()).select_from(assessments)).scalar_one())
+
+
+def _form_values(html: str) -> dict[str, str]:
+    """What the browser sends for the qualification form as shown."""
+    form = html[html.index('/qualification">') :]
+    form = form[: form.index("</form>")]
+    values = dict(re.findall(r'<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"', form))
+    for name, options in re.findall(r'<select[^>]*name="([^"]+)">(.*?)</select>', form, re.S):
+        chosen = re.search(r'<option value="([^"]+)" selected', options)
+        values[name] = chosen.group(1) if chosen else "unknown"
+    return {name: unescape(value) for name, value in values.items()}
 
 
 def test_activities_and_tasks_are_recorded_from_the_lead_page(

@@ -69,13 +69,31 @@ def workspace_set_framework(
 
 @workspace_app.command("set-lifecycle")
 @guarded
-def workspace_set_lifecycle(slug: str, file: Path) -> None:
-    """Override the transition table and reason codes of a workspace from a TOML file."""
+def workspace_set_lifecycle(
+    slug: str,
+    file: Path,
+    replace: Annotated[
+        bool,
+        typer.Option(
+            "--replace",
+            help="Make the file the whole table (the defaults fill in what it leaves out) "
+            "instead of laying its rows over the current table.",
+        ),
+    ] = False,
+) -> None:
+    """Change the transition table and reason codes of a workspace from a TOML file.
+
+    Each [[transitions]] row replaces the current rules from its source stages to its target;
+    every other rule and reason set stays. Unknown keys are refused, naming key and line.
+    """
     with directory_transaction(database()) as directory:
         workspace = directory.workspace_by_slug(slug)
         assert workspace.id is not None
-        table = rules.set_lifecycle(directory, workspace.id, file.read_text(encoding="utf-8"))
-    console.print(f"{slug} now uses {len(table.rules)} transition rules")
+        table = rules.set_lifecycle(
+            directory, workspace.id, file.read_text(encoding="utf-8"), replace=replace
+        )
+    how = "replaced by the file" if replace else "the current table with the file's rows"
+    console.print(f"{slug} now uses {len(table.rules)} transition rules ({how})")
 
 
 @workspace_app.command("sources")

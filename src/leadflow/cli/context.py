@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Annotated
 
 import typer
+from sqlalchemy.engine import make_url
 
 from leadflow.adapters.db import migrate
 from leadflow.adapters.db.database import Database
@@ -67,3 +69,48 @@ def principal(db: Database, workspace_slug: str, by_email: str | None) -> Princi
             raise NotFound("user", by_email)
         member = directory.member(workspace.id, int(user["id"]))
     return Principal.member(workspace.id, member.role, member.user_id)
+
+
+DEMO_DATABASE_URL = "sqlite:///leadflow-demo.db"
+"""The database `./scripts/demo` builds unless LEADFLOW_DATABASE_URL says otherwise."""
+
+
+def describe_database(url: str) -> str:
+    """The database a URL points at, for people: a SQLite file's full path, a server's URL
+    without its password."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        return f"SQLite file {Path(parsed.database or '').resolve()}"
+    return parsed.render_as_string(hide_password=True)
+
+
+def database_to_serve() -> str:
+    """Check that the configured database is set up for this version before serving it, and
+    say which one it is; a missing or outdated schema is refused with what to run."""
+    url = Settings().database_url
+    described = describe_database(url)
+    parsed = make_url(url)
+    hint = (
+        f"run `leadflow init` with LEADFLOW_DATABASE_URL={url} to create it, or serve the demo "
+        f"with LEADFLOW_DATABASE_URL={DEMO_DATABASE_URL} (what `./scripts/demo` builds)"
+    )
+    if parsed.get_backend_name() == "sqlite" and not Path(parsed.database or "").is_file():
+        raise InvalidInput(f"no database at {described}: {hint}", field="LEADFLOW_DATABASE_URL")
+    db = Database(url, pooled=False)
+    try:
+        current = migrate.current_revisions(db.engine)
+    finally:
+        db.dispose()
+    if not current:
+        raise InvalidInput(
+            f"{described} has no leadflow schema: {hint}", field="LEADFLOW_DATABASE_URL"
+        )
+    wanted = migrate.head_revisions()
+    if current != wanted:
+        raise InvalidInput(
+            f"{described} is at schema {', '.join(sorted(current))}, this leadflow needs "
+            f"{', '.join(sorted(wanted))}: run `leadflow init` with LEADFLOW_DATABASE_URL={url} "
+            "to upgrade it (back it up first)",
+            field="LEADFLOW_DATABASE_URL",
+        )
+    return described

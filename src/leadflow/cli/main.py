@@ -16,7 +16,13 @@ from rich.table import Table
 from leadflow.adapters.child_process import stop_with_parent
 from leadflow.cli.admin import token_app, user_app, workspace_app
 from leadflow.cli.automation import register as register_automation
-from leadflow.cli.context import WorkspaceOption, database, migrated_database, principal
+from leadflow.cli.context import (
+    WorkspaceOption,
+    database,
+    database_to_serve,
+    migrated_database,
+    principal,
+)
 from leadflow.cli.errors import guarded
 from leadflow.cli.fields import export_leads, field_app
 from leadflow.cli.imports import import_file
@@ -62,6 +68,7 @@ def init() -> None:
 
 
 @app.command()
+@guarded
 def serve(
     host: Annotated[str | None, typer.Option(help="Address to listen on.")] = None,
     port: Annotated[int | None, typer.Option(help="Port to listen on.")] = None,
@@ -76,8 +83,9 @@ def serve(
         ),
     ] = False,
 ) -> None:
-    """Start the web UI and the API."""
+    """Start the web UI and the API on a database set up by `leadflow init` (or the demo)."""
     settings = Settings()
+    console.print(f"leadflow uses the database {database_to_serve()}")
     _serve(host or settings.host, port or settings.port, workers=workers, with_worker=with_worker)
 
 

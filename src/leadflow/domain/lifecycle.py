@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from leadflow.domain.errors import (
     InvalidInput,
@@ -239,3 +239,65 @@ def _strings(value: object, where: str) -> Iterable[str]:
 
 def _stage_or_new(value: str) -> Stage | None:
     return None if value == "new" else Stage(value)
+
+
+LIFECYCLE_KEYS = ("transitions", "reason_codes")
+TRANSITION_KEYS = ("from", "to", "who", "reason", "gate")
+
+
+def unknown_lifecycle_key(config: Mapping[str, object]) -> tuple[str, int | None] | None:
+    """The first key a lifecycle file may not have: its dotted name and, for a transition, the
+    number of its `[[transitions]]` row (None when every key is known)."""
+    for key in config:
+        if key not in LIFECYCLE_KEYS:
+            return str(key), None
+    rows = config.get("transitions")
+    if isinstance(rows, list):
+        for index, row in enumerate(rows, 1):
+            if isinstance(row, Mapping):
+                for key in row:
+                    if key not in TRANSITION_KEYS:
+                        return str(key), index
+    return None
+
+
+def merged_lifecycle(
+    current: TransitionTable, overrides: Mapping[str, object]
+) -> dict[str, object]:
+    """The stored form of `current` with the file's rows and reason sets laid over it.
+
+    A row of the file replaces, for each of its source stages, the current rules to the same
+    target; rules to other targets and reason sets the file does not name stay as they are.
+    """
+    given = table_from_config(overrides)
+    new_rows = given.rules if overrides.get("transitions") is not None else ()
+    kept: list[TransitionRule] = []
+    for rule in current.rules:
+        replaced: set[Stage | None] = set()
+        for row in new_rows:
+            if row.target is rule.target:
+                replaced |= row.sources
+        sources = rule.sources - replaced
+        if sources:
+            kept.append(replace(rule, sources=frozenset(sources)))
+    codes = dict(current.reason_codes)
+    raw_codes = overrides.get("reason_codes")
+    if isinstance(raw_codes, Mapping):
+        codes.update({str(name): given.reason_codes[str(name)] for name in raw_codes})
+    return {
+        "transitions": [_row_of(rule) for rule in (*kept, *new_rows)],
+        "reason_codes": {name: list(values) for name, values in codes.items()},
+    }
+
+
+def _row_of(rule: TransitionRule) -> dict[str, object]:
+    row: dict[str, object] = {
+        "from": sorted("new" if stage is None else str(stage) for stage in rule.sources),
+        "to": str(rule.target),
+        "who": sorted(str(actor) for actor in rule.actors),
+    }
+    if rule.reason_set is not None:
+        row["reason"] = rule.reason_set
+    if rule.gate is not None:
+        row["gate"] = rule.gate
+    return row

@@ -9,7 +9,14 @@ from datetime import UTC, datetime
 from leadflow.adapters.db.directory import Directory
 from leadflow.domain.audit import AuditAction
 from leadflow.domain.errors import InvalidInput
-from leadflow.domain.lifecycle import TransitionTable, table_from_config
+from leadflow.domain.lifecycle import (
+    LIFECYCLE_KEYS,
+    TRANSITION_KEYS,
+    TransitionTable,
+    merged_lifecycle,
+    table_from_config,
+    unknown_lifecycle_key,
+)
 from leadflow.domain.principal import Principal
 from leadflow.domain.qualification import BANT, PRESETS, Framework, framework_from_toml
 from leadflow.services import audit
@@ -64,20 +71,55 @@ def set_lifecycle(
     workspace_id: int,
     toml: str,
     *,
+    replace: bool = False,
     by: Principal | None = None,
     now: datetime | None = None,
 ) -> TransitionTable:
-    """Override the transition table and reason codes of a workspace from a TOML document."""
+    """Lay a TOML document's transitions and reason codes over the workspace's current table
+    (a row replaces the rules from its source stages to its target), or with `replace` make it
+    the whole table (the defaults fill in what it leaves out). Unknown keys are refused."""
     try:
         data = tomllib.loads(toml)
     except tomllib.TOMLDecodeError as error:
         raise InvalidInput(f"lifecycle file is not valid TOML: {error}") from error
-    table = table_from_config(data)
+    unknown = unknown_lifecycle_key(data)
+    if unknown is not None:
+        key, row = unknown
+        where = f"transitions[{row}].{key}" if row else key
+        allowed = TRANSITION_KEYS if row else LIFECYCLE_KEYS
+        line = _line_of(toml, key, row)
+        at = f" (line {line})" if line else ""
+        raise InvalidInput(
+            f"unknown key '{where}'{at} in the lifecycle file; allowed: {', '.join(allowed)}",
+            field=where,
+        )
     config = directory.workspace_config(workspace_id)
-    config["lifecycle"] = data
+    stored = data if replace else merged_lifecycle(transition_table(config), data)
+    table = table_from_config(stored)
+    config["lifecycle"] = stored
     directory.set_workspace_config(workspace_id, config)
     _audit(directory, workspace_id, AuditAction.LIFECYCLE_CHANGED, by, now, rules=len(table.rules))
     return table
+
+
+def _line_of(toml: str, key: str, row: int | None) -> int | None:
+    """The line of `key` in the file: at the top level, or inside the row-th [[transitions]]."""
+    rows_seen = 0
+    for number, line in enumerate(toml.splitlines(), 1):
+        stripped = line.strip()
+        if stripped.replace(" ", "") == "[[transitions]]":
+            rows_seen += 1
+            continue
+        if row is not None and rows_seen != row:
+            continue
+        if row is None and stripped.startswith("["):
+            if stripped.strip("[] ") == key:
+                return number
+            continue
+        name = stripped.split("=", 1)[0].strip().strip("\"'")
+        if "=" in stripped and name == key:
+            return number
+    return None
 
 
 def _audit(

@@ -14,7 +14,7 @@ from leadflow.adapters.db.database import Database
 from leadflow.adapters.importing.limits import MB
 from leadflow.services.import_recovery import fail_abandoned_imports
 from leadflow.settings import Settings
-from leadflow.web import errors, forms, privacy_pages, ui
+from leadflow.web import api_docs, errors, forms, privacy_pages, ui
 from leadflow.web.api import automation as automation_api
 from leadflow.web.api import campaigns, fields, leads, reports
 from leadflow.web.api import capture as capture_api
@@ -29,6 +29,7 @@ from leadflow.web.rate_limit import ApiRateLimit
 from leadflow.web.request_guard import BodyLimits, RequestGuard
 from leadflow.web.security_headers import SecurityHeaders
 from leadflow.web.trusted_hosts import TrustedHosts
+from leadflow.web.ui import error_pages as ui_error_pages
 from leadflow.web.upload_limit import UploadSizeLimit
 from leadflow.web.uploads import clean_upload_dir
 
@@ -56,10 +57,13 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None) 
         version=__version__,
         description="Lead qualification for B2B marketing and sales teams.",
         lifespan=_lifespan,
+        docs_url=None,  # api_docs serves Swagger UI from an installed package, not a CDN
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.db = db or Database(settings.database_url)
     errors.install(app)
+    ui_error_pages.install(app)
     largest = max(settings.upload_csv_max_mb, settings.upload_xlsx_max_mb) * MB
     app.add_middleware(UploadSizeLimit, max_bytes=largest)
     app.add_middleware(RequestGuard, limits=BodyLimits.of(settings))
@@ -82,6 +86,7 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None) 
     def home() -> RedirectResponse:
         return RedirectResponse("/app")
 
+    app.include_router(api_docs.router)
     app.include_router(privacy_api.router)
     app.include_router(privacy_pages.router)
     app.include_router(capture_api.router)

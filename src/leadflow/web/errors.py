@@ -4,12 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import FastAPI, Request
-from fastapi.exception_handlers import http_exception_handler
+from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
-from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
-from starlette.exceptions import HTTPException
 
 from leadflow.domain.errors import (
     Conflict,
@@ -129,19 +126,3 @@ def install(app: FastAPI) -> None:
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]
-
-    @app.exception_handler(DomainError)
-    async def _domain_error(_request: Request, error: DomainError) -> JSONResponse:
-        status, body = error_body(error)
-        return JSONResponse(status_code=status, content=body)
-
-    @app.exception_handler(HTTPException)
-    async def _http_error(request: Request, error: HTTPException) -> Response:
-        """A body the framework cannot parse (malformed multipart, JSON that is not text)
-        is invalid input like any other: 422 in the API's error format, not a bare 400."""
-        if error.status_code == 400 and request.url.path.startswith("/api/"):
-            status, body = error_body(
-                InvalidInput(f"the body cannot be read: {error.detail}", field="body")
-            )
-            return JSONResponse(status_code=status, content=body)
-        return await http_exception_handler(request, error)

@@ -17,6 +17,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "Ihnen senden.",
         "fix": "Bitte prüfen Sie die markierten Felder.",
         "unavailable": "Dieses Formular ist nicht verfügbar.",
+        "unavailable_hint": "Bitte prüfen Sie die Adresse oder wenden Sie sich an das Unternehmen, "
+        "dessen Formular Sie aufrufen wollten.",
     },
     "en": {
         "first_name": "First name", "last_name": "Last name", "email": "E-mail",
@@ -30,6 +32,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "confirm_mail": "Please confirm your e-mail consent with the link we are sending you.",
         "fix": "Please check the marked fields.",
         "unavailable": "This form is not available.",
+        "unavailable_hint": "Please check the address or contact the company whose form you "
+        "wanted to open.",
     },
 }  # fmt: skip
 

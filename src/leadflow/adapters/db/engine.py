@@ -10,6 +10,8 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.pool import NullPool
 
+from leadflow.adapters.db.text_case import register_sqlite_functions
+
 WRITE_OPTION = "leadflow_write"
 
 
@@ -68,6 +70,7 @@ def _sqlite_engine(url: str, pool: dict[str, Any]) -> Engine:
         # erased person leaves no bytes behind in the file (see Database.scrub).
         cursor.execute("PRAGMA secure_delete=ON")
         cursor.close()
+        register_sqlite_functions(dbapi_connection)
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Connection) -> None:

@@ -32,6 +32,7 @@ from sqlalchemy.sql.selectable import CTE, ScalarSelect
 from leadflow.adapters.db.lead_summaries import LeadSummary, live, summaries, summary_from_row
 from leadflow.adapters.db.leads import lead_filter_conditions
 from leadflow.adapters.db.tables import accounts, contacts, leads, sla_clocks
+from leadflow.adapters.db.text_case import lower_any
 from leadflow.domain.errors import InvalidInput
 from leadflow.domain.lead import LeadFilter
 
@@ -198,10 +199,13 @@ def _matching_leads(workspace_id: int, word: str, dialect: str) -> CompoundSelec
     pattern = f"%{escaped}%"
 
     def contains(column: ColumnElement[Any]) -> ColumnElement[bool]:
-        # SQLite's LIKE ignores case already; a lower() per row would only cost time.
-        if dialect == "sqlite":
+        if dialect != "sqlite":
+            return column.ilike(pattern, escape="\\")
+        if word.isascii():
+            # SQLite's LIKE folds ASCII letters itself; a function per row would only cost time.
             return column.like(pattern, escape="\\")
-        return column.ilike(pattern, escape="\\")
+        # Other letters ("MÜLLER") only match once both sides are lower-cased in Python.
+        return lower_any(column).like(pattern.lower(), escape="\\")
 
     matching_contacts = select(contacts.c.id).where(
         contacts.c.workspace_id == workspace_id,

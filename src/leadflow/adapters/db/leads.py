@@ -21,6 +21,7 @@ from leadflow.adapters.db.tables import (
     leads,
     stage_changes,
 )
+from leadflow.adapters.db.text_case import lower_any
 from leadflow.domain.errors import LeadNotFound, StaleLead
 from leadflow.domain.lead import Lead, LeadDetails, LeadFilter, StageChange
 from leadflow.domain.qualification import Assessment, Status
@@ -312,11 +313,11 @@ def _conditions(where: LeadFilter) -> list[ColumnElement[bool]]:
         )
         conditions.append(
             or_(
-                func.lower(contacts.c.email).like(pattern, escape="\\"),
-                func.lower(full_name).like(pattern, escape="\\"),
+                lower_any(contacts.c.email).like(pattern, escape="\\"),
+                lower_any(full_name).like(pattern, escape="\\"),
                 and_(
                     accounts.c.id.is_not(None),
-                    func.lower(accounts.c.name).like(pattern, escape="\\"),
+                    lower_any(accounts.c.name).like(pattern, escape="\\"),
                 ),
             )
         )

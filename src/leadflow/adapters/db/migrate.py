@@ -74,3 +74,12 @@ def current_revisions(engine: Engine) -> set[str]:
 
     with engine.connect() as connection:
         return set(MigrationContext.configure(connection).get_current_heads())
+
+
+def head_revisions() -> set[str]:
+    """The revisions a database must be at for this version of leadflow."""
+    from alembic.script import ScriptDirectory
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    return set(ScriptDirectory.from_config(config).get_heads())

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from leadflow.domain.qualification import Criterion
+from leadflow.domain.sources import SourceMap
 from leadflow.domain.stages import Stage
 from leadflow.web.ui.i18n import N_, Catalog
 
@@ -78,6 +79,7 @@ REASONS = {
     "new_interest": N_("New interest"),
     "new_budget_cycle": N_("New budget cycle"),
     "re_engaged": N_("Re-engaged"),
+    "sla_expired": N_("Hand-over SLA expired"),
     "none": N_("No reason given"),
 }
 
@@ -143,6 +145,21 @@ FACTOR_FIELDS = {
     "contact.email_free_mail": N_("free-mail address"),
     "engagement.touches": N_("touches before sales contact"),
 }
+
+SENIORITIES = {
+    "c_level": N_("Management"),
+    "vp_director": N_("Director or head of department"),
+    "director": N_("Director or head of department"),
+    "manager": N_("Manager or team lead"),
+    "individual": N_("Specialist"),
+    "unknown": N_("Unknown"),
+}
+
+FACTOR_VALUES = {
+    "contact.seniority": SENIORITIES,
+    "contact.email_free_mail": {"true": N_("Yes"), "false": N_("No")},
+}
+"""Values of predictive factors and fit rules that are codes; other values show as they are."""
 
 TARGETS = {"sql": N_("Chance of SQL"), "won": N_("Chance of winning")}
 
@@ -225,6 +242,20 @@ class Labels:
     def factor_field(self, name: object) -> str:
         """A predictive factor's field; fields of a workspace's own columns keep their name."""
         return self._pick(FACTOR_FIELDS, name).removeprefix("extras.")
+
+    def factor_value(self, name: object, value: object) -> str:
+        """A factor's value in words: source and channel codes by their names (a typed source by
+        the code it stands for), seniority levels and yes/no; other values as they are."""
+        field = str(name)
+        if field == "lead.source":
+            typed = SourceMap().canonical(str(value)) if value is not None else None
+            return self.source(typed.value if typed else value)
+        if field == "campaign.channel":
+            return self.channel(value)
+        table = FACTOR_VALUES.get(field)
+        if table is not None:
+            return self._pick(table, str(value).lower())
+        return "–" if value is None else str(value)
 
     def target(self, name: object) -> str:
         return self._pick(TARGETS, name)

@@ -7,11 +7,11 @@ from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request
-from starlette.responses import Response
+from starlette.responses import RedirectResponse, Response
 
 from leadflow.adapters.db.uow import in_unit_of_work, reading
 from leadflow.domain.activity import ActivityKind, Outcome
-from leadflow.domain.errors import InvalidInput, ReasonRequired
+from leadflow.domain.errors import GateNotPassed, InvalidInput, ReasonRequired
 from leadflow.domain.stages import Stage
 from leadflow.services import rules
 from leadflow.services import work as work_service
@@ -138,6 +138,10 @@ def move(
             note=note,
             status_code=422,
         )
+    except GateNotPassed:
+        url, hash_mark, fragment = _back(lead_id, back).partition("#")
+        url += ("&" if "?" in url else "?") + "refused=gate"
+        return RedirectResponse(url + hash_mark + fragment, status_code=303)
     return redirect(_back(lead_id, back), done="moved")
 
 

@@ -32,6 +32,14 @@ NOTICES = {
     "quarantine_deleted": N_("The held-back submission was deleted."),
 }
 
+REFUSALS = {
+    "gate": N_(
+        "Not moved to SQL: the qualification gate is not passed yet. Record the qualification "
+        "first."
+    ),
+}
+"""Refusals a page shows after a redirect (`?refused=`), instead of an error page."""
+
 FIELDS = {
     "reason": N_("Reason"),
     "name": N_("Name"),
@@ -53,6 +61,11 @@ FIELDS = {
 
 def notice(catalog: Catalog, code: str | None) -> str | None:
     text = NOTICES.get(code or "")
+    return catalog.gettext(text) if text else None
+
+
+def refusal(catalog: Catalog, code: str | None) -> str | None:
+    text = REFUSALS.get(code or "")
     return catalog.gettext(text) if text else None
 
 

@@ -38,6 +38,8 @@ class MoveOption:
     target: Stage
     reasons: tuple[str, ...]
     """Empty when the move needs no reason; else the codes the reason dialog offers."""
+    gated: bool = False
+    """The move passes the qualification gate."""
 
     @property
     def dialog_id(self) -> str:
@@ -51,7 +53,9 @@ def move_options(table: TransitionTable, stage: Stage, actor: Actor) -> list[Mov
         if actor not in rule.actors or rule.target in options:
             continue
         reasons = table.reason_codes.get(rule.reason_set, ()) if rule.reason_set else ()
-        options[rule.target] = MoveOption(stage, rule.target, tuple(reasons))
+        options[rule.target] = MoveOption(
+            stage, rule.target, tuple(reasons), gated=rule.gate is not None
+        )
     return sorted(options.values(), key=lambda option: ORDER.index(option.target))
 
 

@@ -16,7 +16,7 @@ from leadflow.domain.errors import DomainError
 from leadflow.services import notifications as notification_service
 from leadflow.web.errors import error_body
 from leadflow.web.ui.i18n import Catalog
-from leadflow.web.ui.messages import explain, notice
+from leadflow.web.ui.messages import explain, notice, refusal
 from leadflow.web.ui.session import (
     CsrfRefused,
     LoginRequired,
@@ -78,7 +78,7 @@ def page(
         "path": request.url.path,
         "csrf_token": viewer.csrf_token if viewer else (expected_csrf_token(request) or ""),
         "notice": notice(catalog_of(request), request.query_params.get("done")),
-        "error": None,
+        "error": refusal(catalog_of(request), request.query_params.get("refused")),
         "unread_notifications": unread_of(request, viewer),
     }
     return renderer(request).page(locale_of(request), template, base | context, status_code)
@@ -94,7 +94,7 @@ def unread_of(request: Request, viewer: Viewer | None) -> int:
 
 
 def error_page(request: Request, status_code: int, message: str) -> HTMLResponse:
-    return page(request, "error.html", status_code=status_code, message=message)
+    return page(request, "error.html", status_code=status_code, message=message, status=status_code)
 
 
 def redirect(url: str, done: str | None = None) -> RedirectResponse:

@@ -55,6 +55,7 @@ def _environment(catalog: Catalog) -> Environment:
         date=lambda value: _date(value, locale),
         datetime=lambda value: _datetime(value, locale),
         number=lambda value, digits=0: _number(value, locale, digits),
+        amount=lambda value: _amount(value, locale),
         percent=lambda value: _percent(value, locale),
         money=lambda value, currency="EUR": _money(value, locale, currency),
         duration=lambda value: _duration(value, locale),
@@ -81,6 +82,15 @@ def _number(value: float | int | Decimal | None, locale: str, digits: int) -> st
         return "–"
     pattern = "#,##0" + ("." + "0" * digits if digits else "")
     return format_decimal(value, format=pattern, locale=locale)
+
+
+def _amount(value: float | int | Decimal | None, locale: str) -> str:
+    """An entered amount as it was entered: whole numbers without, others with their decimals."""
+    if value is None:
+        return "–"
+    if Decimal(str(value)) == Decimal(str(value)).to_integral_value():
+        return format_decimal(value, format="#,##0", locale=locale)
+    return format_decimal(Decimal(str(value)), format="#,##0.00########", locale=locale)
 
 
 def _percent(value: float | None, locale: str) -> str:
