@@ -24,6 +24,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
+from hypothesis.stateful import run_state_machine_as_test
 from schemathesis import APIOperation, Case, CheckContext, GenerationMode, Response, checks
 from schemathesis.checks import CheckFunction
 
@@ -254,3 +255,44 @@ def test_every_operation_answers_as_declared_and_only_with_the_callers_records(
     print(f"{len(operations)} operations, {workspaces.requests} requests")
     assert len(operations) > 90
     assert failures == [], "\n\n".join(failures)
+
+
+@pytest.mark.slow
+def test_chains_of_calls_along_the_schemas_links_answer_as_declared_and_stay_in_the_workspace(
+    workspaces: Workspaces,
+) -> None:
+    """Stateful: schemathesis chains operations along the links it finds in the schema (create
+    a lead, then read, move, qualify and merge it; create a campaign, then read and change it;
+    webhooks, absences, jobs), with every caller of the first workspace, under the same checks."""
+    schema = schemathesis.openapi.from_asgi("/openapi.json", workspaces.app, config=CONFIG)
+    home = [c for c in workspaces.callers if c.workspace == workspaces.home.slug]
+    checked = _checks(workspaces)
+
+    class Chains(schema.as_state_machine()):  # type: ignore[misc]
+        caller = home[0]
+
+        def get_call_kwargs(self, case: Case) -> dict[str, Any]:
+            return {"headers": {"Authorization": self.caller.authorization}}
+
+        def validate_response(
+            self, response: Response, case: Case, additional_checks: Any = None, **kwargs: Any
+        ) -> None:
+            workspaces.requests += 1
+            case.validate_response(response, checks=checked)
+
+    for caller in home:
+        Chains.caller = caller
+        run_state_machine_as_test(
+            Chains,
+            settings=settings(
+                max_examples=15,
+                stateful_step_count=8,
+                derandomize=True,
+                database=None,
+                deadline=None,
+                suppress_health_check=list(HealthCheck),
+            ),
+        )
+
+    print(f"stateful: {workspaces.requests} requests")
+    assert workspaces.requests > 0
