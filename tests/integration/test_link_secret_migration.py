@@ -19,17 +19,19 @@ def _secrets(db: Database) -> dict[str, str]:
 
 
 def test_existing_contacts_get_distinct_random_secrets_and_new_ones_get_theirs(
-    db: Database, tenant: Tenant
+    db: Database, tenant: Tenant, owner_database_url: str
 ) -> None:
-    migrate.downgrade(db.engine, "0013_bigint_ids")
+    owner = Database(owner_database_url)  # migrations run as the tables' owner
+    migrate.downgrade(owner.engine, "0013_bigint_ids")
     try:
-        with db.transaction() as connection:
+        with owner.transaction() as connection:
             for email in PEOPLE[:2]:
                 connection.execute(
                     insert(contacts).values(workspace_id=tenant.id, email=email, created_at=NOW)
                 )
     finally:
-        migrate.upgrade(db.engine)
+        migrate.upgrade(owner.engine)
+        owner.dispose()
     with db.transaction() as connection:
         connection.execute(
             insert(contacts).values(workspace_id=tenant.id, email=PEOPLE[2], created_at=NOW)

@@ -59,15 +59,17 @@ def test_a_migrated_database_is_named_for_serving(
 
 
 def test_a_database_behind_this_version_is_refused_with_the_upgrade_to_run(
-    database_url: str, db: Database, monkeypatch: pytest.MonkeyPatch
+    database_url: str, owner_database_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("LEADFLOW_DATABASE_URL", database_url)
-    with db.engine.begin() as connection:
+    owner = Database(owner_database_url)  # only the owner may change the schema's version
+    with owner.engine.begin() as connection:
         current = connection.execute(text("SELECT version_num FROM alembic_version")).scalar_one()
         connection.execute(text("UPDATE alembic_version SET version_num = '0012_older'"))
     try:
         with pytest.raises(InvalidInput, match="run `leadflow init`"):
             database_to_serve()
     finally:  # the PostgreSQL schema outlives the test
-        with db.engine.begin() as connection:
+        with owner.engine.begin() as connection:
             connection.execute(text("UPDATE alembic_version SET version_num = :v"), {"v": current})
+        owner.dispose()
