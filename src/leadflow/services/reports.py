@@ -41,23 +41,38 @@ def read_stage_log(connection: Connection, workspace_id: int, where: LogSelectio
     another is the same person: the surviving lead counts for both, so the merged one is left
     out. Conversions look forward from the period, so later moves of its leads are read too, up
     to its end."""
-    query = (
-        select(
-            stage_changes.c.lead_id,
-            stage_changes.c.source,
-            stage_changes.c.target,
-            stage_changes.c.at,
-            stage_changes.c.reason,
-            stage_changes.c.actor,
-            leads.c.campaign_id,
-            leads.c.deal_value,
+    query = select(
+        stage_changes.c.lead_id,
+        stage_changes.c.source,
+        stage_changes.c.target,
+        stage_changes.c.at,
+        stage_changes.c.reason,
+        stage_changes.c.actor,
+        leads.c.campaign_id,
+        leads.c.deal_value,
+    )
+    if where.start is not None:
+        # Driven by the leads active in the period, each read whole through its own index: a
+        # filter on `at` here would make the database walk the workspace's log up to `end`.
+        active = select(stage_changes.c.lead_id).where(
+            stage_changes.c.workspace_id == workspace_id, stage_changes.c.at >= where.start
         )
-        .join(leads, leads.c.id == stage_changes.c.lead_id)
-        .where(
-            stage_changes.c.workspace_id == workspace_id,
-            leads.c.workspace_id == workspace_id,
-            leads.c.merged_into_id.is_(None),
+        if where.end is not None:
+            active = active.where(stage_changes.c.at <= where.end)
+        period = active.distinct().subquery("active")
+        query = query.select_from(
+            period.join(stage_changes, stage_changes.c.lead_id == period.c.lead_id).join(
+                leads, leads.c.id == stage_changes.c.lead_id
+            )
         )
+    else:
+        query = query.select_from(stage_changes.join(leads, leads.c.id == stage_changes.c.lead_id))
+        if where.end is not None:
+            query = query.where(stage_changes.c.at <= where.end)
+    query = query.where(
+        stage_changes.c.workspace_id == workspace_id,
+        leads.c.workspace_id == workspace_id,
+        leads.c.merged_into_id.is_(None),
     )
     if where.campaign_id is not None:
         query = query.where(leads.c.campaign_id == where.campaign_id)
@@ -67,16 +82,8 @@ def read_stage_log(connection: Connection, workspace_id: int, where: LogSelectio
         query = query.where(leads.c.source == where.source)
     if where.grade is not None:
         query = query.where(leads.c.grade == where.grade)
-    if where.end is not None:
-        query = query.where(stage_changes.c.at <= where.end)
-    if where.start is not None:
-        active = select(stage_changes.c.lead_id).where(
-            stage_changes.c.workspace_id == workspace_id, stage_changes.c.at >= where.start
-        )
-        if where.end is not None:
-            active = active.where(stage_changes.c.at <= where.end)
-        query = query.where(stage_changes.c.lead_id.in_(active))
-    rows = connection.execute(query).all()
+    end = where.end
+    rows = [row for row in connection.execute(query) if end is None or row.at <= end]
     return StageLog(
         entries=[
             LogEntry(

@@ -683,6 +683,15 @@ Index(
     leads.c.stage,
     leads.c.stage_entered_at,
 )
+# The board's counts per stage read this index alone: the live leads (merged_into_id NULL) of
+# a workspace in stage order, with the owner for "my leads".
+Index(
+    "ix_leads_workspace_live_stage_owner",
+    leads.c.workspace_id,
+    leads.c.merged_into_id,
+    leads.c.stage,
+    leads.c.owner_id,
+)
 Index("ix_leads_workspace_source", leads.c.workspace_id, leads.c.source)
 Index("ix_leads_workspace_grade", leads.c.workspace_id, leads.c.grade)
 Index("ix_leads_workspace_account", leads.c.workspace_id, leads.c.account_id)
