@@ -33,6 +33,16 @@ def negotiate(accept_language: str | None, default: str) -> str:
     return default
 
 
+def visitor_language(request: Request) -> str:
+    """A public page's language: an explicit ?lang=, else the browser's, else the
+    installation's default."""
+    asked = request.query_params.get("lang")
+    if asked in LANGUAGES:
+        return asked
+    default: str = request.app.state.settings.default_locale
+    return negotiate(request.headers.get("accept-language"), default)
+
+
 def client_ip(request: Request) -> str | None:
     """The sender's IP address as the server saw it, or None when it is not an address."""
     host = request.client.host if request.client else None

@@ -37,7 +37,7 @@ from leadflow.services.forms import (
 )
 from leadflow.web.api.deps import DbDep, NowDep
 from leadflow.web.api.privacy_deps import optional_privacy_keys
-from leadflow.web.client import LANGUAGES, client_ip, negotiate
+from leadflow.web.client import client_ip, visitor_language
 from leadflow.web.form_texts import AUTOCOMPLETE, INPUT_TYPES, TEXTS
 from leadflow.web.public_url import public_url
 
@@ -58,15 +58,6 @@ def _keys(request: Request) -> FormKeys:
         keys = FormKeys.derive(secret_key(request.app.state.settings))
         request.app.state.form_keys = keys
     return keys
-
-
-def _language(request: Request) -> str:
-    """The visitor's language: an explicit ?lang=, else the browser's, else the default."""
-    asked = request.query_params.get("lang")
-    if asked in LANGUAGES:
-        return asked
-    default = request.app.state.settings.default_locale
-    return negotiate(request.headers.get("accept-language"), default)
 
 
 def _headers(form: PublicForm) -> dict[str, str]:
@@ -117,7 +108,7 @@ def show_form(form_key: str, request: Request, db: DbDep, now: NowDep) -> HTMLRe
         for name in UTM_FIELDS
         if name in request.query_params
     }
-    return _render(form, _language(request), token, utm=utm)
+    return _render(form, visitor_language(request), token, utm=utm)
 
 
 @router.get("/f/{form_key}/token")
@@ -139,7 +130,7 @@ async def submit_form(form_key: str, request: Request, db: DbDep, now: NowDep) -
     posted = [(name, value) for name, value in received.multi_items() if isinstance(value, str)]
     fields = single_values(posted)
     submission = read_submission(fields)
-    lang = _language(request)
+    lang = visitor_language(request)
     visitor = Visitor(client_ip(request), request.headers.get("user-agent"), lang)
     base_url = public_url(request)
     outcome: Outcome = await run_in_threadpool(

@@ -13,7 +13,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import HTMLResponse, JSONResponse, Response
 
 from leadflow.domain.errors import DomainError, InvalidInput
-from leadflow.web.client import LANGUAGES, negotiate
+from leadflow.web.client import visitor_language
 from leadflow.web.errors import error_body
 from leadflow.web.form_texts import TEXTS
 from leadflow.web.forms import _templates as form_templates
@@ -34,14 +34,7 @@ def _is_form(request: Request) -> bool:
 
 
 def _form_error(request: Request, status_code: int) -> HTMLResponse:
-    asked = request.query_params.get("lang")
-    lang = (
-        asked
-        if asked in LANGUAGES
-        else negotiate(
-            request.headers.get("accept-language"), request.app.state.settings.default_locale
-        )
-    )
+    lang = visitor_language(request)
     html = form_templates().get_template("unavailable.html").render(lang=lang, t=TEXTS[lang])
     return HTMLResponse(html, status_code=status_code, headers={"Cache-Control": "no-store"})
 
