@@ -3,18 +3,31 @@ of leadflow's own form and of a Salesforce-generated Web-to-Lead form."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from leadflow.adapters.db.database import Database
 from leadflow.domain import time_trap
 from leadflow.domain.campaign import Campaign
 from leadflow.services.forms import FormKeys
+from leadflow.settings import Settings
+from leadflow.web.app import create_app
 
 SECRET = "form-tests-secret-key-with-32-characters-or-more"
 VISITOR_IP = "203.0.113.7"
+
+
+@contextmanager
+def visitor_client(database_url: str, db: Database) -> Iterator[TestClient]:
+    """The app with the form tests' secret key, as a visitor at VISITOR_IP reaches it."""
+    settings = Settings(database_url=database_url, secret_key=SECRET)  # type: ignore[arg-type]
+    with TestClient(create_app(settings, db=db), client=(VISITOR_IP, 50000)) as client:
+        yield client
 
 
 def token(campaign: Campaign, seconds_ago: float = 10, secret: str = SECRET) -> str:

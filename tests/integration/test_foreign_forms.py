@@ -26,10 +26,13 @@ from leadflow.domain.campaign import Campaign
 from leadflow.domain.form_config import DEFAULT_CONSENTS
 from leadflow.domain.stages import Role
 from leadflow.services.campaigns import create_campaign
-from leadflow.settings import Settings
-from leadflow.web.app import create_app
 from tests.conftest import NOW, Tenant
-from tests.integration.form_support import SECRET, VISITOR_IP, count, token, web_to_lead
+from tests.integration.form_support import (
+    count,
+    token,
+    visitor_client,
+    web_to_lead,
+)
 from tests.integration.ui_support import sign_in
 
 BAD_EMAIL = "joerg.weiss(at)suedmetall.de"
@@ -37,8 +40,7 @@ BAD_EMAIL = "joerg.weiss(at)suedmetall.de"
 
 @pytest.fixture
 def client(database_url: str, db: Database) -> Iterator[TestClient]:
-    settings = Settings(database_url=database_url, secret_key=SECRET)  # type: ignore[arg-type]
-    with TestClient(create_app(settings, db=db), client=(VISITOR_IP, 50000)) as test_client:
+    with visitor_client(database_url, db) as test_client:
         yield test_client
 
 

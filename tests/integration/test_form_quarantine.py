@@ -32,16 +32,14 @@ from leadflow.domain.quarantine import QuarantineEntry, QuarantineReason
 from leadflow.domain.stages import Role
 from leadflow.services.campaigns import create_campaign
 from leadflow.services.quarantine import purge_quarantine
-from leadflow.settings import Settings
-from leadflow.web.app import create_app
 from tests.conftest import NOW, Tenant
 from tests.integration.automation_support import one_worker_round
 from tests.integration.form_support import (
-    SECRET,
     VISITOR_IP,
     count,
     own_form,
     token,
+    visitor_client,
     web_to_lead,
 )
 from tests.integration.ui_support import sign_in
@@ -51,8 +49,7 @@ SEEN_TEXT = "Ja, Südmetall darf mir Neuigkeiten per E-Mail senden (Stand Messe 
 
 @pytest.fixture
 def client(database_url: str, db: Database) -> Iterator[TestClient]:
-    settings = Settings(database_url=database_url, secret_key=SECRET)  # type: ignore[arg-type]
-    with TestClient(create_app(settings, db=db), client=(VISITOR_IP, 50000)) as test_client:
+    with visitor_client(database_url, db) as test_client:
         yield test_client
 
 

@@ -16,16 +16,13 @@ from leadflow.adapters.db.public_forms import set_form_settings
 from leadflow.domain.campaign import Campaign
 from leadflow.domain.stages import Role
 from leadflow.services.campaigns import create_campaign
-from leadflow.settings import Settings
-from leadflow.web.app import create_app
 from tests.conftest import NOW, Tenant
-from tests.integration.form_support import SECRET, VISITOR_IP
+from tests.integration.form_support import visitor_client
 
 
 @pytest.fixture
 def client(database_url: str, db: Database) -> Iterator[TestClient]:
-    settings = Settings(database_url=database_url, secret_key=SECRET)  # type: ignore[arg-type]
-    with TestClient(create_app(settings, db=db), client=(VISITOR_IP, 50000)) as test_client:
+    with visitor_client(database_url, db) as test_client:
         yield test_client
 
 

@@ -26,17 +26,20 @@ from leadflow.adapters.db.tables import (
 from leadflow.domain.campaign import Campaign
 from leadflow.domain.stages import Role
 from leadflow.services.campaigns import create_campaign
-from leadflow.settings import Settings
-from leadflow.web.app import create_app
 from tests.conftest import NOW, Tenant
-from tests.integration.form_support import SECRET, VISITOR_IP, count, token, web_to_lead
+from tests.integration.form_support import (
+    VISITOR_IP,
+    count,
+    token,
+    visitor_client,
+    web_to_lead,
+)
 from tests.integration.form_support import own_form as _person
 
 
 @pytest.fixture
 def client(database_url: str, db: Database) -> Iterator[TestClient]:
-    settings = Settings(database_url=database_url, secret_key=SECRET)  # type: ignore[arg-type]
-    with TestClient(create_app(settings, db=db), client=(VISITOR_IP, 50000)) as test_client:
+    with visitor_client(database_url, db) as test_client:
         yield test_client
 
 

@@ -28,11 +28,9 @@ from leadflow.services.sessions import set_locale
 from leadflow.services.sla_check import check_sla
 from leadflow.services.task_reminders import remind_due_tasks
 from leadflow.services.work import add_task
-from leadflow.settings import Settings
-from leadflow.web.app import create_app
 from tests.conftest import NOW, Tenant
 from tests.integration.automation_support import move, new_lead, routing, sales_users
-from tests.integration.form_support import SECRET, VISITOR_IP, count
+from tests.integration.form_support import count, visitor_client
 from tests.integration.form_support import own_form as _person
 from tests.integration.mail_support import (
     PASSWORD,
@@ -266,8 +264,7 @@ def test_marketing_hears_of_a_lead_rejected_by_sales_but_not_of_an_automatic_rec
 
 @pytest.fixture
 def form_client(database_url: str, db: Database) -> Iterator[TestClient]:
-    settings = Settings(database_url=database_url, secret_key=SECRET)  # type: ignore[arg-type]
-    with TestClient(create_app(settings, db=db), client=(VISITOR_IP, 50000)) as client:
+    with visitor_client(database_url, db) as client:
         yield client
 
 
