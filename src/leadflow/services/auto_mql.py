@@ -5,7 +5,6 @@ from __future__ import annotations
 import math
 from datetime import datetime
 
-from leadflow.adapters.db.scoring import ScoringRepository
 from leadflow.adapters.db.uow import UnitOfWork
 from leadflow.domain.errors import InvalidTransition, PermissionDenied, ReasonRequired
 from leadflow.domain.mql_threshold import AutoMqlDecision, MqlThreshold, decide_auto_mql
@@ -28,7 +27,7 @@ def check_auto_mql(
     The lead's row is locked first, so of two transactions that see the same crossing the second
     one waits, then finds the lead in mql already: one crossing, one automatic move.
     """
-    repository = ScoringRepository(uow.connection, uow.workspace_id)
+    repository = uow.scoring
     stored = repository.scores(lead_id, lock=True)
     fit = stored.fit_score
     if fit is None:

@@ -105,7 +105,7 @@ def store_new(
     uow: UnitOfWork, entries: Sequence[tuple[int, CheckedEntry]], *, by: Principal, now: datetime
 ) -> Outcome:
     """Write the entries that are new people set-based; the others are left one by one."""
-    q = MatchQueries(uow.connection, uow.workspace_id)
+    q = uow.matching
     probes = {index: probe_of(entry.data) for index, entry in entries}
     index = AccountIndex.load(q, [want for p in probes.values() for want in _wanted(p)])
     known = {i: index.find(_key(p.company), p.domain) for i, p in probes.items()}

@@ -13,7 +13,6 @@ from enum import StrEnum
 from typing import TypeVar
 
 from leadflow.adapters.db.database import Database
-from leadflow.adapters.db.people import People
 from leadflow.adapters.db.privacy import PrivacyRepository, consent_by_token_hash
 from leadflow.adapters.db.uow import UnitOfWork
 from leadflow.domain.consent import (
@@ -116,7 +115,7 @@ def record_consent(
     _require_writer(by)
     purpose, channel = as_enum(Purpose, purpose, "purpose"), as_enum(Channel, channel, "channel")
     version = check_grant(purpose, channel, text_version, text)
-    contact = People(uow.connection, uow.workspace_id).contact_of_lead(lead_id)
+    contact = uow.people.contact_of_lead(lead_id)
     assert contact.id is not None
     privacy = _privacy(uow)
     token = new_doi_token() if needs_double_opt_in(channel) else None
@@ -190,7 +189,7 @@ def withdraw_consent(
 ) -> ConsentRecord:
     """Append a withdrawal: every earlier grant of this purpose and channel ends."""
     _require_writer(by)
-    contact = People(uow.connection, uow.workspace_id).contact_of_lead(lead_id)
+    contact = uow.people.contact_of_lead(lead_id)
     assert contact.id is not None
     return append_withdrawal(
         uow,
@@ -230,7 +229,7 @@ def append_withdrawal(
 
 def consents(uow: UnitOfWork, lead_id: int) -> list[ConsentRecord]:
     """The consent records of the lead's person, oldest first."""
-    contact = People(uow.connection, uow.workspace_id).contact_of_lead(lead_id)
+    contact = uow.people.contact_of_lead(lead_id)
     assert contact.id is not None
     return _privacy(uow).consents(contact.id)
 
@@ -248,7 +247,7 @@ def set_phone_permission(
     """Record the person's phone permission: express, presumed (with a reason) or none."""
     _require_writer(by)
     permission = as_enum(PhonePermission, permission, "permission")
-    contact = People(uow.connection, uow.workspace_id).contact_of_lead(lead_id)
+    contact = uow.people.contact_of_lead(lead_id)
     assert contact.id is not None
     entry = PhonePermissionEntry(
         permission,
@@ -278,7 +277,7 @@ def _require_writer(by: Principal | None) -> None:
 
 
 def _privacy(uow: UnitOfWork) -> PrivacyRepository:
-    return PrivacyRepository(uow.connection, uow.workspace_id)
+    return uow.privacy
 
 
 def _source(source: str) -> str:

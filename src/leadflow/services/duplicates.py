@@ -233,7 +233,7 @@ def probe_of(data: LeadInput) -> Probe:
 def find_duplicate_of(uow: UnitOfWork, data: LeadInput) -> tuple[Match | None, AccountMatch | None]:
     """The workspace's existing person for a new entry (or None), and the account its company
     or domain names (or None): the one look-up both the match and a new lead use."""
-    q = MatchQueries(uow.connection, uow.workspace_id)
+    q = uow.matching
     probe = probe_of(data)
     account = find_account(q, company=probe.company, domain=probe.domain)
     match = find_duplicate(q, probe, account)

@@ -6,7 +6,6 @@ import uuid
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 
-from leadflow.adapters.db.outbox import OutboxRepository, WebhookRepository
 from leadflow.adapters.db.uow import UnitOfWork
 from leadflow.domain.errors import InvalidInput
 from leadflow.domain.webhooks import EVENT_TYPES, subscribes_to
@@ -22,9 +21,9 @@ def record(uow: UnitOfWork, event_type: str, data: Mapping[str, object], *, now:
     if event_type not in EVENT_TYPES:
         raise InvalidInput(f"unknown event type {event_type!r}", field="event_type")
     event_id = f"evt_{uuid.uuid4().hex}"
-    outbox = OutboxRepository(uow.connection, uow.workspace_id)
+    outbox = uow.outbox
     row_id = outbox.add_event(event_id, event_type, dict(data), now)
-    for webhook in WebhookRepository(uow.connection, uow.workspace_id).all():
+    for webhook in uow.webhooks.all():
         if subscribes_to(webhook.events, event_type):
             outbox.add_delivery(row_id, webhook.id, now)
     return event_id
@@ -38,7 +37,7 @@ def record_many(
         raise InvalidInput(f"unknown event type {event_type!r}", field="event_type")
     if not payloads:
         return []
-    outbox = OutboxRepository(uow.connection, uow.workspace_id)
+    outbox = uow.outbox
     event_ids = [f"evt_{uuid.uuid4().hex}" for _ in payloads]
     row_ids = outbox.add_events(
         [
@@ -55,7 +54,7 @@ def deliver_many(
     uow: UnitOfWork, event_type: str, row_ids: Sequence[int], *, now: datetime
 ) -> None:
     """A pending delivery per subscribed webhook for events written already (by row id)."""
-    outbox = OutboxRepository(uow.connection, uow.workspace_id)
-    for webhook in WebhookRepository(uow.connection, uow.workspace_id).all():
+    outbox = uow.outbox
+    for webhook in uow.webhooks.all():
         if subscribes_to(webhook.events, event_type):
             outbox.add_deliveries(row_ids, webhook.id, now)

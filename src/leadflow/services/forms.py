@@ -19,8 +19,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from leadflow.adapters.db.database import Database
-from leadflow.adapters.db.public_forms import FormHits, campaign_of_form, set_form_settings
-from leadflow.adapters.db.quarantine import Quarantine
+from leadflow.adapters.db.public_forms import campaign_of_form, set_form_settings
 from leadflow.adapters.db.uow import UnitOfWork, in_unit_of_work, reading
 from leadflow.adapters.importing.normalize import country_code, normalize_email, normalize_phone
 from leadflow.domain.campaign import Campaign
@@ -197,7 +196,7 @@ def submit(
 
     def store(uow: UnitOfWork) -> Outcome:
         reasons = trapped + _over_the_limit(uow, form, client, person, now)
-        FormHits(uow.connection, form.workspace_id).add(_campaign_id(form), client, now, person)
+        uow.form_hits.add(_campaign_id(form), client, now, person)
         if reasons:
             return _quarantine(uow, form, submission, visitor, posted, consents, reasons, now)
         return enter_submission(
@@ -219,7 +218,7 @@ def _campaign_id(form: PublicForm) -> int:
 def _over_the_limit(
     uow: UnitOfWork, form: PublicForm, client: str, person: str | None, now: datetime
 ) -> tuple[QuarantineReason, ...]:
-    hits = FormHits(uow.connection, form.workspace_id)
+    hits = uow.form_hits
     campaign_id = _campaign_id(form)
     reasons = []
     (per_person, person_window), (per_address, address_window) = PER_PERSON, PER_ADDRESS
@@ -248,7 +247,7 @@ def _quarantine(
         reasons=reasons, fields=list(posted), consents=consents, page=submission.page,
         ip=visitor.ip, user_agent=visitor.user_agent, language=visitor.language,
     )  # fmt: skip
-    entry_id = Quarantine(uow.connection, form.workspace_id).add(entry)
+    entry_id = uow.quarantine.add(entry)
     notify_role(
         uow, Role.MARKETING, FORM_QUARANTINED, lead_id=None,
         params={"reason": ", ".join(reasons), "campaign_id": entry.campaign_id},

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from leadflow.adapters.db.sla import Clock, SlaRepository
+from leadflow.adapters.db.sla import Clock
 from leadflow.adapters.db.uow import UnitOfWork
 from leadflow.domain.activity import Activity, ActivityKind
 from leadflow.domain.lead import StageChange
@@ -45,7 +45,7 @@ def start_clock(
 ) -> Clock:
     """Start the deadline for sales to accept or reject a new MQL."""
     settings = sla_settings(uow.directory.workspace_config(uow.workspace_id))
-    repository = SlaRepository(uow.connection, uow.workspace_id)
+    repository = uow.sla
     due_at, recycle_at = sla_deadlines(settings.policy, calendar_around(settings, now), now)
     repository.start(
         lead_id,
@@ -64,7 +64,7 @@ def stop_for_move(uow: UnitOfWork, change: StageChange) -> None:
     """A move out of mql ends the hand-over: accepted, rejected, recycled or disqualified."""
     if change.source is not Stage.MQL or change.target is Stage.MQL:
         return
-    repository = SlaRepository(uow.connection, uow.workspace_id)
+    repository = uow.sla
     repository.stop(
         change.lead_id, at=change.at, kind=stop_kind(change), by_user_id=change.by_user_id
     )
@@ -83,7 +83,7 @@ def stop_for_activity(uow: UnitOfWork, activity: Activity, by: Principal) -> Non
     """Sales' first call, e-mail or meeting after the lead became an MQL stops the clock."""
     if by.actor not in (Actor.SALES, Actor.ADMIN) or activity.kind is ActivityKind.NOTE:
         return
-    repository = SlaRepository(uow.connection, uow.workspace_id)
+    repository = uow.sla
     clock = repository.running_clock(activity.lead_id)
     if clock is not None and activity.at >= clock.started_at:
         repository.stop(activity.lead_id, at=activity.at, kind=ACTIVITY, by_user_id=by.user_id)
@@ -92,7 +92,7 @@ def stop_for_activity(uow: UnitOfWork, activity: Activity, by: Principal) -> Non
 def sla_state_for(uow: UnitOfWork, lead_id: int, now: datetime) -> SlaState | None:
     """The lead's latest hand-over, or None when it never was an MQL."""
     uow.leads.get(lead_id)
-    clock = SlaRepository(uow.connection, uow.workspace_id).latest_clock(lead_id)
+    clock = uow.sla.latest_clock(lead_id)
     if clock is None:
         return None
     return state_of(uow, clock, now)
@@ -127,5 +127,5 @@ def state_of(uow: UnitOfWork, clock: Clock, now: datetime) -> SlaState:
 
 def overdue_mqls(uow: UnitOfWork, now: datetime) -> list[tuple[Clock, SlaState]]:
     """MQLs that sales has not answered within the deadline, the longest waiting first."""
-    clocks = SlaRepository(uow.connection, uow.workspace_id).overdue(now)
+    clocks = uow.sla.overdue(now)
     return [(clock, state_of(uow, clock, now)) for clock in clocks]

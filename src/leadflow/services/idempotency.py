@@ -19,7 +19,7 @@ from sqlalchemy.exc import IntegrityError
 
 from leadflow.adapters.db.database import Database
 from leadflow.adapters.db.directory import Directory
-from leadflow.adapters.db.idempotency import IdempotencyRepository, KeyTaken
+from leadflow.adapters.db.idempotency import KeyTaken
 from leadflow.adapters.db.uow import UnitOfWork, in_unit_of_work, reading, unit_of_work
 from leadflow.domain.errors import InvalidInput
 
@@ -83,7 +83,7 @@ def _attempt(
     def claimed_work(uow: UnitOfWork) -> Outcome:
         if key is None:
             return Outcome(*work(uow))
-        keys = IdempotencyRepository(uow.connection, workspace_id)
+        keys = uow.idempotency
         keys.claim(key, fingerprint, now, expired_before=now - KEY_LIFETIME)
         status_code, body = work(uow)
         keys.store(key, status_code, body)
@@ -94,7 +94,7 @@ def _attempt(
 
 def _replay(db: Database, workspace_id: int, key: str, fingerprint: str) -> Outcome:
     with reading(db, workspace_id) as uow:
-        stored = IdempotencyRepository(uow.connection, workspace_id).get(key)
+        stored = uow.idempotency.get(key)
     if stored is None or stored.status_code is None:
         raise InvalidInput("the request with this Idempotency-Key did not finish; retry it",
                            field="Idempotency-Key")  # fmt: skip
@@ -113,6 +113,6 @@ def forget_expired_keys(db: Database, *, now: datetime) -> int:
     forgotten = 0
     for workspace_id in workspace_ids:
         with unit_of_work(db, workspace_id) as uow:
-            keys = IdempotencyRepository(uow.connection, workspace_id)
+            keys = uow.idempotency
             forgotten += keys.delete_older_than(now - KEY_LIFETIME)
     return forgotten

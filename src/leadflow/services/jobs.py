@@ -28,7 +28,7 @@ Clock = Callable[[], datetime]
 def enqueue_rescore(uow: UnitOfWork, *, by: Principal, now: datetime) -> Job:
     """Queue a full rescore of the workspace (or return the one already waiting or running)."""
     by.require(Actor.MARKETING)
-    repository = JobRepository(uow.connection, uow.workspace_id)
+    repository = uow.jobs
     waiting = repository.unfinished(RESCORE)
     if waiting is not None:
         return waiting
@@ -41,7 +41,7 @@ def enqueue_prediction(uow: UnitOfWork, *, by: Principal, now: datetime, score: 
     Admins only, like training itself. The job already waiting or running is returned as it
     is, whatever its `score`."""
     by.require(Actor.AUTOMATIC)
-    repository = JobRepository(uow.connection, uow.workspace_id)
+    repository = uow.jobs
     waiting = repository.unfinished(PREDICT)
     if waiting is not None:
         return waiting
@@ -51,7 +51,7 @@ def enqueue_prediction(uow: UnitOfWork, *, by: Principal, now: datetime, score: 
 
 def job_status(uow: UnitOfWork, job_id: int, kind: str | None = None) -> Job:
     """A job of the workspace; with `kind`, a job of another kind is not found either."""
-    job = JobRepository(uow.connection, uow.workspace_id).get(job_id)
+    job = uow.jobs.get(job_id)
     if kind is not None and job.kind != kind:
         raise NotFound("job", job_id)
     return job

@@ -7,7 +7,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from leadflow.adapters.db.privacy import PrivacyRepository
 from leadflow.adapters.db.uow import UnitOfWork
 from leadflow.domain.activity import Activity, ActivityKind, Outcome, Task
 from leadflow.domain.consent import consent_status
@@ -27,7 +26,7 @@ def marketing_facts(
     uow: UnitOfWork, keys: PrivacyKeys, leads: Sequence[LeadDetails]
 ) -> dict[int, MarketingFacts]:
     """What the marketing rule needs for each lead, read in a few queries."""
-    privacy = PrivacyRepository(uow.connection, uow.workspace_id)
+    privacy = uow.privacy
     lead_ids = [d.lead.id for d in leads if d.lead.id is not None]
     contact_ids = [d.contact.id for d in leads if d.contact.id is not None]
     bases = privacy.bases_of(lead_ids)

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from leadflow.adapters.db.matching import KnownPerson, MatchQueries
-from leadflow.adapters.db.merges import CONTACT_FIELDS, MergeRepository
+from leadflow.adapters.db.matching import KnownPerson
+from leadflow.adapters.db.merges import CONTACT_FIELDS
 from leadflow.adapters.db.uow import UnitOfWork
 from leadflow.domain.errors import Conflict, InvalidInput
 from leadflow.domain.merge_policy import Action, FieldChange
@@ -47,8 +47,8 @@ def _record(row: Any) -> MergeRecord:
 
 def why_duplicates(uow: UnitOfWork, survivor_id: int, duplicate_id: int) -> str | None:
     """The reason two leads are the same person by the matching rules, or None."""
-    q = MatchQueries(uow.connection, uow.workspace_id)
-    repo = MergeRepository(uow.connection, uow.workspace_id)
+    q = uow.matching
+    repo = uow.merges
     people = {
         person.contact_id: person
         for person in q.people_at_contacts(
@@ -95,7 +95,7 @@ def merge_leads(
     by.require(Actor.SALES, Actor.MARKETING)
     if survivor_id == duplicate_id:
         raise InvalidInput("a lead cannot be merged into itself", field="duplicate_id")
-    repo = MergeRepository(uow.connection, uow.workspace_id)
+    repo = uow.merges
     survivor, duplicate = repo.lead(survivor_id), repo.lead(duplicate_id)
     for row in (survivor, duplicate):
         if row.merged_into_id is not None:
@@ -121,7 +121,7 @@ def unmerge(uow: UnitOfWork, merge_id: int, *, by: Principal, now: datetime) -> 
     """Undo a merge from its log entry: the leads (and the contact, its alternates and the stage
     log) are as they were before it."""
     by.require(Actor.SALES, Actor.MARKETING)
-    repo = MergeRepository(uow.connection, uow.workspace_id)
+    repo = uow.merges
     row = repo.get(merge_id)
     if row.undone_at is not None:
         raise Conflict(f"merge {merge_id} was undone already")
@@ -150,6 +150,6 @@ def unmerge(uow: UnitOfWork, merge_id: int, *, by: Principal, now: datetime) -> 
 
 def merges_of(uow: UnitOfWork, lead_id: int) -> list[MergeRecord]:
     """The merge log entries a lead takes part in, oldest first."""
-    repo = MergeRepository(uow.connection, uow.workspace_id)
+    repo = uow.merges
     repo.lead(lead_id)
     return [_record(row) for row in repo.of_lead(lead_id)]

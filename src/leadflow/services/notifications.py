@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from leadflow.adapters.db.notifications import NotificationRepository, StoredNotification
+from leadflow.adapters.db.notifications import StoredNotification
 from leadflow.adapters.db.uow import UnitOfWork
 from leadflow.domain.notification_mail import (
     CONFIRM_CONSENT,
@@ -35,7 +35,7 @@ def notify(
     now: datetime,
 ) -> int | None:
     """Tell the user, once per cause; return the new notification's id (None: told before)."""
-    repository = NotificationRepository(uow.connection, uow.workspace_id)
+    repository = uow.notifications
     if repository.has_cause(user_id, cause):
         return None
     values = {"lead_id": lead_id, **params}
@@ -90,7 +90,7 @@ def queue_confirmation(
     """Queue the double opt-in e-mail to the person, in the language of the form they used."""
     chosen = locale_or_default(locale, workspace_locale(uow))
     mail = confirmation_mail(chosen, confirm_url)
-    return NotificationRepository(uow.connection, uow.workspace_id).queue_mail(
+    return uow.notifications.queue_mail(
         kind=CONFIRM_CONSENT, recipient=email, locale=chosen, subject=mail.subject,
         body_text=mail.text, body_html=mail.html, notification_id=None, now=now,
     )  # fmt: skip
@@ -102,15 +102,13 @@ def workspace_locale(uow: UnitOfWork) -> str:
 
 
 def my_notifications(uow: UnitOfWork, user_id: int) -> list[StoredNotification]:
-    return NotificationRepository(uow.connection, uow.workspace_id).of_user(user_id)
+    return uow.notifications.of_user(user_id)
 
 
 def unread_count(uow: UnitOfWork, user_id: int) -> int:
-    return NotificationRepository(uow.connection, uow.workspace_id).unread_count(user_id)
+    return uow.notifications.unread_count(user_id)
 
 
 def mark_read(uow: UnitOfWork, user_id: int, notification_id: int | None, now: datetime) -> int:
     """Mark one of the user's notifications read (None: all of them)."""
-    return NotificationRepository(uow.connection, uow.workspace_id).mark_read(
-        user_id, notification_id, now
-    )
+    return uow.notifications.mark_read(user_id, notification_id, now)

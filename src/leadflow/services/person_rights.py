@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from leadflow.adapters.db.database import Database
-from leadflow.adapters.db.people import People, e164
+from leadflow.adapters.db.people import e164
 from leadflow.adapters.db.person_data import (
     Needles,
     collect,
@@ -21,7 +21,6 @@ from leadflow.adapters.db.person_data import (
     owned_tables,
     redact_rows,
 )
-from leadflow.adapters.db.privacy import PrivacyRepository
 from leadflow.adapters.db.uow import UnitOfWork, unit_of_work
 from leadflow.adapters.db.webhook_trail import deliveries_about
 from leadflow.domain.audit import AuditAction
@@ -43,7 +42,7 @@ def find_person(
         raise InvalidInput("name the person by e-mail address or phone number", field="email")
     if phone and phone.strip() and e164(phone) is None:
         raise InvalidInput(f"'{phone}' is not a phone number", field="phone")
-    people = People(uow.connection, uow.workspace_id)
+    people = uow.people
     direct = [c.id for c in people.matching(email=email, phone=phone) if c.id is not None]
     return [people.contact(contact_id) for contact_id in people.with_merged(direct)]
 
@@ -68,7 +67,7 @@ def export_person(
             persons, email=email, phone=phone, shared=shared_numbers(uow, persons)
         )
         lead_ids = found.values("leads", "id")
-        privacy = PrivacyRepository(uow.connection, uow.workspace_id)
+        privacy = uow.privacy
         identifiers = [(email, phone), *((c.email, c.phone) for c in persons)]
         suppression = next(
             (
@@ -219,7 +218,7 @@ def person_needles(
 def shared_numbers(uow: UnitOfWork, persons: list[Contact]) -> set[str]:
     """The person's numbers that other stored contacts also have."""
     mine = {c.id for c in persons}
-    people = People(uow.connection, uow.workspace_id)
+    people = uow.people
     shared: set[str] = set()
     for contact in persons:
         number = e164(contact.phone)

@@ -6,7 +6,6 @@ import uuid
 from collections.abc import Sequence
 from datetime import datetime
 
-from leadflow.adapters.db.outbox import OutboxRepository, WebhookRepository
 from leadflow.adapters.db.uow import UnitOfWork
 from leadflow.domain.webhooks import PERSON_ERASED, subscribes_to
 
@@ -21,9 +20,9 @@ def publish_person_erased(
     """
     event_id = f"evt_{uuid.uuid4().hex}"
     data = {"lead_ids": sorted(lead_ids), "reason": reason, "erased_at": now.isoformat()}
-    outbox = OutboxRepository(uow.connection, uow.workspace_id)
+    outbox = uow.outbox
     row_id = outbox.add_event(event_id, PERSON_ERASED, data, now)
-    for webhook in WebhookRepository(uow.connection, uow.workspace_id).all():
+    for webhook in uow.webhooks.all():
         if webhook.active and subscribes_to(webhook.events, PERSON_ERASED):
             outbox.add_delivery(row_id, webhook.id, now)
     return event_id

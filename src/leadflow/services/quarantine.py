@@ -11,7 +11,6 @@ from typing import Any
 from leadflow.adapters.db.database import Database
 from leadflow.adapters.db.directory import Directory
 from leadflow.adapters.db.public_forms import form_of_campaign
-from leadflow.adapters.db.quarantine import Quarantine
 from leadflow.adapters.db.uow import reading, unit_of_work
 from leadflow.domain.audit import AuditAction
 from leadflow.domain.form_config import form_config_from
@@ -44,7 +43,7 @@ def quarantine_list(
     """The workspace's quarantined submissions and how many carry each reason."""
     by.require(Actor.MARKETING)
     with reading(db, by.workspace_id) as uow:
-        held = Quarantine(uow.connection, by.workspace_id)
+        held = uow.quarantine
         total, counts = held.counts()
         return QuarantineListing(held.newest(limit=limit, offset=offset), total, counts)
 
@@ -57,7 +56,7 @@ def release(
     release is in the audit log and the entry leaves the quarantine."""
     by.require(Actor.MARKETING)
     with unit_of_work(db, by.workspace_id) as uow:
-        held = Quarantine(uow.connection, by.workspace_id)
+        held = uow.quarantine
         entry = held.get(entry_id)
         campaign, settings = form_of_campaign(uow.connection, by.workspace_id, entry.campaign_id)
         form = PublicForm(campaign, form_config_from(settings, stored=True))
@@ -81,7 +80,7 @@ def delete(db: Database, entry_id: int, *, by: Principal, now: datetime) -> None
     """Delete a quarantined submission (spam, after all); the audit log keeps that it was."""
     by.require(Actor.MARKETING)
     with unit_of_work(db, by.workspace_id) as uow:
-        held = Quarantine(uow.connection, by.workspace_id)
+        held = uow.quarantine
         entry = held.get(entry_id)
         held.remove(entry_id)
         audit.record(
@@ -95,7 +94,7 @@ def purge_quarantine(
 ) -> int:
     """Delete one workspace's entries older than `keep_days`; how many went."""
     with unit_of_work(db, workspace_id) as uow:
-        return Quarantine(uow.connection, workspace_id).purge(expired_before(now, keep_days))
+        return uow.quarantine.purge(expired_before(now, keep_days))
 
 
 def purge_quarantine_everywhere(

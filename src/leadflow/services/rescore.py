@@ -12,7 +12,6 @@ from sqlalchemy.engine import Connection
 from leadflow.adapters.db.database import Database, declare_scope
 from leadflow.adapters.db.engine import WRITE_OPTION
 from leadflow.adapters.db.fit_sql import compile_fit_rules, drop_temp_tables, rescore_update
-from leadflow.adapters.db.scoring import ScoringRepository
 from leadflow.adapters.db.tables import leads
 from leadflow.adapters.db.uow import reading, unit_of_work
 from leadflow.domain.principal import Principal
@@ -85,9 +84,7 @@ def _move_crossing_leads(db: Database, workspace_id: int, now: datetime) -> int:
         threshold = scoring_settings(uow.directory.workspace_config(workspace_id)).threshold
         if threshold is None:
             return 0
-        candidates = ScoringRepository(uow.connection, workspace_id).threshold_candidates(
-            threshold.min_fit, threshold.min_engagement
-        )
+        candidates = uow.scoring.threshold_candidates(threshold.min_fit, threshold.min_engagement)
     moved = 0
     for lead_id in candidates:
         with unit_of_work(db, workspace_id) as uow:

@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from leadflow.adapters.db.database import Database
-from leadflow.adapters.db.research import AccountRow, PersonRow, ResearchRepository
+from leadflow.adapters.db.research import AccountRow, PersonRow
 from leadflow.adapters.db.uow import UnitOfWork, in_unit_of_work, reading, unit_of_work
 from leadflow.domain.lead import Lead, StageChange, enter
 from leadflow.domain.predictive import seniority
@@ -66,9 +66,7 @@ def set_target_profile(
     in_unit_of_work(
         db,
         by.workspace_id,
-        lambda uow: ResearchRepository(uow.connection, by.workspace_id).set_profile(
-            campaign_id, checked.as_data()
-        ),
+        lambda uow: uow.research.set_profile(campaign_id, checked.as_data()),
     )
     return checked
 
@@ -76,13 +74,11 @@ def set_target_profile(
 def target_profile(db: Database, *, by: Principal, campaign_id: int) -> TargetProfile:
     """A campaign's ideal-customer profile (empty: every account fits)."""
     with reading(db, by.workspace_id) as uow:
-        return profile_from(
-            ResearchRepository(uow.connection, by.workspace_id).profile(campaign_id)
-        )
+        return profile_from(uow.research.profile(campaign_id))
 
 
 def _fitting(uow: UnitOfWork, profile: TargetProfile) -> tuple[list[AccountRow], list[PersonRow]]:
-    repository = ResearchRepository(uow.connection, uow.workspace_id)
+    repository = uow.research
     found = repository.accounts(
         countries=profile.countries,
         min_employees=profile.min_employees,
@@ -103,9 +99,7 @@ def run_research(
     researcher = Principal(by.workspace_id, Actor.RESEARCH, by.user_id)
     with unit_of_work(db, by.workspace_id) as uow:
         uow.campaigns.get(campaign_id)
-        profile = profile_from(
-            ResearchRepository(uow.connection, uow.workspace_id).profile(campaign_id)
-        )
+        profile = profile_from(uow.research.profile(campaign_id))
         accounts, people = _fitting(uow, profile)
         names = {account.id: account.name for account in accounts}
         table = rules.transition_table(uow.directory.workspace_config(uow.workspace_id))
@@ -161,13 +155,11 @@ def buying_roles(
     with reading(db, by.workspace_id) as uow:
         if campaign_id is not None:
             uow.campaigns.get(campaign_id)
-            stored = ResearchRepository(uow.connection, uow.workspace_id).profile(campaign_id)
+            stored = uow.research.profile(campaign_id)
             accounts, _ = _fitting(uow, profile_from(stored))
         else:
             accounts, _ = _fitting(uow, TargetProfile())
-        people = ResearchRepository(uow.connection, uow.workspace_id).people_at(
-            [account.id for account in accounts]
-        )
+        people = uow.research.people_at([account.id for account in accounts])
     at: dict[int, list[PersonRow]] = defaultdict(list)
     for person in people:
         at[person.account_id].append(person)

@@ -10,7 +10,6 @@ from datetime import datetime
 
 from leadflow.adapters.db.database import Database
 from leadflow.adapters.db.directory import Directory
-from leadflow.adapters.db.people import People
 from leadflow.adapters.db.retention import expired_leads
 from leadflow.adapters.db.uow import directory_transaction, unit_of_work
 from leadflow.domain.audit import AuditAction
@@ -100,7 +99,7 @@ def purge(
         found = sorted(expired.values(), key=lambda e: (e.last_activity, e.lead_id))
         if dry_run:
             return PurgeReport(True, found)
-        people = People(uow.connection, workspace_id)
+        people = uow.people
         contact_ids = people.with_merged(sorted({e.contact_id for e in found}))
         erased = erase_contacts(
             uow, [people.contact(i) for i in contact_ids], reason="retention", now=now

@@ -7,7 +7,6 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from leadflow.adapters.db.routing import RoutingRepository, StoredAssignment
-from leadflow.adapters.db.sla import SlaRepository
 from leadflow.adapters.db.uow import UnitOfWork
 from leadflow.domain.errors import InvalidInput
 from leadflow.domain.notification_mail import LEAD_ASSIGNED
@@ -68,7 +67,7 @@ def simulate_route(
 ) -> Assignment:
     """Who would get the lead (or a lead with these facts) now, and why; nothing is assigned."""
     rules = _rules(uow)
-    repository = RoutingRepository(uow.connection, uow.workspace_id)
+    repository = uow.routing
     if facts is None:
         if lead_id is None:
             raise InvalidInput("give a lead or its facts", field="lead")
@@ -79,7 +78,7 @@ def simulate_route(
 def route_lead(uow: UnitOfWork, lead_id: int, *, now: datetime) -> Assignment:
     """Assign the lead by the workspace's rules, keep the reason and tell the webhooks."""
     rules = _rules(uow)
-    repository = RoutingRepository(uow.connection, uow.workspace_id)
+    repository = uow.routing
     repository.lock()
     facts = repository.facts(lead_id)
     assignment = route(facts, rules, _team_state(repository, now), _today(uow, now))
@@ -93,7 +92,7 @@ def route_lead(uow: UnitOfWork, lead_id: int, *, now: datetime) -> Assignment:
     )
     if assignment.user_id is not None:
         repository.set_owner(lead_id, assignment.user_id)
-        SlaRepository(uow.connection, uow.workspace_id).set_assignee(lead_id, assignment.user_id)
+        uow.sla.set_assignee(lead_id, assignment.user_id)
         if assignment.team is not None:
             weights = assignment.next_state.round_robin.get(assignment.team, {})
             repository.save_round_robin(assignment.team, dict(weights))
@@ -126,7 +125,7 @@ def route_new_mql(uow: UnitOfWork, lead_id: int, owner_id: int | None, now: date
 def assignments_of(uow: UnitOfWork, lead_id: int) -> list[StoredAssignment]:
     """Every routing decision about the lead, oldest first."""
     uow.leads.get(lead_id)
-    return RoutingRepository(uow.connection, uow.workspace_id).assignments(lead_id)
+    return uow.routing.assignments(lead_id)
 
 
 def set_capacity(
@@ -137,7 +136,7 @@ def set_capacity(
     uow.directory.member(uow.workspace_id, user_id)
     if leads_per_30_days is not None and leads_per_30_days < 0:
         raise InvalidInput("capacity must not be negative", field="leads_per_30_days")
-    RoutingRepository(uow.connection, uow.workspace_id).set_capacity(user_id, leads_per_30_days)
+    uow.routing.set_capacity(user_id, leads_per_30_days)
 
 
 def add_absence(
@@ -157,7 +156,7 @@ def add_absence(
     if last_day < first_day:
         raise InvalidInput("the last day lies before the first", field="last_day")
     absence = Absence(user_id, first_day, last_day)
-    return RoutingRepository(uow.connection, uow.workspace_id).add_absence(absence, note, now)
+    return uow.routing.add_absence(absence, note, now)
 
 
 def _rules(uow: UnitOfWork) -> RoutingRules:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from leadflow.adapters.db.scoring import ScoringRepository
 from leadflow.adapters.db.uow import UnitOfWork
 from leadflow.domain.engagement import engagement_at, engagement_band, matrix_cell
 from leadflow.domain.fit_matches import match_string, score_from_matches
@@ -42,7 +41,7 @@ class LeadScore:
 def score_fit_of_lead(uow: UnitOfWork, lead_id: int) -> Score:
     """Score one lead with the workspace's current fit rules and store the result."""
     rules = current_fit_rules(uow)
-    repository = ScoringRepository(uow.connection, uow.workspace_id)
+    repository = uow.scoring
     # No rules, nothing to match: the lead's facts need not be read.
     facts = repository.facts(lead_id) if rules.ruleset.rules else {}
     matches = match_string(rules.ruleset, facts)
@@ -54,7 +53,7 @@ def score_fit_of_lead(uow: UnitOfWork, lead_id: int) -> Score:
 def engagement_of_lead(uow: UnitOfWork, lead_id: int, at: datetime) -> float:
     """The engagement as it stood at `at`, recomputed from the touch log."""
     settings = scoring_settings(uow.directory.workspace_config(uow.workspace_id)).engagement
-    log = ScoringRepository(uow.connection, uow.workspace_id).touches(lead_id)
+    log = uow.scoring.touches(lead_id)
     return engagement_at(
         (entry.touch for entry in log), at, settings.points, settings.half_life_days
     )
@@ -63,13 +62,13 @@ def engagement_of_lead(uow: UnitOfWork, lead_id: int, at: datetime) -> float:
 def refresh_engagement(uow: UnitOfWork, lead_id: int, now: datetime) -> float:
     """Recompute the engagement at `now` from the touch log and store it on the lead."""
     engagement = engagement_of_lead(uow, lead_id, now)
-    ScoringRepository(uow.connection, uow.workspace_id).save_engagement(lead_id, engagement, now)
+    uow.scoring.save_engagement(lead_id, engagement, now)
     return engagement
 
 
 def lead_score(uow: UnitOfWork, lead_id: int, *, at: datetime) -> LeadScore:
     """A lead's fit with its reasons, its engagement at `at`, its matrix cell and threshold."""
-    repository = ScoringRepository(uow.connection, uow.workspace_id)
+    repository = uow.scoring
     stored = repository.scores(lead_id)
     current = current_fit_rules(uow)
     if stored.fit_matches is None:

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
-from leadflow.adapters.db.scoring import ScoringRepository, StoredRuleSet
+from leadflow.adapters.db.scoring import StoredRuleSet
 from leadflow.adapters.db.uow import UnitOfWork
 from leadflow.adapters.regex import compile_pattern, compile_stored_pattern
 from leadflow.domain.engagement import DEFAULT_TOUCH_POINTS, EngagementSettings, TouchType
@@ -39,7 +39,7 @@ class CurrentRules:
 
 
 def current_fit_rules(uow: UnitOfWork) -> CurrentRules:
-    stored = ScoringRepository(uow.connection, uow.workspace_id).current_rule_set()
+    stored = uow.scoring.current_rule_set()
     if stored is None:
         return CurrentRules(FitRuleSet(), None)
     return CurrentRules(parse_fit_rules(stored.rules_toml, compile_stored_pattern), stored)
@@ -48,7 +48,7 @@ def current_fit_rules(uow: UnitOfWork) -> CurrentRules:
 def fit_rules_of_version(uow: UnitOfWork, version: int | None) -> FitRuleSet:
     if version is None:
         return FitRuleSet()
-    stored = ScoringRepository(uow.connection, uow.workspace_id).rule_set(version)
+    stored = uow.scoring.rule_set(version)
     return parse_fit_rules(stored.rules_toml, compile_stored_pattern)
 
 
@@ -58,7 +58,7 @@ def set_fit_rules(
     """Check and store a new version of the workspace's fit rules (a rescore applies them)."""
     by.require(Actor.MARKETING)
     ruleset = parse_fit_rules(rules_toml, compile_pattern)
-    repository = ScoringRepository(uow.connection, uow.workspace_id)
+    repository = uow.scoring
     version = repository.add_rule_set(rules_toml, by.user_id, now)
     return CurrentRules(ruleset, repository.rule_set(version))
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from leadflow.adapters.db.sla import Clock, SlaRepository
+from leadflow.adapters.db.sla import Clock
 from leadflow.adapters.db.uow import UnitOfWork
 from leadflow.domain.errors import InvalidTransition, PermissionDenied, ReasonRequired
 from leadflow.domain.notification_mail import SLA_DUE_SOON, SLA_OVERDUE
@@ -35,7 +35,7 @@ class SlaCheck:
 def check_sla(uow: UnitOfWork, now: datetime) -> SlaCheck:
     """Escalate every newly overdue MQL and recycle those past the second limit (if enabled)."""
     settings = sla_settings(uow.directory.workspace_config(uow.workspace_id))
-    repository = SlaRepository(uow.connection, uow.workspace_id)
+    repository = uow.sla
     result = SlaCheck()
     for clock in repository.running_with_assignee(now):
         if clock.started_at + (clock.due_at - clock.started_at) * DUE_SOON_FRACTION <= now:

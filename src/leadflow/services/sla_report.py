@@ -6,7 +6,7 @@ from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from leadflow.adapters.db.sla import Clock, SlaRepository
+from leadflow.adapters.db.sla import Clock
 from leadflow.adapters.db.uow import UnitOfWork
 
 
@@ -40,7 +40,7 @@ def sla_report(
     uow: UnitOfWork, start: datetime | None, end: datetime | None, *, now: datetime
 ) -> SlaReport:
     """Compliance of the hand-overs that started in the period (the stage log's MQL entries)."""
-    repository = SlaRepository(uow.connection, uow.workspace_id)
+    repository = uow.sla
     clocks = repository.started_between(start, end)
     sources = repository.lead_sources([clock.lead_id for clock in clocks])
     return SlaReport(

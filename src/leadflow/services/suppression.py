@@ -14,7 +14,6 @@ from sqlalchemy.engine import Connection
 
 from leadflow.adapters.db.database import Database
 from leadflow.adapters.db.people import People, e164
-from leadflow.adapters.db.privacy import PrivacyRepository
 from leadflow.adapters.db.uow import UnitOfWork, in_unit_of_work
 from leadflow.domain.audit import AuditAction
 from leadflow.domain.consent import active_grants
@@ -54,7 +53,7 @@ def is_suppressed(
 ) -> Suppression | None:
     """The suppression entry that blocks marketing to this address or number, if any."""
     email_hash, phone_hash = suppression_hashes(keys, email=email, phone=phone)
-    return PrivacyRepository(uow.connection, uow.workspace_id).suppression(email_hash, phone_hash)
+    return uow.privacy.suppression(email_hash, phone_hash)
 
 
 def suppress(
@@ -70,7 +69,7 @@ def suppress(
     email_hash, phone_hash = suppression_hashes(keys, email=email, phone=phone)
     if email_hash is None and phone_hash is None:
         return None
-    privacy = PrivacyRepository(uow.connection, uow.workspace_id)
+    privacy = uow.privacy
     existing = privacy.suppressions_matching([h for h in (email_hash, phone_hash) if h])
     covered = {h for s in existing for h in (s.email_hash, s.phone_hash) if h}
     if {h for h in (email_hash, phone_hash) if h} <= covered:
@@ -92,9 +91,9 @@ def object_to_marketing(
     and write a suppression entry (Art. 21(3) GDPR)."""
     if by is not None:
         by.require(Actor.MARKETING, Actor.SALES)
-    people = People(uow.connection, uow.workspace_id)
+    people = uow.people
     contact = people.contact(contact_id)
-    privacy = PrivacyRepository(uow.connection, uow.workspace_id)
+    privacy = uow.privacy
     for purpose, channel in sorted(active_grants(privacy.consents(contact_id))):
         append_withdrawal(uow, contact_id, purpose, channel, at=at, source=source, by=by)
     privacy.add_phone_permission(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from leadflow.adapters.db.scoring import ScoringRepository, StoredTouch
+from leadflow.adapters.db.scoring import StoredTouch
 from leadflow.adapters.db.uow import UnitOfWork
 from leadflow.domain.engagement import Touch, TouchType
 from leadflow.domain.errors import InvalidInput
@@ -51,7 +51,7 @@ def record_touch(
         raise InvalidInput("a touch cannot lie in the future", field="at")
     if asks_for_contact and kind is not TouchType.FORM_SUBMITTED:
         raise InvalidInput("only a submitted form can ask for contact", field="asks_for_contact")
-    repository = ScoringRepository(uow.connection, uow.workspace_id)
+    repository = uow.scoring
     repository.scores(lead_id, lock=True)
     if campaign_id is not None:
         uow.campaigns.get(campaign_id)
@@ -76,4 +76,4 @@ def record_touch(
 def touch_log(uow: UnitOfWork, lead_id: int) -> list[StoredTouch]:
     """The lead's touches, oldest first."""
     uow.leads.get(lead_id)
-    return ScoringRepository(uow.connection, uow.workspace_id).touches(lead_id)
+    return uow.scoring.touches(lead_id)

@@ -7,8 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from leadflow.adapters.db.outbox import DEAD, DeliveryRow, OutboxRepository, StoredWebhook
-from leadflow.adapters.db.outbox import WebhookRepository as Webhooks
+from leadflow.adapters.db.outbox import DEAD, DeliveryRow, StoredWebhook
 from leadflow.adapters.db.uow import UnitOfWork
 from leadflow.adapters.webhook_http import Resolver, checked_addresses, system_resolver
 from leadflow.domain.errors import PermissionDenied
@@ -41,7 +40,7 @@ def create_webhook(
     _check_private_leave(by, allow_private)
     target = parse_target(url)
     checked_addresses(target, allow_private=allow_private, resolve=resolve)
-    repository = Webhooks(uow.connection, uow.workspace_id)
+    repository = uow.webhooks
     salt = secrets.token_hex(16)
     webhook_id = repository.add(
         target.url,
@@ -68,7 +67,7 @@ def change_webhook(
 ) -> StoredWebhook:
     """Change a subscription; the URL is checked again against the (new) leave."""
     by.require(Actor.MARKETING)
-    repository = Webhooks(uow.connection, uow.workspace_id)
+    repository = uow.webhooks
     current = repository.get(webhook_id)
     if allow_private is not None:
         _check_private_leave(by, allow_private)
@@ -93,29 +92,29 @@ def rotate_secret(uow: UnitOfWork, webhook_id: int, *, key: bytes, by: Principal
     """A new signing secret for the webhook; the old one stops working at once."""
     by.require(Actor.MARKETING)
     salt = secrets.token_hex(16)
-    Webhooks(uow.connection, uow.workspace_id).change(webhook_id, secret_salt=salt)
+    uow.webhooks.change(webhook_id, secret_salt=salt)
     return derive_secret(key, salt)
 
 
 def remove_webhook(uow: UnitOfWork, webhook_id: int, *, by: Principal) -> None:
     """Delete a subscription with its pending deliveries."""
     by.require(Actor.MARKETING)
-    Webhooks(uow.connection, uow.workspace_id).remove(webhook_id)
+    uow.webhooks.remove(webhook_id)
 
 
 def list_webhooks(uow: UnitOfWork) -> list[StoredWebhook]:
-    return Webhooks(uow.connection, uow.workspace_id).all()
+    return uow.webhooks.all()
 
 
 def dead_letters(uow: UnitOfWork, *, limit: int = 100) -> list[DeliveryRow]:
     """Deliveries given up after the last attempt, oldest first."""
-    return OutboxRepository(uow.connection, uow.workspace_id).deliveries(status=DEAD, limit=limit)
+    return uow.outbox.deliveries(status=DEAD, limit=limit)
 
 
 def retry_dead_letter(uow: UnitOfWork, delivery_id: int, *, by: Principal, now: datetime) -> None:
     """Give a dead letter a fresh series of attempts."""
     by.require(Actor.MARKETING)
-    OutboxRepository(uow.connection, uow.workspace_id).requeue(delivery_id, now)
+    uow.outbox.requeue(delivery_id, now)
 
 
 def _check_private_leave(by: Principal, allow_private: bool) -> None:
