@@ -26,7 +26,7 @@ from leadflow.adapters.db.tables import (
     stage_changes,
     touches,
 )
-from leadflow.adapters.db.uow import unit_of_work
+from leadflow.adapters.db.uow import in_unit_of_work, unit_of_work
 from leadflow.domain.campaign import Campaign
 from leadflow.domain.quarantine import QuarantineEntry, QuarantineReason
 from leadflow.domain.stages import Role
@@ -247,7 +247,9 @@ def test_the_purge_deletes_only_old_entries_of_its_own_workspace(
     recent = _hold(db, tenant, campaign, NOW - timedelta(days=29))
     old_of_theirs = _hold(db, other_tenant, theirs, NOW - timedelta(days=40))
 
-    purged = purge_quarantine(db, tenant.id, now=NOW, keep_days=30)
+    purged = in_unit_of_work(
+        db, tenant.id, lambda uow: purge_quarantine(uow, now=NOW, keep_days=30)
+    )
 
     assert purged == 1
     assert _held_ids(db) == {recent, old_of_theirs}

@@ -26,7 +26,7 @@ from sqlalchemy import func, select
 
 from leadflow.adapters.db.database import Database
 from leadflow.adapters.db.tables import contacts, leads, stage_changes
-from leadflow.adapters.db.uow import unit_of_work
+from leadflow.adapters.db.uow import reading, unit_of_work
 from leadflow.adapters.secret_key import privacy_keys
 from leadflow.domain.errors import DomainError
 from leadflow.domain.principal import Principal
@@ -220,7 +220,8 @@ class Lifecycle(RuleBasedStateMachine):
 
     @invariant()
     def the_funnel_snapshot_counts_the_leads_that_are_not_merged(self) -> None:
-        snapshot = snapshot_report(self.db, self.workspace_id, self.now + timedelta(days=1))
+        with reading(self.db, self.workspace_id) as uow:
+            snapshot = snapshot_report(uow, self.now + timedelta(days=1))
         counted = {stage: count for stage, count in snapshot.items() if count}
         expected: dict[Stage, int] = {}
         for lead_id in self._active():

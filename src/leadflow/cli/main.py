@@ -14,6 +14,7 @@ from rich.console import Console
 from rich.table import Table
 
 from leadflow.adapters.child_process import stop_with_parent
+from leadflow.adapters.db.uow import reading
 from leadflow.cli.admin import token_app, user_app, workspace_app
 from leadflow.cli.automation import register as register_automation
 from leadflow.cli.context import (
@@ -154,9 +155,10 @@ def funnel(
 
     db = database()
     actor = principal(db, workspace, None)
-    first, last = workspace_days(db, actor.workspace_id, _day(start), _day(end))
-    report = funnel_report(db, actor.workspace_id, LogSelection(first, last))
-    snapshot = snapshot_report(db, actor.workspace_id, last) if last is not None else None
+    with reading(db, actor.workspace_id) as uow:
+        first, last = workspace_days(uow, _day(start), _day(end))
+        report = funnel_report(uow, LogSelection(first, last))
+        snapshot = snapshot_report(uow, last) if last is not None else None
     columns = ["stage", "leads", "entries", "conversion to next"]
     table = Table(*columns, *([f"in stage at end of {end}"] if snapshot is not None else []))
     rates = {c.source: c for c in report.conversions}

@@ -16,7 +16,7 @@ from rich.console import Console
 from rich.table import Table
 
 from leadflow.adapters.db.database import Database
-from leadflow.adapters.db.uow import unit_of_work
+from leadflow.adapters.db.uow import in_unit_of_work, unit_of_work
 from leadflow.adapters.secret_key import privacy_keys
 from leadflow.cli.context import WorkspaceOption, database, now, principal
 from leadflow.cli.errors import guarded
@@ -67,13 +67,13 @@ def export(
 ) -> None:
     """Everything stored about one person in one workspace (Art. 15/20 GDPR)."""
     with opened() as db:
-        document = person_rights.export_person(
+        actor = principal(db, workspace, None)
+        document = in_unit_of_work(
             db,
-            privacy_keys(Settings()),
-            by=principal(db, workspace, None),
-            email=email,
-            phone=phone,
-            now=now(),
+            actor.workspace_id,
+            lambda uow: person_rights.export_person(
+                uow, privacy_keys(Settings()), by=actor, email=email, phone=phone, now=now()
+            ),
         )
     _emit(to_csv(document) if format is ExportFormat.CSV else to_json(document) + "\n", out)
 

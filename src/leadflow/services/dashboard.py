@@ -7,8 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from leadflow.adapters.db.database import Database
-from leadflow.adapters.db.uow import reading
+from leadflow.adapters.db.uow import UnitOfWork
 from leadflow.domain.attribution import Credits, attribute
 from leadflow.domain.campaign_costs import CampaignCost, campaign_costs
 from leadflow.domain.cohorts import Cohort, mql_cohorts
@@ -40,19 +39,16 @@ class Dashboard:
     campaign_names: dict[int, str] = field(default_factory=dict)
 
 
-def dashboard(
-    db: Database, workspace_id: int, where: DashboardFilter, *, now: datetime
-) -> Dashboard:
+def dashboard(uow: UnitOfWork, where: DashboardFilter, *, now: datetime) -> Dashboard:
     """Every dashboard figure of one workspace for a period, narrowed by `where`."""
-    with reading(db, workspace_id) as uow:
-        log = read_stage_log(uow.connection, workspace_id, where)
-        lead_ids = sorted({entry.lead_id for entry in log.entries})
-        touched = read_touches(uow.connection, workspace_id, lead_ids, where.end)
-        campaigns = uow.campaigns.all()
-        names = {c.id: c.name for c in campaigns if c.id is not None}
-        users = {m.user_id: m.name or m.email for m in uow.directory.members(workspace_id)}
-        zone = workspace_zone(uow)
-        sla = sla_report(uow, where.start, where.end, now=now)
+    log = read_stage_log(uow.connection, uow.workspace_id, where)
+    lead_ids = sorted({entry.lead_id for entry in log.entries})
+    touched = read_touches(uow.connection, uow.workspace_id, lead_ids, where.end)
+    campaigns = uow.campaigns.all()
+    names = {c.id: c.name for c in campaigns if c.id is not None}
+    users = {m.user_id: m.name or m.email for m in uow.directory.members(uow.workspace_id)}
+    zone = workspace_zone(uow)
+    sla = sla_report(uow, where.start, where.end, now=now)
     entries, campaign_of = log.entries, log.campaign_of
     if where.campaign_id is not None:
         campaigns = [c for c in campaigns if c.id == where.campaign_id]

@@ -5,8 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from leadflow.adapters.db.database import Database
-from leadflow.adapters.db.uow import UnitOfWork, reading
+from leadflow.adapters.db.uow import UnitOfWork
 from leadflow.domain.periods import day_bounds
 from leadflow.services.sla_settings import sla_settings
 
@@ -18,11 +17,10 @@ def workspace_zone(uow: UnitOfWork) -> ZoneInfo:
 
 
 def workspace_days(
-    db: Database, workspace_id: int, first: date | None, last: date | None
+    uow: UnitOfWork, first: date | None, last: date | None
 ) -> tuple[datetime | None, datetime | None]:
     """The first and last instant of a period of days in the workspace's time zone."""
     if first is None and last is None:
         return None, None
-    with reading(db, workspace_id) as uow:
-        zone = workspace_zone(uow)
+    zone = workspace_zone(uow)
     return day_bounds(zone, first, last)

@@ -48,7 +48,7 @@ def find_person(
 
 
 def export_person(
-    db: Database,
+    uow: UnitOfWork,
     keys: PrivacyKeys,
     *,
     by: Principal,
@@ -59,48 +59,45 @@ def export_person(
     """Everything stored about one person, with where it came from and which webhook
     receivers got it, as a JSON-ready document."""
     by.require()
-    with unit_of_work(db, by.workspace_id) as uow:
-        persons = find_person(uow, email=email, phone=phone)
-        contact_ids = [c.id for c in persons if c.id is not None]
-        found = collect(uow.connection, uow.workspace_id, contact_ids)
-        needles = person_needles(
-            persons, email=email, phone=phone, shared=shared_numbers(uow, persons)
-        )
-        lead_ids = found.values("leads", "id")
-        privacy = uow.privacy
-        identifiers = [(email, phone), *((c.email, c.phone) for c in persons)]
-        suppression = next(
-            (
-                entry
-                for address, number in identifiers
-                if (entry := is_suppressed(uow, keys, email=address, phone=number))
-            ),
-            None,
-        )
-        document = export_document(
-            workspace=uow.directory.workspace_by_id(uow.workspace_id).slug,
-            query={"email": email, "phone": phone},
-            generated_at=now,
-            records=found.rows,
-            mentions=(
-                mentions(uow.connection, uow.workspace_id, needles, skip=_owned_names())
-                if persons
-                else {}
-            ),
-            consents=[r for contact_id in contact_ids for r in privacy.consents(contact_id)],
-            suppression=suppression,
-            deliveries=deliveries_about(uow.connection, uow.workspace_id, lead_ids),
-        )
-        audit.record(
-            uow.connection,
-            by,
-            AuditAction.PERSON_EXPORTED,
-            _subject(contact_ids),
-            workspace_id=uow.workspace_id,
-            at=now,
-            contacts=len(contact_ids),
-            leads=len(lead_ids),
-        )
+    persons = find_person(uow, email=email, phone=phone)
+    contact_ids = [c.id for c in persons if c.id is not None]
+    found = collect(uow.connection, uow.workspace_id, contact_ids)
+    needles = person_needles(persons, email=email, phone=phone, shared=shared_numbers(uow, persons))
+    lead_ids = found.values("leads", "id")
+    privacy = uow.privacy
+    identifiers = [(email, phone), *((c.email, c.phone) for c in persons)]
+    suppression = next(
+        (
+            entry
+            for address, number in identifiers
+            if (entry := is_suppressed(uow, keys, email=address, phone=number))
+        ),
+        None,
+    )
+    document = export_document(
+        workspace=uow.directory.workspace_by_id(uow.workspace_id).slug,
+        query={"email": email, "phone": phone},
+        generated_at=now,
+        records=found.rows,
+        mentions=(
+            mentions(uow.connection, uow.workspace_id, needles, skip=_owned_names())
+            if persons
+            else {}
+        ),
+        consents=[r for contact_id in contact_ids for r in privacy.consents(contact_id)],
+        suppression=suppression,
+        deliveries=deliveries_about(uow.connection, uow.workspace_id, lead_ids),
+    )
+    audit.record(
+        uow.connection,
+        by,
+        AuditAction.PERSON_EXPORTED,
+        _subject(contact_ids),
+        workspace_id=uow.workspace_id,
+        at=now,
+        contacts=len(contact_ids),
+        leads=len(lead_ids),
+    )
     return document
 
 

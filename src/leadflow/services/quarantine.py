@@ -11,7 +11,7 @@ from typing import Any
 from leadflow.adapters.db.database import Database
 from leadflow.adapters.db.directory import Directory
 from leadflow.adapters.db.public_forms import form_of_campaign
-from leadflow.adapters.db.uow import reading, unit_of_work
+from leadflow.adapters.db.uow import UnitOfWork, in_unit_of_work
 from leadflow.domain.audit import AuditAction
 from leadflow.domain.form_config import form_config_from
 from leadflow.domain.principal import Principal
@@ -38,63 +38,57 @@ class QuarantineListing:
 
 
 def quarantine_list(
-    db: Database, *, by: Principal, limit: int = 50, offset: int = 0
+    uow: UnitOfWork, *, by: Principal, limit: int = 50, offset: int = 0
 ) -> QuarantineListing:
     """The workspace's quarantined submissions and how many carry each reason."""
     by.require(Actor.MARKETING)
-    with reading(db, by.workspace_id) as uow:
-        held = uow.quarantine
-        total, counts = held.counts()
-        return QuarantineListing(held.newest(limit=limit, offset=offset), total, counts)
+    held = uow.quarantine
+    total, counts = held.counts()
+    return QuarantineListing(held.newest(limit=limit, offset=offset), total, counts)
 
 
 def release(
-    db: Database, entry_id: int, *, by: Principal, now: datetime, base_url: str, privacy: Any
+    uow: UnitOfWork, entry_id: int, *, by: Principal, now: datetime, base_url: str, privacy: Any
 ) -> Outcome:
     """Enter a quarantined submission into the funnel as if it had passed: the lead, its stage,
     hand-over clock, routing, events and consent records (as of the original submission); the
     release is in the audit log and the entry leaves the quarantine."""
     by.require(Actor.MARKETING)
-    with unit_of_work(db, by.workspace_id) as uow:
-        held = uow.quarantine
-        entry = held.get(entry_id)
-        campaign, settings = form_of_campaign(uow.connection, by.workspace_id, entry.campaign_id)
-        form = PublicForm(campaign, form_config_from(settings, stored=True))
-        submission = read_submission(single_values(entry.fields))
-        visitor = Visitor(entry.ip, entry.user_agent, entry.language)
-        outcome = enter_submission(
-            uow, form, submission, visitor, entry.consents, submitted_at=entry.received_at,
-            now=now, base_url=base_url, privacy=privacy,
-        )  # fmt: skip
-        held.remove(entry_id)
-        audit.record(
-            uow.connection, by, AuditAction.QUARANTINE_RELEASED, f"quarantine:{entry_id}",
-            workspace_id=by.workspace_id, at=now, lead_id=outcome.lead_id,
-            merged=outcome.merged, reasons=list(entry.reasons),
-            received_at=entry.received_at.isoformat(),
-        )  # fmt: skip
+    held = uow.quarantine
+    entry = held.get(entry_id)
+    campaign, settings = form_of_campaign(uow.connection, by.workspace_id, entry.campaign_id)
+    form = PublicForm(campaign, form_config_from(settings, stored=True))
+    submission = read_submission(single_values(entry.fields))
+    visitor = Visitor(entry.ip, entry.user_agent, entry.language)
+    outcome = enter_submission(
+        uow, form, submission, visitor, entry.consents, submitted_at=entry.received_at,
+        now=now, base_url=base_url, privacy=privacy,
+    )  # fmt: skip
+    held.remove(entry_id)
+    audit.record(
+        uow.connection, by, AuditAction.QUARANTINE_RELEASED, f"quarantine:{entry_id}",
+        workspace_id=by.workspace_id, at=now, lead_id=outcome.lead_id,
+        merged=outcome.merged, reasons=list(entry.reasons),
+        received_at=entry.received_at.isoformat(),
+    )  # fmt: skip
     return outcome
 
 
-def delete(db: Database, entry_id: int, *, by: Principal, now: datetime) -> None:
+def delete(uow: UnitOfWork, entry_id: int, *, by: Principal, now: datetime) -> None:
     """Delete a quarantined submission (spam, after all); the audit log keeps that it was."""
     by.require(Actor.MARKETING)
-    with unit_of_work(db, by.workspace_id) as uow:
-        held = uow.quarantine
-        entry = held.get(entry_id)
-        held.remove(entry_id)
-        audit.record(
-            uow.connection, by, AuditAction.QUARANTINE_DELETED, f"quarantine:{entry_id}",
-            workspace_id=by.workspace_id, at=now, reasons=list(entry.reasons),
-        )  # fmt: skip
+    held = uow.quarantine
+    entry = held.get(entry_id)
+    held.remove(entry_id)
+    audit.record(
+        uow.connection, by, AuditAction.QUARANTINE_DELETED, f"quarantine:{entry_id}",
+        workspace_id=by.workspace_id, at=now, reasons=list(entry.reasons),
+    )  # fmt: skip
 
 
-def purge_quarantine(
-    db: Database, workspace_id: int, *, now: datetime, keep_days: int = DEFAULT_KEEP_DAYS
-) -> int:
+def purge_quarantine(uow: UnitOfWork, *, now: datetime, keep_days: int = DEFAULT_KEEP_DAYS) -> int:
     """Delete one workspace's entries older than `keep_days`; how many went."""
-    with unit_of_work(db, workspace_id) as uow:
-        return uow.quarantine.purge(expired_before(now, keep_days))
+    return uow.quarantine.purge(expired_before(now, keep_days))
 
 
 def purge_quarantine_everywhere(
@@ -106,7 +100,9 @@ def purge_quarantine_everywhere(
     purged = {}
     for slug, workspace_id in workspaces:
         assert workspace_id is not None
-        count = purge_quarantine(db, workspace_id, now=now, keep_days=keep_days)
+        count = in_unit_of_work(
+            db, workspace_id, lambda uow: purge_quarantine(uow, now=now, keep_days=keep_days)
+        )
         if count:
             log.info("form quarantine: %s entries of %s purged", count, slug)
             purged[slug] = count

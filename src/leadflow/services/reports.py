@@ -9,8 +9,8 @@ from decimal import Decimal
 
 from sqlalchemy import Connection, select
 
-from leadflow.adapters.db.database import Database
-from leadflow.adapters.db.tables import campaigns, leads, stage_changes, touches
+from leadflow.adapters.db.tables import leads, stage_changes, touches
+from leadflow.adapters.db.uow import UnitOfWork
 from leadflow.domain.attribution import Credits, Touch, attribute
 from leadflow.domain.funnel import FunnelReport, LogEntry, funnel, stage_snapshot
 from leadflow.domain.stages import Actor, Stage
@@ -101,21 +101,19 @@ def read_stage_log(connection: Connection, workspace_id: int, where: LogSelectio
     )
 
 
-def funnel_report(db: Database, workspace_id: int, where: LogSelection) -> FunnelReport:
+def funnel_report(uow: UnitOfWork, where: LogSelection) -> FunnelReport:
     """Stage counts and conversion rates of one workspace for a period, as of its end."""
-    with db.reading(workspace_id) as connection:
-        log = read_stage_log(connection, workspace_id, where)
+    log = read_stage_log(uow.connection, uow.workspace_id, where)
     return funnel(log.entries, where.start, where.end)
 
 
 def snapshot_report(
-    db: Database, workspace_id: int, at: datetime, where: LogSelection | None = None
+    uow: UnitOfWork, at: datetime, where: LogSelection | None = None
 ) -> dict[Stage, int]:
     """How many leads of one workspace (of `where`'s campaign, owner, source or grade) stood
     in each stage at `at`."""
     selection = replace(where or LogSelection(), start=None, end=at)
-    with db.reading(workspace_id) as connection:
-        log = read_stage_log(connection, workspace_id, selection)
+    log = read_stage_log(uow.connection, uow.workspace_id, selection)
     return stage_snapshot(log.entries, at)
 
 
@@ -125,18 +123,14 @@ class Attribution:
     campaign_names: dict[int, str]
 
 
-def attribution_report(db: Database, workspace_id: int, where: LogSelection) -> Attribution:
+def attribution_report(uow: UnitOfWork, where: LogSelection) -> Attribution:
     """The MQLs, SQLs and won deals of a period, credited to campaigns by first touch, last
     touch and linear multi-touch."""
     start, end = where.start, where.end
-    with db.reading(workspace_id) as connection:
-        log = read_stage_log(connection, workspace_id, where)
-        lead_ids = sorted({entry.lead_id for entry in log.entries})
-        touched = read_touches(connection, workspace_id, lead_ids, end)
-        rows = connection.execute(
-            select(campaigns.c.id, campaigns.c.name).where(campaigns.c.workspace_id == workspace_id)
-        )
-        names = {row.id: row.name for row in rows}
+    log = read_stage_log(uow.connection, uow.workspace_id, where)
+    lead_ids = sorted({entry.lead_id for entry in log.entries})
+    touched = read_touches(uow.connection, uow.workspace_id, lead_ids, end)
+    names = {c.id: c.name for c in uow.campaigns.all() if c.id is not None}
     return Attribution(attribute(log.entries, touched, start, end), names)
 
 

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from leadflow.adapters.db.database import Database
 from leadflow.adapters.db.tables import consent_records
-from leadflow.adapters.db.uow import reading
+from leadflow.adapters.db.uow import in_unit_of_work, reading
 from leadflow.adapters.secret_key import secret_key
 from leadflow.domain import time_trap
 from leadflow.domain.campaign import Campaign
@@ -99,7 +99,11 @@ def test_the_consent_of_a_form_entry_holds_the_exact_text_and_version_shown(
 
     shown = BOX.text("de")
     assert html.escape(shown, quote=False) in page.text
-    document = export_person(db, keys, by=tenant.principal(Role.ADMIN), email=EMAIL, now=NOW)
+    document = in_unit_of_work(
+        db,
+        tenant.id,
+        lambda uow: export_person(uow, keys, by=tenant.principal(Role.ADMIN), email=EMAIL, now=NOW),
+    )
     [consent] = document["consents"]
     assert consent["text"] == shown
     assert consent["text_version"] == BOX.version

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from leadflow.adapters.db.database import Database
 from leadflow.adapters.db.tables import audit_log
+from leadflow.adapters.db.uow import in_unit_of_work
 from leadflow.domain.consent import text_hash
 from leadflow.domain.stages import Role
 from leadflow.domain.suppression import PrivacyKeys
@@ -26,7 +27,11 @@ def test_the_export_reproduces_the_consent_records_exactly(
 ) -> None:
     store_eva(client, db, tenant)
 
-    document = export_person(db, keys, by=tenant.principal(ADMIN), email=EMAIL, now=NOW)
+    document = in_unit_of_work(
+        db,
+        tenant.id,
+        lambda uow: export_person(uow, keys, by=tenant.principal(ADMIN), email=EMAIL, now=NOW),
+    )
 
     [record] = document["consents"]
     assert record == {
@@ -54,7 +59,11 @@ def test_the_export_says_where_the_lead_came_from_and_which_receivers_got_it(
 ) -> None:
     lead_id = store_eva(client, db, tenant)
 
-    document = export_person(db, keys, by=tenant.principal(ADMIN), email=EMAIL, now=NOW)
+    document = in_unit_of_work(
+        db,
+        tenant.id,
+        lambda uow: export_person(uow, keys, by=tenant.principal(ADMIN), email=EMAIL, now=NOW),
+    )
 
     [origin] = document["provenance"]
     assert origin["lead_id"] == lead_id

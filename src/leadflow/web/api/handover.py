@@ -101,8 +101,8 @@ def sla_compliance(
     """SLA compliance of the MQLs of a period, per sales user and per source."""
     if start and end and end < start:
         raise InvalidInput("'to' lies before 'from'", field="to")
-    first, last = workspace_days(db, principal.workspace_id, start, end)
     with reading(db, principal.workspace_id) as uow:
+        first, last = workspace_days(uow, start, end)
         report = sla_report(uow, first, last, now=now)
     return SlaReportPublic(
         start=start,

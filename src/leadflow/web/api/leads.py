@@ -97,9 +97,7 @@ def list_leads(
     ]
     with reading(db, principal.workspace_id) as uow:
         conditions = field_service.conditions(uow, asked)
-    created_start, created_end = workspace_days(
-        db, principal.workspace_id, created_from, created_to
-    )
+        created_start, created_end = workspace_days(uow, created_from, created_to)
     where = LeadFilter(
         stage=stage,
         grade=grade,

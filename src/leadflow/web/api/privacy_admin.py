@@ -11,6 +11,7 @@ from fastapi import APIRouter, Query, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, EmailStr, Field
 
+from leadflow.adapters.db.uow import in_unit_of_work
 from leadflow.domain.retention import RetentionRule
 from leadflow.services import audit as audit_service
 from leadflow.services import person_rights, retention, ropa
@@ -97,8 +98,12 @@ def export_person(
     format: ExportFormat = ExportFormat.JSON,
 ) -> Response:
     """Everything stored about one person (Art. 15/20 GDPR) as JSON or CSV; admins only."""
-    document = person_rights.export_person(
-        db, keys, by=principal, email=email, phone=phone, now=now
+    document = in_unit_of_work(
+        db,
+        principal.workspace_id,
+        lambda uow: person_rights.export_person(
+            uow, keys, by=principal, email=email, phone=phone, now=now
+        ),
     )
     if format is ExportFormat.CSV:
         return Response(

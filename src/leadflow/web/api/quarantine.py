@@ -9,6 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, Response, status
 from pydantic import BaseModel
 
+from leadflow.adapters.db.uow import in_unit_of_work, reading
 from leadflow.domain.quarantine import QuarantineEntry
 from leadflow.services import quarantine as quarantine_service
 from leadflow.web.api.deps import DbDep, NowDep, PrincipalDep
@@ -78,7 +79,8 @@ def list_quarantine(
     offset: Offset = 0,
 ) -> QuarantineListPublic:
     """Lead form submissions held back as automated, newest first, with counts per reason."""
-    listing = quarantine_service.quarantine_list(db, by=principal, limit=limit, offset=offset)
+    with reading(db, principal.workspace_id) as uow:
+        listing = quarantine_service.quarantine_list(uow, by=principal, limit=limit, offset=offset)
     return QuarantineListPublic(
         total=listing.total,
         counts={str(reason): count for reason, count in listing.counts.items()},
@@ -91,9 +93,12 @@ def release_entry(
     entry_id: IdPath, request: Request, db: DbDep, principal: PrincipalDep, now: NowDep
 ) -> ReleasedPublic:
     """Enter a held-back submission into the funnel as a good one would (audited)."""
-    outcome = quarantine_service.release(
-        db, entry_id, by=principal, now=now, base_url=public_url(request),
-        privacy=optional_privacy_keys(request),
+    base_url, privacy = public_url(request), optional_privacy_keys(request)
+    outcome = in_unit_of_work(
+        db, principal.workspace_id,
+        lambda uow: quarantine_service.release(
+            uow, entry_id, by=principal, now=now, base_url=base_url, privacy=privacy
+        ),
     )  # fmt: skip
     return ReleasedPublic(lead_id=outcome.lead_id, merged=outcome.merged)
 
@@ -101,5 +106,9 @@ def release_entry(
 @router.delete("/{entry_id}", status_code=status.HTTP_204_NO_CONTENT)
 def delete_entry(entry_id: IdPath, db: DbDep, principal: PrincipalDep, now: NowDep) -> Response:
     """Delete a held-back submission (audited)."""
-    quarantine_service.delete(db, entry_id, by=principal, now=now)
+    in_unit_of_work(
+        db,
+        principal.workspace_id,
+        lambda uow: quarantine_service.delete(uow, entry_id, by=principal, now=now),
+    )
     return Response(status_code=status.HTTP_204_NO_CONTENT)

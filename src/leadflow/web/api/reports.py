@@ -8,8 +8,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query
 
-from leadflow.adapters.db.database import Database
-from leadflow.adapters.db.uow import reading
+from leadflow.adapters.db.uow import UnitOfWork, reading
 from leadflow.domain.attribution import Model
 from leadflow.domain.errors import InvalidInput
 from leadflow.domain.stages import Stage
@@ -51,10 +50,10 @@ class ReportFilters:
     ] = None
     grade: Annotated[Literal["A", "B", "C", "D"] | None, Query()] = None
 
-    def selection(self, db: Database, workspace_id: int) -> LogSelection:
+    def selection(self, uow: UnitOfWork) -> LogSelection:
         if self.start and self.end and self.end < self.start:
             raise InvalidInput("'to' lies before 'from'", field="to")
-        first, last = workspace_days(db, workspace_id, self.start, self.end)
+        first, last = workspace_days(uow, self.start, self.end)
         return LogSelection(first, last, self.campaign_id, self.owner_id, self.source, self.grade)
 
 
@@ -66,13 +65,11 @@ def funnel(db: DbDep, principal: PrincipalDep, now: NowDep, filters: FiltersDep)
     """Stage counts and conversion rates from the stage log, with the hand-over SLA compliance
     per sales user and per source, for a period of days, as it stood at the end of `to`; with
     `to`, also how many leads stood in each stage then."""
-    where = filters.selection(db, principal.workspace_id)
-    first, last = where.start, where.end
-    report = funnel_report(db, principal.workspace_id, where)
-    snapshot = (
-        snapshot_report(db, principal.workspace_id, last, where) if last is not None else None
-    )
     with reading(db, principal.workspace_id) as uow:
+        where = filters.selection(uow)
+        first, last = where.start, where.end
+        report = funnel_report(uow, where)
+        snapshot = snapshot_report(uow, last, where) if last is not None else None
         sla = sla_report(uow, first, last, now=now)
     start, end = filters.start, filters.end
     return FunnelPublic(
@@ -112,9 +109,8 @@ def funnel(db: DbDep, principal: PrincipalDep, now: NowDep, filters: FiltersDep)
 def attribution(db: DbDep, principal: PrincipalDep, filters: FiltersDep) -> AttributionPublic:
     """The period's MQLs, SQLs and won deals credited to campaigns: first touch, last touch and
     linear multi-touch over the touches each lead had up to its conversion."""
-    report = attribution_report(
-        db, principal.workspace_id, filters.selection(db, principal.workspace_id)
-    )
+    with reading(db, principal.workspace_id) as uow:
+        report = attribution_report(uow, filters.selection(uow))
 
     def stages(credits: dict[Stage, float]) -> StageCreditsPublic:
         return StageCreditsPublic(

@@ -61,18 +61,17 @@ def _figures(
     request: Request, viewer: Viewer, db: DbDep, now: datetime
 ) -> tuple[Dashboard, dict[str, str]]:
     values = {name: request.query_params.get(name, "").strip() for name in FILTERS}
-    start, end = workspace_days(
-        db, viewer.workspace_id, _day(values["from"], "from"), _day(values["to"], "to")
-    )
-    where = DashboardFilter(
-        start=start,
-        end=end,
-        campaign_id=_whole(values["campaign"], "campaign"),
-        owner_id=_whole(values["owner"], "owner"),
-        source=_choice(values["source"], SOURCE_CODES, "source"),
-        grade=_choice(values["grade"], GRADES, "grade"),
-    )
-    return dashboard(db, viewer.workspace_id, where, now=now), values
+    with reading(db, viewer.workspace_id) as uow:
+        start, end = workspace_days(uow, _day(values["from"], "from"), _day(values["to"], "to"))
+        where = DashboardFilter(
+            start=start,
+            end=end,
+            campaign_id=_whole(values["campaign"], "campaign"),
+            owner_id=_whole(values["owner"], "owner"),
+            source=_choice(values["source"], SOURCE_CODES, "source"),
+            grade=_choice(values["grade"], GRADES, "grade"),
+        )
+        return dashboard(uow, where, now=now), values
 
 
 @router.get("")

@@ -6,6 +6,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Request
 from starlette.responses import Response
 
+from leadflow.adapters.db.uow import in_unit_of_work, reading
 from leadflow.domain.quarantine import QuarantineReason
 from leadflow.services import quarantine as quarantine_service
 from leadflow.web.api.deps import DbDep, NowDep
@@ -45,9 +46,10 @@ def quarantine_list(
 ) -> Response:
     """The workspace's held-back form submissions, newest first, with counts per reason."""
     number = max(page_number, 1)
-    listing = quarantine_service.quarantine_list(
-        db, by=viewer.principal, limit=PAGE_SIZE, offset=(number - 1) * PAGE_SIZE
-    )
+    with reading(db, viewer.workspace_id) as uow:
+        listing = quarantine_service.quarantine_list(
+            uow, by=viewer.principal, limit=PAGE_SIZE, offset=(number - 1) * PAGE_SIZE
+        )
     catalog = catalog_of(request)
     return page(
         request,
@@ -65,9 +67,12 @@ def release(
     request: Request, entry_id: IdPath, viewer: ViewerDep, db: DbDep, now: NowDep
 ) -> Response:
     """Enter a held-back submission into the funnel; on to the new lead."""
-    outcome = quarantine_service.release(
-        db, entry_id, by=viewer.principal, now=now, base_url=public_url(request),
-        privacy=optional_privacy_keys(request),
+    base_url, privacy = public_url(request), optional_privacy_keys(request)
+    outcome = in_unit_of_work(
+        db, viewer.workspace_id,
+        lambda uow: quarantine_service.release(
+            uow, entry_id, by=viewer.principal, now=now, base_url=base_url, privacy=privacy
+        ),
     )  # fmt: skip
     return redirect(f"/app/leads/{outcome.lead_id}", done="released")
 
@@ -75,5 +80,9 @@ def release(
 @router.post("/{entry_id}/delete")
 def delete(entry_id: IdPath, viewer: ViewerDep, db: DbDep, now: NowDep) -> Response:
     """Delete a held-back submission."""
-    quarantine_service.delete(db, entry_id, by=viewer.principal, now=now)
+    in_unit_of_work(
+        db,
+        viewer.workspace_id,
+        lambda uow: quarantine_service.delete(uow, entry_id, by=viewer.principal, now=now),
+    )
     return redirect("/app/quarantine", done="quarantine_deleted")
