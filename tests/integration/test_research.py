@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -13,12 +14,19 @@ from sqlalchemy import select
 
 from leadflow.adapters.db.database import Database
 from leadflow.adapters.db.tables import leads, stage_changes
+from leadflow.adapters.db.uow import in_unit_of_work, reading
 from leadflow.domain.campaign import Campaign
 from leadflow.domain.errors import InvalidInput
+from leadflow.domain.principal import Principal
 from leadflow.domain.stages import Role
 from leadflow.services.campaigns import create_campaign
 from leadflow.services.importer import ImportRequest, run_import
-from leadflow.services.research import buying_roles, run_research, set_target_profile
+from leadflow.services.research import (
+    ResearchResult,
+    buying_roles,
+    run_research,
+    set_target_profile,
+)
 from tests.conftest import NOW, Tenant
 
 TARGET_LIST = """Firma;Branche;Mitarbeiter;Land;PLZ;Vorname;Nachname;E-Mail;Position
@@ -50,8 +58,19 @@ def target_list(db: Database, tenant: Tenant, tmp_path: Path) -> None:
 
 
 def _profile(db: Database, tenant: Tenant, campaign: Campaign, **profile: object) -> None:
-    set_target_profile(
-        db, by=tenant.principal(Role.MARKETING), campaign_id=campaign.id or 0, profile=profile
+    by = tenant.principal(Role.MARKETING)
+    in_unit_of_work(
+        db,
+        tenant.id,
+        lambda uow: set_target_profile(uow, by=by, campaign_id=campaign.id or 0, profile=profile),
+    )
+
+
+def _research(db: Database, by: Principal, campaign: Campaign, **options: Any) -> ResearchResult:
+    return in_unit_of_work(
+        db,
+        by.workspace_id,
+        lambda uow: run_research(uow, by=by, campaign_id=campaign.id or 0, now=NOW, **options),
     )
 
 
@@ -66,9 +85,7 @@ def test_the_profile_selects_fitting_people_and_enters_them_as_prospects(
     _profile(db, tenant, campaign, industries=["maschinenbau"], min_employees=100,
              countries=["DE", "AT"], seniorities=["c_level", "vp_director"])  # fmt: skip
 
-    result = run_research(
-        db, by=tenant.principal(Role.MARKETING), campaign_id=campaign.id or 0, now=NOW
-    )
+    result = _research(db, tenant.principal(Role.MARKETING), campaign)
 
     assert result.accounts == 2
     assert sorted(t.name for t in result.targets) == ["Eva Huber", "Jan Berg", "Petra Schmidt"]
@@ -87,9 +104,9 @@ def test_a_second_run_finds_them_as_leads_and_enters_nobody_twice(
 ) -> None:
     _profile(db, tenant, campaign, postal_prefixes=["7"])
     marketing = tenant.principal(Role.MARKETING)
-    run_research(db, by=marketing, campaign_id=campaign.id or 0, now=NOW)
+    _research(db, marketing, campaign)
 
-    again = run_research(db, by=marketing, campaign_id=campaign.id or 0, now=NOW)
+    again = _research(db, marketing, campaign)
 
     assert (again.count("entered"), again.count("already a lead")) == (0, 3)
 
@@ -99,10 +116,7 @@ def test_a_dry_run_lists_the_targets_and_stores_nothing(
 ) -> None:
     _profile(db, tenant, campaign, roles=["einkauf"])
 
-    result = run_research(
-        db, by=tenant.principal(Role.MARKETING), campaign_id=campaign.id or 0, now=NOW,
-        dry_run=True,
-    )  # fmt: skip
+    result = _research(db, tenant.principal(Role.MARKETING), campaign, dry_run=True)
 
     assert [(t.name, t.outcome) for t in result.targets] == [("Jan Berg", "would enter")]
     with db.reading() as connection:
@@ -114,7 +128,8 @@ def test_each_account_shows_the_buying_roles_it_knows_and_misses(
 ) -> None:
     _profile(db, tenant, campaign, industries=["Maschinenbau"], countries=["DE"])
 
-    found = buying_roles(db, by=tenant.principal(Role.SALES), campaign_id=campaign.id)
+    with reading(db, tenant.id) as uow:
+        found = buying_roles(uow, by=tenant.principal(Role.SALES), campaign_id=campaign.id)
 
     assert [account.account for account in found] == ["Schmidt Fördertechnik GmbH"]
     assert found[0].roles == {

@@ -10,6 +10,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from leadflow.adapters.db.uow import in_unit_of_work, reading
 from leadflow.cli.context import WorkspaceOption, database, now, principal
 from leadflow.cli.errors import guarded
 from leadflow.domain.errors import InvalidInput
@@ -38,13 +39,18 @@ def profile(
     try:
         actor = principal(db, workspace, None)
         if file is None:
-            shown = target_profile(db, by=actor, campaign_id=campaign)
+            with reading(db, actor.workspace_id) as uow:
+                shown = target_profile(uow, by=actor, campaign_id=campaign)
         else:
             try:
                 data = tomllib.loads(file.read_text(encoding="utf-8"))
             except tomllib.TOMLDecodeError as error:
                 raise InvalidInput(f"{file.name}: not valid TOML ({error})") from error
-            shown = set_target_profile(db, by=actor, campaign_id=campaign, profile=data)
+            shown = in_unit_of_work(
+                db,
+                actor.workspace_id,
+                lambda uow: set_target_profile(uow, by=actor, campaign_id=campaign, profile=data),
+            )
     finally:
         db.dispose()
     for key, value in shown.as_data().items():
@@ -63,7 +69,13 @@ def run(
     db = database()
     try:
         actor = principal(db, workspace, None)
-        result = run_research(db, by=actor, campaign_id=campaign, now=now(), dry_run=dry_run)
+        result = in_unit_of_work(
+            db,
+            actor.workspace_id,
+            lambda uow: run_research(
+                uow, by=actor, campaign_id=campaign, now=now(), dry_run=dry_run
+            ),
+        )
     finally:
         db.dispose()
     table = Table("account", "person", "job title", "buying role", "outcome", "lead")
@@ -89,7 +101,8 @@ def roles(
     db = database()
     try:
         actor = principal(db, workspace, None)
-        found = buying_roles(db, by=actor, campaign_id=campaign)
+        with reading(db, actor.workspace_id) as uow:
+            found = buying_roles(uow, by=actor, campaign_id=campaign)
     finally:
         db.dispose()
     table = Table("account", "people", "known roles", "missing")

@@ -9,9 +9,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from leadflow.adapters.db.database import Database
 from leadflow.adapters.db.research import AccountRow, PersonRow
-from leadflow.adapters.db.uow import UnitOfWork, in_unit_of_work, reading, unit_of_work
+from leadflow.adapters.db.uow import UnitOfWork
 from leadflow.domain.lead import Lead, StageChange, enter
 from leadflow.domain.predictive import seniority
 from leadflow.domain.principal import Principal
@@ -58,23 +57,18 @@ class AccountRoles:
 
 
 def set_target_profile(
-    db: Database, *, by: Principal, campaign_id: int, profile: dict[str, Any]
+    uow: UnitOfWork, *, by: Principal, campaign_id: int, profile: dict[str, Any]
 ) -> TargetProfile:
     """Check and store the ideal-customer profile of a campaign."""
     by.require(Actor.MARKETING)
     checked = profile_from(profile)
-    in_unit_of_work(
-        db,
-        by.workspace_id,
-        lambda uow: uow.research.set_profile(campaign_id, checked.as_data()),
-    )
+    uow.research.set_profile(campaign_id, checked.as_data())
     return checked
 
 
-def target_profile(db: Database, *, by: Principal, campaign_id: int) -> TargetProfile:
+def target_profile(uow: UnitOfWork, *, by: Principal, campaign_id: int) -> TargetProfile:
     """A campaign's ideal-customer profile (empty: every account fits)."""
-    with reading(db, by.workspace_id) as uow:
-        return profile_from(uow.research.profile(campaign_id))
+    return profile_from(uow.research.profile(campaign_id))
 
 
 def _fitting(uow: UnitOfWork, profile: TargetProfile) -> tuple[list[AccountRow], list[PersonRow]]:
@@ -92,25 +86,24 @@ def _fitting(uow: UnitOfWork, profile: TargetProfile) -> tuple[list[AccountRow],
 
 
 def run_research(
-    db: Database, *, by: Principal, campaign_id: int, now: datetime, dry_run: bool = False
+    uow: UnitOfWork, *, by: Principal, campaign_id: int, now: datetime, dry_run: bool = False
 ) -> ResearchResult:
     """Select the campaign's targets by its profile and enter new ones as its prospects."""
     by.require(Actor.MARKETING)
     researcher = Principal(by.workspace_id, Actor.RESEARCH, by.user_id)
-    with unit_of_work(db, by.workspace_id) as uow:
-        uow.campaigns.get(campaign_id)
-        profile = profile_from(uow.research.profile(campaign_id))
-        accounts, people = _fitting(uow, profile)
-        names = {account.id: account.name for account in accounts}
-        table = rules.transition_table(uow.directory.workspace_config(uow.workspace_id))
-        targets = []
-        for person in people:
-            lead_id, outcome = person.lead_id, IN_FUNNEL
-            if person.lead_id is None:
-                outcome = WOULD_ENTER if dry_run else ENTERED
-                if not dry_run:
-                    lead_id = _enter(uow, person, campaign_id, table, researcher, now)
-            targets.append(_target(person, names[person.account_id], outcome, lead_id))
+    uow.campaigns.get(campaign_id)
+    profile = profile_from(uow.research.profile(campaign_id))
+    accounts, people = _fitting(uow, profile)
+    names = {account.id: account.name for account in accounts}
+    table = rules.transition_table(uow.directory.workspace_config(uow.workspace_id))
+    targets = []
+    for person in people:
+        lead_id, outcome = person.lead_id, IN_FUNNEL
+        if person.lead_id is None:
+            outcome = WOULD_ENTER if dry_run else ENTERED
+            if not dry_run:
+                lead_id = _enter(uow, person, campaign_id, table, researcher, now)
+        targets.append(_target(person, names[person.account_id], outcome, lead_id))
     return ResearchResult(campaign_id, dry_run, len(accounts), targets)
 
 
@@ -148,18 +141,17 @@ def _enter(
 
 
 def buying_roles(
-    db: Database, *, by: Principal, campaign_id: int | None = None
+    uow: UnitOfWork, *, by: Principal, campaign_id: int | None = None
 ) -> list[AccountRoles]:
     """Per account (those fitting the campaign's profile, or all), the buying roles known by
     name and the ones still missing."""
-    with reading(db, by.workspace_id) as uow:
-        if campaign_id is not None:
-            uow.campaigns.get(campaign_id)
-            stored = uow.research.profile(campaign_id)
-            accounts, _ = _fitting(uow, profile_from(stored))
-        else:
-            accounts, _ = _fitting(uow, TargetProfile())
-        people = uow.research.people_at([account.id for account in accounts])
+    if campaign_id is not None:
+        uow.campaigns.get(campaign_id)
+        stored = uow.research.profile(campaign_id)
+        accounts, _ = _fitting(uow, profile_from(stored))
+    else:
+        accounts, _ = _fitting(uow, TargetProfile())
+    people = uow.research.people_at([account.id for account in accounts])
     at: dict[int, list[PersonRow]] = defaultdict(list)
     for person in people:
         at[person.account_id].append(person)

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body
 from pydantic import BaseModel
 
+from leadflow.adapters.db.uow import in_unit_of_work, reading
 from leadflow.services.research import (
     buying_roles,
     run_research,
@@ -63,7 +64,8 @@ class AccountRolesPublic(BaseModel):
 @router.get("/campaigns/{campaign_id}/target-profile")
 def read_profile(campaign_id: IdPath, db: DbDep, principal: PrincipalDep) -> dict[str, Any]:
     """The campaign's ideal-customer profile."""
-    return target_profile(db, by=principal, campaign_id=campaign_id).as_data()
+    with reading(db, principal.workspace_id) as uow:
+        return target_profile(uow, by=principal, campaign_id=campaign_id).as_data()
 
 
 @router.put("/campaigns/{campaign_id}/target-profile")
@@ -71,7 +73,12 @@ def update_profile(
     campaign_id: IdPath, profile: Profile, db: DbDep, principal: PrincipalDep
 ) -> dict[str, Any]:
     """Set the campaign's ideal-customer profile: industry, size, region, role or seniority."""
-    return set_target_profile(db, by=principal, campaign_id=campaign_id, profile=profile).as_data()
+    stored = in_unit_of_work(
+        db,
+        principal.workspace_id,
+        lambda uow: set_target_profile(uow, by=principal, campaign_id=campaign_id, profile=profile),
+    )
+    return stored.as_data()
 
 
 @router.post("/campaigns/{campaign_id}/research", response_model=ResearchPublic)
@@ -79,7 +86,13 @@ def research(
     campaign_id: IdPath, body: ResearchCreate, db: DbDep, principal: PrincipalDep, now: NowDep
 ) -> ResearchPublic:
     """Select the targets by the profile; people without a lead enter as prospects."""
-    result = run_research(db, by=principal, campaign_id=campaign_id, now=now, dry_run=body.dry_run)
+    result = in_unit_of_work(
+        db,
+        principal.workspace_id,
+        lambda uow: run_research(
+            uow, by=principal, campaign_id=campaign_id, now=now, dry_run=body.dry_run
+        ),
+    )
     return ResearchPublic(
         campaign_id=campaign_id, dry_run=body.dry_run, accounts=result.accounts,
         entered=result.count("would enter" if body.dry_run else "entered"),
@@ -93,7 +106,6 @@ def roles(
     db: DbDep, principal: PrincipalDep, campaign_id: IdQuery = None
 ) -> list[AccountRolesPublic]:
     """Per account, the buying roles known by name and the ones missing."""
-    return [
-        AccountRolesPublic(**account.__dict__)
-        for account in buying_roles(db, by=principal, campaign_id=campaign_id)
-    ]
+    with reading(db, principal.workspace_id) as uow:
+        found = buying_roles(uow, by=principal, campaign_id=campaign_id)
+    return [AccountRolesPublic(**account.__dict__) for account in found]
