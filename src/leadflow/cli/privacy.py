@@ -16,7 +16,7 @@ from rich.console import Console
 from rich.table import Table
 
 from leadflow.adapters.db.database import Database
-from leadflow.adapters.db.uow import in_unit_of_work, unit_of_work
+from leadflow.adapters.db.uow import in_unit_of_work, reading, unit_of_work
 from leadflow.adapters.secret_key import privacy_keys
 from leadflow.cli.context import WorkspaceOption, database, now, principal
 from leadflow.cli.errors import guarded
@@ -201,7 +201,9 @@ def records_of_processing(
 ) -> None:
     """The records of processing activities (Art. 30 GDPR), from the configuration."""
     with opened() as db:
-        record = ropa.records_of_processing(db, by=principal(db, workspace, None), now=now())
+        actor = principal(db, workspace, None)
+        with reading(db, actor.workspace_id) as uow:
+            record = ropa.records_of_processing(uow, by=actor, now=now())
     text = (
         ropa.to_markdown(record)
         if format is RopaFormat.MARKDOWN
@@ -221,9 +223,9 @@ def audit_list(
 ) -> None:
     """The workspace's audit log, newest first."""
     with opened() as db:
-        lines = audit_service.audit_entries(
-            db, by=principal(db, workspace, None), limit=limit, action=action
-        )
+        admin = principal(db, workspace, None)
+        with reading(db, admin.workspace_id) as uow:
+            lines = audit_service.audit_entries(uow, by=admin, limit=limit, action=action)
     for line in lines:
         entry = line.entry
         actor = entry.actor + (f" ({line.actor_email})" if line.actor_email else "")

@@ -9,8 +9,8 @@ from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
 from leadflow.adapters.db import audit as audit_log
-from leadflow.adapters.db.database import Database
 from leadflow.adapters.db.tables import users
+from leadflow.adapters.db.uow import UnitOfWork
 from leadflow.domain.audit import AuditAction, AuditEntry
 from leadflow.domain.errors import InvalidInput
 from leadflow.domain.principal import Principal
@@ -40,7 +40,7 @@ class AuditLine:
 
 
 def audit_entries(
-    db: Database,
+    uow: UnitOfWork,
     *,
     by: Principal,
     limit: int = 100,
@@ -53,12 +53,11 @@ def audit_entries(
     if action is not None and action not in {a.value for a in AuditAction}:
         known = ", ".join(a.value for a in AuditAction)
         raise InvalidInput(f"unknown audit action '{action}': use one of {known}", field="action")
-    with db.reading(by.workspace_id) as connection:
-        found = audit_log.entries(
-            connection, by.workspace_id, limit=limit, offset=offset, action=action, since=since
-        )
-        ids = {e.actor_user_id for e in found if e.actor_user_id is not None}
-        emails = dict(
-            connection.execute(select(users.c.id, users.c.email).where(users.c.id.in_(ids))).all()
-        )
+    found = audit_log.entries(
+        uow.connection, by.workspace_id, limit=limit, offset=offset, action=action, since=since
+    )
+    ids = {e.actor_user_id for e in found if e.actor_user_id is not None}
+    emails = dict(
+        uow.connection.execute(select(users.c.id, users.c.email).where(users.c.id.in_(ids))).all()
+    )
     return [AuditLine(entry, emails.get(entry.actor_user_id)) for entry in found]

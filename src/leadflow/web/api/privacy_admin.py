@@ -11,7 +11,7 @@ from fastapi import APIRouter, Query, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, EmailStr, Field
 
-from leadflow.adapters.db.uow import in_unit_of_work
+from leadflow.adapters.db.uow import in_unit_of_work, reading
 from leadflow.domain.retention import RetentionRule
 from leadflow.services import audit as audit_service
 from leadflow.services import person_rights, retention, ropa
@@ -171,7 +171,8 @@ def records_of_processing(
     db: DbDep, principal: PrincipalDep, now: NowDep, format: RopaFormat = RopaFormat.JSON
 ) -> Response:
     """The records of processing activities (Art. 30 GDPR), from the workspace's configuration."""
-    document = ropa.records_of_processing(db, by=principal, now=now)
+    with reading(db, principal.workspace_id) as uow:
+        document = ropa.records_of_processing(uow, by=principal, now=now)
     if format is RopaFormat.MARKDOWN:
         return Response(ropa.to_markdown(document), media_type="text/markdown; charset=utf-8")
     return JSONResponse(document)
@@ -187,7 +188,10 @@ def read_audit_log(
 ) -> list[AuditEntryPublic]:
     """The audit log, newest first: who read an export, erased a person, changed a rule,
     a role or a token; admins only."""
-    lines = audit_service.audit_entries(db, by=principal, limit=limit, offset=offset, action=action)
+    with reading(db, principal.workspace_id) as uow:
+        lines = audit_service.audit_entries(
+            uow, by=principal, limit=limit, offset=offset, action=action
+        )
     return [
         AuditEntryPublic(
             id=line.entry.id,
