@@ -171,8 +171,11 @@ def set_retention(workspace: WorkspaceOption, file: Path) -> None:
     """Replace the workspace's retention rules from a TOML file with [[rules]] tables."""
     items = retention.rules_from_toml(file.read_text(encoding="utf-8"))
     with opened() as db:
-        rules = retention.set_retention_rules(
-            db, items, by=principal(db, workspace, None), now=now()
+        admin = principal(db, workspace, None)
+        rules = in_unit_of_work(
+            db,
+            admin.workspace_id,
+            lambda uow: retention.set_retention_rules(uow, items, by=admin, now=now()),
         )
     for rule in rules:
         console.print(f"{rule.name}: {rule.describe()}")
@@ -185,7 +188,8 @@ def set_retention(workspace: WorkspaceOption, file: Path) -> None:
 def show_retention(workspace: WorkspaceOption) -> None:
     """Show the workspace's retention rules."""
     with opened() as db:
-        rules = retention.retention_rules(db, principal(db, workspace, None).workspace_id)
+        with reading(db, principal(db, workspace, None).workspace_id) as uow:
+            rules = retention.retention_rules(uow)
     for rule in rules:
         console.print(f"{rule.name}: {rule.describe()}")
     if not rules:

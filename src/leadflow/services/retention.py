@@ -11,7 +11,7 @@ from datetime import datetime
 from leadflow.adapters.db.database import Database
 from leadflow.adapters.db.directory import Directory
 from leadflow.adapters.db.retention import expired_leads
-from leadflow.adapters.db.uow import directory_transaction, unit_of_work
+from leadflow.adapters.db.uow import UnitOfWork, unit_of_work
 from leadflow.domain.audit import AuditAction
 from leadflow.domain.errors import InvalidInput
 from leadflow.domain.principal import Principal
@@ -26,31 +26,29 @@ def rules_of(config: dict[str, object]) -> list[RetentionRule]:
     return rules_from_config(config.get(CONFIG_KEY))
 
 
-def retention_rules(db: Database, workspace_id: int) -> list[RetentionRule]:
+def retention_rules(uow: UnitOfWork) -> list[RetentionRule]:
     """The workspace's retention rules, in the order they were given."""
-    with db.reading() as connection:
-        return rules_of(Directory(connection).workspace_config(workspace_id))
+    return rules_of(uow.directory.workspace_config(uow.workspace_id))
 
 
 def set_retention_rules(
-    db: Database, items: Sequence[object], *, by: Principal, now: datetime
+    uow: UnitOfWork, items: Sequence[object], *, by: Principal, now: datetime
 ) -> list[RetentionRule]:
     """Replace the workspace's retention rules (checked first); admins only, audited."""
     by.require()
     rules = rules_from_config(list(items))
-    with directory_transaction(db) as directory:
-        config = directory.workspace_config(by.workspace_id)
-        config[CONFIG_KEY] = [rule.as_config() for rule in rules]
-        directory.set_workspace_config(by.workspace_id, config)
-        audit.record(
-            directory.connection,
-            by,
-            AuditAction.RETENTION_RULES_CHANGED,
-            "retention rules",
-            workspace_id=by.workspace_id,
-            at=now,
-            rules=[rule.as_config() for rule in rules],
-        )
+    config = uow.directory.workspace_config(by.workspace_id)
+    config[CONFIG_KEY] = [rule.as_config() for rule in rules]
+    uow.directory.set_workspace_config(by.workspace_id, config)
+    audit.record(
+        uow.connection,
+        by,
+        AuditAction.RETENTION_RULES_CHANGED,
+        "retention rules",
+        workspace_id=by.workspace_id,
+        at=now,
+        rules=[rule.as_config() for rule in rules],
+    )
     return rules
 
 

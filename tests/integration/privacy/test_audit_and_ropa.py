@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 
 from leadflow.adapters.db.database import Database
-from leadflow.adapters.db.uow import directory_transaction
+from leadflow.adapters.db.uow import directory_transaction, in_unit_of_work
 from leadflow.domain.stages import Role
 from leadflow.services import retention, rules
 from leadflow.services.directory import add_user, create_token
@@ -28,7 +28,11 @@ def test_role_token_and_rule_changes_are_audited_with_who_did_them(
     create_token(db, workspace_slug="acme", role=Role.VIEWER, now=NOW, by=admin)
     with directory_transaction(db) as directory:
         rules.set_framework(directory, tenant.id, preset="meddic", toml=None, by=admin, now=NOW)
-    retention.set_retention_rules(db, [RULE], by=admin, now=NOW)
+    in_unit_of_work(
+        db,
+        admin.workspace_id,
+        lambda uow: retention.set_retention_rules(uow, [RULE], by=admin, now=NOW),
+    )
 
     response = client.get("/api/v1/audit", headers=tenant.headers(ADMIN))
 
@@ -66,7 +70,12 @@ def test_setting_a_role_is_audited(client: TestClient, db: Database, tenant: Ten
 def test_only_admins_read_the_audit_log_and_only_their_workspace(
     client: TestClient, db: Database, tenant: Tenant, other_tenant: Tenant
 ) -> None:
-    retention.set_retention_rules(db, [RULE], by=other_tenant.principal(ADMIN), now=NOW)
+    admin = other_tenant.principal(ADMIN)
+    in_unit_of_work(
+        db,
+        admin.workspace_id,
+        lambda uow: retention.set_retention_rules(uow, [RULE], by=admin, now=NOW),
+    )
 
     assert client.get("/api/v1/audit", headers=tenant.headers(Role.MARKETING)).status_code == 403
     assert "rules.retention_changed" not in _actions(client, tenant)
@@ -90,7 +99,12 @@ def test_the_audit_log_offers_no_way_to_change_or_delete_entries(
 def test_the_records_of_processing_come_from_the_configuration(
     client: TestClient, db: Database, tenant: Tenant
 ) -> None:
-    retention.set_retention_rules(db, [RULE], by=tenant.principal(ADMIN), now=NOW)
+    admin = tenant.principal(ADMIN)
+    in_unit_of_work(
+        db,
+        admin.workspace_id,
+        lambda uow: retention.set_retention_rules(uow, [RULE], by=admin, now=NOW),
+    )
 
     document = client.get("/api/v1/privacy/ropa", headers=tenant.headers(ADMIN)).json()
     markdown = client.get(

@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 
 from leadflow.adapters.db.database import Database
 from leadflow.adapters.db.engine import normalize_url
-from leadflow.adapters.db.uow import unit_of_work
+from leadflow.adapters.db.uow import in_unit_of_work, unit_of_work
 from leadflow.cli.main import app
 from leadflow.domain.stages import Role
 from leadflow.domain.suppression import PrivacyKeys
@@ -136,7 +136,12 @@ def test_a_retention_purge_leaves_no_byte_of_the_purged_person_in_the_sqlite_fil
         pytest.skip("scans SQLite's files")
     rule = {"name": "unqualified", "stages": ["prospect"], "months": 24}
     long_ago = NOW - timedelta(days=30 * 31)
-    retention.set_retention_rules(db, [rule], by=tenant.principal(Role.ADMIN), now=long_ago)
+    admin = tenant.principal(Role.ADMIN)
+    in_unit_of_work(
+        db,
+        admin.workspace_id,
+        lambda uow: retention.set_retention_rules(uow, [rule], by=admin, now=long_ago),
+    )
     with unit_of_work(db, tenant.id) as uow:
         create_lead(
             uow,

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from leadflow.adapters.db.database import Database
 from leadflow.adapters.db.tables import audit_log, contacts
-from leadflow.adapters.db.uow import unit_of_work
+from leadflow.adapters.db.uow import in_unit_of_work, reading, unit_of_work
 from leadflow.domain.activity import ActivityKind, Outcome
 from leadflow.domain.errors import InvalidInput
 from leadflow.domain.stages import Role, Stage
@@ -39,7 +39,12 @@ def _lead(db: Database, tenant: Tenant, email: str, *, at: object, stage: Stage)
 
 @pytest.fixture
 def leads(db: Database, tenant: Tenant) -> dict[str, int]:
-    retention.set_retention_rules(db, [RULE], by=tenant.principal(Role.ADMIN), now=OLD)
+    admin = tenant.principal(Role.ADMIN)
+    in_unit_of_work(
+        db,
+        admin.workspace_id,
+        lambda uow: retention.set_retention_rules(uow, [RULE], by=admin, now=OLD),
+    )
     found = {
         "quiet": _lead(db, tenant, "quiet@alt.example", at=OLD, stage=Stage.PROSPECT),
         "recent": _lead(db, tenant, "recent@neu.example", at=NOW, stage=Stage.PROSPECT),
@@ -127,7 +132,8 @@ def test_retention_rules_over_the_api_are_checked_and_audited(
     assert good.status_code == 200
     assert good.json()[0]["description"].endswith("without activity for 24 months are deleted")
     assert by_marketing.status_code == 403
-    assert [r.name for r in retention.retention_rules(db, tenant.id)] == ["unqualified"]
+    with reading(db, tenant.id) as uow:
+        assert [r.name for r in retention.retention_rules(uow)] == ["unqualified"]
 
 
 def test_a_purge_over_the_api_defaults_to_a_dry_run(

@@ -132,7 +132,8 @@ def erase_person(
 @router.get("/privacy/retention", response_model=list[RetentionRulePublic])
 def read_retention(db: DbDep, principal: PrincipalDep) -> list[RetentionRulePublic]:
     """The workspace's retention rules."""
-    return [_rule(rule) for rule in retention.retention_rules(db, principal.workspace_id)]
+    with reading(db, principal.workspace_id) as uow:
+        return [_rule(rule) for rule in retention.retention_rules(uow)]
 
 
 @router.put("/privacy/retention", response_model=list[RetentionRulePublic])
@@ -140,8 +141,11 @@ def replace_retention(
     body: RetentionRulesUpdate, db: DbDep, principal: PrincipalDep, now: NowDep
 ) -> list[RetentionRulePublic]:
     """Replace the retention rules; admins only, audited."""
-    rules = retention.set_retention_rules(
-        db, [r.model_dump() for r in body.rules], by=principal, now=now
+    items = [r.model_dump() for r in body.rules]
+    rules = in_unit_of_work(
+        db,
+        principal.workspace_id,
+        lambda uow: retention.set_retention_rules(uow, items, by=principal, now=now),
     )
     return [_rule(rule) for rule in rules]
 
