@@ -10,17 +10,12 @@ from leadflow.adapters.db.database import Database
 from leadflow.adapters.db.jobs import Job, JobQueue, JobRepository
 from leadflow.adapters.db.uow import UnitOfWork
 from leadflow.domain.errors import NotFound
-from leadflow.domain.predictive_history import Target
 from leadflow.domain.principal import Principal
 from leadflow.domain.stages import Actor
-from leadflow.services.predictive import train_workspace
-from leadflow.services.predictive_scoring import score_workspace
+from leadflow.services.prediction_jobs import PREDICT, run_prediction_job
 from leadflow.services.rescore import rescore_workspace
 
 RESCORE = "rescore"
-PREDICT = "predict"
-PREDICT_STEPS = 2
-"""A predict job's progress counts its steps: 1 once the models are trained, 2 once scored."""
 
 Clock = Callable[[], datetime]
 
@@ -33,20 +28,6 @@ def enqueue_rescore(uow: UnitOfWork, *, by: Principal, now: datetime) -> Job:
     if waiting is not None:
         return waiting
     return repository.get(repository.add(RESCORE, {"by_user_id": by.user_id}, now))
-
-
-def enqueue_prediction(uow: UnitOfWork, *, by: Principal, now: datetime, score: bool = True) -> Job:
-    """Queue training the workspace's models, then (with `score`) scoring its open leads.
-
-    Admins only, like training itself. The job already waiting or running is returned as it
-    is, whatever its `score`."""
-    by.require(Actor.AUTOMATIC)
-    repository = uow.jobs
-    waiting = repository.unfinished(PREDICT)
-    if waiting is not None:
-        return waiting
-    params = {"by_user_id": by.user_id, "score": score}
-    return repository.get(repository.add(PREDICT, params, now))
 
 
 def job_status(uow: UnitOfWork, job_id: int, kind: str | None = None) -> Job:
@@ -91,7 +72,7 @@ def _run(
     db: Database, job: Job, now: datetime, progress: Callable[[int, int], None]
 ) -> dict[str, object]:
     if job.kind == PREDICT:
-        return _predict(db, job, now, progress)
+        return run_prediction_job(db, job, now, progress)
     if job.kind != RESCORE:
         raise ValueError(f"unknown job kind {job.kind!r}")
     done = rescore_workspace(
@@ -106,38 +87,3 @@ def _run(
         "rules_version": done.rules_version,
         "moved_to_mql": done.moved_to_mql,
     }
-
-
-def _predict(
-    db: Database, job: Job, now: datetime, progress: Callable[[int, int], None]
-) -> dict[str, object]:
-    """Train, then score in this process alone: a worker leaves the other cores to the rest."""
-    by = Principal.process(job.workspace_id, Actor.AUTOMATIC)
-    step = 0
-
-    def phase(_: str) -> None:
-        # Training and scoring announce each phase outside their own transactions; the report
-        # (a short transaction of its own) also extends the job's lease.
-        progress(step, PREDICT_STEPS)
-
-    progress(step, PREDICT_STEPS)
-    models = train_workspace(db, job.workspace_id, by=by, now=now, on_phase=phase)
-    step = 1
-    progress(step, PREDICT_STEPS)
-    targets: dict[str, dict[str, object]] = {
-        model.target.value: {
-            "model_id": model.id,
-            "model": model.model_name,
-            "training_size": model.training_size,
-            "positives": model.positives,
-        }
-        for model in models
-    }
-    if not job.params.get("score", True):
-        return {"targets": targets, "scored": None}
-    run = score_workspace(db, job.workspace_id, by=by, now=now, workers=1, on_phase=phase)
-    step = 2
-    progress(step, PREDICT_STEPS)
-    for target, entry in targets.items():
-        entry["scored"] = run.per_target.get(Target(target), 0)
-    return {"targets": targets, "scored": run.scored, "batches": run.batches}

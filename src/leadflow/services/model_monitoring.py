@@ -33,7 +33,7 @@ from leadflow.adapters.ml.metrics import ReliabilityBin, brier
 from leadflow.domain.predictive import FeatureSpec, Record
 from leadflow.domain.principal import Principal
 from leadflow.domain.stages import Actor
-from leadflow.services import jobs
+from leadflow.services import prediction_jobs
 from leadflow.services.predictive import ClosedHistory, read_history, training_set
 
 CALIBRATION_DAYS = 90
@@ -204,7 +204,7 @@ def retrain_when_needed(
     if not any(status.retrain_because for status in statuses):
         return statuses, None
     job = in_unit_of_work(
-        db, workspace_id, lambda uow: jobs.enqueue_prediction(uow, by=by, now=now)
+        db, workspace_id, lambda uow: prediction_jobs.enqueue_prediction(uow, by=by, now=now)
     )
     return statuses, job
 

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query, status
 
 from leadflow.adapters.db.uow import in_unit_of_work, reading
 from leadflow.services import jobs as job_service
-from leadflow.services import model_monitoring, prediction_views
+from leadflow.services import model_monitoring, prediction_jobs, prediction_views
 from leadflow.services.predictive import train_workspace
 from leadflow.services.predictive_scoring import score_workspace
 from leadflow.web.api.deps import DbDep, NowDep, PrincipalDep
@@ -76,7 +76,7 @@ def start_training_job(db: DbDep, principal: PrincipalDep, now: NowDep) -> JobPu
     job = in_unit_of_work(
         db,
         principal.workspace_id,
-        lambda uow: job_service.enqueue_prediction(uow, by=principal, now=now),
+        lambda uow: prediction_jobs.enqueue_prediction(uow, by=principal, now=now),
     )
     return JobPublic.model_validate(job, from_attributes=True)
 
@@ -85,7 +85,7 @@ def start_training_job(db: DbDep, principal: PrincipalDep, now: NowDep) -> JobPu
 def training_job_status(job_id: IdPath, db: DbDep, principal: PrincipalDep) -> JobPublic:
     """The status, progress (2 steps: trained, scored) and result of a training job."""
     with reading(db, principal.workspace_id) as uow:
-        job = job_service.job_status(uow, job_id, kind=job_service.PREDICT)
+        job = job_service.job_status(uow, job_id, kind=prediction_jobs.PREDICT)
     return JobPublic.model_validate(job, from_attributes=True)
 
 
