@@ -33,7 +33,7 @@ from leadflow.adapters.db.tables import accounts
 from leadflow.adapters.importing.normalize import company_key
 from leadflow.domain.company_blocks import block_of
 from leadflow.domain.workspace import Workspace
-from leadflow.services.duplicates import SIMILAR, find_account
+from leadflow.services.intake.duplicates import SIMILAR, find_account
 
 NOW = datetime(2026, 12, 4, tzinfo=UTC)
 SIZES = (1_000, 200_000)

@@ -46,9 +46,9 @@ from leadflow.adapters.db.tables import leads, workspaces
 from leadflow.domain import time_trap
 from leadflow.domain.principal import Principal
 from leadflow.domain.stages import Actor, Role
-from leadflow.services.campaigns import create_campaign
-from leadflow.services.directory import create_token, create_workspace
-from leadflow.services.forms import FormKeys
+from leadflow.services.intake.forms import FormKeys
+from leadflow.services.workspaces.campaigns import create_campaign
+from leadflow.services.workspaces.directory import create_token, create_workspace
 
 SECRET_KEY = "api-ingest-benchmark-secret-key-0123456789"
 BATCH_SIZE = 500

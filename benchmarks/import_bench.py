@@ -101,7 +101,7 @@ def schema_floor(rows: list[tuple[object, ...]], database_url: str) -> float:
     from leadflow.adapters.db.bulk import BulkWriter
     from leadflow.adapters.db.database import Database
     from leadflow.adapters.db.tables import contacts, leads, stage_changes
-    from leadflow.services.directory import create_workspace
+    from leadflow.services.workspaces.directory import create_workspace
 
     db = Database(database_url)
     db.upgrade()
@@ -147,7 +147,7 @@ def engine_floor(rows: list[tuple[object, ...]], database_url: str) -> float:
 
     from leadflow.adapters.db.bulk import BulkWriter
     from leadflow.adapters.db.database import Database
-    from leadflow.services.directory import create_workspace
+    from leadflow.services.workspaces.directory import create_workspace
 
     db = Database(database_url)
     db.upgrade()
@@ -209,8 +209,8 @@ def leadflow_import(path: Path, database_url: str) -> dict[str, float]:
     from leadflow.adapters.db.database import Database
     from leadflow.domain.principal import Principal
     from leadflow.domain.stages import Actor
-    from leadflow.services.directory import create_workspace
-    from leadflow.services.importer import ImportRequest, run_import
+    from leadflow.services.imports.importer import ImportRequest, run_import
+    from leadflow.services.workspaces.directory import create_workspace
 
     db = Database(database_url)
     db.upgrade()

@@ -27,7 +27,7 @@ from fastapi.testclient import TestClient
 from benchmarks.lead_seed import seed
 from leadflow.adapters.db.database import Database
 from leadflow.adapters.db.web_sessions import WebSessionStore
-from leadflow.services.sessions import session_hash
+from leadflow.services.workspaces.sessions import session_hash
 from leadflow.settings import Settings
 from leadflow.web.app import create_app
 

@@ -31,8 +31,8 @@ from leadflow.adapters.db.lead_features import closed_leads, open_leads
 from leadflow.adapters.db.tables import accounts, campaigns, contacts, leads, workspaces
 from leadflow.domain.principal import Principal
 from leadflow.domain.stages import Actor
-from leadflow.services.predictive import train_workspace
-from leadflow.services.predictive_scoring import score_workspace
+from leadflow.services.prediction.predictive import train_workspace
+from leadflow.services.prediction.predictive_scoring import score_workspace
 
 T = TypeVar("T")
 

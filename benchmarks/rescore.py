@@ -32,8 +32,8 @@ from leadflow.domain.freemail import FREE_MAIL_DOMAINS
 from leadflow.domain.principal import Principal
 from leadflow.domain.scoring import parse_fit_rules, score_fit
 from leadflow.domain.stages import Actor
-from leadflow.services.rescore import rescore_workspace
-from leadflow.services.scoring_settings import set_fit_rules
+from leadflow.services.scores.rescore import rescore_workspace
+from leadflow.services.scores.scoring_settings import set_fit_rules
 
 RULES = """
 [[rule]]

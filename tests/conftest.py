@@ -26,7 +26,7 @@ from leadflow.adapters.db.uow import directory_transaction
 from leadflow.adapters.passwords import hash_password
 from leadflow.domain.principal import Principal
 from leadflow.domain.stages import Role
-from leadflow.services.directory import create_token, create_workspace
+from leadflow.services.workspaces.directory import create_token, create_workspace
 from leadflow.settings import Settings
 from leadflow.web.app import create_app
 

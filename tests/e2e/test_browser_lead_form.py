@@ -24,8 +24,8 @@ from leadflow.adapters.db.tables import (
 )
 from leadflow.domain.campaign import Campaign
 from leadflow.domain.stages import Role
-from leadflow.services.campaigns import create_campaign
-from leadflow.services.forms import set_form_config
+from leadflow.services.intake.forms import set_form_config
+from leadflow.services.workspaces.campaigns import create_campaign
 from tests.conftest import NOW, Tenant
 from tests.e2e.live import LiveServer, live_server, screenshot
 

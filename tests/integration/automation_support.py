@@ -10,13 +10,13 @@ from leadflow.adapters.db.database import Database
 from leadflow.adapters.db.uow import directory_transaction, unit_of_work
 from leadflow.domain.principal import Principal
 from leadflow.domain.stages import Actor, Role, Stage
-from leadflow.services.lead_input import LeadInput
-from leadflow.services.leads import create_lead
-from leadflow.services.moves import move_lead
-from leadflow.services.routing import set_routing_rules
-from leadflow.services.scoring_settings import set_fit_rules, set_scoring_settings
-from leadflow.services.sla_settings import set_sla_settings
-from leadflow.services.worker import WorkerOptions, run_worker
+from leadflow.services.handover.routing import set_routing_rules
+from leadflow.services.handover.sla_settings import set_sla_settings
+from leadflow.services.intake.lead_input import LeadInput
+from leadflow.services.intake.leads import create_lead
+from leadflow.services.lifecycle.moves import move_lead
+from leadflow.services.scores.scoring_settings import set_fit_rules, set_scoring_settings
+from leadflow.services.worker.process import WorkerOptions, run_worker
 from tests.conftest import NOW, Tenant
 
 

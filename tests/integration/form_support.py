@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from leadflow.adapters.db.database import Database
 from leadflow.domain import time_trap
 from leadflow.domain.campaign import Campaign
-from leadflow.services.forms import FormKeys
+from leadflow.services.intake.forms import FormKeys
 from leadflow.settings import Settings
 from leadflow.web.app import create_app
 

@@ -19,8 +19,8 @@ from aiosmtpd.smtp import AuthResult, LoginPassword
 
 from leadflow.adapters.db.database import Database
 from leadflow.adapters.smtp_mail import SmtpSender, parse_smtp_url
-from leadflow.services.mail_sending import MailRetry
-from leadflow.services.worker import WorkerOptions, run_worker
+from leadflow.services.notifications.mail_sending import MailRetry
+from leadflow.services.worker.process import WorkerOptions, run_worker
 from tests.conftest import NOW, TEST_PUBLIC_URL
 
 SENDER = "leadflow@acme.example"

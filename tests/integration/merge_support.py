@@ -20,7 +20,7 @@ from leadflow.adapters.db.tables import (
     stage_changes,
 )
 from leadflow.domain.stages import Role
-from leadflow.services.importer import ImportReport, ImportRequest, run_import
+from leadflow.services.imports.importer import ImportReport, ImportRequest, run_import
 from tests.conftest import NOW, SHARED_DATA, Tenant
 
 VENDOR_FORMATS = SHARED_DATA / "vendor_formats"

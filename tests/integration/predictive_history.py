@@ -10,8 +10,8 @@ from leadflow.adapters.db.database import Database
 from leadflow.adapters.db.uow import unit_of_work
 from leadflow.domain.principal import Principal
 from leadflow.domain.stages import Actor, Stage
-from leadflow.services.lead_input import LeadInput
-from leadflow.services.leads import create_lead
+from leadflow.services.intake.lead_input import LeadInput
+from leadflow.services.intake.leads import create_lead
 
 SOURCES = ("webinar", "trade fair", "ads")
 TITLES = ("Geschäftsführer", "Einkaufsleiter", "Werkstudent")

@@ -12,7 +12,7 @@ from leadflow.adapters.db.tables import account_match_keys, accounts
 from leadflow.adapters.db.uow import reading
 from leadflow.adapters.importing.normalize import company_key
 from leadflow.domain.company_blocks import stored_keys
-from leadflow.services.duplicates import find_account
+from leadflow.services.intake.duplicates import find_account
 from tests.conftest import NOW, Tenant
 
 NAMES = ("Müller Fördertechnik GmbH", "Schmidt Anlagenbau AG", "Werk 12 KG")

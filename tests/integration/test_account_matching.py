@@ -19,10 +19,10 @@ from leadflow.adapters.db.uow import reading, unit_of_work
 from leadflow.adapters.importing.normalize import company_key
 from leadflow.domain.company_blocks import MOST_PROBES
 from leadflow.domain.stages import Role, Stage
-from leadflow.services import leads as lead_service
-from leadflow.services.duplicates import PER_KEY, find_account
-from leadflow.services.importer import ImportRequest, run_import
-from leadflow.services.lead_input import LeadInput
+from leadflow.services.imports.importer import ImportRequest, run_import
+from leadflow.services.intake import leads as lead_service
+from leadflow.services.intake.duplicates import PER_KEY, find_account
+from leadflow.services.intake.lead_input import LeadInput
 from tests.conftest import NOW, Tenant
 
 FIRSTS = ("Müller", "Müllers", "Mühle", "Maschinenbau", "Meyer", "Metallbau", "Mayer", "Möller",

@@ -11,8 +11,8 @@ from leadflow.adapters.db.database import Database
 from leadflow.adapters.db.uow import unit_of_work
 from leadflow.domain.engagement import TouchType
 from leadflow.domain.stages import Role, Stage
-from leadflow.services.campaigns import create_campaign
-from leadflow.services.touches import record_touch
+from leadflow.services.intake.touches import record_touch
+from leadflow.services.workspaces.campaigns import create_campaign
 from tests.conftest import NOW, Tenant
 from tests.integration.automation_support import move, new_lead
 

@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 
 from leadflow.adapters.db.database import Database
 from leadflow.domain.stages import Role, Stage
-from leadflow.services.jobs import run_next_job
+from leadflow.services.worker.jobs import run_next_job
 from leadflow.settings import Settings
 from leadflow.web.app import create_app
 from tests.conftest import NOW, Tenant

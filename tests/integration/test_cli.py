@@ -22,7 +22,7 @@ from leadflow.adapters.passwords import verify_password
 from leadflow.cli.main import app
 from leadflow.domain.lead import LeadFilter
 from leadflow.domain.stages import Stage
-from leadflow.services.directory import authenticate
+from leadflow.services.workspaces.directory import authenticate
 
 
 def _ok(cli: CliRunner, *args: str, stdin: str | None = None) -> str:

@@ -13,7 +13,7 @@ from leadflow.cli.main import app
 from leadflow.domain.errors import ReasonRequired
 from leadflow.domain.lifecycle import TransitionTable
 from leadflow.domain.stages import Actor, Stage
-from leadflow.services.rules import transition_table
+from leadflow.services.lifecycle.rules import transition_table
 
 
 def _targets(table: TransitionTable, stage: Stage, actor: Actor) -> list[Stage]:

@@ -14,9 +14,9 @@ from leadflow.adapters.ml.cold_start import ColdStartModel
 from leadflow.domain.predictive_history import Target
 from leadflow.domain.principal import Principal
 from leadflow.domain.stages import Actor, Role, Stage
-from leadflow.services.prediction_views import configure_predictive, stored_scores
-from leadflow.services.predictive import train_workspace
-from leadflow.services.predictive_scoring import score_workspace
+from leadflow.services.prediction.prediction_views import configure_predictive, stored_scores
+from leadflow.services.prediction.predictive import train_workspace
+from leadflow.services.prediction.predictive_scoring import score_workspace
 from tests.conftest import NOW, Tenant
 from tests.integration.predictive_history import add_lead
 

@@ -8,9 +8,9 @@ from leadflow.adapters.db.database import Database
 from leadflow.adapters.db.uow import reading, unit_of_work
 from leadflow.domain.errors import DomainError, InvalidTransition, StaleLead
 from leadflow.domain.stages import Role, Stage
-from leadflow.services.lead_input import LeadInput
-from leadflow.services.leads import create_lead
-from leadflow.services.moves import move_lead
+from leadflow.services.intake.lead_input import LeadInput
+from leadflow.services.intake.leads import create_lead
+from leadflow.services.lifecycle.moves import move_lead
 from tests.conftest import NOW, Tenant
 
 

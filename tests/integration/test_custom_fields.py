@@ -16,8 +16,8 @@ from typer.testing import CliRunner
 from leadflow.adapters.db.database import Database
 from leadflow.cli.main import app
 from leadflow.domain.stages import Role
-from leadflow.services.campaigns import create_campaign
-from leadflow.services.importer import ImportRequest, run_import
+from leadflow.services.imports.importer import ImportRequest, run_import
+from leadflow.services.workspaces.campaigns import create_campaign
 from tests.conftest import NOW, TEST_SECRET_KEY, Tenant
 from tests.integration.form_support import token
 from tests.integration.ui_support import sign_in

@@ -10,10 +10,10 @@ from leadflow.adapters.db.uow import reading, unit_of_work
 from leadflow.domain.errors import Conflict, InvalidInput
 from leadflow.domain.lead import LeadFilter
 from leadflow.domain.stages import Role, Stage
-from leadflow.services import leads as lead_service
-from leadflow.services.lead_input import LeadInput
-from leadflow.services.merges import merge_leads, merges_of, unmerge
-from leadflow.services.work import add_task
+from leadflow.services.intake import leads as lead_service
+from leadflow.services.intake.lead_input import LeadInput
+from leadflow.services.intake.merges import merge_leads, merges_of, unmerge
+from leadflow.services.tasks.activities import add_task
 from tests.conftest import NOW, Tenant
 
 

@@ -12,9 +12,9 @@ from leadflow.adapters.db.uow import reading, unit_of_work
 from leadflow.domain.engagement import TouchType
 from leadflow.domain.errors import DomainError, InvalidInput, PermissionDenied
 from leadflow.domain.stages import Actor, Role, Stage
-from leadflow.services.rescore import rescore_workspace
-from leadflow.services.scoring import lead_score
-from leadflow.services.touches import TouchRecorded, record_touch
+from leadflow.services.intake.touches import TouchRecorded, record_touch
+from leadflow.services.scores.rescore import rescore_workspace
+from leadflow.services.scores.scoring import lead_score
 from tests.conftest import NOW, Tenant
 from tests.integration.automation_support import fit_rules, new_lead, one_rule, scoring
 

@@ -9,9 +9,9 @@ from leadflow.adapters.db.database import Database
 from leadflow.adapters.db.merges import MergeRepository
 from leadflow.adapters.db.uow import unit_of_work
 from leadflow.domain.stages import Role, Stage
-from leadflow.services import leads as lead_service
-from leadflow.services.entry_merge import EntryRecord, TakenValues, Target, entry_records
-from leadflow.services.lead_input import LeadInput
+from leadflow.services.intake import leads as lead_service
+from leadflow.services.intake.entry_merge import EntryRecord, TakenValues, Target, entry_records
+from leadflow.services.intake.lead_input import LeadInput
 from tests.conftest import NOW, Tenant
 from tests.integration.merge_support import import_file, write_csv
 

@@ -23,8 +23,8 @@ from leadflow.domain import time_trap
 from leadflow.domain.campaign import Campaign
 from leadflow.domain.stages import Role, Stage
 from leadflow.domain.webhooks import ASSIGNED, STAGE_CHANGED
-from leadflow.services.campaigns import create_campaign
-from leadflow.services.forms import FormKeys
+from leadflow.services.intake.forms import FormKeys
+from leadflow.services.workspaces.campaigns import create_campaign
 from leadflow.settings import Settings
 from leadflow.web.api.deps import get_now
 from leadflow.web.app import create_app

@@ -10,9 +10,9 @@ from leadflow.adapters.db.database import Database
 from leadflow.adapters.db.scoring import ScoringRepository
 from leadflow.adapters.db.uow import reading, unit_of_work
 from leadflow.domain.stages import Role
-from leadflow.services.rescore import rescore_workspace
-from leadflow.services.scoring import lead_score
-from leadflow.services.scoring_settings import current_fit_rules
+from leadflow.services.scores.rescore import rescore_workspace
+from leadflow.services.scores.scoring import lead_score
+from leadflow.services.scores.scoring_settings import current_fit_rules
 from tests.conftest import NOW, Tenant
 from tests.integration.automation_support import fit_rules, new_lead
 

@@ -14,9 +14,9 @@ from leadflow.domain.lead import Lead
 from leadflow.domain.party import Account, Contact
 from leadflow.domain.scoring import parse_fit_rules, score_fit
 from leadflow.domain.stages import Role, Stage
-from leadflow.services.rescore import rescore_workspace
-from leadflow.services.scoring import lead_score
-from leadflow.services.scoring_settings import current_fit_rules, set_fit_rules
+from leadflow.services.scores.rescore import rescore_workspace
+from leadflow.services.scores.scoring import lead_score
+from leadflow.services.scores.scoring_settings import current_fit_rules, set_fit_rules
 from tests.conftest import NOW, Tenant
 from tests.integration.automation_support import fit_rules, new_lead, one_rule
 

@@ -30,8 +30,8 @@ from leadflow.adapters.db.uow import in_unit_of_work, unit_of_work
 from leadflow.domain.campaign import Campaign
 from leadflow.domain.quarantine import QuarantineEntry, QuarantineReason
 from leadflow.domain.stages import Role
-from leadflow.services.campaigns import create_campaign
-from leadflow.services.quarantine import purge_quarantine
+from leadflow.services.intake.quarantine import purge_quarantine
+from leadflow.services.workspaces.campaigns import create_campaign
 from tests.conftest import NOW, Tenant
 from tests.integration.automation_support import one_worker_round
 from tests.integration.form_support import (

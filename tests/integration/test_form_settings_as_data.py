@@ -15,7 +15,7 @@ from leadflow.adapters.db.database import Database
 from leadflow.adapters.db.public_forms import set_form_settings
 from leadflow.domain.campaign import Campaign
 from leadflow.domain.stages import Role
-from leadflow.services.campaigns import create_campaign
+from leadflow.services.workspaces.campaigns import create_campaign
 from tests.conftest import NOW, Tenant
 from tests.integration.form_support import visitor_client
 

@@ -13,10 +13,10 @@ from leadflow.adapters.db.uow import reading, unit_of_work
 from leadflow.domain.activity import ActivityKind, Outcome
 from leadflow.domain.stages import Actor, Role, Stage
 from leadflow.domain.webhooks import SLA_BREACHED
-from leadflow.services.handover import overdue_mqls, sla_state_for
-from leadflow.services.sla_check import check_sla
-from leadflow.services.sla_report import sla_report
-from leadflow.services.work import log_activity
+from leadflow.services.handover.clock import overdue_mqls, sla_state_for
+from leadflow.services.handover.sla_report import sla_report
+from leadflow.services.lifecycle.sla_check import check_sla
+from leadflow.services.tasks.activities import log_activity
 from tests.conftest import NOW, Tenant
 from tests.integration.automation_support import move, new_lead, sla
 

@@ -13,7 +13,7 @@ from leadflow.adapters.db.database import Database
 from leadflow.adapters.db.tables import idempotency_keys
 from leadflow.adapters.db.uow import UnitOfWork
 from leadflow.domain.errors import InvalidInput
-from leadflow.services.idempotency import KEY_LIFETIME, forget_expired_keys, run_once
+from leadflow.services.intake.idempotency import KEY_LIFETIME, forget_expired_keys, run_once
 from tests.conftest import NOW, Tenant
 
 

@@ -26,9 +26,9 @@ from leadflow.adapters.importing import map_columns, open_table
 from leadflow.domain.errors import PermissionDenied
 from leadflow.domain.stages import Role
 from leadflow.domain.suppression import PrivacyKeys
-from leadflow.services.importer import ImportReport, ImportRequest, run_import
-from leadflow.services.rules import set_lifecycle
-from leadflow.services.scoring_settings import set_fit_rules
+from leadflow.services.imports.importer import ImportReport, ImportRequest, run_import
+from leadflow.services.lifecycle.rules import set_lifecycle
+from leadflow.services.scores.scoring_settings import set_fit_rules
 from tests.conftest import NOW, SHARED_DATA, Tenant
 
 VENDOR_FORMATS = SHARED_DATA / "vendor_formats"
@@ -296,7 +296,7 @@ def test_a_file_of_another_workspace_never_merges_into_this_one(
 
 def test_the_reject_file_text_is_escaped_against_formulas() -> None:
     from leadflow.adapters.db.imports import Reject
-    from leadflow.services.import_reports import write_rejects
+    from leadflow.services.imports.import_reports import write_rejects
 
     stream = io.StringIO()
     write_rejects([Reject(3, "Email", "bad", {"Email": "=HYPERLINK(1)"})], stream)

@@ -19,10 +19,10 @@ from leadflow.adapters.db.tables import contacts, leads
 from leadflow.adapters.db.uow import reading, unit_of_work
 from leadflow.domain.stages import Role, Stage
 from leadflow.domain.webhooks import ASSIGNED, STAGE_CHANGED
-from leadflow.services.import_reports import get_import
-from leadflow.services.importer import ImportReport, ImportRequest, run_import
-from leadflow.services.routing import assignments_of
-from leadflow.services.webhooks import create_webhook
+from leadflow.services.handover.routing import assignments_of
+from leadflow.services.imports.import_reports import get_import
+from leadflow.services.imports.importer import ImportReport, ImportRequest, run_import
+from leadflow.services.webhooks.subscriptions import create_webhook
 from tests.conftest import NOW, Tenant
 from tests.integration.automation_support import (
     fit_rules,

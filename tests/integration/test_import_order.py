@@ -16,8 +16,8 @@ from leadflow.adapters.db.database import Database
 from leadflow.adapters.db.tables import contact_alternates, contacts, leads
 from leadflow.domain.principal import Principal
 from leadflow.domain.stages import Actor
-from leadflow.services.directory import create_workspace
-from leadflow.services.importer import ImportRequest, run_import
+from leadflow.services.imports.importer import ImportRequest, run_import
+from leadflow.services.workspaces.directory import create_workspace
 from tests.conftest import NOW
 from tests.integration.merge_support import write_csv
 

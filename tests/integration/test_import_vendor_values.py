@@ -24,7 +24,7 @@ from leadflow.adapters.importing import parse_mapping_file
 from leadflow.cli.main import app
 from leadflow.domain.stages import Role
 from leadflow.domain.suppression import PrivacyKeys
-from leadflow.services.importer import ImportReport, ImportRequest, run_import
+from leadflow.services.imports.importer import ImportReport, ImportRequest, run_import
 from tests.conftest import NOW, SHARED_DATA, Tenant
 
 VENDOR_FORMATS = SHARED_DATA / "vendor_formats"

@@ -11,10 +11,10 @@ from leadflow.adapters.db.database import Database
 from leadflow.adapters.db.uow import unit_of_work
 from leadflow.adapters.secret_key import privacy_keys
 from leadflow.domain.stages import Role
-from leadflow.services.importer import ImportRequest, run_import
-from leadflow.services.lead_input import LeadInput
-from leadflow.services.leads import create_lead
-from leadflow.services.person_rights import erase_person
+from leadflow.services.imports.importer import ImportRequest, run_import
+from leadflow.services.intake.lead_input import LeadInput
+from leadflow.services.intake.leads import create_lead
+from leadflow.services.privacy.person_rights import erase_person
 from leadflow.settings import Settings
 from tests.conftest import NOW, Tenant
 

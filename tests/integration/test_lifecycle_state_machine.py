@@ -31,14 +31,14 @@ from leadflow.adapters.secret_key import privacy_keys
 from leadflow.domain.errors import DomainError
 from leadflow.domain.principal import Principal
 from leadflow.domain.stages import Role, Stage
-from leadflow.services.directory import create_workspace
-from leadflow.services.importer import ImportRequest, run_import
-from leadflow.services.lead_input import LeadInput
-from leadflow.services.leads import create_lead
-from leadflow.services.merges import merge_leads, unmerge
-from leadflow.services.moves import move_lead
-from leadflow.services.person_rights import erase_person
-from leadflow.services.reports import snapshot_report
+from leadflow.services.imports.importer import ImportRequest, run_import
+from leadflow.services.intake.lead_input import LeadInput
+from leadflow.services.intake.leads import create_lead
+from leadflow.services.intake.merges import merge_leads, unmerge
+from leadflow.services.lifecycle.moves import move_lead
+from leadflow.services.privacy.person_rights import erase_person
+from leadflow.services.reports.stage_log import snapshot_report
+from leadflow.services.workspaces.directory import create_workspace
 from leadflow.settings import Settings
 from tests.conftest import NOW, Tenant
 

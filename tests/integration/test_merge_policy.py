@@ -21,9 +21,9 @@ from leadflow.adapters.db.tables import (
 from leadflow.adapters.db.uow import unit_of_work
 from leadflow.domain.stages import Role, Stage
 from leadflow.domain.suppression import PrivacyKeys
-from leadflow.services import leads as lead_service
-from leadflow.services.lead_input import LeadInput
-from leadflow.services.person_rights import erase_person
+from leadflow.services.intake import leads as lead_service
+from leadflow.services.intake.lead_input import LeadInput
+from leadflow.services.privacy.person_rights import erase_person
 from tests.conftest import NOW, TEST_SECRET_KEY, Tenant
 from tests.integration.merge_support import (
     OLIST,

@@ -14,10 +14,10 @@ from leadflow.adapters.db.uow import unit_of_work
 from leadflow.domain.activity import ActivityKind, Outcome
 from leadflow.domain.errors import Conflict
 from leadflow.domain.stages import Role, Stage
-from leadflow.services import leads as lead_service
-from leadflow.services.lead_input import LeadInput
-from leadflow.services.merges import merge_leads, unmerge
-from leadflow.services.work import log_activity
+from leadflow.services.intake import leads as lead_service
+from leadflow.services.intake.lead_input import LeadInput
+from leadflow.services.intake.merges import merge_leads, unmerge
+from leadflow.services.tasks.activities import log_activity
 from tests.conftest import NOW, Tenant
 from tests.integration.merge_support import import_file, merge_log, snapshot, write_csv
 

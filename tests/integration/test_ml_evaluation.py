@@ -14,7 +14,11 @@ import pytest
 from leadflow.adapters.ml import LogisticModel
 from leadflow.adapters.ml.selection import AUC_TOLERANCE
 from leadflow.domain.predictive import is_post_contact
-from leadflow.services.model_evaluation import FileEvaluation, evaluate_file, evaluation_summary
+from leadflow.services.prediction.model_evaluation import (
+    FileEvaluation,
+    evaluate_file,
+    evaluation_summary,
+)
 from tests.conftest import NOW, SHARED_DATA, shared_data
 
 DATA = SHARED_DATA

@@ -15,8 +15,8 @@ from leadflow.cli.main import app
 from leadflow.domain.predictive_history import Target
 from leadflow.domain.principal import Principal
 from leadflow.domain.stages import Actor, Role, Stage
-from leadflow.services.model_monitoring import model_status, retrain_when_needed
-from leadflow.services.predictive import train_workspace
+from leadflow.services.prediction.model_monitoring import model_status, retrain_when_needed
+from leadflow.services.prediction.predictive import train_workspace
 from leadflow.web.api.deps import get_now
 from tests.conftest import NOW, Tenant
 from tests.integration.automation_support import one_worker_round

@@ -21,13 +21,13 @@ from leadflow.adapters.smtp_mail import MailNotSent, SmtpSender, parse_smtp_url
 from leadflow.cli.main import app
 from leadflow.domain.campaign import Campaign
 from leadflow.domain.stages import Role, Stage
-from leadflow.services.campaigns import create_campaign
-from leadflow.services.mail_sending import MailRetry
-from leadflow.services.notifications import notify
-from leadflow.services.sessions import set_locale
-from leadflow.services.sla_check import check_sla
-from leadflow.services.task_reminders import remind_due_tasks
-from leadflow.services.work import add_task
+from leadflow.services.lifecycle.sla_check import check_sla
+from leadflow.services.notifications.inbox import notify
+from leadflow.services.notifications.mail_sending import MailRetry
+from leadflow.services.tasks.activities import add_task
+from leadflow.services.tasks.reminders import remind_due_tasks
+from leadflow.services.workspaces.campaigns import create_campaign
+from leadflow.services.workspaces.sessions import set_locale
 from tests.conftest import NOW, Tenant
 from tests.integration.automation_support import move, new_lead, routing, sales_users
 from tests.integration.form_support import count, visitor_client

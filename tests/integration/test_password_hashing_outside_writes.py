@@ -9,9 +9,9 @@ from leadflow.adapters.db.database import Database
 from leadflow.adapters.db.tables import users
 from leadflow.adapters.passwords import hash_password, verify_password
 from leadflow.domain.stages import Role
-from leadflow.services import directory as directory_service
-from leadflow.services.directory import add_user
-from leadflow.services.sessions import sign_in, signed_in
+from leadflow.services.workspaces import directory as directory_service
+from leadflow.services.workspaces.directory import add_user
+from leadflow.services.workspaces.sessions import sign_in, signed_in
 from tests.conftest import NOW, PASSWORD, Tenant
 
 

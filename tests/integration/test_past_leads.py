@@ -11,8 +11,8 @@ from leadflow.adapters.db.database import Database
 from leadflow.adapters.db.lead_features import read_leads
 from leadflow.adapters.importing import MappingFile
 from leadflow.domain.errors import InvalidInput
-from leadflow.services.model_evaluation import evaluate_file
-from leadflow.services.past_leads import import_past_leads
+from leadflow.services.imports.past_leads import import_past_leads
+from leadflow.services.prediction.model_evaluation import evaluate_file
 from tests.conftest import NOW, Tenant
 
 HEADER = ["Quelle", "Land", "Abschluss", "Erstellt"]

@@ -14,10 +14,10 @@ from leadflow.domain.errors import LeadNotFound, ModelNotTrained
 from leadflow.domain.predictive_history import Target
 from leadflow.domain.principal import Principal
 from leadflow.domain.stages import Actor, Role, Stage
-from leadflow.services.moves import move_lead
-from leadflow.services.prediction_views import lead_prediction, stored_scores
-from leadflow.services.predictive import train_workspace
-from leadflow.services.predictive_scoring import ScoringRun, score_workspace
+from leadflow.services.lifecycle.moves import move_lead
+from leadflow.services.prediction.prediction_views import lead_prediction, stored_scores
+from leadflow.services.prediction.predictive import train_workspace
+from leadflow.services.prediction.predictive_scoring import ScoringRun, score_workspace
 from tests.conftest import NOW, Tenant
 from tests.integration.predictive_history import History, add_history
 

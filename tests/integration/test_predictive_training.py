@@ -19,13 +19,13 @@ from leadflow.domain.errors import PermissionDenied
 from leadflow.domain.predictive_history import Target
 from leadflow.domain.principal import Principal
 from leadflow.domain.stages import Actor, Role, Stage
-from leadflow.services.campaigns import create_campaign
-from leadflow.services.lead_input import LeadInput
-from leadflow.services.leads import create_lead
-from leadflow.services.moves import move_lead
-from leadflow.services.prediction_views import configure_predictive, current_models
-from leadflow.services.predictive import read_history, train_workspace, training_set
-from leadflow.services.touches import record_touch
+from leadflow.services.intake.lead_input import LeadInput
+from leadflow.services.intake.leads import create_lead
+from leadflow.services.intake.touches import record_touch
+from leadflow.services.lifecycle.moves import move_lead
+from leadflow.services.prediction.prediction_views import configure_predictive, current_models
+from leadflow.services.prediction.predictive import read_history, train_workspace, training_set
+from leadflow.services.workspaces.campaigns import create_campaign
 from tests.conftest import NOW, Tenant
 from tests.integration.predictive_history import add_history, add_lead
 

@@ -15,7 +15,7 @@ from leadflow.adapters.db.database import Database
 from leadflow.adapters.db.tables import leads, outbox_events
 from leadflow.domain.campaign import Campaign
 from leadflow.domain.stages import Role
-from leadflow.services.campaigns import create_campaign
+from leadflow.services.workspaces.campaigns import create_campaign
 from leadflow.settings import Settings
 from leadflow.web.app import create_app
 from tests.conftest import NOW, Tenant

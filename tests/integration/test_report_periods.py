@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 
 from leadflow.adapters.db.database import Database
 from leadflow.domain.stages import Role, Stage
-from leadflow.services.importer import ImportRequest, run_import
+from leadflow.services.imports.importer import ImportRequest, run_import
 from tests.conftest import NOW, Tenant
 from tests.integration.automation_support import new_lead, sla
 

@@ -19,14 +19,14 @@ from leadflow.domain.campaign import Campaign
 from leadflow.domain.errors import InvalidInput
 from leadflow.domain.principal import Principal
 from leadflow.domain.stages import Role
-from leadflow.services.campaigns import create_campaign
-from leadflow.services.importer import ImportRequest, run_import
-from leadflow.services.research import (
+from leadflow.services.imports.importer import ImportRequest, run_import
+from leadflow.services.intake.research import (
     ResearchResult,
     buying_roles,
     run_research,
     set_target_profile,
 )
+from leadflow.services.workspaces.campaigns import create_campaign
 from tests.conftest import NOW, Tenant
 
 TARGET_LIST = """Firma;Branche;Mitarbeiter;Land;PLZ;Vorname;Nachname;E-Mail;Position

@@ -14,7 +14,7 @@ from leadflow.domain.errors import InvalidInput, PermissionDenied
 from leadflow.domain.routing import RoutingFacts
 from leadflow.domain.stages import Role, Stage
 from leadflow.domain.webhooks import ASSIGNED
-from leadflow.services.routing import (
+from leadflow.services.handover.routing import (
     add_absence,
     assignments_of,
     set_capacity,

@@ -16,7 +16,7 @@ from leadflow.adapters.db.database import Database
 from leadflow.adapters.db.tables import audit_log
 from leadflow.cli.main import app
 from leadflow.domain.errors import TooManyAttempts
-from leadflow.services.sessions import sign_in
+from leadflow.services.workspaces.sessions import sign_in
 from leadflow.settings import Settings
 from leadflow.web.app import create_app
 from tests.conftest import NOW, PASSWORD, Tenant

@@ -11,8 +11,8 @@ from leadflow.adapters.db.database import Database
 from leadflow.adapters.db.uow import unit_of_work
 from leadflow.domain.notification_mail import LEAD_ASSIGNED, LEAD_REJECTED
 from leadflow.domain.stages import Role
-from leadflow.services.notifications import notify
-from leadflow.services.sessions import set_locale
+from leadflow.services.notifications.inbox import notify
+from leadflow.services.workspaces.sessions import set_locale
 from tests.conftest import NOW, Tenant
 from tests.integration.ui_support import add_lead, sign_in
 

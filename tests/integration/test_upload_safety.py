@@ -20,8 +20,8 @@ from fastapi.testclient import TestClient
 from leadflow.adapters.db.database import Database
 from leadflow.adapters.db.imports import ImportRepository
 from leadflow.domain.stages import Role
-from leadflow.services.importer import ImportRequest, file_sha256
-from leadflow.services.upload_runs import UploadPolicy, follow_import, start_upload_import
+from leadflow.services.imports.importer import ImportRequest, file_sha256
+from leadflow.services.imports.upload_runs import UploadPolicy, follow_import, start_upload_import
 from leadflow.settings import Settings
 from leadflow.web.app import create_app
 from tests.conftest import NOW, Tenant

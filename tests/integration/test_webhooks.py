@@ -23,9 +23,9 @@ from leadflow.domain.webhook_signing import (
     retry_schedule,
     verify,
 )
-from leadflow.services.delivery import DeliveryRound, deliver_due
-from leadflow.services.moves import move_lead
-from leadflow.services.webhooks import (
+from leadflow.services.lifecycle.moves import move_lead
+from leadflow.services.webhooks.delivery import DeliveryRound, deliver_due
+from leadflow.services.webhooks.subscriptions import (
     WebhookWithSecret,
     change_webhook,
     create_webhook,

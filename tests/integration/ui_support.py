@@ -12,9 +12,9 @@ from leadflow.adapters.db.database import Database
 from leadflow.adapters.db.uow import unit_of_work
 from leadflow.adapters.db.web_sessions import WebSessionStore
 from leadflow.domain.stages import Role, Stage
-from leadflow.services import leads as lead_service
-from leadflow.services.lead_input import LeadInput
-from leadflow.services.sessions import csrf_token_for, session_hash
+from leadflow.services.intake import leads as lead_service
+from leadflow.services.intake.lead_input import LeadInput
+from leadflow.services.workspaces.sessions import csrf_token_for, session_hash
 from tests.conftest import NOW, Tenant
 
 

@@ -19,9 +19,10 @@ from leadflow.cli.errors import guarded
 from leadflow.domain.errors import InvalidInput
 from leadflow.domain.sources import SOURCE_CODES
 from leadflow.domain.stages import Role
-from leadflow.services import directory as directory_service
-from leadflow.services import rules, sessions, source_settings
-from leadflow.services.source_settings import set_source_aliases
+from leadflow.services.lifecycle import rules
+from leadflow.services.workspaces import directory as directory_service
+from leadflow.services.workspaces import sessions, source_settings
+from leadflow.services.workspaces.source_settings import set_source_aliases
 
 console = Console()
 workspace_app = typer.Typer(help="Create and configure workspaces (client companies).")

@@ -18,8 +18,8 @@ from leadflow.cli.errors import guarded
 from leadflow.domain.custom_fields import FieldDefinition, FieldType
 from leadflow.domain.errors import InvalidInput
 from leadflow.domain.lead import LeadFilter
-from leadflow.services import custom_fields as field_service
-from leadflow.services.lead_export import lead_table
+from leadflow.services.reports.lead_export import lead_table
+from leadflow.services.workspaces import custom_fields as field_service
 
 console = Console()
 field_app = typer.Typer(help="Custom fields of a workspace's leads (admins).")

@@ -17,11 +17,15 @@ from leadflow.cli.database_scope import command_database
 from leadflow.cli.errors import guarded
 from leadflow.domain.errors import InvalidInput
 from leadflow.domain.periods import day_bounds
-from leadflow.services.handover import overdue_mqls
-from leadflow.services.periods import workspace_zone
-from leadflow.services.sla_check import check_sla
-from leadflow.services.sla_report import SlaCompliance, sla_report
-from leadflow.services.sla_settings import set_sla_settings, sla_settings, sla_settings_toml
+from leadflow.services.handover.clock import overdue_mqls
+from leadflow.services.handover.sla_report import SlaCompliance, sla_report
+from leadflow.services.handover.sla_settings import (
+    set_sla_settings,
+    sla_settings,
+    sla_settings_toml,
+)
+from leadflow.services.lifecycle.sla_check import check_sla
+from leadflow.services.reports.periods import workspace_zone
 
 console = Console()
 sla_app = typer.Typer(help="The hand-over SLA: deadlines for sales to accept or reject MQLs.")

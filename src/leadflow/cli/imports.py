@@ -20,14 +20,14 @@ from leadflow.cli.errors import guarded
 from leadflow.domain.errors import NotConfigured
 from leadflow.domain.stages import Stage
 from leadflow.domain.suppression import PrivacyKeys
-from leadflow.services.import_reports import (
+from leadflow.services.imports.import_reports import (
     rejects_of,
     warnings_of,
     write_rejects,
     write_warnings,
 )
-from leadflow.services.importer import CHUNK_ROWS, ImportReport, ImportRequest, run_import
-from leadflow.services.upload_runs import upload_policy
+from leadflow.services.imports.importer import CHUNK_ROWS, ImportReport, ImportRequest, run_import
+from leadflow.services.imports.upload_runs import upload_policy
 from leadflow.settings import Settings
 
 console = Console(stderr=True, soft_wrap=True)

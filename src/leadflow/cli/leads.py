@@ -16,9 +16,9 @@ from leadflow.domain.lead import LeadDetails, LeadFilter
 from leadflow.domain.privacy import provenance
 from leadflow.domain.qualification import Status
 from leadflow.domain.stages import Stage
-from leadflow.services import leads as lead_service
-from leadflow.services.lead_input import LeadInput
-from leadflow.services.moves import move_lead
+from leadflow.services.intake import leads as lead_service
+from leadflow.services.intake.lead_input import LeadInput
+from leadflow.services.lifecycle.moves import move_lead
 
 console = Console()
 lead_app = typer.Typer(help="Work with leads.")

@@ -33,7 +33,7 @@ from leadflow.cli.models import model_app
 from leadflow.cli.offboarding import register as register_offboarding
 from leadflow.cli.privacy import audit_app, privacy_app
 from leadflow.cli.research import research_app
-from leadflow.services.periods import workspace_days
+from leadflow.services.reports.periods import workspace_days
 from leadflow.settings import Settings
 
 console = Console()
@@ -131,7 +131,7 @@ def demo(
 ) -> None:
     """Create a German demo installation (two client workspaces, a year of leads) and serve it,
     with a worker beside the web process as a team would run it."""
-    from leadflow.services.demo import build_demo
+    from leadflow.services.demo.build import build_demo
 
     settings = Settings()
     db = migrated_database()
@@ -151,7 +151,7 @@ def funnel(
 ) -> None:
     """Print the funnel: stage counts and conversion rates from the stage log, as it stood at
     the end of --to; with --to, also how many leads stood in each stage then."""
-    from leadflow.services.reports import LogSelection, funnel_report, snapshot_report
+    from leadflow.services.reports.stage_log import LogSelection, funnel_report, snapshot_report
 
     db = database()
     actor = principal(db, workspace, None)

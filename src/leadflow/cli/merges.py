@@ -11,7 +11,7 @@ from rich.console import Console
 from leadflow.adapters.db.uow import reading, unit_of_work
 from leadflow.cli.context import WorkspaceOption, database, now, principal
 from leadflow.cli.errors import guarded
-from leadflow.services.merges import MergeRecord, merge_leads, merges_of, unmerge
+from leadflow.services.intake.merges import MergeRecord, merge_leads, merges_of, unmerge
 
 console = Console()
 

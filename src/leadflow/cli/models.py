@@ -18,16 +18,24 @@ from leadflow.cli.context import WorkspaceOption, database, now, principal
 from leadflow.cli.errors import guarded
 from leadflow.domain.factor_text import factor_text
 from leadflow.domain.principal import Principal
-from leadflow.services.model_evaluation import FileEvaluation, evaluate_file, evaluation_summary
-from leadflow.services.model_monitoring import (
+from leadflow.services.prediction.model_evaluation import (
+    FileEvaluation,
+    evaluate_file,
+    evaluation_summary,
+)
+from leadflow.services.prediction.model_monitoring import (
     ModelStatus,
     model_status,
     retrain_when_needed,
     status_summary,
 )
-from leadflow.services.prediction_views import configure_predictive, lead_prediction
-from leadflow.services.predictive import train_workspace
-from leadflow.services.predictive_scoring import MAX_WORKERS, default_workers, score_workspace
+from leadflow.services.prediction.prediction_views import configure_predictive, lead_prediction
+from leadflow.services.prediction.predictive import train_workspace
+from leadflow.services.prediction.predictive_scoring import (
+    MAX_WORKERS,
+    default_workers,
+    score_workspace,
+)
 
 console = Console()
 model_app = typer.Typer(help="Predictive lead scoring: P(sql) and P(won) learned per workspace.")

@@ -10,7 +10,7 @@ from rich.console import Console
 
 from leadflow.cli.context import database, now
 from leadflow.cli.errors import guarded
-from leadflow.services import offboarding
+from leadflow.services.workspaces import offboarding
 
 console = Console()
 

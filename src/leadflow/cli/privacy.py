@@ -22,10 +22,10 @@ from leadflow.cli.context import WorkspaceOption, database, now, principal
 from leadflow.cli.errors import guarded
 from leadflow.domain.errors import InvalidInput
 from leadflow.domain.suppression import SuppressionReason
-from leadflow.services import audit as audit_service
-from leadflow.services import person_rights, retention, ropa
-from leadflow.services.person_export import to_csv, to_json
-from leadflow.services.suppression import object_to_marketing, suppress
+from leadflow.services.privacy import person_rights, retention, ropa
+from leadflow.services.privacy.person_export import to_csv, to_json
+from leadflow.services.privacy.suppression import object_to_marketing, suppress
+from leadflow.services.workspaces import audit as audit_service
 from leadflow.settings import Settings
 
 console = Console()

@@ -14,7 +14,7 @@ from leadflow.adapters.db.uow import in_unit_of_work, reading
 from leadflow.cli.context import WorkspaceOption, database, now, principal
 from leadflow.cli.errors import guarded
 from leadflow.domain.errors import InvalidInput
-from leadflow.services.research import (
+from leadflow.services.intake.research import (
     buying_roles,
     run_research,
     set_target_profile,

@@ -18,7 +18,7 @@ from leadflow.cli.errors import guarded
 from leadflow.domain.errors import InvalidInput, NotFound
 from leadflow.domain.routing import Assignment, RoutingFacts
 from leadflow.domain.workspace import Member
-from leadflow.services.routing import (
+from leadflow.services.handover.routing import (
     add_absence,
     route_lead,
     routing_toml,

@@ -18,16 +18,16 @@ from leadflow.cli.errors import guarded
 from leadflow.domain.engagement import TouchType
 from leadflow.domain.errors import InvalidInput
 from leadflow.domain.scoring import dump_fit_rules
-from leadflow.services.rescore import rescore_workspace
-from leadflow.services.scoring import lead_score
-from leadflow.services.scoring_settings import (
+from leadflow.services.intake.touches import record_touch
+from leadflow.services.scores.rescore import rescore_workspace
+from leadflow.services.scores.scoring import lead_score
+from leadflow.services.scores.scoring_settings import (
     current_fit_rules,
     scoring_settings,
     set_fit_rules,
     set_scoring_settings,
     settings_as_dict,
 )
-from leadflow.services.touches import record_touch
 
 console = Console()
 score_app = typer.Typer(help="Fit rules, engagement settings, MQL threshold and rescoring.")

@@ -18,7 +18,7 @@ from leadflow.adapters.smtp_mail import SmtpSender, parse_smtp_url
 from leadflow.cli.context import WorkspaceOption, now, principal
 from leadflow.cli.database_scope import command_database
 from leadflow.cli.errors import guarded
-from leadflow.services.webhooks import (
+from leadflow.services.webhooks.subscriptions import (
     change_webhook,
     create_webhook,
     dead_letters,
@@ -27,7 +27,7 @@ from leadflow.services.webhooks import (
     retry_dead_letter,
     rotate_secret,
 )
-from leadflow.services.worker import WorkerOptions, run_worker
+from leadflow.services.worker.process import WorkerOptions, run_worker
 from leadflow.settings import Settings
 
 console = Console()

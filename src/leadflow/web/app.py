@@ -12,7 +12,7 @@ from fastapi.responses import RedirectResponse
 from leadflow import __version__
 from leadflow.adapters.db.database import Database
 from leadflow.adapters.importing.limits import MB
-from leadflow.services.import_recovery import fail_abandoned_imports
+from leadflow.services.imports.import_recovery import fail_abandoned_imports
 from leadflow.settings import Settings
 from leadflow.web import api_docs, errors, forms, privacy_pages, ui
 from leadflow.web.api import automation as automation_api

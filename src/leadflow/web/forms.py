@@ -26,7 +26,7 @@ from leadflow.domain.web_to_lead import (
     single_values,
     url_with_errors,
 )
-from leadflow.services.forms import (
+from leadflow.services.intake.forms import (
     INVALID,
     FormKeys,
     Outcome,

@@ -13,8 +13,8 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader
 
 from leadflow.domain.errors import InvalidInput, NotFound
-from leadflow.services import consent as consent_service
-from leadflow.services import suppression as suppression_service
+from leadflow.services.privacy import consent as consent_service
+from leadflow.services.privacy import suppression as suppression_service
 from leadflow.web.api.deps import DbDep, NowDep
 from leadflow.web.api.privacy_deps import PrivacyKeysDep
 from leadflow.web.client import client_ip

@@ -24,7 +24,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from leadflow.adapters.db.database import Database
 from leadflow.adapters.db.request_counts import add_requests, forget_before
 from leadflow.domain.audit import AuditAction
-from leadflow.services import audit
+from leadflow.services.workspaces import audit
 
 WINDOW_SECONDS = 60
 FLUSH_SECONDS = 1.0

@@ -14,7 +14,7 @@ from fastapi import UploadFile
 from leadflow.adapters.child_process import process_alive
 from leadflow.adapters.importing.limits import megabytes
 from leadflow.domain.errors import NotConfigured, UploadTooLarge
-from leadflow.services.upload_runs import upload_policy
+from leadflow.services.imports.upload_runs import upload_policy
 from leadflow.settings import Settings
 
 _BLOCK = 1 << 20

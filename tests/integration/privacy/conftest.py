@@ -14,8 +14,8 @@ from leadflow.adapters.secret_key import privacy_keys
 from leadflow.domain.lead import LeadDetails
 from leadflow.domain.stages import Role, Stage
 from leadflow.domain.suppression import PrivacyKeys
-from leadflow.services.lead_input import LeadInput
-from leadflow.services.leads import create_lead
+from leadflow.services.intake.lead_input import LeadInput
+from leadflow.services.intake.leads import create_lead
 from leadflow.settings import Settings
 from leadflow.web.app import create_app
 from tests.conftest import NOW, Tenant

@@ -7,8 +7,9 @@ from fastapi.testclient import TestClient
 from leadflow.adapters.db.database import Database
 from leadflow.adapters.db.uow import directory_transaction, in_unit_of_work
 from leadflow.domain.stages import Role
-from leadflow.services import retention, rules
-from leadflow.services.directory import add_user, create_token
+from leadflow.services.lifecycle import rules
+from leadflow.services.privacy import retention
+from leadflow.services.workspaces.directory import add_user, create_token
 from tests.conftest import NOW, Tenant
 
 ADMIN = Role.ADMIN

@@ -15,8 +15,8 @@ from leadflow.domain.errors import InvalidInput, NotFound
 from leadflow.domain.privacy import Channel, LegalBasis, Purpose
 from leadflow.domain.stages import Role
 from leadflow.domain.suppression import PrivacyKeys
-from leadflow.services import consent
-from leadflow.services.person_rights import erase_person
+from leadflow.services.privacy import consent
+from leadflow.services.privacy.person_rights import erase_person
 from tests.conftest import NOW, Tenant
 from tests.integration.privacy.conftest import MakeLead
 

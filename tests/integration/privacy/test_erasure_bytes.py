@@ -19,9 +19,9 @@ from leadflow.adapters.db.uow import in_unit_of_work, unit_of_work
 from leadflow.cli.main import app
 from leadflow.domain.stages import Role
 from leadflow.domain.suppression import PrivacyKeys
-from leadflow.services import retention
-from leadflow.services.leads import LeadInput, create_lead
-from leadflow.services.person_rights import erase_person
+from leadflow.services.intake.leads import LeadInput, create_lead
+from leadflow.services.privacy import retention
+from leadflow.services.privacy.person_rights import erase_person
 from tests.conftest import NOW, Tenant
 from tests.integration.privacy.person_data import EMAIL, store_eva, traces
 

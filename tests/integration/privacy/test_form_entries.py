@@ -22,11 +22,11 @@ from leadflow.domain.form_config import DEFAULT_CONSENTS
 from leadflow.domain.marketing import Action, Decision
 from leadflow.domain.stages import Role
 from leadflow.domain.suppression import PrivacyKeys
-from leadflow.services import marketing
-from leadflow.services.campaigns import create_campaign
-from leadflow.services.forms import FormKeys
-from leadflow.services.person_rights import export_person
-from leadflow.services.suppression import is_suppressed, objection_url
+from leadflow.services.intake.forms import FormKeys
+from leadflow.services.privacy import marketing
+from leadflow.services.privacy.person_rights import export_person
+from leadflow.services.privacy.suppression import is_suppressed, objection_url
+from leadflow.services.workspaces.campaigns import create_campaign
 from leadflow.settings import Settings
 from leadflow.web.app import create_app
 from tests.conftest import NOW, Tenant

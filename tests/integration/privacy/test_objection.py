@@ -18,12 +18,12 @@ from leadflow.domain.marketing import Action
 from leadflow.domain.principal import Principal
 from leadflow.domain.stages import Actor, Role
 from leadflow.domain.suppression import PrivacyKeys, SuppressionReason
-from leadflow.services import consent, marketing
-from leadflow.services.importer import ImportRequest, run_import
-from leadflow.services.lead_input import LeadInput
-from leadflow.services.leads import create_lead
-from leadflow.services.person_rights import erase_person
-from leadflow.services.suppression import is_suppressed, objection_url
+from leadflow.services.imports.importer import ImportRequest, run_import
+from leadflow.services.intake.lead_input import LeadInput
+from leadflow.services.intake.leads import create_lead
+from leadflow.services.privacy import consent, marketing
+from leadflow.services.privacy.person_rights import erase_person
+from leadflow.services.privacy.suppression import is_suppressed, objection_url
 from tests.conftest import NOW, Tenant
 from tests.integration.privacy.conftest import MakeLead
 

@@ -14,7 +14,7 @@ from leadflow.adapters.db.uow import in_unit_of_work
 from leadflow.domain.consent import text_hash
 from leadflow.domain.stages import Role
 from leadflow.domain.suppression import PrivacyKeys
-from leadflow.services.person_rights import export_person
+from leadflow.services.privacy.person_rights import export_person
 from tests.conftest import NOW, Tenant
 from tests.integration.privacy.conftest import MakeLead
 from tests.integration.privacy.person_data import EMAIL, store_eva

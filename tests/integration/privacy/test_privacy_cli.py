@@ -12,7 +12,7 @@ from leadflow.adapters.db.uow import reading
 from leadflow.cli.main import app
 from leadflow.domain.privacy import provenance
 from leadflow.domain.suppression import PrivacyKeys
-from leadflow.services.suppression import is_suppressed
+from leadflow.services.privacy.suppression import is_suppressed
 from tests.conftest import Tenant
 from tests.integration.privacy.conftest import MakeLead
 

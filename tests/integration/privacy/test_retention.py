@@ -15,9 +15,10 @@ from leadflow.adapters.db.uow import in_unit_of_work, reading, unit_of_work
 from leadflow.domain.activity import ActivityKind, Outcome
 from leadflow.domain.errors import InvalidInput
 from leadflow.domain.stages import Role, Stage
-from leadflow.services import retention, work
-from leadflow.services.lead_input import LeadInput
-from leadflow.services.leads import create_lead
+from leadflow.services.intake.lead_input import LeadInput
+from leadflow.services.intake.leads import create_lead
+from leadflow.services.privacy import retention
+from leadflow.services.tasks import activities
 from tests.conftest import NOW, Tenant
 from tests.integration.automation_support import one_worker_round
 
@@ -52,7 +53,7 @@ def leads(db: Database, tenant: Tenant) -> dict[str, int]:
         "called": _lead(db, tenant, "called@alt.example", at=OLD, stage=Stage.PROSPECT),
     }
     with unit_of_work(db, tenant.id) as uow:
-        work.log_activity(
+        activities.log_activity(
             uow,
             found["called"],
             kind=ActivityKind.CALL,

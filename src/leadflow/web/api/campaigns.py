@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request, status
 
 from leadflow.adapters.db.uow import reading
-from leadflow.services import campaigns as campaign_service
+from leadflow.services.workspaces import campaigns as campaign_service
 from leadflow.web.api.deps import DbDep, NowDep, PrincipalDep
 from leadflow.web.api.presenters import campaign_public
 from leadflow.web.api.schemas import CampaignCreate, CampaignPublic

@@ -10,10 +10,17 @@ from pydantic import ValidationError
 
 from leadflow.adapters.db.uow import UnitOfWork, in_unit_of_work, reading
 from leadflow.domain.privacy import provenance
-from leadflow.services.batch import CREATED, MERGED, REJECTED, FieldError, ItemResult, create_many
-from leadflow.services.idempotency import request_hash, run_once
-from leadflow.services.lead_input import LeadInput
-from leadflow.services.merges import MergeRecord, merge_leads, merges_of, unmerge
+from leadflow.services.intake.batch import (
+    CREATED,
+    MERGED,
+    REJECTED,
+    FieldError,
+    ItemResult,
+    create_many,
+)
+from leadflow.services.intake.idempotency import request_hash, run_once
+from leadflow.services.intake.lead_input import LeadInput
+from leadflow.services.intake.merges import MergeRecord, merge_leads, merges_of, unmerge
 from leadflow.web.api.capture_schemas import (
     BatchItemPublic,
     BatchPublic,

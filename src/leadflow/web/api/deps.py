@@ -10,7 +10,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from leadflow.adapters.db.database import Database
 from leadflow.domain.principal import Principal
-from leadflow.services.directory import authenticate
+from leadflow.services.workspaces.directory import authenticate
 
 _bearer = HTTPBearer(auto_error=False)
 

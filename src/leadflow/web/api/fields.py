@@ -6,7 +6,7 @@ from fastapi import APIRouter, status
 
 from leadflow.adapters.db.uow import in_unit_of_work, reading
 from leadflow.domain.custom_fields import FieldDefinition
-from leadflow.services import custom_fields as field_service
+from leadflow.services.workspaces import custom_fields as field_service
 from leadflow.web.api.deps import DbDep, NowDep, PrincipalDep
 from leadflow.web.api.field_schemas import (
     FieldCreate,

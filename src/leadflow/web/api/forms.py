@@ -9,7 +9,7 @@ from pydantic import BaseModel
 
 from leadflow.adapters.db.uow import reading
 from leadflow.domain.form_config import FormConfig
-from leadflow.services.forms import form_config, set_form_config
+from leadflow.services.intake.forms import form_config, set_form_config
 from leadflow.web.api.deps import DbDep, PrincipalDep
 from leadflow.web.embed_code import embed_snippets
 from leadflow.web.ids import IdPath

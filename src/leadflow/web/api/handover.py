@@ -13,11 +13,15 @@ from leadflow.domain.errors import InvalidInput
 from leadflow.domain.sla import WEEKDAYS
 from leadflow.domain.sla_settings import SlaSettings
 from leadflow.domain.stages import Actor
-from leadflow.services.handover import SlaState, overdue_mqls, sla_state_for
-from leadflow.services.periods import workspace_days
-from leadflow.services.sla_check import check_sla
-from leadflow.services.sla_report import SlaCompliance, sla_report
-from leadflow.services.sla_settings import set_sla_settings, sla_settings, sla_settings_toml
+from leadflow.services.handover.clock import SlaState, overdue_mqls, sla_state_for
+from leadflow.services.handover.sla_report import SlaCompliance, sla_report
+from leadflow.services.handover.sla_settings import (
+    set_sla_settings,
+    sla_settings,
+    sla_settings_toml,
+)
+from leadflow.services.lifecycle.sla_check import check_sla
+from leadflow.services.reports.periods import workspace_days
 from leadflow.web.api.deps import DbDep, NowDep, PrincipalDep
 from leadflow.web.api.handover_schemas import (
     CompliancePublic,

@@ -13,7 +13,7 @@ from leadflow.adapters.importing import MappingFile, parse_mapping_file
 from leadflow.domain.errors import NotConfigured
 from leadflow.domain.stages import Actor, Stage
 from leadflow.domain.suppression import PrivacyKeys
-from leadflow.services.import_reports import (
+from leadflow.services.imports.import_reports import (
     get_import,
     list_imports,
     rejects_of,
@@ -21,8 +21,8 @@ from leadflow.services.import_reports import (
     write_rejects,
     write_warnings,
 )
-from leadflow.services.importer import ImportRequest, check_campaign
-from leadflow.services.upload_runs import (
+from leadflow.services.imports.importer import ImportRequest, check_campaign
+from leadflow.services.imports.upload_runs import (
     follow_import,
     preview_upload,
     start_upload_import,

@@ -12,9 +12,9 @@ from leadflow.domain.errors import InvalidInput
 from leadflow.domain.privacy import BasisEntry, PhonePermissionEntry, Purpose
 from leadflow.domain.stages import Actor
 from leadflow.domain.suppression import Suppression
-from leadflow.services import consent as consent_service
-from leadflow.services import marketing as marketing_service
-from leadflow.services import suppression as suppression_service
+from leadflow.services.privacy import consent as consent_service
+from leadflow.services.privacy import marketing as marketing_service
+from leadflow.services.privacy import suppression as suppression_service
 from leadflow.web.api.deps import DbDep, NowDep, PrincipalDep
 from leadflow.web.api.privacy_deps import PrivacyKeysDep
 from leadflow.web.api.privacy_schemas import (

@@ -12,13 +12,13 @@ from leadflow.adapters.db.uow import UnitOfWork, in_unit_of_work, reading
 from leadflow.domain.lead import LeadDetails, LeadFilter
 from leadflow.domain.privacy import provenance
 from leadflow.domain.stages import Stage
-from leadflow.services import custom_fields as field_service
-from leadflow.services import leads as lead_service
-from leadflow.services import moves
-from leadflow.services import work as work_service
-from leadflow.services.idempotency import request_hash, run_once
-from leadflow.services.lead_input import LeadInput
-from leadflow.services.periods import workspace_days
+from leadflow.services.intake import leads as lead_service
+from leadflow.services.intake.idempotency import request_hash, run_once
+from leadflow.services.intake.lead_input import LeadInput
+from leadflow.services.lifecycle import moves
+from leadflow.services.reports.periods import workspace_days
+from leadflow.services.tasks import activities as work_service
+from leadflow.services.workspaces import custom_fields as field_service
 from leadflow.web.api.capture import IdempotencyKey
 from leadflow.web.api.deps import DbDep, NowDep, PrincipalDep
 from leadflow.web.api.presenters import created_public, lead_public, warnings_public

@@ -12,7 +12,7 @@ from leadflow.domain.factor_text import factor_text, field_label
 from leadflow.domain.naive_bayes import Factor
 from leadflow.domain.predictive_history import MAX_NURTURE_DAYS, PredictiveSettings, Target
 from leadflow.domain.stages import Stage
-from leadflow.services.prediction_views import LeadPrediction, TargetPrediction
+from leadflow.services.prediction.prediction_views import LeadPrediction, TargetPrediction
 
 
 class FactorPublic(BaseModel):

@@ -8,10 +8,10 @@ from typing import Annotated
 from fastapi import APIRouter, Query, status
 
 from leadflow.adapters.db.uow import in_unit_of_work, reading
-from leadflow.services import jobs as job_service
-from leadflow.services import model_monitoring, prediction_jobs, prediction_views
-from leadflow.services.predictive import train_workspace
-from leadflow.services.predictive_scoring import score_workspace
+from leadflow.services.prediction import model_monitoring, prediction_jobs, prediction_views
+from leadflow.services.prediction.predictive import train_workspace
+from leadflow.services.prediction.predictive_scoring import score_workspace
+from leadflow.services.worker import jobs as job_service
 from leadflow.web.api.deps import DbDep, NowDep, PrincipalDep
 from leadflow.web.api.prediction_schemas import (
     LeadPredictionPublic,

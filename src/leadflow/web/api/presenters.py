@@ -7,8 +7,8 @@ from collections.abc import Iterable
 from leadflow.domain.campaign import Campaign
 from leadflow.domain.lead import LeadDetails
 from leadflow.domain.sources import is_known_source
-from leadflow.services.entry_merge import change_dict
-from leadflow.services.leads import Created
+from leadflow.services.intake.entry_merge import change_dict
+from leadflow.services.intake.leads import Created
 from leadflow.web.api.schemas import (
     AccountPublic,
     CampaignPublic,

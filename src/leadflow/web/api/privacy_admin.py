@@ -13,9 +13,9 @@ from pydantic import BaseModel, EmailStr, Field
 
 from leadflow.adapters.db.uow import in_unit_of_work, reading
 from leadflow.domain.retention import RetentionRule
-from leadflow.services import audit as audit_service
-from leadflow.services import person_rights, retention, ropa
-from leadflow.services.person_export import to_csv
+from leadflow.services.privacy import person_rights, retention, ropa
+from leadflow.services.privacy.person_export import to_csv
+from leadflow.services.workspaces import audit as audit_service
 from leadflow.web.api.deps import DbDep, NowDep, PrincipalDep
 from leadflow.web.api.privacy_deps import PrivacyKeysDep
 from leadflow.web.api.schemas import Input

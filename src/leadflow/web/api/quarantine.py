@@ -11,7 +11,7 @@ from pydantic import BaseModel
 
 from leadflow.adapters.db.uow import in_unit_of_work, reading
 from leadflow.domain.quarantine import QuarantineEntry
-from leadflow.services import quarantine as quarantine_service
+from leadflow.services.intake import quarantine as quarantine_service
 from leadflow.web.api.deps import DbDep, NowDep, PrincipalDep
 from leadflow.web.api.privacy_deps import optional_privacy_keys
 from leadflow.web.ids import IdPath, Offset

@@ -12,14 +12,14 @@ from leadflow.adapters.db.uow import UnitOfWork, reading
 from leadflow.domain.attribution import Model
 from leadflow.domain.errors import InvalidInput
 from leadflow.domain.stages import Stage
-from leadflow.services.periods import workspace_days
-from leadflow.services.reports import (
+from leadflow.services.handover.sla_report import sla_report
+from leadflow.services.reports.periods import workspace_days
+from leadflow.services.reports.stage_log import (
     LogSelection,
     attribution_report,
     funnel_report,
     snapshot_report,
 )
-from leadflow.services.sla_report import sla_report
 from leadflow.web.api.deps import DbDep, NowDep, PrincipalDep
 from leadflow.web.api.handover import compliance_public
 from leadflow.web.api.handover_schemas import SlaReportPublic

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Body
 from pydantic import BaseModel
 
 from leadflow.adapters.db.uow import in_unit_of_work, reading
-from leadflow.services.research import (
+from leadflow.services.intake.research import (
     buying_roles,
     run_research,
     set_target_profile,

@@ -8,7 +8,7 @@ from leadflow.adapters.db.routing import RoutingRepository
 from leadflow.adapters.db.uow import in_unit_of_work, reading
 from leadflow.domain.routing import RoutingRules
 from leadflow.domain.stages import Actor
-from leadflow.services.routing import (
+from leadflow.services.handover.routing import (
     add_absence,
     assignments_of,
     route_lead,

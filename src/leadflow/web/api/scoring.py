@@ -10,9 +10,9 @@ from leadflow.adapters.db.jobs import Job
 from leadflow.adapters.db.uow import in_unit_of_work, reading
 from leadflow.domain.errors import InvalidInput
 from leadflow.domain.scoring import FitRuleSet
-from leadflow.services import jobs as job_service
-from leadflow.services.scoring import lead_score
-from leadflow.services.scoring_settings import (
+from leadflow.services.intake.touches import record_touch, touch_log
+from leadflow.services.scores.scoring import lead_score
+from leadflow.services.scores.scoring_settings import (
     CurrentRules,
     current_fit_rules,
     scoring_settings,
@@ -20,7 +20,7 @@ from leadflow.services.scoring_settings import (
     set_scoring_settings,
     settings_as_dict,
 )
-from leadflow.services.touches import record_touch, touch_log
+from leadflow.services.worker import jobs as job_service
 from leadflow.web.api.deps import DbDep, NowDep, PrincipalDep
 from leadflow.web.api.scoring_schemas import (
     FitRulePublic,

@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field, StringConstraints
 
 from leadflow.adapters.db.uow import reading, unit_of_work
 from leadflow.domain.sources import BUILT_IN_ALIASES, MAX_ALIASES, SOURCE_CODES, SourceMap
-from leadflow.services.source_settings import set_source_aliases, workspace_sources
+from leadflow.services.workspaces.source_settings import set_source_aliases, workspace_sources
 from leadflow.web.api.deps import DbDep, PrincipalDep
 from leadflow.web.api.schemas import Input
 

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Request, Response, status
 from leadflow.adapters.db.outbox import DeliveryRow, StoredWebhook
 from leadflow.adapters.db.uow import in_unit_of_work, reading
 from leadflow.adapters.secret_key import secret_key
-from leadflow.services import webhooks as webhook_service
+from leadflow.services.webhooks import subscriptions as webhook_service
 from leadflow.web.api.deps import DbDep, NowDep, PrincipalDep
 from leadflow.web.api.webhook_schemas import (
     DeliveryPublic,

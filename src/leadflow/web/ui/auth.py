@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from starlette.responses import Response
 
 from leadflow.domain.errors import TooManyAttempts
-from leadflow.services import sessions
+from leadflow.services.workspaces import sessions
 from leadflow.web.api.deps import DbDep, NowDep
 from leadflow.web.client import client_ip
 from leadflow.web.ui.i18n import LOCALES

@@ -7,7 +7,7 @@ from starlette.responses import Response
 
 from leadflow.adapters.db.pipeline import Pipeline
 from leadflow.adapters.db.uow import reading
-from leadflow.services import rules
+from leadflow.services.lifecycle import rules
 from leadflow.web.api.deps import DbDep, NowDep
 from leadflow.web.ui.moves import BOARD_STAGES, dialogs, move_options
 from leadflow.web.ui.pages import PageRoute, page

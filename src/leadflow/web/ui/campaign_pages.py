@@ -16,8 +16,8 @@ from leadflow.adapters.db.uow import reading
 from leadflow.domain.campaign import CHANNELS
 from leadflow.domain.errors import Conflict, InvalidInput, PermissionDenied
 from leadflow.domain.stages import Role
-from leadflow.services import campaigns as campaign_service
-from leadflow.services.forms import form_config
+from leadflow.services.intake.forms import form_config
+from leadflow.services.workspaces import campaigns as campaign_service
 from leadflow.web.api.deps import DbDep, NowDep
 from leadflow.web.embed_code import embed_snippets
 from leadflow.web.ids import IdPath

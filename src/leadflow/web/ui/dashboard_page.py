@@ -16,8 +16,8 @@ from leadflow.domain.engagement import GRADES
 from leadflow.domain.errors import InvalidInput, NotFound
 from leadflow.domain.sources import SOURCE_CODES
 from leadflow.domain.stages import MAIN_PATH
-from leadflow.services.dashboard import Dashboard, DashboardFilter, dashboard
-from leadflow.services.periods import workspace_days
+from leadflow.services.reports.dashboard import Dashboard, DashboardFilter, dashboard
+from leadflow.services.reports.periods import workspace_days
 from leadflow.web.api.deps import DbDep, NowDep
 from leadflow.web.ids import id_from_text
 from leadflow.web.ui.charts import bar_chart

@@ -14,8 +14,8 @@ from leadflow.adapters.db.uow import reading
 from leadflow.adapters.importing import PRESETS, TableError
 from leadflow.domain.errors import InvalidInput, PermissionDenied, UploadTooLarge
 from leadflow.domain.stages import Role, Stage
-from leadflow.services.import_preview import ImportPreview
-from leadflow.services.import_reports import (
+from leadflow.services.imports.import_preview import ImportPreview
+from leadflow.services.imports.import_reports import (
     get_import,
     list_imports,
     rejects_of,
@@ -23,8 +23,8 @@ from leadflow.services.import_reports import (
     write_rejects,
     write_warnings,
 )
-from leadflow.services.importer import ImportRequest, check_campaign
-from leadflow.services.upload_runs import (
+from leadflow.services.imports.importer import ImportRequest, check_campaign
+from leadflow.services.imports.upload_runs import (
     follow_import,
     preview_upload,
     start_upload_import,

@@ -13,10 +13,10 @@ from leadflow.adapters.db.uow import in_unit_of_work, reading
 from leadflow.domain.activity import ActivityKind, Outcome
 from leadflow.domain.errors import GateNotPassed, InvalidInput, ReasonRequired
 from leadflow.domain.stages import Stage
-from leadflow.services import rules
-from leadflow.services import work as work_service
-from leadflow.services.consent import set_legal_basis
-from leadflow.services.moves import move_lead
+from leadflow.services.lifecycle import rules
+from leadflow.services.lifecycle.moves import move_lead
+from leadflow.services.privacy.consent import set_legal_basis
+from leadflow.services.tasks import activities as work_service
 from leadflow.web.api.deps import DbDep, NowDep
 from leadflow.web.ids import IdPath
 from leadflow.web.ui.amounts import amount_from_text

@@ -17,11 +17,11 @@ from leadflow.domain.errors import ModelNotTrained
 from leadflow.domain.privacy import LegalBasis, Purpose
 from leadflow.domain.qualification import Framework, Status
 from leadflow.domain.stages import Role
-from leadflow.services import rules
-from leadflow.services.consent import legal_bases
-from leadflow.services.handover import sla_state_for
-from leadflow.services.prediction_views import LeadPrediction, lead_prediction
-from leadflow.services.scoring import lead_score
+from leadflow.services.handover.clock import sla_state_for
+from leadflow.services.lifecycle import rules
+from leadflow.services.prediction.prediction_views import LeadPrediction, lead_prediction
+from leadflow.services.privacy.consent import legal_bases
+from leadflow.services.scores.scoring import lead_score
 from leadflow.web.api.deps import DbDep, NowDep
 from leadflow.web.ids import IdPath
 from leadflow.web.ui.moves import move_options

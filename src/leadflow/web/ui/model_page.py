@@ -6,7 +6,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Request
 from starlette.responses import Response
 
-from leadflow.services.model_monitoring import CALIBRATION_DAYS, model_status
+from leadflow.services.prediction.model_monitoring import CALIBRATION_DAYS, model_status
 from leadflow.web.api.deps import DbDep, NowDep
 from leadflow.web.ui.i18n import N_
 from leadflow.web.ui.pages import PageRoute, catalog_of, page

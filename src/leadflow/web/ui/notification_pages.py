@@ -10,7 +10,7 @@ from starlette.responses import Response
 from leadflow.adapters.db.notifications import StoredNotification
 from leadflow.adapters.db.uow import in_unit_of_work, reading
 from leadflow.domain import notification_mail as kinds
-from leadflow.services import notifications as notification_service
+from leadflow.services.notifications import inbox as notification_service
 from leadflow.web.api.deps import DbDep, NowDep
 from leadflow.web.ids import IdPath
 from leadflow.web.ui.i18n import N_, Catalog

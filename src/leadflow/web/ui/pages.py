@@ -13,7 +13,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from leadflow.adapters.db.database import Database
 from leadflow.adapters.db.uow import reading
 from leadflow.domain.errors import DomainError
-from leadflow.services import notifications as notification_service
+from leadflow.services.notifications import inbox as notification_service
 from leadflow.web.errors import error_body
 from leadflow.web.ui.i18n import Catalog
 from leadflow.web.ui.messages import explain, notice, refusal

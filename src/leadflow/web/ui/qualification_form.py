@@ -14,8 +14,8 @@ from starlette.responses import Response
 from leadflow.adapters.db.uow import UnitOfWork, in_unit_of_work
 from leadflow.domain.errors import InvalidInput
 from leadflow.domain.qualification import Assessment, Criterion, Framework, Status, ValueType
-from leadflow.services import leads as lead_service
-from leadflow.services import rules
+from leadflow.services.intake import leads as lead_service
+from leadflow.services.lifecycle import rules
 from leadflow.web.api.deps import DbDep, NowDep
 from leadflow.web.ids import IdPath
 from leadflow.web.ui.pages import PageRoute, redirect

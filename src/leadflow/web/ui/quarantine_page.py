@@ -8,7 +8,7 @@ from starlette.responses import Response
 
 from leadflow.adapters.db.uow import in_unit_of_work, reading
 from leadflow.domain.quarantine import QuarantineReason
-from leadflow.services import quarantine as quarantine_service
+from leadflow.services.intake import quarantine as quarantine_service
 from leadflow.web.api.deps import DbDep, NowDep
 from leadflow.web.api.privacy_deps import optional_privacy_keys
 from leadflow.web.ids import IdPath, PageNumber

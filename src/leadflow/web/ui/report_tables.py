@@ -10,8 +10,8 @@ from leadflow.domain.attribution import OUTCOMES, Model
 from leadflow.domain.campaign_costs import COSTED
 from leadflow.domain.cohorts import FOLLOWING
 from leadflow.domain.stages import MAIN_PATH
-from leadflow.services.dashboard import Dashboard
-from leadflow.services.sla_report import SlaCompliance
+from leadflow.services.handover.sla_report import SlaCompliance
+from leadflow.services.reports.dashboard import Dashboard
 from leadflow.web.ui.i18n import Catalog
 from leadflow.web.ui.labels import Labels
 

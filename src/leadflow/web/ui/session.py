@@ -13,8 +13,8 @@ from starlette.responses import Response
 from leadflow.adapters.db.web_sessions import WorkspaceChoice
 from leadflow.domain.principal import Principal
 from leadflow.domain.stages import Role
-from leadflow.services import sessions
-from leadflow.services.sessions import SignedIn
+from leadflow.services.workspaces import sessions
+from leadflow.services.workspaces.sessions import SignedIn
 from leadflow.settings import Settings
 from leadflow.web.api.deps import DbDep, NowDep
 from leadflow.web.client import negotiate

@@ -1,0 +1,1 @@
+"""The demo: two believable German client workspaces."""

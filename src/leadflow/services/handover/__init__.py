@@ -1,0 +1,2 @@
+"""The hand-over from marketing to sales: routing, the SLA clock, its settings, overdue checks and
+compliance."""

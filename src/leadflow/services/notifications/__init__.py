@@ -1,0 +1,1 @@
+"""Notifications of users and the e-mail that carries them."""

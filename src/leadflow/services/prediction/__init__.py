@@ -1,0 +1,1 @@
+"""Predictive scores: training, scoring, evaluation, monitoring and their views."""

@@ -1,0 +1,1 @@
+"""Fit and engagement scores, their settings, the full rescore and the automatic MQL."""

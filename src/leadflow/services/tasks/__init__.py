@@ -1,0 +1,1 @@
+"""Activities and tasks on leads, and reminders of tasks due."""

@@ -1,0 +1,55 @@
+"""Activities and tasks on a lead."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from leadflow.adapters.db.uow import UnitOfWork
+from leadflow.domain.activity import Activity, ActivityKind, Outcome, Task
+from leadflow.domain.errors import InvalidInput
+from leadflow.domain.principal import Principal
+from leadflow.domain.stages import Actor
+from leadflow.services.handover import clock
+
+
+def log_activity(
+    uow: UnitOfWork,
+    lead_id: int,
+    *,
+    kind: ActivityKind,
+    outcome: Outcome,
+    subject: str | None,
+    body: str | None,
+    at: datetime,
+    by: Principal,
+    now: datetime,
+) -> Activity:
+    """Record a call, e-mail, meeting or note on a lead."""
+    by.require(Actor.SALES, Actor.MARKETING)
+    uow.leads.get(lead_id)
+    if at > now:
+        raise InvalidInput("an activity cannot lie in the future", field="at")
+    activity = Activity(uow.workspace_id, lead_id, kind, at, outcome, subject, body, by.user_id)
+    new_id = uow.work.add_activity(activity)
+    clock.stop_for_activity(uow, activity, by)
+    return Activity(uow.workspace_id, lead_id, kind, at, outcome, subject, body, by.user_id, new_id)
+
+
+def add_task(
+    uow: UnitOfWork,
+    lead_id: int,
+    *,
+    title: str,
+    due_on: date,
+    assignee_id: int | None,
+    by: Principal,
+    now: datetime,
+) -> Task:
+    """Add a task with a due date to a lead."""
+    by.require(Actor.SALES, Actor.MARKETING)
+    uow.leads.get(lead_id)
+    if assignee_id is not None:
+        uow.directory.member(uow.workspace_id, assignee_id)
+    task = Task(uow.workspace_id, lead_id, title, due_on, assignee_id=assignee_id)
+    uow.work.add_task(task, now)
+    return task

@@ -1,0 +1,1 @@
+"""Events in the outbox, webhook subscriptions and their delivery."""

@@ -1,0 +1,1 @@
+"""Background work: the durable job queue and the worker process's rounds."""

@@ -1,0 +1,2 @@
+"""Workspaces, users, sign-in, API tokens, campaigns, custom fields, source spellings, the audit
+log and offboarding."""

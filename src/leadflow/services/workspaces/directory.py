@@ -1,0 +1,136 @@
+"""Use cases around workspaces, users and API tokens."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy.exc import IntegrityError
+
+from leadflow.adapters.db.database import Database
+from leadflow.adapters.db.directory import Directory
+from leadflow.adapters.db.uow import directory_transaction
+from leadflow.adapters.passwords import hash_password
+from leadflow.domain.audit import AuditAction
+from leadflow.domain.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from leadflow.domain.principal import Principal
+from leadflow.domain.stages import Actor, Role
+from leadflow.domain.workspace import Workspace, new_token, token_hash
+from leadflow.services.workspaces import audit
+
+MIN_PASSWORD_LENGTH = 10
+
+
+def create_workspace(db: Database, slug: str, name: str, *, now: datetime) -> Workspace:
+    """Create a workspace for one client company."""
+    workspace = Workspace(slug, name)
+    try:
+        with directory_transaction(db) as directory:
+            directory.add_workspace(workspace, now)
+    except IntegrityError as error:
+        raise Conflict(f"workspace '{slug}' exists already") from error
+    return workspace
+
+
+def add_user(
+    db: Database,
+    email: str,
+    *,
+    workspace_slug: str,
+    role: Role,
+    password: str,
+    name: str | None = None,
+    now: datetime,
+    by: Principal | None = None,
+) -> int:
+    """Add a user (or an existing user) to a workspace with a role (audited)."""
+    email = email.strip().lower()
+    if "@" not in email:
+        raise InvalidInput(f"'{email}' is not an e-mail address", field="email")
+    with db.reading() as connection:
+        known = Directory(connection).user_by_email(email) is not None
+    # The argon2 hash is made before the write transaction: inside it, it would hold SQLite's
+    # write lock for its whole (deliberately slow) run.
+    password_hash = None if known else _new_password_hash(password)
+    with directory_transaction(db) as directory:
+        workspace = directory.workspace_by_slug(workspace_slug)
+        assert workspace.id is not None
+        user = directory.user_by_email(email)
+        if user is None:
+            if password_hash is None:
+                raise Conflict(f"user '{email}' was removed meanwhile; add them again")
+            user_id = directory.add_user(email, name, password_hash, now)
+        else:
+            user_id = int(user["id"])
+        directory.set_role(workspace.id, user_id, role)
+        audit.record(
+            directory.connection,
+            by,
+            AuditAction.ROLE_SET,
+            f"user:{user_id}",
+            workspace_id=workspace.id,
+            at=now,
+            role=role.value,
+        )
+    return user_id
+
+
+def _new_password_hash(password: str) -> str:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise InvalidInput(
+            f"password must have at least {MIN_PASSWORD_LENGTH} characters", field="password"
+        )
+    return hash_password(password)
+
+
+def create_token(
+    db: Database,
+    *,
+    workspace_slug: str,
+    role: Role,
+    user_email: str | None = None,
+    name: str | None = None,
+    now: datetime,
+    by: Principal | None = None,
+) -> str:
+    """Create an API token; the token is returned once and only its hash is kept (audited)."""
+    token = new_token()
+    with directory_transaction(db) as directory:
+        workspace = directory.workspace_by_slug(workspace_slug)
+        assert workspace.id is not None
+        user_id = None
+        if user_email is not None:
+            user = directory.user_by_email(user_email)
+            if user is None:
+                raise NotFound("user", user_email)
+            member = directory.member(workspace.id, int(user["id"]))
+            if member.role is not role and member.role is not Role.ADMIN:
+                raise PermissionDenied(
+                    f"{user_email} is {member.role} in {workspace_slug}: cannot hold a {role} token"
+                )
+            user_id = member.user_id
+        token_id = directory.add_token(workspace.id, role, token_hash(token), name, user_id, now)
+        audit.record(
+            directory.connection,
+            by,
+            AuditAction.TOKEN_CREATED,
+            f"token:{token_id}",
+            workspace_id=workspace.id,
+            at=now,
+            role=role.value,
+            user_id=user_id,
+        )
+    return token
+
+
+def authenticate(db: Database, token: str) -> Principal | None:
+    """The principal behind a bearer token, or None for an unknown or revoked one."""
+    with db.reading() as connection:
+        row = Directory(connection).token_by_hash(token_hash(token))
+    if row is None:
+        return None
+    return Principal(
+        workspace_id=int(row["workspace_id"]),
+        actor=Actor(row["role"]),
+        user_id=row["user_id"],
+        token_id=int(row["id"]),
+    )
