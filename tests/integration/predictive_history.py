@@ -3,15 +3,25 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from leadflow.adapters.db.database import Database
-from leadflow.adapters.db.uow import unit_of_work
+from leadflow.adapters.db.predictions import StoredModel, StoredScore
+from leadflow.adapters.db.uow import in_unit_of_work, reading, unit_of_work
 from leadflow.domain.principal import Principal
 from leadflow.domain.stages import Actor, Stage
 from leadflow.services.intake.lead_input import LeadInput
 from leadflow.services.intake.leads import create_lead
+from leadflow.services.prediction.prediction_views import (
+    LeadPrediction,
+    configure_predictive,
+    current_models,
+    lead_prediction,
+    stored_scores,
+)
 
 SOURCES = ("webinar", "trade fair", "ads")
 TITLES = ("Geschäftsführer", "Einkaufsleiter", "Werkstudent")
@@ -93,3 +103,26 @@ def add_history(
         )
         (open_ids if index >= closed else closed_ids).append(lead_id)
     return History(closed, open_ids, closed_ids)
+
+
+def models_of(db: Database, workspace_id: int) -> list[StoredModel]:
+    """The workspace's current models, read as the API reads them."""
+    with reading(db, workspace_id) as uow:
+        return current_models(uow)
+
+
+def scores_of(db: Database, workspace_id: int, lead_ids: Collection[int]) -> dict[int, StoredScore]:
+    """The stored predictive scores of these leads."""
+    with reading(db, workspace_id) as uow:
+        return stored_scores(uow, lead_ids)
+
+
+def prediction_of(db: Database, workspace_id: int, lead_id: int, *, top: int = 5) -> LeadPrediction:
+    """One lead's prediction with its factors."""
+    with reading(db, workspace_id) as uow:
+        return lead_prediction(uow, lead_id, top=top)
+
+
+def configure(db: Database, workspace_id: int, *, by: Principal, **settings: Any) -> None:
+    """Change the workspace's predictive settings in a unit of work of its own."""
+    in_unit_of_work(db, workspace_id, lambda uow: configure_predictive(uow, by=by, **settings))

@@ -14,11 +14,10 @@ from leadflow.adapters.ml.cold_start import ColdStartModel
 from leadflow.domain.predictive_history import Target
 from leadflow.domain.principal import Principal
 from leadflow.domain.stages import Actor, Role, Stage
-from leadflow.services.prediction.prediction_views import configure_predictive, stored_scores
 from leadflow.services.prediction.predictive import train_workspace
 from leadflow.services.prediction.predictive_scoring import score_workspace
 from tests.conftest import NOW, Tenant
-from tests.integration.predictive_history import add_lead
+from tests.integration.predictive_history import add_lead, configure, scores_of
 
 
 def _leads(db: Database, tenant: Tenant, prefix: str, count: int, *, stage_of: object) -> list[int]:
@@ -37,7 +36,7 @@ def _leads(db: Database, tenant: Tenant, prefix: str, count: int, *, stage_of: o
 
 
 def _share(db: Database, tenant: Tenant) -> None:
-    configure_predictive(db, tenant.id, by=tenant.principal(Role.ADMIN), pool=True)
+    configure(db, tenant.id, by=tenant.principal(Role.ADMIN), pool=True)
 
 
 def _train(db: Database, tenant: Tenant) -> dict[Target, ColdStartModel]:
@@ -64,7 +63,7 @@ def test_a_new_workspace_scores_every_open_lead_differently_with_its_factors(
     _train(db, tenant)
     score_workspace(db, tenant.id, by=by, now=NOW)
 
-    scores = stored_scores(db, tenant.id, open_ids)
+    scores = scores_of(db, tenant.id, open_ids)
     sql = [scores[lead_id].targets[Target.SQL] for lead_id in open_ids]
     assert len({round(score.probability, 6) for score in sql}) > 6
     assert all(score.factors and score.factors[0].field == "lead.fit_score" for score in sql if

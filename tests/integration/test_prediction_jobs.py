@@ -11,11 +11,10 @@ from leadflow.adapters.db.database import Database
 from leadflow.adapters.db.tables import workspaces
 from leadflow.domain.predictive_history import Target
 from leadflow.domain.stages import Role
-from leadflow.services.prediction.prediction_views import current_models, stored_scores
 from leadflow.services.worker.jobs import run_next_job
 from tests.conftest import NOW, Tenant
 from tests.integration.automation_support import one_worker_round
-from tests.integration.predictive_history import History, add_history
+from tests.integration.predictive_history import History, add_history, models_of, scores_of
 
 JOBS = "/api/v1/models/jobs"
 
@@ -50,9 +49,9 @@ def test_an_admin_queues_a_job_that_a_worker_runs_to_train_the_models_and_score_
     assert (queued["kind"], queued["status"], queued["result"]) == ("predict", "queued", None)
     assert ran is not None and ran.id == queued["id"]
     assert (done["status"], done["progress"], done["total"], done["error"]) == ("done", 2, 2, None)
-    models = {model.target: model for model in current_models(db, tenant.id)}
+    models = {model.target: model for model in models_of(db, tenant.id)}
     assert set(models) == {Target.SQL, Target.WON}
-    scores = stored_scores(db, tenant.id, history.open_ids)
+    scores = scores_of(db, tenant.id, history.open_ids)
     assert set(scores) == set(history.open_ids)
     assert all(0 < score.targets[Target.SQL].probability < 1 for score in scores.values())
     result = done["result"]
@@ -77,7 +76,7 @@ def test_only_an_admin_may_queue_it_and_a_refused_request_queues_nothing(
 
     assert refused.status_code == 403
     assert run_next_job(db, clock=lambda: NOW, lease_seconds=60) is None
-    assert current_models(db, tenant.id) == []
+    assert models_of(db, tenant.id) == []
 
 
 def test_a_second_request_while_the_job_waits_gets_the_same_job_and_one_after_it_a_new_one(
@@ -92,7 +91,7 @@ def test_a_second_request_while_the_job_waits_gets_the_same_job_and_one_after_it
     assert second["id"] == first["id"]
     assert nothing_left is None
     assert third["id"] != first["id"]
-    assert len(current_models(db, tenant.id)) == 2
+    assert len(models_of(db, tenant.id)) == 2
 
 
 def test_another_workspace_cannot_read_the_job(
@@ -133,7 +132,7 @@ def test_too_little_history_ends_the_job_with_the_cold_start_model_and_scored_le
     }
     assert result["targets"]["sql"]["training_size"] == small.closed
     assert result["targets"]["sql"]["scored"] == len(small.open_ids)
-    assert set(stored_scores(db, tenant.id, small.open_ids)) == set(small.open_ids)
+    assert set(scores_of(db, tenant.id, small.open_ids)) == set(small.open_ids)
 
 
 def test_a_job_that_cannot_train_records_the_error_and_the_worker_goes_on(
@@ -153,7 +152,7 @@ def test_a_job_that_cannot_train_records_the_error_and_the_worker_goes_on(
     assert failed["status"] == "failed"
     assert "predictive settings are damaged" in str(failed["error"])
     assert failed["result"] is None
-    assert current_models(db, tenant.id) == []
+    assert models_of(db, tenant.id) == []
     assert any(line.startswith(f"job {queued['id']} (predict) failed") for line in log)
 
 

@@ -15,11 +15,10 @@ from leadflow.domain.predictive_history import Target
 from leadflow.domain.principal import Principal
 from leadflow.domain.stages import Actor, Role, Stage
 from leadflow.services.lifecycle.moves import move_lead
-from leadflow.services.prediction.prediction_views import lead_prediction, stored_scores
 from leadflow.services.prediction.predictive import train_workspace
 from leadflow.services.prediction.predictive_scoring import ScoringRun, score_workspace
 from tests.conftest import NOW, Tenant
-from tests.integration.predictive_history import History, add_history
+from tests.integration.predictive_history import History, add_history, prediction_of, scores_of
 
 
 @pytest.fixture
@@ -38,7 +37,7 @@ def test_every_open_lead_gets_a_score_and_closed_leads_get_none(
 ) -> None:
     _score(db, tenant)
 
-    scores = stored_scores(db, tenant.id, history.open_ids + history.closed_ids)
+    scores = scores_of(db, tenant.id, history.open_ids + history.closed_ids)
     assert set(history.open_ids) <= set(scores)
     for lead_id in history.open_ids:
         assert 0 < scores[lead_id].targets[Target.SQL].probability < 1
@@ -53,7 +52,7 @@ def test_a_lead_that_closes_loses_its_score_at_the_next_run(
 ) -> None:
     _score(db, tenant)
     lead_id = next(
-        i for i in history.open_ids if lead_prediction(db, tenant.id, i).stage is Stage.MQL
+        i for i in history.open_ids if prediction_of(db, tenant.id, i).stage is Stage.MQL
     )
     with unit_of_work(db, tenant.id) as uow:
         move_lead(
@@ -63,29 +62,29 @@ def test_a_lead_that_closes_loses_its_score_at_the_next_run(
 
     _score(db, tenant)
 
-    assert lead_id not in stored_scores(db, tenant.id, [lead_id])
+    assert lead_id not in scores_of(db, tenant.id, [lead_id])
 
 
 def test_scoring_in_small_batches_stores_the_same_scores_as_in_one(
     db: Database, tenant: Tenant, history: History
 ) -> None:
     _score(db, tenant)
-    at_once = stored_scores(db, tenant.id, history.open_ids)
+    at_once = scores_of(db, tenant.id, history.open_ids)
 
     _score(db, tenant, batch_size=5)
 
-    assert stored_scores(db, tenant.id, history.open_ids) == at_once
+    assert scores_of(db, tenant.id, history.open_ids) == at_once
 
 
 def test_scoring_in_two_worker_processes_stores_the_same_scores_as_in_one(
     db: Database, tenant: Tenant, history: History
 ) -> None:
     in_one = _score(db, tenant, batch_size=4)
-    alone = stored_scores(db, tenant.id, history.open_ids)
+    alone = scores_of(db, tenant.id, history.open_ids)
 
     in_two = _score(db, tenant, batch_size=4, workers=2)
 
-    assert stored_scores(db, tenant.id, history.open_ids) == alone
+    assert scores_of(db, tenant.id, history.open_ids) == alone
     assert (in_two.scored, in_two.per_target) == (in_one.scored, in_one.per_target)
     assert in_two.per_target[Target.SQL] == len(history.open_ids)
 
@@ -96,7 +95,7 @@ def test_the_explanation_of_a_score_adds_up_to_the_stored_score(
     _score(db, tenant)
 
     for lead_id in history.open_ids:
-        prediction = lead_prediction(db, tenant.id, lead_id, top=2)
+        prediction = prediction_of(db, tenant.id, lead_id, top=2)
         assert prediction.stored is not None
         for target_prediction in prediction.predictions:
             explanation = target_prediction.explanation
@@ -147,11 +146,11 @@ def test_scoring_or_explaining_before_any_training_says_so(db: Database, tenant:
     with pytest.raises(ModelNotTrained, match="train one first"):
         _score(db, tenant)
     with pytest.raises(ModelNotTrained):
-        lead_prediction(db, tenant.id, lead_ids[0])
+        prediction_of(db, tenant.id, lead_ids[0])
 
 
 def test_another_workspaces_lead_cannot_be_explained(
     db: Database, tenant: Tenant, other_tenant: Tenant, history: History
 ) -> None:
     with pytest.raises(LeadNotFound):
-        lead_prediction(db, other_tenant.id, history.open_ids[0])
+        prediction_of(db, other_tenant.id, history.open_ids[0])

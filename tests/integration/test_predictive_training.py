@@ -23,11 +23,10 @@ from leadflow.services.intake.lead_input import LeadInput
 from leadflow.services.intake.leads import create_lead
 from leadflow.services.intake.touches import record_touch
 from leadflow.services.lifecycle.moves import move_lead
-from leadflow.services.prediction.prediction_views import configure_predictive, current_models
 from leadflow.services.prediction.predictive import read_history, train_workspace, training_set
 from leadflow.services.workspaces.campaigns import create_campaign
 from tests.conftest import NOW, Tenant
-from tests.integration.predictive_history import add_history, add_lead
+from tests.integration.predictive_history import add_history, add_lead, configure, models_of
 
 ADMIN = Actor.ADMIN
 
@@ -44,7 +43,7 @@ def test_training_stores_a_model_per_target_learned_from_closed_leads_only(
 
     _train(db, tenant)
 
-    models = {model.target: model for model in current_models(db, tenant.id)}
+    models = {model.target: model for model in models_of(db, tenant.id)}
     assert set(models) == {Target.SQL, Target.WON}
     assert models[Target.SQL].training_size == history.closed
     assert models[Target.WON].training_size < history.closed  # leads still in sql are open
@@ -74,7 +73,7 @@ def test_a_workspace_never_trains_on_another_workspaces_leads(
 
     assert beside_another == alone
     assert b"globex" not in beside_another[Target.SQL]
-    others = {model.target: model for model in current_models(db, other_tenant.id)}
+    others = {model.target: model for model in models_of(db, other_tenant.id)}
     assert others == {}
 
 
@@ -82,7 +81,7 @@ def test_leakage_fields_and_excluded_fields_are_never_read_by_a_model(
     db: Database, tenant: Tenant
 ) -> None:
     add_history(db, tenant.id, NOW)
-    configure_predictive(db, tenant.id, by=tenant.principal(Role.ADMIN), exclude=["Budget band"])
+    configure(db, tenant.id, by=tenant.principal(Role.ADMIN), exclude=["Budget band"])
 
     models = _train(db, tenant)
 
@@ -96,14 +95,14 @@ def test_a_lead_nurtured_longer_than_the_set_age_counts_as_not_converted(
 ) -> None:
     add_history(db, tenant.id, NOW)
     add_lead(db, tenant.id, "sleeper", stage=Stage.NURTURE, at=NOW - timedelta(days=50))
-    before = {m.target: m.training_size for m in current_models(db, tenant.id)}
+    before = {m.target: m.training_size for m in models_of(db, tenant.id)}
     _train(db, tenant)
-    default_age = {m.target: m.training_size for m in current_models(db, tenant.id)}
+    default_age = {m.target: m.training_size for m in models_of(db, tenant.id)}
 
-    configure_predictive(db, tenant.id, by=tenant.principal(Role.ADMIN), nurture_days=30)
+    configure(db, tenant.id, by=tenant.principal(Role.ADMIN), nurture_days=30)
     _train(db, tenant)
 
-    shorter_age = {m.target: m.training_size for m in current_models(db, tenant.id)}
+    shorter_age = {m.target: m.training_size for m in models_of(db, tenant.id)}
     assert before == {}
     assert shorter_age[Target.SQL] == default_age[Target.SQL] + 1
     assert shorter_age[Target.WON] == default_age[Target.WON] + 1

@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.table import Table
 
 from leadflow.adapters.db.database import Database
+from leadflow.adapters.db.uow import in_unit_of_work, reading
 from leadflow.adapters.ml.drift import FieldDrift
 from leadflow.cli.context import WorkspaceOption, database, now, principal
 from leadflow.cli.errors import guarded
@@ -162,8 +163,8 @@ def model_explain(
     top: Annotated[int, typer.Option(help="How many factors to show.", min=1, max=50)] = 5,
 ) -> None:
     """Print a lead's probability of reaching sql and won, and the factors behind each."""
-    with _acting_in(workspace) as (db, actor):
-        prediction = lead_prediction(db, actor.workspace_id, lead_id, top=top)
+    with _acting_in(workspace) as (db, actor), reading(db, actor.workspace_id) as uow:
+        prediction = lead_prediction(uow, lead_id, top=top)
     for item in prediction.predictions:
         model, explanation = item.model, item.explanation
         console.print(
@@ -205,13 +206,16 @@ def model_configure(
 ) -> None:
     """Set when a nurtured lead counts as lost and which fields the models never read."""
     with _acting_in(workspace) as (db, actor):
-        settings = configure_predictive(
+        settings = in_unit_of_work(
             db,
             actor.workspace_id,
-            by=actor,
-            nurture_days=nurture_days,
-            exclude=[] if clear_exclude else exclude,
-            pool=pool,
+            lambda uow: configure_predictive(
+                uow,
+                by=actor,
+                nurture_days=nurture_days,
+                exclude=[] if clear_exclude else exclude,
+                pool=pool,
+            ),
         )
     excluded = ", ".join(settings.exclude) or "none"
     shared = "shared with the pool" if settings.pool else "not shared"

@@ -5,11 +5,9 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
-from leadflow.adapters.db.database import Database
-from leadflow.adapters.db.directory import Directory
 from leadflow.adapters.db.lead_features import lead_with_id, read_leads
-from leadflow.adapters.db.leads import LeadRepository
-from leadflow.adapters.db.predictions import PredictionRepository, StoredModel, StoredScore
+from leadflow.adapters.db.predictions import StoredModel, StoredScore
+from leadflow.adapters.db.uow import UnitOfWork
 from leadflow.adapters.ml.base import model_fields
 from leadflow.domain.errors import ModelNotTrained
 from leadflow.domain.naive_bayes import Explanation
@@ -43,18 +41,16 @@ class LeadPrediction:
     stored: StoredScore | None
 
 
-def lead_prediction(
-    db: Database, workspace_id: int, lead_id: int, *, top: int = TOP
-) -> LeadPrediction:
+def lead_prediction(uow: UnitOfWork, lead_id: int, *, top: int = TOP) -> LeadPrediction:
     """Each target's probability for one lead and its `top` factors, from the current models."""
-    with db.reading(workspace_id) as connection:
-        lead = LeadRepository(connection, workspace_id).get(lead_id)
-        repository = PredictionRepository(connection, workspace_id)
-        stored = repository.current_models()
-        models = {target: model.load() for target, model in stored.items()}
-        fields = sorted({name for model in models.values() for name in model_fields(model)})
-        batch = read_leads(connection, workspace_id, fields=fields, where=[lead_with_id(lead_id)])
-        score = repository.scores([lead_id]).get(lead_id)
+    lead = uow.leads.get(lead_id)
+    stored = uow.predictions.current_models()
+    models = {target: model.load() for target, model in stored.items()}
+    fields = sorted({name for model in models.values() for name in model_fields(model)})
+    batch = read_leads(
+        uow.connection, uow.workspace_id, fields=fields, where=[lead_with_id(lead_id)]
+    )
+    score = uow.predictions.scores([lead_id]).get(lead_id)
     if not stored:
         raise ModelNotTrained()
     record = batch.records[0] if batch.ids else {}
@@ -65,29 +61,23 @@ def lead_prediction(
     return LeadPrediction(lead_id, lead.stage, predictions, score)
 
 
-def current_models(db: Database, workspace_id: int) -> list[StoredModel]:
+def current_models(uow: UnitOfWork) -> list[StoredModel]:
     """The newest trained model of each target."""
-    with db.reading(workspace_id) as connection:
-        return list(PredictionRepository(connection, workspace_id).current_models().values())
+    return list(uow.predictions.current_models().values())
 
 
-def stored_scores(
-    db: Database, workspace_id: int, lead_ids: Collection[int]
-) -> dict[int, StoredScore]:
+def stored_scores(uow: UnitOfWork, lead_ids: Collection[int]) -> dict[int, StoredScore]:
     """The stored scores of some leads (for lists and lead pages); unscored leads are absent."""
-    with db.reading(workspace_id) as connection:
-        return PredictionRepository(connection, workspace_id).scores(lead_ids)
+    return uow.predictions.scores(lead_ids)
 
 
-def predictive_settings(db: Database, workspace_id: int) -> PredictiveSettings:
+def predictive_settings(uow: UnitOfWork) -> PredictiveSettings:
     """The workspace's nurture age and excluded fields."""
-    with db.reading(workspace_id) as connection:
-        return PredictiveSettings.from_config(Directory(connection).workspace_config(workspace_id))
+    return PredictiveSettings.from_config(uow.directory.workspace_config(uow.workspace_id))
 
 
 def configure_predictive(
-    db: Database,
-    workspace_id: int,
+    uow: UnitOfWork,
     *,
     by: Principal,
     nurture_days: int | None = None,
@@ -97,15 +87,13 @@ def configure_predictive(
     """Change when a nurtured lead counts as lost, which fields models never read, and whether
     the workspace shares its history for the pooled cold-start model."""
     by.require()
-    with db.transaction(workspace_id) as connection:
-        directory = Directory(connection)
-        config = directory.workspace_config(workspace_id)
-        current = PredictiveSettings.from_config(config)
-        settings = PredictiveSettings(
-            current.nurture_days if nurture_days is None else nurture_days,
-            current.exclude if exclude is None else tuple(exclude),
-            current.pool if pool is None else pool,
-        )
-        config[CONFIG_KEY] = settings.to_config()
-        directory.set_workspace_config(workspace_id, config)
+    config = uow.directory.workspace_config(uow.workspace_id)
+    current = PredictiveSettings.from_config(config)
+    settings = PredictiveSettings(
+        current.nurture_days if nurture_days is None else nurture_days,
+        current.exclude if exclude is None else tuple(exclude),
+        current.pool if pool is None else pool,
+    )
+    config[CONFIG_KEY] = settings.to_config()
+    uow.directory.set_workspace_config(uow.workspace_id, config)
     return settings

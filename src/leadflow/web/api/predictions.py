@@ -37,14 +37,16 @@ def lead_prediction(
     top: Annotated[int, Query(ge=1, le=50)] = 5,
 ) -> LeadPredictionPublic:
     """P(sql) and P(won) of a lead from the current models, with the factors that add up to it."""
-    prediction = prediction_views.lead_prediction(db, principal.workspace_id, lead_id, top=top)
+    with reading(db, principal.workspace_id) as uow:
+        prediction = prediction_views.lead_prediction(uow, lead_id, top=top)
     return lead_prediction_public(prediction)
 
 
 @router.get("/models", response_model=list[ModelPublic])
 def list_models(db: DbDep, principal: PrincipalDep) -> list[ModelPublic]:
     """The current model of each target, with how it was chosen and validated."""
-    return [model_public(m) for m in prediction_views.current_models(db, principal.workspace_id)]
+    with reading(db, principal.workspace_id) as uow:
+        return [model_public(m) for m in prediction_views.current_models(uow)]
 
 
 @router.get("/models/status")
@@ -92,7 +94,8 @@ def training_job_status(job_id: IdPath, db: DbDep, principal: PrincipalDep) -> J
 @router.get("/models/settings", response_model=PredictiveSettingsPublic)
 def read_settings(db: DbDep, principal: PrincipalDep) -> PredictiveSettingsPublic:
     """When a nurtured lead counts as lost, and the fields models never read."""
-    return settings_public(prediction_views.predictive_settings(db, principal.workspace_id))
+    with reading(db, principal.workspace_id) as uow:
+        return settings_public(prediction_views.predictive_settings(uow))
 
 
 @router.put("/models/settings", response_model=PredictiveSettingsPublic)
@@ -100,12 +103,11 @@ def update_settings(
     body: PredictiveSettingsUpdate, db: DbDep, principal: PrincipalDep
 ) -> PredictiveSettingsPublic:
     """Change the nurture age or the excluded fields (admins only)."""
-    settings = prediction_views.configure_predictive(
+    settings = in_unit_of_work(
         db,
         principal.workspace_id,
-        by=principal,
-        nurture_days=body.nurture_days,
-        exclude=body.exclude,
-        pool=body.pool,
+        lambda uow: prediction_views.configure_predictive(
+            uow, by=principal, nurture_days=body.nurture_days, exclude=body.exclude, pool=body.pool
+        ),
     )
     return settings_public(settings)

@@ -92,10 +92,10 @@ def lead_page(
         sla = sla_state_for(uow, lead_id, now)
         bases, _history = legal_bases(uow, lead_id)
         definitions = uow.fields.all()
-    try:
-        prediction: LeadPrediction | None = lead_prediction(db, viewer.workspace_id, lead_id)
-    except ModelNotTrained:
-        prediction = None
+        try:
+            prediction: LeadPrediction | None = lead_prediction(uow, lead_id)
+        except ModelNotTrained:
+            prediction = None
     framework = rules.framework(config)
     states = criterion_states(framework, assessments)
     statuses = {state.criterion.key: state.status for state in states}
