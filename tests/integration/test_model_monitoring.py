@@ -4,18 +4,23 @@ and a training job queued when either calls for it."""
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
 from leadflow.adapters.db.database import Database
+from leadflow.adapters.db.uow import reading
 from leadflow.cli.main import app
 from leadflow.domain.predictive_history import Target
 from leadflow.domain.principal import Principal
 from leadflow.domain.stages import Actor, Role, Stage
-from leadflow.services.prediction.model_monitoring import model_status, retrain_when_needed
+from leadflow.services.prediction.model_monitoring import (
+    ModelStatus,
+    model_status,
+    retrain_when_needed,
+)
 from leadflow.services.prediction.predictive import train_workspace
 from leadflow.web.api.deps import get_now
 from tests.conftest import NOW, Tenant
@@ -24,6 +29,13 @@ from tests.integration.predictive_history import TITLES, add_history, add_lead
 from tests.integration.ui_support import sign_in
 
 LATER = NOW + timedelta(days=61)
+
+
+def _status(db: Database, tenant: Tenant, *, now: datetime) -> list[ModelStatus]:
+    with reading(db, tenant.id) as uow:
+        return model_status(uow, now=now)
+
+
 ADMIN = Principal.process(0, Actor.AUTOMATIC)
 
 
@@ -50,7 +62,7 @@ def test_the_drift_report_names_the_field_whose_values_moved_since_training(
 ) -> None:
     _train_then_only_ads_arrive(db, tenant)
 
-    statuses = {status.model.target: status for status in model_status(db, tenant.id, now=LATER)}
+    statuses = {status.model.target: status for status in _status(db, tenant, now=LATER)}
 
     sql = statuses[Target.SQL]
     assert sql.new_leads == 60
@@ -63,7 +75,7 @@ def test_calibration_compares_predictions_with_the_leads_closed_since_training(
 ) -> None:
     _train_then_only_ads_arrive(db, tenant)
 
-    statuses = {status.model.target: status for status in model_status(db, tenant.id, now=LATER)}
+    statuses = {status.model.target: status for status in _status(db, tenant, now=LATER)}
 
     calibration = statuses[Target.WON].calibration
     assert calibration is not None
@@ -71,7 +83,7 @@ def test_calibration_compares_predictions_with_the_leads_closed_since_training(
     assert sum(row.count for row in calibration.deciles) == 40
     assert 0 < calibration.brier < 1
     # Ninety days later none of them closed within the window any more.
-    much_later = model_status(db, tenant.id, now=LATER + timedelta(days=120))
+    much_later = _status(db, tenant, now=LATER + timedelta(days=120))
     assert all(status.calibration is None for status in much_later)
 
 

@@ -109,7 +109,8 @@ def model_status_command(
         if retrain:
             statuses, job = retrain_when_needed(db, actor.workspace_id, by=actor, now=now())
         else:
-            statuses, job = model_status(db, actor.workspace_id, now=now()), None
+            with reading(db, actor.workspace_id) as uow:
+                statuses, job = model_status(uow, now=now()), None
     if as_json:
         document = {"models": [status_summary(s) for s in statuses], "job_id": job and job.id}
         typer.echo(json.dumps(document, indent=2, default=str))

@@ -24,9 +24,9 @@ from leadflow.adapters.db.database import Database
 from leadflow.adapters.db.directory import Directory
 from leadflow.adapters.db.jobs import Job
 from leadflow.adapters.db.lead_features import read_leads
-from leadflow.adapters.db.predictions import PredictionRepository, StoredModel
+from leadflow.adapters.db.predictions import StoredModel
 from leadflow.adapters.db.tables import leads
-from leadflow.adapters.db.uow import in_unit_of_work
+from leadflow.adapters.db.uow import UnitOfWork, in_unit_of_work, reading
 from leadflow.adapters.ml.base import model_fields
 from leadflow.adapters.ml.drift import MAJOR, FieldDrift, drift_report
 from leadflow.adapters.ml.metrics import ReliabilityBin, brier
@@ -70,18 +70,17 @@ class ModelStatus:
         return tuple(drift for drift in self.drift if drift.level != "stable")
 
 
-def model_status(db: Database, workspace_id: int, *, now: datetime) -> list[ModelStatus]:
+def model_status(uow: UnitOfWork, *, now: datetime) -> list[ModelStatus]:
     """Drift and calibration of each target's current model (none before the first training)."""
-    with db.reading() as connection:
-        stored = PredictionRepository(connection, workspace_id).current_models()
-        if not stored:
-            return []
-        history = read_history(connection, workspace_id, now)
-        oldest = min(model.trained_at for model in stored.values())
-        names = {name for model in stored.values() for name in _spec(model).fields}
-        arrived = read_leads(
-            connection, workspace_id, fields=names, where=[leads.c.created_at > oldest]
-        )
+    stored = uow.predictions.current_models()
+    if not stored:
+        return []
+    history = read_history(uow.connection, uow.workspace_id, now)
+    oldest = min(model.trained_at for model in stored.values())
+    names = {name for model in stored.values() for name in _spec(model).fields}
+    arrived = read_leads(
+        uow.connection, uow.workspace_id, fields=names, where=[leads.c.created_at > oldest]
+    )
     statuses = []
     for model in stored.values():
         window = _training_window(model, history)
@@ -200,7 +199,8 @@ def retrain_when_needed(
 ) -> tuple[list[ModelStatus], Job | None]:
     """The models' status, and the training job queued when any of them calls for it."""
     by.require(Actor.AUTOMATIC)
-    statuses = model_status(db, workspace_id, now=now)
+    with reading(db, workspace_id) as uow:
+        statuses = model_status(uow, now=now)
     if not any(status.retrain_because for status in statuses):
         return statuses, None
     job = in_unit_of_work(

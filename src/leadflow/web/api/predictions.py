@@ -53,7 +53,8 @@ def list_models(db: DbDep, principal: PrincipalDep) -> list[ModelPublic]:
 def models_status(db: DbDep, principal: PrincipalDep, now: NowDep) -> list[dict[str, object]]:
     """Each current model's drift per field since training, its calibration on the leads
     closed since (last 90 days), and what calls for retraining."""
-    statuses = model_monitoring.model_status(db, principal.workspace_id, now=now)
+    with reading(db, principal.workspace_id) as uow:
+        statuses = model_monitoring.model_status(uow, now=now)
     return [model_monitoring.status_summary(status) for status in statuses]
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Request
 from starlette.responses import Response
 
+from leadflow.adapters.db.uow import reading
 from leadflow.services.prediction.model_monitoring import CALIBRATION_DAYS, model_status
 from leadflow.web.api.deps import DbDep, NowDep
 from leadflow.web.ui.i18n import N_
@@ -26,10 +27,12 @@ LEVELS = {
 def models_page(request: Request, viewer: ViewerDep, db: DbDep, now: NowDep) -> Response:
     """The current models with their drift and calibration."""
     catalog = catalog_of(request)
+    with reading(db, viewer.workspace_id) as uow:
+        statuses = model_status(uow, now=now)
     return page(
         request,
         "models/index.html",
-        statuses=model_status(db, viewer.workspace_id, now=now),
+        statuses=statuses,
         levels={code: catalog.gettext(text) for code, text in LEVELS.items()},
         days=CALIBRATION_DAYS,
     )
