@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import tomllib
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -10,8 +11,8 @@ from leadflow.domain.engagement import (
     Touch,
     TouchType,
     engagement_at,
+    engagement_settings_from,
     matrix_cell,
-    parse_engagement_settings,
 )
 from leadflow.domain.errors import InvalidInput
 
@@ -78,7 +79,7 @@ def test_default_settings_have_a_half_life_of_30_days() -> None:
 def test_settings_from_toml_override_only_what_they_name() -> None:
     text = "half_life_days = 14\nhot_from = 60\n\n[points]\nform_submitted = 50\n"
 
-    settings = parse_engagement_settings(text)
+    settings = engagement_settings_from(tomllib.loads(text))
 
     assert settings.half_life_days == 14
     assert settings.hot_from == 60
@@ -100,7 +101,7 @@ def test_settings_from_toml_override_only_what_they_name() -> None:
 )
 def test_bad_engagement_settings_are_rejected_naming_the_key(text: str, field: str) -> None:
     with pytest.raises(InvalidInput) as raised:
-        parse_engagement_settings(text)
+        engagement_settings_from(tomllib.loads(text))
 
     assert raised.value.field == field
 

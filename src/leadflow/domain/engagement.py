@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -107,22 +106,24 @@ def matrix_cell(grade: str | None, engagement: float, settings: EngagementSettin
     return f"{row}{engagement_band(engagement, settings)}"
 
 
-def parse_engagement_settings(toml_text: str) -> EngagementSettings:
-    """Read half_life_days, hot_from, warm_from and a [points] table; omitted keys keep defaults."""
-    try:
-        document = tomllib.loads(toml_text)
-    except tomllib.TOMLDecodeError as error:
-        raise InvalidInput(f"engagement settings are not valid TOML: {error}") from error
-    unknown = set(document) - {"half_life_days", "hot_from", "warm_from", "points"}
+ENGAGEMENT_KEYS = ("half_life_days", "hot_from", "warm_from", "points")
+
+
+def engagement_settings_from(values: Mapping[str, object]) -> EngagementSettings:
+    """Engagement settings from the values a workspace stored or an admin gave: half_life_days,
+    hot_from, warm_from and a points table; omitted (or empty) keys keep their defaults, an
+    unknown key is refused by name."""
+    unknown = set(values) - set(ENGAGEMENT_KEYS)
     if unknown:
         key = sorted(unknown)[0]
         raise InvalidInput(f"unknown engagement setting {key!r}", field=key)
     numbers = {
-        key: _number(key, document[key])
+        key: setting_number(key, values[key])
         for key in ("half_life_days", "hot_from", "warm_from")
-        if key in document
+        if values.get(key) is not None
     }
-    return EngagementSettings(points=_parse_points(document.get("points", {})), **numbers)
+    points = values.get("points")
+    return EngagementSettings(points=_parse_points({} if points is None else points), **numbers)
 
 
 def _parse_points(table: object) -> Mapping[TouchType, float]:
@@ -137,14 +138,15 @@ def _parse_points(table: object) -> Mapping[TouchType, float]:
             raise InvalidInput(
                 f"unknown touch type {name!r} (known: {known})", field=f"points.{name}"
             ) from None
-        worth = _number(f"points.{name}", value)
+        worth = setting_number(f"points.{name}", value)
         if worth < 0:
             raise InvalidInput(f"points for {name} must not be negative", field=f"points.{name}")
         points[touch_type] = worth
     return MappingProxyType(points)
 
 
-def _number(key: str, value: object) -> float:
+def setting_number(key: str, value: object) -> float:
+    """A setting's number; a bool, text or non-finite value is refused by the key's name."""
     if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
         raise InvalidInput(f"{key} must be a number", field=key)
     return float(value)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -10,7 +9,12 @@ from datetime import datetime
 from leadflow.adapters.db.scoring import StoredRuleSet
 from leadflow.adapters.db.uow import UnitOfWork
 from leadflow.adapters.regex import compile_pattern, compile_stored_pattern
-from leadflow.domain.engagement import DEFAULT_TOUCH_POINTS, EngagementSettings, TouchType
+from leadflow.domain.engagement import (
+    ENGAGEMENT_KEYS,
+    EngagementSettings,
+    engagement_settings_from,
+    setting_number,
+)
 from leadflow.domain.errors import InvalidInput
 from leadflow.domain.mql_threshold import MqlThreshold
 from leadflow.domain.principal import Principal
@@ -82,8 +86,9 @@ def set_scoring_settings(
         key = sorted(unknown)[0]
         raise InvalidInput(f"unknown scoring setting {key!r}", field=key)
     merged = {**current, **changes}
-    if "points" in changes and isinstance(changes["points"], Mapping):
-        merged["points"] = {**_as_mapping(current["points"]), **changes["points"]}
+    stored_points, new_points = current["points"], changes.get("points")
+    if isinstance(new_points, Mapping) and isinstance(stored_points, Mapping):
+        merged["points"] = {**stored_points, **new_points}
     settings = _settings_from(merged)
     config[CONFIG_KEY] = settings_as_dict(settings)
     uow.directory.set_workspace_config(uow.workspace_id, config)
@@ -103,53 +108,13 @@ def settings_as_dict(settings: ScoringSettings) -> dict[str, object]:
 
 
 def _settings_from(raw: Mapping[str, object]) -> ScoringSettings:
-    defaults = EngagementSettings()
-    engagement = EngagementSettings(
-        half_life_days=_number(
-            raw.get("half_life_days"), "half_life_days", defaults.half_life_days
-        ),
-        points=_points(raw.get("points")),
-        hot_from=_number(raw.get("hot_from"), "hot_from", defaults.hot_from),
-        warm_from=_number(raw.get("warm_from"), "warm_from", defaults.warm_from),
-    )
+    engagement = engagement_settings_from({k: raw[k] for k in ENGAGEMENT_KEYS if k in raw})
     min_fit, min_engagement = raw.get("mql_min_fit"), raw.get("mql_min_engagement")
     if min_fit is None and min_engagement is None:
         return ScoringSettings(engagement, None)
     if not isinstance(min_fit, int) or isinstance(min_fit, bool):
         raise InvalidInput("mql_min_fit must be a whole number", field="mql_min_fit")
+    min_engagement = 0.0 if min_engagement is None else min_engagement
     return ScoringSettings(
-        engagement, MqlThreshold(min_fit, _number(min_engagement, "mql_min_engagement", 0.0))
+        engagement, MqlThreshold(min_fit, setting_number("mql_min_engagement", min_engagement))
     )
-
-
-def _points(raw: object) -> Mapping[TouchType, float]:
-    points = dict(DEFAULT_TOUCH_POINTS)
-    for name, worth in _as_mapping(raw).items():
-        try:
-            kind = TouchType(name)
-        except ValueError:
-            known = ", ".join(TouchType)
-            raise InvalidInput(
-                f"unknown touch type {name!r} (known: {known})", field=f"points.{name}"
-            ) from None
-        value = _number(worth, f"points.{name}", 0.0)
-        if value < 0:
-            raise InvalidInput(f"points for {name} must not be negative", field=f"points.{name}")
-        points[kind] = value
-    return points
-
-
-def _as_mapping(raw: object) -> Mapping[str, object]:
-    if raw is None:
-        return {}
-    if not isinstance(raw, Mapping):
-        raise InvalidInput("points must map touch types to numbers", field="points")
-    return {str(key): value for key, value in raw.items()}
-
-
-def _number(value: object, key: str, default: float) -> float:
-    if value is None:
-        return default
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-        raise InvalidInput(f"{key} must be a number", field=key)
-    return float(value)
