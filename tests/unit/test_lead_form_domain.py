@@ -37,18 +37,21 @@ def test_only_absolute_http_addresses_are_followed_after_a_submission(url: str, 
 def test_a_token_passes_after_the_minimum_time_and_not_before() -> None:
     token = time_trap.issue(KEY, "form1", NOW)
 
-    assert time_trap.passes(KEY, "form1", token, NOW + timedelta(seconds=5), min_seconds=3)
-    assert not time_trap.passes(KEY, "form1", token, NOW + timedelta(seconds=1), min_seconds=3)
-    assert not time_trap.passes(KEY, "form1", token, NOW + timedelta(days=2), min_seconds=3)
+    def at(later: timedelta) -> str | None:
+        return time_trap.verdict(KEY, "form1", token, NOW + later, min_seconds=3)
+
+    assert at(timedelta(seconds=5)) is None
+    assert at(timedelta(seconds=1)) == time_trap.TOO_FAST
+    assert at(timedelta(days=2)) == time_trap.INVALID
 
 
 def test_a_token_of_another_form_or_key_does_not_pass() -> None:
     token = time_trap.issue(KEY, "form1", NOW)
     later = NOW + timedelta(seconds=10)
 
-    assert not time_trap.passes(KEY, "form2", token, later, min_seconds=3)
-    assert not time_trap.passes(b"x" * 32, "form1", token, later, min_seconds=3)
-    assert not time_trap.passes(KEY, "form1", "12.34", later, min_seconds=3)
+    assert time_trap.verdict(KEY, "form2", token, later, min_seconds=3) == time_trap.INVALID
+    assert time_trap.verdict(b"x" * 32, "form1", token, later, min_seconds=3) == time_trap.INVALID
+    assert time_trap.verdict(KEY, "form1", "12.34", later, min_seconds=3) == time_trap.INVALID
 
 
 def test_web_to_lead_names_are_read_and_unknown_fields_kept_as_notes() -> None:

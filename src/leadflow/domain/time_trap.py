@@ -22,11 +22,6 @@ def issue(key: bytes, form_key: str, at: datetime) -> str:
     return f"{issued}.{_signature(key, form_key, issued)}"
 
 
-def passes(key: bytes, form_key: str, token: str, now: datetime, *, min_seconds: int) -> bool:
-    """True when the token is ours, for this form, and was issued long enough ago."""
-    return verdict(key, form_key, token, now, min_seconds=min_seconds) is None
-
-
 def verdict(
     key: bytes, form_key: str, token: str, now: datetime, *, min_seconds: int
 ) -> str | None:

@@ -175,14 +175,6 @@ class NotificationRepository:
         )
         return inserted_id(result)
 
-    def mails(self) -> list[QueuedMail]:
-        rows = self.connection.execute(
-            select(email_outbox)
-            .where(email_outbox.c.workspace_id == self.workspace_id)
-            .order_by(email_outbox.c.id)
-        )
-        return [_mail(row) for row in rows]
-
 
 class MailQueue:
     """The e-mail outbox of every workspace, as the worker sees it."""
