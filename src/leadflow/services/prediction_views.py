@@ -10,6 +10,7 @@ from leadflow.adapters.db.directory import Directory
 from leadflow.adapters.db.lead_features import lead_with_id, read_leads
 from leadflow.adapters.db.leads import LeadRepository
 from leadflow.adapters.db.predictions import PredictionRepository, StoredModel, StoredScore
+from leadflow.adapters.db.uow import UnitOfWork, reading
 from leadflow.adapters.ml.base import model_fields
 from leadflow.domain.errors import ModelNotTrained
 from leadflow.domain.naive_bayes import Explanation
@@ -47,14 +48,21 @@ def lead_prediction(
     db: Database, workspace_id: int, lead_id: int, *, top: int = TOP
 ) -> LeadPrediction:
     """Each target's probability for one lead and its `top` factors, from the current models."""
-    with db.reading(workspace_id) as connection:
-        lead = LeadRepository(connection, workspace_id).get(lead_id)
-        repository = PredictionRepository(connection, workspace_id)
-        stored = repository.current_models()
-        models = {target: model.load() for target, model in stored.items()}
-        fields = sorted({name for model in models.values() for name in model_fields(model)})
-        batch = read_leads(connection, workspace_id, fields=fields, where=[lead_with_id(lead_id)])
-        score = repository.scores([lead_id]).get(lead_id)
+    with reading(db, workspace_id) as uow:
+        return predict_lead(uow, lead_id, top=top)
+
+
+def predict_lead(uow: UnitOfWork, lead_id: int, *, top: int = TOP) -> LeadPrediction:
+    """Each target's probability for one lead and its `top` factors, read in the unit of work;
+    ModelNotTrained when no model is trained yet."""
+    connection, workspace_id = uow.connection, uow.workspace_id
+    lead = LeadRepository(connection, workspace_id).get(lead_id)
+    repository = PredictionRepository(connection, workspace_id)
+    stored = repository.current_models()
+    models = {target: model.load() for target, model in stored.items()}
+    fields = sorted({name for model in models.values() for name in model_fields(model)})
+    batch = read_leads(connection, workspace_id, fields=fields, where=[lead_with_id(lead_id)])
+    score = repository.scores([lead_id]).get(lead_id)
     if not stored:
         raise ModelNotTrained()
     record = batch.records[0] if batch.ids else {}
