@@ -10,7 +10,6 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from leadflow.adapters.db.routing import RoutingRepository
 from leadflow.adapters.db.uow import reading, unit_of_work
 from leadflow.cli.context import WorkspaceOption, now, principal
 from leadflow.cli.database_scope import command_database
@@ -19,7 +18,9 @@ from leadflow.domain.errors import InvalidInput, NotFound
 from leadflow.domain.routing import Assignment, RoutingFacts
 from leadflow.domain.workspace import Member
 from leadflow.services.routing import (
+    absences,
     add_absence,
+    capacities,
     route_lead,
     routing_toml,
     set_capacity,
@@ -145,17 +146,16 @@ def routing_show(workspace: WorkspaceOption) -> None:
     with command_database() as db:
         actor = principal(db, workspace, None)
         with reading(db, actor.workspace_id) as uow:
-            repository = RoutingRepository(uow.connection, actor.workspace_id)
-            capacities, absences = repository.capacities(), repository.absences()
+            limits, away_days = capacities(uow), absences(uow)
             members = _emails(uow.directory.members(actor.workspace_id))
         table = Table("user", "leads per 30 days", "absences")
         for user_id, email in members.items():
             away = [
                 f"{a.absence.first_day}..{a.absence.last_day}"
-                for a in absences
+                for a in away_days
                 if a.absence.user_id == user_id
             ]
-            limit = capacities.get(user_id)
+            limit = limits.get(user_id)
             table.add_row(email, "" if limit is None else str(limit), ", ".join(away))
         console.print(table)
 

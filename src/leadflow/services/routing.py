@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from leadflow.adapters.db.routing import RoutingRepository, StoredAssignment
+from leadflow.adapters.db.routing import RoutingRepository, StoredAbsence, StoredAssignment
 from leadflow.adapters.db.sla import SlaRepository
 from leadflow.adapters.db.uow import UnitOfWork
 from leadflow.domain.errors import InvalidInput
@@ -158,6 +158,22 @@ def add_absence(
         raise InvalidInput("the last day lies before the first", field="last_day")
     absence = Absence(user_id, first_day, last_day)
     return RoutingRepository(uow.connection, uow.workspace_id).add_absence(absence, note, now)
+
+
+def absences(uow: UnitOfWork) -> list[StoredAbsence]:
+    """The absences of the workspace's users."""
+    return RoutingRepository(uow.connection, uow.workspace_id).absences()
+
+
+def capacities(uow: UnitOfWork) -> dict[int, int]:
+    """How many leads each limited user gets in 30 days, by user id."""
+    return RoutingRepository(uow.connection, uow.workspace_id).capacities()
+
+
+def remove_absence(uow: UnitOfWork, absence_id: int, *, by: Principal) -> None:
+    """Remove an absence; admins only."""
+    by.require(Actor.ADMIN)
+    RoutingRepository(uow.connection, uow.workspace_id).remove_absence(absence_id)
 
 
 def _rules(uow: UnitOfWork) -> RoutingRules:

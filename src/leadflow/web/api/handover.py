@@ -7,13 +7,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query
 
-from leadflow.adapters.db.sla import SlaRepository
 from leadflow.adapters.db.uow import in_unit_of_work, reading
 from leadflow.domain.errors import InvalidInput
 from leadflow.domain.sla import WEEKDAYS
 from leadflow.domain.sla_settings import SlaSettings
 from leadflow.domain.stages import Actor
-from leadflow.services.handover import SlaState, overdue_mqls, sla_state_for
+from leadflow.services.handover import SlaState, notifications_of, overdue_mqls, sla_state_for
 from leadflow.services.periods import workspace_days
 from leadflow.services.sla_check import check_sla
 from leadflow.services.sla_report import SlaCompliance, sla_report
@@ -122,9 +121,7 @@ def my_notifications(
     if principal.user_id is None:
         return []
     with reading(db, principal.workspace_id) as uow:
-        found = SlaRepository(uow.connection, principal.workspace_id).notifications(
-            principal.user_id, unread_only=unread
-        )
+        found = notifications_of(uow, principal.user_id, unread_only=unread)
     return [NotificationPublic.model_validate(n, from_attributes=True) for n in found]
 
 
