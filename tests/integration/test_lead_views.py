@@ -3,22 +3,24 @@ from their own workspace."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
 
 import pytest
 
 from leadflow.adapters.db.database import Database
 from leadflow.adapters.db.lead_listing import ListFilter
-from leadflow.adapters.db.uow import reading, unit_of_work
+from leadflow.adapters.db.uow import UnitOfWork, reading, unit_of_work
 from leadflow.domain.activity import ActivityKind, Outcome
 from leadflow.domain.engagement import TouchType
 from leadflow.domain.errors import LeadNotFound
 from leadflow.domain.lead import LeadFilter
 from leadflow.domain.stages import Role, Stage
 from leadflow.services.campaigns import create_campaign
-from leadflow.services.lead_views import lead_list_view, lead_page_view
+from leadflow.services.lead_views import lead_list_view, lead_page_view, move_dialog_view
+from leadflow.services.moves import stage_history
 from leadflow.services.touches import record_touch
-from leadflow.services.work import add_task, log_activity
+from leadflow.services.work import activities_of, add_task, log_activity, tasks_of
 from tests.conftest import NOW, Tenant
 from tests.integration.automation_support import move, new_lead
 
@@ -106,6 +108,42 @@ def test_a_lead_of_another_workspace_is_not_found(
 
     with reading(db, tenant.id) as uow, pytest.raises(LeadNotFound):
         lead_page_view(uow, lead_id, now=NOW)
+
+
+def test_the_move_dialog_view_holds_the_lead_and_the_workspaces_moves(
+    db: Database, tenant: Tenant
+) -> None:
+    lead_id = new_lead(db, tenant, stage=Stage.MQL)
+
+    with reading(db, tenant.id) as uow:
+        view = move_dialog_view(uow, lead_id)
+
+    assert (view.details.lead.id, view.details.lead.stage) == (lead_id, Stage.MQL)
+    assert Stage.SAL in {rule.target for rule in view.transitions.rules_from(Stage.MQL)}
+
+
+@pytest.mark.parametrize("read", [move_dialog_view, stage_history, activities_of, tasks_of])
+def test_the_reads_of_one_lead_do_not_find_a_lead_of_another_workspace(
+    db: Database, tenant: Tenant, other_tenant: Tenant, read: Callable[[UnitOfWork, int], object]
+) -> None:
+    lead_id = new_lead(db, other_tenant)
+
+    with reading(db, tenant.id) as uow, pytest.raises(LeadNotFound):
+        read(uow, lead_id)
+
+
+def test_a_leads_history_activities_and_tasks_are_read_in_order(
+    db: Database, tenant: Tenant
+) -> None:
+    lead_id = _worked_lead(db, tenant)
+
+    with reading(db, tenant.id) as uow:
+        history = stage_history(uow, lead_id)
+        activities, tasks = activities_of(uow, lead_id), tasks_of(uow, lead_id)
+
+    assert [change.target for change in history][-2:] == [Stage.MQL, Stage.SAL]
+    assert [activity.subject for activity in activities] == ["Erstgespräch"]
+    assert [task.title for task in tasks] == ["Angebot schicken"]
 
 
 def test_the_lead_list_view_offers_each_source_of_the_workspace_once(

@@ -18,7 +18,7 @@ from leadflow.domain.qualification import Status
 from leadflow.domain.stages import Stage
 from leadflow.services import leads as lead_service
 from leadflow.services.lead_input import LeadInput
-from leadflow.services.moves import move_lead
+from leadflow.services.moves import move_lead, stage_history
 
 console = Console()
 lead_app = typer.Typer(help="Work with leads.")
@@ -103,7 +103,7 @@ def lead_show(lead_id: int, workspace: WorkspaceOption) -> None:
     actor = principal(db, workspace, None)
     with reading(db, actor.workspace_id) as uow:
         details = uow.leads.details(lead_id)
-        history = uow.leads.history(lead_id)
+        history = stage_history(uow, lead_id)
     _print_lead(details)
     table = Table("at", "from", "to", "by", "reason", "note", title="stage history")
     for change in history:

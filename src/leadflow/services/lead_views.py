@@ -1,4 +1,5 @@
-"""What the lead pages show, each read in one unit of work: one lead's page and the lead list."""
+"""What the lead pages show, each read in one unit of work: one lead's page, the dialog of a
+move, and the lead list."""
 
 from __future__ import annotations
 
@@ -76,6 +77,21 @@ def lead_page_view(uow: UnitOfWork, lead_id: int, *, now: datetime) -> LeadPageV
         bases=bases,
         fields=uow.fields.all(),
     )
+
+
+@dataclass(frozen=True)
+class MoveDialogView:
+    """A lead and the moves of the workspace: what the dialog of one move shows."""
+
+    details: LeadDetails
+    transitions: TransitionTable
+
+
+def move_dialog_view(uow: UnitOfWork, lead_id: int) -> MoveDialogView:
+    """The lead with the workspace's transition table; LeadNotFound for an unknown lead."""
+    details = uow.leads.details(lead_id)
+    config = uow.directory.workspace_config(uow.workspace_id)
+    return MoveDialogView(details, rules.transition_table(config))
 
 
 @dataclass(frozen=True)

@@ -202,8 +202,7 @@ def qualify_lead(
 def lead_history(lead_id: IdPath, db: DbDep, principal: PrincipalDep) -> list[StageChangePublic]:
     """The lead's stage log, oldest first."""
     with reading(db, principal.workspace_id) as uow:
-        uow.leads.get(lead_id)
-        changes = uow.leads.history(lead_id)
+        changes = moves.stage_history(uow, lead_id)
     return [
         StageChangePublic(
             source=c.source,
@@ -246,8 +245,7 @@ def log_activity(
 def list_activities(lead_id: IdPath, db: DbDep, principal: PrincipalDep) -> list[ActivityPublic]:
     """The lead's activities, newest first."""
     with reading(db, principal.workspace_id) as uow:
-        uow.leads.get(lead_id)
-        found = uow.work.activities(lead_id)
+        found = work_service.activities_of(uow, lead_id)
     return [ActivityPublic.model_validate(a, from_attributes=True) for a in found]
 
 
@@ -276,6 +274,5 @@ def add_task(
 def list_tasks(lead_id: IdPath, db: DbDep, principal: PrincipalDep) -> list[TaskPublic]:
     """The lead's tasks by due date."""
     with reading(db, principal.workspace_id) as uow:
-        uow.leads.get(lead_id)
-        found = uow.work.tasks(lead_id)
+        found = work_service.tasks_of(uow, lead_id)
     return [TaskPublic.model_validate(t, from_attributes=True) for t in found]
