@@ -17,11 +17,12 @@ from leadflow.cli.database_scope import command_database
 from leadflow.cli.errors import guarded
 from leadflow.domain.errors import InvalidInput
 from leadflow.domain.periods import day_bounds
+from leadflow.services.directory import workspace_members
 from leadflow.services.handover import overdue_mqls
 from leadflow.services.periods import workspace_zone
 from leadflow.services.sla_check import check_sla
 from leadflow.services.sla_report import SlaCompliance, sla_report
-from leadflow.services.sla_settings import set_sla_settings, sla_settings, sla_settings_toml
+from leadflow.services.sla_settings import current_sla_settings, set_sla_settings
 
 console = Console()
 sla_app = typer.Typer(help="The hand-over SLA: deadlines for sales to accept or reject MQLs.")
@@ -43,9 +44,8 @@ def sla_settings_command(
                 settings = set_sla_settings(uow, set_file.read_text(encoding="utf-8"), by=actor)
         else:
             with reading(db, actor.workspace_id) as uow:
-                config = uow.directory.workspace_config(actor.workspace_id)
-            settings = sla_settings(config)
-            print(sla_settings_toml(config) or "# defaults")
+                settings, text = current_sla_settings(uow)
+            print(text or "# defaults")
         policy = settings.policy
         console.print(
             f"accept or reject within {policy.accept_within_hours:g} business hours; "
@@ -105,7 +105,7 @@ def sla_report_command(
         with reading(db, actor.workspace_id) as uow:
             first, last = day_bounds(workspace_zone(uow), _day(start), _day(end))
             report = sla_report(uow, first, last, now=now())
-            members = {m.user_id: m.email for m in uow.directory.members(actor.workspace_id)}
+            members = {m.user_id: m.email for m in workspace_members(uow)}
         _table("all", [report.total], lambda key: "all")
         _table(
             "per sales user",

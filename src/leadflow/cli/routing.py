@@ -17,12 +17,13 @@ from leadflow.cli.errors import guarded
 from leadflow.domain.errors import InvalidInput, NotFound
 from leadflow.domain.routing import Assignment, RoutingFacts
 from leadflow.domain.workspace import Member
+from leadflow.services.directory import workspace_members
 from leadflow.services.routing import (
     absences,
     add_absence,
     capacities,
+    current_routing_rules,
     route_lead,
-    routing_toml,
     set_capacity,
     set_routing_rules,
     simulate_route,
@@ -62,13 +63,13 @@ def route(
                 decision = simulate_route(
                     uow, now=now(), lead_id=lead, facts=given if has_facts else None
                 )
-                members = _emails(uow.directory.members(actor.workspace_id))
+                members = _emails(workspace_members(uow))
             _explain(decision, members, "would go to")
             return
         assert lead is not None
         with unit_of_work(db, actor.workspace_id) as uow:
             decision = route_lead(uow, lead, now=now())
-            members = _emails(uow.directory.members(actor.workspace_id))
+            members = _emails(workspace_members(uow))
         _explain(decision, members, "assigned to")
 
 
@@ -91,7 +92,7 @@ def routing_rules_command(
             )
             return
         with reading(db, actor.workspace_id) as uow:
-            text = routing_toml(uow.directory.workspace_config(actor.workspace_id))
+            text, _rules = current_routing_rules(uow)
         print(text if text is not None else "# no routing rules: new MQLs stay unassigned")
 
 
@@ -108,7 +109,7 @@ def routing_capacity(
     with command_database() as db:
         actor = principal(db, workspace, None)
         with unit_of_work(db, actor.workspace_id) as uow:
-            user_id = _user_id(uow.directory.members(actor.workspace_id), user)
+            user_id = _user_id(workspace_members(uow), user)
             set_capacity(uow, user_id, leads, by=actor)
         console.print(f"{user}: {leads if leads is not None else 'no limit'} leads per 30 days")
 
@@ -126,7 +127,7 @@ def routing_absence(
     with command_database() as db:
         actor = principal(db, workspace, None)
         with unit_of_work(db, actor.workspace_id) as uow:
-            user_id = _user_id(uow.directory.members(actor.workspace_id), user)
+            user_id = _user_id(workspace_members(uow), user)
             add_absence(
                 uow,
                 user_id,
@@ -147,7 +148,7 @@ def routing_show(workspace: WorkspaceOption) -> None:
         actor = principal(db, workspace, None)
         with reading(db, actor.workspace_id) as uow:
             limits, away_days = capacities(uow), absences(uow)
-            members = _emails(uow.directory.members(actor.workspace_id))
+            members = _emails(workspace_members(uow))
         table = Table("user", "leads per 30 days", "absences")
         for user_id, email in members.items():
             away = [

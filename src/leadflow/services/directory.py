@@ -8,13 +8,13 @@ from sqlalchemy.exc import IntegrityError
 
 from leadflow.adapters.db.database import Database
 from leadflow.adapters.db.directory import Directory
-from leadflow.adapters.db.uow import directory_transaction
+from leadflow.adapters.db.uow import UnitOfWork, directory_transaction
 from leadflow.adapters.passwords import hash_password
 from leadflow.domain.audit import AuditAction
 from leadflow.domain.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from leadflow.domain.principal import Principal
 from leadflow.domain.stages import Actor, Role
-from leadflow.domain.workspace import Workspace, new_token, token_hash
+from leadflow.domain.workspace import Member, Workspace, new_token, token_hash
 from leadflow.services import audit
 
 MIN_PASSWORD_LENGTH = 10
@@ -161,3 +161,8 @@ def acting_principal(db: Database, workspace_slug: str, by_email: str | None) ->
             raise NotFound("user", by_email)
         member = directory.member(workspace.id, int(user["id"]))
     return Principal.member(workspace.id, member.role, member.user_id)
+
+
+def workspace_members(uow: UnitOfWork) -> list[Member]:
+    """The users of the unit of work's workspace with their roles."""
+    return uow.directory.members(uow.workspace_id)

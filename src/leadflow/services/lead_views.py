@@ -21,6 +21,7 @@ from leadflow.domain.qualification import Assessment, Framework
 from leadflow.domain.workspace import Member
 from leadflow.services import rules
 from leadflow.services.consent import legal_bases
+from leadflow.services.directory import workspace_members
 from leadflow.services.handover import SlaState, sla_state_for
 from leadflow.services.prediction_views import LeadPrediction, predict_lead
 from leadflow.services.scoring import LeadScore, lead_score
@@ -126,4 +127,4 @@ def lead_list_view(
 
 def members_by_id(uow: UnitOfWork) -> dict[int, Member]:
     """The workspace's members by user id."""
-    return {member.user_id: member for member in uow.directory.members(uow.workspace_id)}
+    return {member.user_id: member for member in workspace_members(uow)}

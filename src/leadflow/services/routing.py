@@ -44,6 +44,12 @@ def routing_rules(config: Mapping[str, object]) -> RoutingRules | None:
     return parse_routing_rules(text) if text is not None else None
 
 
+def current_routing_rules(uow: UnitOfWork) -> tuple[str | None, RoutingRules | None]:
+    """The workspace's routing rules as stored TOML and parsed; (None, None) when it has none."""
+    config = uow.directory.workspace_config(uow.workspace_id)
+    return routing_toml(config), routing_rules(config)
+
+
 def set_routing_rules(uow: UnitOfWork, toml_text: str, *, by: Principal) -> RoutingRules:
     """Check and store the routing rules; every team member must be a user of the workspace."""
     by.require(Actor.ADMIN)

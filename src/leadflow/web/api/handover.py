@@ -16,7 +16,7 @@ from leadflow.services.handover import SlaState, notifications_of, overdue_mqls,
 from leadflow.services.periods import workspace_days
 from leadflow.services.sla_check import check_sla
 from leadflow.services.sla_report import SlaCompliance, sla_report
-from leadflow.services.sla_settings import set_sla_settings, sla_settings, sla_settings_toml
+from leadflow.services.sla_settings import current_sla_settings, set_sla_settings
 from leadflow.web.api.deps import DbDep, NowDep, PrincipalDep
 from leadflow.web.api.handover_schemas import (
     CompliancePublic,
@@ -37,8 +37,8 @@ router = APIRouter(prefix="/api/v1", tags=["hand-over SLA"])
 def read_sla_settings(db: DbDep, principal: PrincipalDep) -> SlaSettingsPublic:
     """Deadlines, working hours, holidays (Bundesland) and escalation of the hand-over SLA."""
     with reading(db, principal.workspace_id) as uow:
-        config = uow.directory.workspace_config(principal.workspace_id)
-    return _settings_public(sla_settings(config), sla_settings_toml(config))
+        settings, text = current_sla_settings(uow)
+    return _settings_public(settings, text)
 
 
 @router.put("/sla/settings", response_model=SlaSettingsPublic, openapi_extra=TOML_BODY)

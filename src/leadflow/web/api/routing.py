@@ -11,10 +11,9 @@ from leadflow.services.routing import (
     absences,
     add_absence,
     assignments_of,
+    current_routing_rules,
     remove_absence,
     route_lead,
-    routing_rules,
-    routing_toml,
     set_capacity,
     set_routing_rules,
     simulate_route,
@@ -38,8 +37,8 @@ router = APIRouter(prefix="/api/v1", tags=["routing"])
 def read_routing_rules(db: DbDep, principal: PrincipalDep) -> RoutingRulesPublic:
     """The routing rules as TOML (ordered rules, teams with weights, the default team)."""
     with reading(db, principal.workspace_id) as uow:
-        config = uow.directory.workspace_config(principal.workspace_id)
-    return _rules_public(routing_toml(config), routing_rules(config))
+        text, rules = current_routing_rules(uow)
+    return _rules_public(text, rules)
 
 
 @router.put("/routing/rules", response_model=RoutingRulesPublic, openapi_extra=TOML_BODY)
