@@ -13,7 +13,7 @@ from leadflow.domain.campaign import Campaign
 from leadflow.domain.errors import NotFound
 from leadflow.domain.stages import Role
 from leadflow.services.campaign_views import campaign_list_view, campaign_page_view
-from leadflow.services.campaigns import create_campaign
+from leadflow.services.campaigns import all_campaigns, campaign_of, create_campaign
 from leadflow.services.forms import set_form_config
 from tests.conftest import NOW, Tenant
 from tests.integration.automation_support import new_lead
@@ -74,5 +74,9 @@ def test_a_campaign_of_another_workspace_is_not_found(
     campaign = _campaign(db, other_tenant, "Fremd")
     assert campaign.id is not None
 
-    with reading(db, tenant.id) as uow, pytest.raises(NotFound):
-        campaign_page_view(uow, campaign.id)
+    with reading(db, tenant.id) as uow:
+        with pytest.raises(NotFound):
+            campaign_page_view(uow, campaign.id)
+        with pytest.raises(NotFound):
+            campaign_of(uow, campaign.id)
+        assert all_campaigns(uow) == []

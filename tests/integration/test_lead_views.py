@@ -18,6 +18,7 @@ from leadflow.domain.lead import LeadFilter
 from leadflow.domain.stages import Role, Stage
 from leadflow.services.campaigns import create_campaign
 from leadflow.services.lead_views import lead_list_view, lead_page_view, move_dialog_view
+from leadflow.services.leads import lead_details, qualification_of
 from leadflow.services.moves import stage_history
 from leadflow.services.touches import record_touch
 from leadflow.services.work import activities_of, add_task, log_activity, tasks_of
@@ -122,7 +123,10 @@ def test_the_move_dialog_view_holds_the_lead_and_the_workspaces_moves(
     assert Stage.SAL in {rule.target for rule in view.transitions.rules_from(Stage.MQL)}
 
 
-@pytest.mark.parametrize("read", [move_dialog_view, stage_history, activities_of, tasks_of])
+@pytest.mark.parametrize(
+    "read",
+    [move_dialog_view, stage_history, activities_of, tasks_of, lead_details, qualification_of],
+)
 def test_the_reads_of_one_lead_do_not_find_a_lead_of_another_workspace(
     db: Database, tenant: Tenant, other_tenant: Tenant, read: Callable[[UnitOfWork, int], object]
 ) -> None:

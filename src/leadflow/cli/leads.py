@@ -76,8 +76,8 @@ def lead_list(
     db = database()
     actor = principal(db, workspace, None)
     with reading(db, actor.workspace_id) as uow:
-        items, total = uow.leads.search(
-            LeadFilter(stage=stage, grade=grade, search=search), limit=limit, offset=offset
+        items, total = lead_service.find_leads(
+            uow, LeadFilter(stage=stage, grade=grade, search=search), limit=limit, offset=offset
         )
     table = Table(
         "id", "stage", "grade", "name", "company", "e-mail", "created", title=f"{total} leads"
@@ -102,7 +102,7 @@ def lead_show(lead_id: int, workspace: WorkspaceOption) -> None:
     db = database()
     actor = principal(db, workspace, None)
     with reading(db, actor.workspace_id) as uow:
-        details = uow.leads.details(lead_id)
+        details = lead_service.lead_details(uow, lead_id)
         history = stage_history(uow, lead_id)
     _print_lead(details)
     table = Table("at", "from", "to", "by", "reason", "note", title="stage history")

@@ -112,7 +112,7 @@ def list_leads(
         fields=conditions,
     )
     with reading(db, principal.workspace_id) as uow:
-        items, total = uow.leads.search(where, limit=limit, offset=offset)
+        items, total = lead_service.find_leads(uow, where, limit=limit, offset=offset)
     return LeadPage(
         items=[lead_public(item) for item in items], total=total, limit=limit, offset=offset
     )
@@ -122,7 +122,7 @@ def list_leads(
 def read_lead(lead_id: IdPath, db: DbDep, principal: PrincipalDep) -> LeadPublic:
     """Read one lead with its contact and account."""
     with reading(db, principal.workspace_id) as uow:
-        details = uow.leads.details(lead_id)
+        details = lead_service.lead_details(uow, lead_id)
     return lead_public(details)
 
 
@@ -165,7 +165,7 @@ def move_lead(
             expected_version=body.expected_version,
             deal_value=body.deal_value,
         )
-        return uow.leads.details(lead_id)
+        return lead_service.lead_details(uow, lead_id)
 
     return lead_public(in_unit_of_work(db, principal.workspace_id, move))
 

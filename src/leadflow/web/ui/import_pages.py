@@ -14,6 +14,7 @@ from leadflow.adapters.db.uow import reading
 from leadflow.adapters.importing import PRESETS, TableError
 from leadflow.domain.errors import InvalidInput, PermissionDenied, UploadTooLarge
 from leadflow.domain.stages import Role, Stage
+from leadflow.services.campaigns import all_campaigns
 from leadflow.services.import_preview import ImportPreview
 from leadflow.services.import_reports import (
     get_import,
@@ -61,7 +62,7 @@ def _page(
     status_code: int = 200,
 ) -> Response:
     with reading(db, viewer.workspace_id) as uow:
-        campaigns = uow.campaigns.all()
+        campaigns = all_campaigns(uow)
     return page(
         request,
         "imports/index.html",
