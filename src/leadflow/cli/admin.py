@@ -12,7 +12,6 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from leadflow.adapters.db.directory import Directory
 from leadflow.adapters.db.uow import directory_transaction, reading, unit_of_work
 from leadflow.cli.context import database, now, principal
 from leadflow.cli.errors import guarded
@@ -44,8 +43,7 @@ def workspace_create(
 @guarded
 def workspace_list() -> None:
     """List all workspaces."""
-    with database().reading() as connection:
-        found = Directory(connection).all_workspaces()
+    found = directory_service.all_workspaces(database())
     table = Table("slug", "name")
     for workspace in found:
         table.add_row(workspace.slug, workspace.name)
@@ -149,10 +147,8 @@ def user_add(
 ) -> None:
     """Add a user to a workspace with a role (the password comes from a prompt or stdin)."""
     db = database()
-    with db.reading() as connection:
-        exists = Directory(connection).user_by_email(email) is not None
     password = ""
-    if not exists:
+    if not directory_service.user_exists(db, email):
         if password_stdin:
             password = sys.stdin.readline().rstrip("\n")
         else:

@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Annotated
 
 import typer
-from sqlalchemy.engine import make_url
 
 from leadflow.adapters.db import migrate
 from leadflow.adapters.db.database import Database
-from leadflow.adapters.db.directory import Directory
 from leadflow.adapters.db.roles import grant_application_role, role_of
-from leadflow.domain.errors import InvalidInput, NotFound
+from leadflow.adapters.db.urls import describe_database, sqlite_file
+from leadflow.domain.errors import InvalidInput
 from leadflow.domain.principal import Principal
-from leadflow.domain.stages import Actor
+from leadflow.services.workspaces.directory import acting_principal
 from leadflow.settings import Settings
 
 WorkspaceOption = Annotated[str, typer.Option("--workspace", "-w", help="Workspace slug.")]
@@ -58,30 +56,11 @@ def now() -> datetime:
 
 def principal(db: Database, workspace_slug: str, by_email: str | None) -> Principal:
     """Act as the given user with their role, or as the workspace's operator (admin)."""
-    with db.reading() as connection:
-        directory = Directory(connection)
-        workspace = directory.workspace_by_slug(workspace_slug)
-        assert workspace.id is not None
-        if by_email is None:
-            return Principal(workspace.id, Actor.ADMIN)
-        user = directory.user_by_email(by_email)
-        if user is None:
-            raise NotFound("user", by_email)
-        member = directory.member(workspace.id, int(user["id"]))
-    return Principal.member(workspace.id, member.role, member.user_id)
+    return acting_principal(db, workspace_slug, by_email)
 
 
 DEMO_DATABASE_URL = "sqlite:///leadflow-demo.db"
 """The database `./scripts/demo` builds unless LEADFLOW_DATABASE_URL says otherwise."""
-
-
-def describe_database(url: str) -> str:
-    """The database a URL points at, for people: a SQLite file's full path, a server's URL
-    without its password."""
-    parsed = make_url(url)
-    if parsed.get_backend_name() == "sqlite":
-        return f"SQLite file {Path(parsed.database or '').resolve()}"
-    return parsed.render_as_string(hide_password=True)
 
 
 def database_to_serve() -> str:
@@ -89,12 +68,12 @@ def database_to_serve() -> str:
     say which one it is; a missing or outdated schema is refused with what to run."""
     url = Settings().database_url
     described = describe_database(url)
-    parsed = make_url(url)
+    file = sqlite_file(url)
     hint = (
         f"run `leadflow init` with LEADFLOW_DATABASE_URL={url} to create it, or serve the demo "
         f"with LEADFLOW_DATABASE_URL={DEMO_DATABASE_URL} (what `./scripts/demo` builds)"
     )
-    if parsed.get_backend_name() == "sqlite" and not Path(parsed.database or "").is_file():
+    if file is not None and not file.is_file():
         raise InvalidInput(f"no database at {described}: {hint}", field="LEADFLOW_DATABASE_URL")
     db = Database(url, pooled=False)
     try:

@@ -20,12 +20,12 @@ from leadflow.domain.periods import day_bounds
 from leadflow.services.handover.clock import overdue_mqls
 from leadflow.services.handover.sla_report import SlaCompliance, sla_report
 from leadflow.services.handover.sla_settings import (
+    current_sla_settings,
     set_sla_settings,
-    sla_settings,
-    sla_settings_toml,
 )
 from leadflow.services.lifecycle.sla_check import check_sla
 from leadflow.services.reports.periods import workspace_zone
+from leadflow.services.workspaces.directory import workspace_members
 
 console = Console()
 sla_app = typer.Typer(help="The hand-over SLA: deadlines for sales to accept or reject MQLs.")
@@ -47,9 +47,8 @@ def sla_settings_command(
                 settings = set_sla_settings(uow, set_file.read_text(encoding="utf-8"), by=actor)
         else:
             with reading(db, actor.workspace_id) as uow:
-                config = uow.directory.workspace_config(actor.workspace_id)
-            settings = sla_settings(config)
-            print(sla_settings_toml(config) or "# defaults")
+                settings, text = current_sla_settings(uow)
+            print(text or "# defaults")
         policy = settings.policy
         console.print(
             f"accept or reject within {policy.accept_within_hours:g} business hours; "
@@ -109,7 +108,7 @@ def sla_report_command(
         with reading(db, actor.workspace_id) as uow:
             first, last = day_bounds(workspace_zone(uow), _day(start), _day(end))
             report = sla_report(uow, first, last, now=now())
-            members = {m.user_id: m.email for m in uow.directory.members(actor.workspace_id)}
+            members = {m.user_id: m.email for m in workspace_members(uow)}
         _table("all", [report.total], lambda key: "all")
         _table(
             "per sales user",

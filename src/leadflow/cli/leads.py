@@ -18,7 +18,7 @@ from leadflow.domain.qualification import Status
 from leadflow.domain.stages import Stage
 from leadflow.services.intake import leads as lead_service
 from leadflow.services.intake.lead_input import LeadInput
-from leadflow.services.lifecycle.moves import move_lead
+from leadflow.services.lifecycle.moves import move_lead, stage_history
 
 console = Console()
 lead_app = typer.Typer(help="Work with leads.")
@@ -76,8 +76,8 @@ def lead_list(
     db = database()
     actor = principal(db, workspace, None)
     with reading(db, actor.workspace_id) as uow:
-        items, total = uow.leads.search(
-            LeadFilter(stage=stage, grade=grade, search=search), limit=limit, offset=offset
+        items, total = lead_service.find_leads(
+            uow, LeadFilter(stage=stage, grade=grade, search=search), limit=limit, offset=offset
         )
     table = Table(
         "id", "stage", "grade", "name", "company", "e-mail", "created", title=f"{total} leads"
@@ -102,8 +102,8 @@ def lead_show(lead_id: int, workspace: WorkspaceOption) -> None:
     db = database()
     actor = principal(db, workspace, None)
     with reading(db, actor.workspace_id) as uow:
-        details = uow.leads.details(lead_id)
-        history = uow.leads.history(lead_id)
+        details = lead_service.lead_details(uow, lead_id)
+        history = stage_history(uow, lead_id)
     _print_lead(details)
     table = Table("at", "from", "to", "by", "reason", "note", title="stage history")
     for change in history:

@@ -10,7 +10,6 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from leadflow.adapters.db.routing import RoutingRepository
 from leadflow.adapters.db.uow import reading, unit_of_work
 from leadflow.cli.context import WorkspaceOption, now, principal
 from leadflow.cli.database_scope import command_database
@@ -19,13 +18,16 @@ from leadflow.domain.errors import InvalidInput, NotFound
 from leadflow.domain.routing import Assignment, RoutingFacts
 from leadflow.domain.workspace import Member
 from leadflow.services.handover.routing import (
+    absences,
     add_absence,
+    capacities,
+    current_routing_rules,
     route_lead,
-    routing_toml,
     set_capacity,
     set_routing_rules,
     simulate_route,
 )
+from leadflow.services.workspaces.directory import workspace_members
 
 console = Console()
 routing_app = typer.Typer(help="Routing rules, capacities and absences of sales users.")
@@ -61,13 +63,13 @@ def route(
                 decision = simulate_route(
                     uow, now=now(), lead_id=lead, facts=given if has_facts else None
                 )
-                members = _emails(uow.directory.members(actor.workspace_id))
+                members = _emails(workspace_members(uow))
             _explain(decision, members, "would go to")
             return
         assert lead is not None
         with unit_of_work(db, actor.workspace_id) as uow:
             decision = route_lead(uow, lead, now=now())
-            members = _emails(uow.directory.members(actor.workspace_id))
+            members = _emails(workspace_members(uow))
         _explain(decision, members, "assigned to")
 
 
@@ -90,7 +92,7 @@ def routing_rules_command(
             )
             return
         with reading(db, actor.workspace_id) as uow:
-            text = routing_toml(uow.directory.workspace_config(actor.workspace_id))
+            text, _rules = current_routing_rules(uow)
         print(text if text is not None else "# no routing rules: new MQLs stay unassigned")
 
 
@@ -107,7 +109,7 @@ def routing_capacity(
     with command_database() as db:
         actor = principal(db, workspace, None)
         with unit_of_work(db, actor.workspace_id) as uow:
-            user_id = _user_id(uow.directory.members(actor.workspace_id), user)
+            user_id = _user_id(workspace_members(uow), user)
             set_capacity(uow, user_id, leads, by=actor)
         console.print(f"{user}: {leads if leads is not None else 'no limit'} leads per 30 days")
 
@@ -125,7 +127,7 @@ def routing_absence(
     with command_database() as db:
         actor = principal(db, workspace, None)
         with unit_of_work(db, actor.workspace_id) as uow:
-            user_id = _user_id(uow.directory.members(actor.workspace_id), user)
+            user_id = _user_id(workspace_members(uow), user)
             add_absence(
                 uow,
                 user_id,
@@ -145,17 +147,16 @@ def routing_show(workspace: WorkspaceOption) -> None:
     with command_database() as db:
         actor = principal(db, workspace, None)
         with reading(db, actor.workspace_id) as uow:
-            repository = RoutingRepository(uow.connection, actor.workspace_id)
-            capacities, absences = repository.capacities(), repository.absences()
-            members = _emails(uow.directory.members(actor.workspace_id))
+            limits, away_days = capacities(uow), absences(uow)
+            members = _emails(workspace_members(uow))
         table = Table("user", "leads per 30 days", "absences")
         for user_id, email in members.items():
             away = [
                 f"{a.absence.first_day}..{a.absence.last_day}"
-                for a in absences
+                for a in away_days
                 if a.absence.user_id == user_id
             ]
-            limit = capacities.get(user_id)
+            limit = limits.get(user_id)
             table.add_row(email, "" if limit is None else str(limit), ", ".join(away))
         console.print(table)
 

@@ -23,7 +23,7 @@ from leadflow.services.scores.rescore import rescore_workspace
 from leadflow.services.scores.scoring import lead_score
 from leadflow.services.scores.scoring_settings import (
     current_fit_rules,
-    scoring_settings,
+    current_scoring_settings,
     set_fit_rules,
     set_scoring_settings,
     settings_as_dict,
@@ -109,7 +109,7 @@ def score_settings(
                 settings = set_scoring_settings(uow, changes, by=actor)
         else:
             with reading(db, actor.workspace_id) as uow:
-                settings = scoring_settings(uow.directory.workspace_config(actor.workspace_id))
+                settings = current_scoring_settings(uow)
         print(json.dumps(settings_as_dict(settings), indent=2))
 
 

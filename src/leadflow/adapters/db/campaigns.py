@@ -6,11 +6,11 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.engine import Connection
 
 from leadflow.adapters.db.rows import inserted_id
-from leadflow.adapters.db.tables import campaigns
+from leadflow.adapters.db.tables import campaigns, leads
 from leadflow.domain.campaign import Campaign
 from leadflow.domain.errors import NotFound
 
@@ -68,3 +68,22 @@ class CampaignRepository:
             .order_by(campaigns.c.starts_on.desc(), campaigns.c.id)
         )
         return [campaign_from_row(row) for row in rows]
+
+    def lead_counts(self) -> dict[int | None, int]:
+        """How many leads each campaign brought, by campaign id (None: leads without one)."""
+        rows = self.connection.execute(
+            select(leads.c.campaign_id, func.count())
+            .where(leads.c.workspace_id == self.workspace_id)
+            .group_by(leads.c.campaign_id)
+        )
+        return {campaign_id: int(count) for campaign_id, count in rows}
+
+    def lead_count(self, campaign_id: int) -> int:
+        """How many leads the campaign brought."""
+        return int(
+            self.connection.execute(
+                select(func.count()).where(
+                    leads.c.workspace_id == self.workspace_id, leads.c.campaign_id == campaign_id
+                )
+            ).scalar_one()
+        )

@@ -143,6 +143,17 @@ class LeadListing:
             total_capped=total > count_cap,
         )
 
+    def sources(self) -> list[str]:
+        """The sources the workspace's leads came from, each once: the list's source filter."""
+        return [
+            source
+            for (source,) in self.connection.execute(
+                select(leads.c.source)
+                .where(leads.c.workspace_id == self.workspace_id, leads.c.source.is_not(None))
+                .group_by(leads.c.source)
+            )
+        ]
+
     def _capped_count(self, found: Conditions, cap: int) -> ScalarSelect[int]:
         counted: Select[tuple[int]]
         if found.matched:

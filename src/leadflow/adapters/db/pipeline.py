@@ -1,4 +1,5 @@
-"""The pipeline board's reads: lead counts per stage and the latest cards of each stage."""
+"""The pipeline board's reads: lead counts per stage, the latest cards of each stage, and one
+lead's card."""
 
 from __future__ import annotations
 
@@ -36,3 +37,8 @@ class Pipeline:
             .limit(limit)
         )
         return [summary_from_row(row) for row in rows]
+
+    def card(self, lead_id: int) -> LeadSummary | None:
+        """One lead's card; None when the workspace has no such (unmerged) lead."""
+        row = self.connection.execute(summaries(self.workspace_id, leads.c.id == lead_id)).first()
+        return summary_from_row(row) if row is not None else None

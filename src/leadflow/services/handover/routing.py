@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from leadflow.adapters.db.routing import RoutingRepository, StoredAssignment
+from leadflow.adapters.db.routing import RoutingRepository, StoredAbsence, StoredAssignment
 from leadflow.adapters.db.uow import UnitOfWork
 from leadflow.domain.errors import InvalidInput
 from leadflow.domain.notification_mail import LEAD_ASSIGNED
@@ -41,6 +41,12 @@ def routing_rules(config: Mapping[str, object]) -> RoutingRules | None:
     """The workspace's rules, or None when it routes nothing (leads stay unassigned)."""
     text = routing_toml(config)
     return parse_routing_rules(text) if text is not None else None
+
+
+def current_routing_rules(uow: UnitOfWork) -> tuple[str | None, RoutingRules | None]:
+    """The workspace's routing rules as stored TOML and parsed; (None, None) when it has none."""
+    config = uow.directory.workspace_config(uow.workspace_id)
+    return routing_toml(config), routing_rules(config)
 
 
 def set_routing_rules(uow: UnitOfWork, toml_text: str, *, by: Principal) -> RoutingRules:
@@ -157,6 +163,22 @@ def add_absence(
         raise InvalidInput("the last day lies before the first", field="last_day")
     absence = Absence(user_id, first_day, last_day)
     return uow.routing.add_absence(absence, note, now)
+
+
+def absences(uow: UnitOfWork) -> list[StoredAbsence]:
+    """The absences of the workspace's users."""
+    return RoutingRepository(uow.connection, uow.workspace_id).absences()
+
+
+def capacities(uow: UnitOfWork) -> dict[int, int]:
+    """How many leads each limited user gets in 30 days, by user id."""
+    return RoutingRepository(uow.connection, uow.workspace_id).capacities()
+
+
+def remove_absence(uow: UnitOfWork, absence_id: int, *, by: Principal) -> None:
+    """Remove an absence; admins only."""
+    by.require(Actor.ADMIN)
+    RoutingRepository(uow.connection, uow.workspace_id).remove_absence(absence_id)
 
 
 def _rules(uow: UnitOfWork) -> RoutingRules:

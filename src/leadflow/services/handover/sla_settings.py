@@ -31,6 +31,12 @@ def sla_settings_toml(config: Mapping[str, object]) -> str:
     return ""
 
 
+def current_sla_settings(uow: UnitOfWork) -> tuple[SlaSettings, str]:
+    """The workspace's SLA settings and the TOML document they come from (empty: defaults)."""
+    config = uow.directory.workspace_config(uow.workspace_id)
+    return sla_settings(config), sla_settings_toml(config)
+
+
 def set_sla_settings(uow: UnitOfWork, toml_text: str, *, by: Principal) -> SlaSettings:
     """Check and store the workspace's SLA settings (deadlines already set stay as they are)."""
     by.require(Actor.ADMIN)

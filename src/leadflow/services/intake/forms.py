@@ -132,8 +132,12 @@ def set_form_config(
 def form_config(db: Database, *, by: Principal, campaign_id: int) -> FormConfig:
     """A campaign's form settings (the defaults until someone changes them)."""
     with reading(db, by.workspace_id) as uow:
-        form_key = uow.campaigns.get(campaign_id).form_key
-        _, settings = campaign_of_form(uow.connection, form_key or "")
+        return campaign_form_config(uow, uow.campaigns.get(campaign_id))
+
+
+def campaign_form_config(uow: UnitOfWork, campaign: Campaign) -> FormConfig:
+    """A campaign's form settings, read in the unit of work."""
+    _, settings = campaign_of_form(uow.connection, campaign.form_key or "")
     return form_config_from(settings, stored=True)
 
 

@@ -13,12 +13,12 @@ from leadflow.domain import qualification
 from leadflow.domain.custom_fields import FieldValue
 from leadflow.domain.errors import InvalidInput
 from leadflow.domain.freemail import email_domain, is_free_mail
-from leadflow.domain.lead import Lead, LeadDetails, StageChange, enter
+from leadflow.domain.lead import Lead, LeadDetails, LeadFilter, StageChange, enter
 from leadflow.domain.lifecycle import Move
 from leadflow.domain.merge_policy import FieldChange
 from leadflow.domain.party import Account, Contact
 from leadflow.domain.principal import Principal
-from leadflow.domain.qualification import Assessment, Status
+from leadflow.domain.qualification import Assessment, Framework, Status
 from leadflow.domain.stages import Actor
 from leadflow.services.intake import lead_hooks
 from leadflow.services.intake.duplicates import (
@@ -55,6 +55,18 @@ class CheckedEntry:
     source_known: bool
     move: Move
     values: dict[str, FieldValue]
+
+
+def find_leads(
+    uow: UnitOfWork, where: LeadFilter, *, limit: int, offset: int
+) -> tuple[list[LeadDetails], int]:
+    """One page of the leads matching the filter, newest first, and how many match in all."""
+    return uow.leads.search(where, limit=limit, offset=offset)
+
+
+def lead_details(uow: UnitOfWork, lead_id: int) -> LeadDetails:
+    """One lead with its contact and account; LeadNotFound for a lead the workspace lacks."""
+    return uow.leads.details(lead_id)
 
 
 def check_entry(uow: UnitOfWork, data: LeadInput, *, by: Principal) -> CheckedEntry:
@@ -212,6 +224,14 @@ class QualificationResult:
     grade: str
     statuses: dict[str, Status]
     framework: qualification.Framework
+
+
+def qualification_of(uow: UnitOfWork, lead_id: int) -> tuple[Framework, list[Assessment]]:
+    """The workspace's qualification framework and the lead's assessments, oldest first;
+    LeadNotFound for a lead the workspace lacks."""
+    uow.leads.get(lead_id)
+    framework = rules.framework(uow.directory.workspace_config(uow.workspace_id))
+    return framework, uow.leads.assessments(lead_id)
 
 
 def qualify_lead(

@@ -9,7 +9,7 @@ from decimal import Decimal
 from leadflow.adapters.db.uow import UnitOfWork
 from leadflow.domain import qualification
 from leadflow.domain.errors import InvalidInput
-from leadflow.domain.lead import Lead
+from leadflow.domain.lead import Lead, StageChange
 from leadflow.domain.lifecycle import GATE_QUALIFICATION
 from leadflow.domain.principal import Principal
 from leadflow.domain.stages import Stage
@@ -51,3 +51,9 @@ def move_lead(
     uow.leads.log(change)
     stage_effects.stage_changed(uow, lead, change, now=now)
     return lead
+
+
+def stage_history(uow: UnitOfWork, lead_id: int) -> list[StageChange]:
+    """The lead's stage log, oldest first; LeadNotFound for a lead the workspace lacks."""
+    uow.leads.get(lead_id)
+    return uow.leads.history(lead_id)

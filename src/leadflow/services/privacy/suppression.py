@@ -78,6 +78,21 @@ def suppress(
     return Suppression(**{**entry.__dict__, "id": privacy.add_suppression(entry)})
 
 
+def object_for_lead(
+    uow: UnitOfWork,
+    keys: PrivacyKeys,
+    lead_id: int,
+    *,
+    at: datetime,
+    source: str,
+    by: Principal | None = None,
+) -> Suppression | None:
+    """Stop all marketing to the lead's person (see object_to_marketing)."""
+    contact = People(uow.connection, uow.workspace_id).contact_of_lead(lead_id)
+    assert contact.id is not None
+    return object_to_marketing(uow, keys, contact.id, at=at, source=source, by=by)
+
+
 def object_to_marketing(
     uow: UnitOfWork,
     keys: PrivacyKeys,
@@ -180,3 +195,9 @@ def objection_url(
     if contact.id not in urls:
         raise NotFound("person", contact.id)
     return urls[contact.id]
+
+
+def lead_objection_url(uow: UnitOfWork, keys: PrivacyKeys, base_url: str, lead_id: int) -> str:
+    """The one-click objection link of the lead's person."""
+    contact = People(uow.connection, uow.workspace_id).contact_of_lead(lead_id)
+    return objection_url(uow.connection, keys, base_url, contact)

@@ -9,11 +9,13 @@ from datetime import datetime
 
 from leadflow.adapters.db.uow import UnitOfWork
 from leadflow.domain.attribution import Credits, attribute
+from leadflow.domain.campaign import Campaign
 from leadflow.domain.campaign_costs import CampaignCost, campaign_costs
 from leadflow.domain.cohorts import Cohort, mql_cohorts
 from leadflow.domain.funnel import FunnelReport, funnel
 from leadflow.domain.trends import Week, weekly_trend
 from leadflow.domain.velocity import StageTime, time_in_stage
+from leadflow.domain.workspace import Member
 from leadflow.services.handover.sla_report import SlaCompliance, sla_report
 from leadflow.services.reports.periods import workspace_zone
 from leadflow.services.reports.stage_log import LogSelection, read_stage_log, read_touches
@@ -37,6 +39,10 @@ class Dashboard:
     trend: list[Week] = field(default_factory=list)
     attribution: Credits = field(default_factory=dict)
     campaign_names: dict[int, str] = field(default_factory=dict)
+    all_campaigns: list[Campaign] = field(default_factory=list)
+    """Every campaign of the workspace, whichever is chosen: what the campaign filter offers."""
+    members: list[Member] = field(default_factory=list)
+    """What the owner filter offers."""
 
 
 def dashboard(uow: UnitOfWork, where: DashboardFilter, *, now: datetime) -> Dashboard:
@@ -44,9 +50,10 @@ def dashboard(uow: UnitOfWork, where: DashboardFilter, *, now: datetime) -> Dash
     log = read_stage_log(uow.connection, uow.workspace_id, where)
     lead_ids = sorted({entry.lead_id for entry in log.entries})
     touched = read_touches(uow.connection, uow.workspace_id, lead_ids, where.end)
-    campaigns = uow.campaigns.all()
+    all_campaigns = campaigns = uow.campaigns.all()
     names = {c.id: c.name for c in campaigns if c.id is not None}
-    users = {m.user_id: m.name or m.email for m in uow.directory.members(uow.workspace_id)}
+    members = uow.directory.members(uow.workspace_id)
+    users = {m.user_id: m.name or m.email for m in members}
     zone = workspace_zone(uow)
     sla = sla_report(uow, where.start, where.end, now=now)
     entries, campaign_of = log.entries, log.campaign_of
@@ -71,4 +78,6 @@ def dashboard(uow: UnitOfWork, where: DashboardFilter, *, now: datetime) -> Dash
         trend=weekly_trend(entries, where.start, where.end, zone=zone),
         attribution=attribute(entries, touched, where.start, where.end),
         campaign_names=names,
+        all_campaigns=all_campaigns,
+        members=members,
     )

@@ -74,6 +74,11 @@ def scoring_settings(config: Mapping[str, object]) -> ScoringSettings:
     return _settings_from(raw)
 
 
+def current_scoring_settings(uow: UnitOfWork) -> ScoringSettings:
+    """The workspace's touch points, engagement half-life and bands, and MQL threshold."""
+    return scoring_settings(uow.directory.workspace_config(uow.workspace_id))
+
+
 def set_scoring_settings(
     uow: UnitOfWork, changes: Mapping[str, object], *, by: Principal
 ) -> ScoringSettings:

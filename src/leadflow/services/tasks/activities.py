@@ -53,3 +53,15 @@ def add_task(
     task = Task(uow.workspace_id, lead_id, title, due_on, assignee_id=assignee_id)
     uow.work.add_task(task, now)
     return task
+
+
+def activities_of(uow: UnitOfWork, lead_id: int) -> list[Activity]:
+    """The lead's activities, newest first; LeadNotFound for a lead the workspace lacks."""
+    uow.leads.get(lead_id)
+    return uow.work.activities(lead_id)
+
+
+def tasks_of(uow: UnitOfWork, lead_id: int) -> list[Task]:
+    """The lead's tasks by due date; LeadNotFound for a lead the workspace lacks."""
+    uow.leads.get(lead_id)
+    return uow.work.tasks(lead_id)

@@ -9,7 +9,7 @@ from decimal import Decimal
 from sqlalchemy.exc import IntegrityError
 
 from leadflow.adapters.db.database import Database
-from leadflow.adapters.db.uow import in_unit_of_work
+from leadflow.adapters.db.uow import UnitOfWork, in_unit_of_work
 from leadflow.domain.campaign import Campaign
 from leadflow.domain.errors import Conflict
 from leadflow.domain.principal import Principal
@@ -53,3 +53,13 @@ def create_campaign(
     except IntegrityError as error:
         raise Conflict(f"a campaign named '{name}' exists already") from error
     return campaign
+
+
+def all_campaigns(uow: UnitOfWork) -> list[Campaign]:
+    """The workspace's campaigns, the latest start first."""
+    return uow.campaigns.all()
+
+
+def campaign_of(uow: UnitOfWork, campaign_id: int) -> Campaign:
+    """One campaign of the workspace; NotFound for another workspace's."""
+    return uow.campaigns.get(campaign_id)

@@ -8,13 +8,13 @@ from sqlalchemy.exc import IntegrityError
 
 from leadflow.adapters.db.database import Database
 from leadflow.adapters.db.directory import Directory
-from leadflow.adapters.db.uow import directory_transaction
+from leadflow.adapters.db.uow import UnitOfWork, directory_transaction
 from leadflow.adapters.passwords import hash_password
 from leadflow.domain.audit import AuditAction
 from leadflow.domain.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from leadflow.domain.principal import Principal
 from leadflow.domain.stages import Actor, Role
-from leadflow.domain.workspace import Workspace, new_token, token_hash
+from leadflow.domain.workspace import Member, Workspace, new_token, token_hash
 from leadflow.services.workspaces import audit
 
 MIN_PASSWORD_LENGTH = 10
@@ -134,3 +134,35 @@ def authenticate(db: Database, token: str) -> Principal | None:
         user_id=row["user_id"],
         token_id=int(row["id"]),
     )
+
+
+def all_workspaces(db: Database) -> list[Workspace]:
+    """Every workspace of the installation."""
+    with db.reading() as connection:
+        return Directory(connection).all_workspaces()
+
+
+def user_exists(db: Database, email: str) -> bool:
+    """Whether a user signs in with this e-mail address, in any workspace."""
+    with db.reading() as connection:
+        return Directory(connection).user_by_email(email) is not None
+
+
+def acting_principal(db: Database, workspace_slug: str, by_email: str | None) -> Principal:
+    """The given user with their role in the workspace, or the workspace's operator (admin)."""
+    with db.reading() as connection:
+        directory = Directory(connection)
+        workspace = directory.workspace_by_slug(workspace_slug)
+        assert workspace.id is not None
+        if by_email is None:
+            return Principal(workspace.id, Actor.ADMIN)
+        user = directory.user_by_email(by_email)
+        if user is None:
+            raise NotFound("user", by_email)
+        member = directory.member(workspace.id, int(user["id"]))
+    return Principal.member(workspace.id, member.role, member.user_id)
+
+
+def workspace_members(uow: UnitOfWork) -> list[Member]:
+    """The users of the unit of work's workspace with their roles."""
+    return uow.directory.members(uow.workspace_id)

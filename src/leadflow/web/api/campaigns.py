@@ -28,7 +28,7 @@ def create_campaign(
 def list_campaigns(db: DbDep, principal: PrincipalDep, request: Request) -> list[CampaignPublic]:
     """All campaigns of the workspace, newest first."""
     with reading(db, principal.workspace_id) as uow:
-        found = uow.campaigns.all()
+        found = campaign_service.all_campaigns(uow)
     return [campaign_public(c, public_url(request)) for c in found]
 
 
@@ -38,5 +38,5 @@ def read_campaign(
 ) -> CampaignPublic:
     """One campaign."""
     with reading(db, principal.workspace_id) as uow:
-        campaign = uow.campaigns.get(campaign_id)
+        campaign = campaign_service.campaign_of(uow, campaign_id)
     return campaign_public(campaign, public_url(request))

@@ -10,6 +10,7 @@ from pydantic import BaseModel
 from leadflow.adapters.db.uow import reading
 from leadflow.domain.form_config import FormConfig
 from leadflow.services.intake.forms import form_config, set_form_config
+from leadflow.services.workspaces.campaigns import campaign_of
 from leadflow.web.api.deps import DbDep, PrincipalDep
 from leadflow.web.embed_code import embed_snippets
 from leadflow.web.ids import IdPath
@@ -35,7 +36,7 @@ class LeadFormPublic(BaseModel):
 def _public(db: DbDep, principal: PrincipalDep, request: Request, campaign_id: int,
             config: FormConfig) -> LeadFormPublic:  # fmt: skip
     with reading(db, principal.workspace_id) as uow:
-        form_key = uow.campaigns.get(campaign_id).form_key or ""
+        form_key = campaign_of(uow, campaign_id).form_key or ""
     base = public_url(request)
     snippets = embed_snippets(base, form_key, config)
     return LeadFormPublic(

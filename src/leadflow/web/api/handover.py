@@ -7,18 +7,16 @@ from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query
 
-from leadflow.adapters.db.sla import SlaRepository
 from leadflow.adapters.db.uow import in_unit_of_work, reading
 from leadflow.domain.errors import InvalidInput
 from leadflow.domain.sla import WEEKDAYS
 from leadflow.domain.sla_settings import SlaSettings
 from leadflow.domain.stages import Actor
-from leadflow.services.handover.clock import SlaState, overdue_mqls, sla_state_for
+from leadflow.services.handover.clock import SlaState, notifications_of, overdue_mqls, sla_state_for
 from leadflow.services.handover.sla_report import SlaCompliance, sla_report
 from leadflow.services.handover.sla_settings import (
+    current_sla_settings,
     set_sla_settings,
-    sla_settings,
-    sla_settings_toml,
 )
 from leadflow.services.lifecycle.sla_check import check_sla
 from leadflow.services.reports.periods import workspace_days
@@ -42,8 +40,8 @@ router = APIRouter(prefix="/api/v1", tags=["hand-over SLA"])
 def read_sla_settings(db: DbDep, principal: PrincipalDep) -> SlaSettingsPublic:
     """Deadlines, working hours, holidays (Bundesland) and escalation of the hand-over SLA."""
     with reading(db, principal.workspace_id) as uow:
-        config = uow.directory.workspace_config(principal.workspace_id)
-    return _settings_public(sla_settings(config), sla_settings_toml(config))
+        settings, text = current_sla_settings(uow)
+    return _settings_public(settings, text)
 
 
 @router.put("/sla/settings", response_model=SlaSettingsPublic, openapi_extra=TOML_BODY)
@@ -126,9 +124,7 @@ def my_notifications(
     if principal.user_id is None:
         return []
     with reading(db, principal.workspace_id) as uow:
-        found = SlaRepository(uow.connection, principal.workspace_id).notifications(
-            principal.user_id, unread_only=unread
-        )
+        found = notifications_of(uow, principal.user_id, unread_only=unread)
     return [NotificationPublic.model_validate(n, from_attributes=True) for n in found]
 
 

@@ -5,13 +5,11 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request, status
 
-from leadflow.adapters.db.people import People
 from leadflow.adapters.db.uow import UnitOfWork, in_unit_of_work, reading
 from leadflow.domain.consent import ConsentRecord
 from leadflow.domain.errors import InvalidInput
 from leadflow.domain.privacy import BasisEntry, PhonePermissionEntry, Purpose
 from leadflow.domain.stages import Actor
-from leadflow.domain.suppression import Suppression
 from leadflow.services.privacy import consent as consent_service
 from leadflow.services.privacy import marketing as marketing_service
 from leadflow.services.privacy import suppression as suppression_service
@@ -158,8 +156,7 @@ def read_marketing(
     objection link."""
     with reading(db, principal.workspace_id) as uow:
         decisions = marketing_service.marketing_decisions(uow, keys, lead_id)
-        contact = People(uow.connection, uow.workspace_id).contact_of_lead(lead_id)
-        url = suppression_service.objection_url(uow.connection, keys, public_url(request), contact)
+        url = suppression_service.lead_objection_url(uow, keys, public_url(request), lead_id)
     return MarketingPublic(
         lead_id=lead_id,
         decisions=[
@@ -227,15 +224,13 @@ def record_objection(
     lead_id: IdPath, db: DbDep, principal: PrincipalDep, keys: PrivacyKeysDep, now: NowDep
 ) -> SuppressionPublic:
     """Record an objection received by phone, letter or e-mail: all marketing stops for good."""
-
-    def object_to_marketing(uow: UnitOfWork) -> Suppression | None:
-        contact = People(uow.connection, uow.workspace_id).contact_of_lead(lead_id)
-        assert contact.id is not None
-        return suppression_service.object_to_marketing(
-            uow, keys, contact.id, at=now, source="api", by=principal
-        )
-
-    entry = in_unit_of_work(db, principal.workspace_id, object_to_marketing)
+    entry = in_unit_of_work(
+        db,
+        principal.workspace_id,
+        lambda uow: suppression_service.object_for_lead(
+            uow, keys, lead_id, at=now, source="api", by=principal
+        ),
+    )
     if entry is None:
         return SuppressionPublic(suppressed=False, reason=None, at=None)
     return SuppressionPublic(suppressed=True, reason=entry.reason.value, at=entry.at)

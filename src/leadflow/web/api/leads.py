@@ -110,7 +110,7 @@ def list_leads(
         fields=conditions,
     )
     with reading(db, principal.workspace_id) as uow:
-        items, total = uow.leads.search(where, limit=limit, offset=offset)
+        items, total = lead_service.find_leads(uow, where, limit=limit, offset=offset)
     return LeadPage(
         items=[lead_public(item) for item in items], total=total, limit=limit, offset=offset
     )
@@ -120,7 +120,7 @@ def list_leads(
 def read_lead(lead_id: IdPath, db: DbDep, principal: PrincipalDep) -> LeadPublic:
     """Read one lead with its contact and account."""
     with reading(db, principal.workspace_id) as uow:
-        details = uow.leads.details(lead_id)
+        details = lead_service.lead_details(uow, lead_id)
     return lead_public(details)
 
 
@@ -163,7 +163,7 @@ def move_lead(
             expected_version=body.expected_version,
             deal_value=body.deal_value,
         )
-        return uow.leads.details(lead_id)
+        return lead_service.lead_details(uow, lead_id)
 
     return lead_public(in_unit_of_work(db, principal.workspace_id, move))
 
@@ -200,8 +200,7 @@ def qualify_lead(
 def lead_history(lead_id: IdPath, db: DbDep, principal: PrincipalDep) -> list[StageChangePublic]:
     """The lead's stage log, oldest first."""
     with reading(db, principal.workspace_id) as uow:
-        uow.leads.get(lead_id)
-        changes = uow.leads.history(lead_id)
+        changes = moves.stage_history(uow, lead_id)
     return [
         StageChangePublic(
             source=c.source,
@@ -244,8 +243,7 @@ def log_activity(
 def list_activities(lead_id: IdPath, db: DbDep, principal: PrincipalDep) -> list[ActivityPublic]:
     """The lead's activities, newest first."""
     with reading(db, principal.workspace_id) as uow:
-        uow.leads.get(lead_id)
-        found = uow.work.activities(lead_id)
+        found = work_service.activities_of(uow, lead_id)
     return [ActivityPublic.model_validate(a, from_attributes=True) for a in found]
 
 
@@ -274,6 +272,5 @@ def add_task(
 def list_tasks(lead_id: IdPath, db: DbDep, principal: PrincipalDep) -> list[TaskPublic]:
     """The lead's tasks by due date."""
     with reading(db, principal.workspace_id) as uow:
-        uow.leads.get(lead_id)
-        found = uow.work.tasks(lead_id)
+        found = work_service.tasks_of(uow, lead_id)
     return [TaskPublic.model_validate(t, from_attributes=True) for t in found]

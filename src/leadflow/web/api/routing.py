@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Response, status
 
-from leadflow.adapters.db.routing import RoutingRepository
 from leadflow.adapters.db.uow import in_unit_of_work, reading
 from leadflow.domain.routing import RoutingRules
 from leadflow.domain.stages import Actor
 from leadflow.services.handover.routing import (
+    absences,
     add_absence,
     assignments_of,
+    current_routing_rules,
+    remove_absence,
     route_lead,
-    routing_rules,
-    routing_toml,
     set_capacity,
     set_routing_rules,
     simulate_route,
@@ -37,8 +37,8 @@ router = APIRouter(prefix="/api/v1", tags=["routing"])
 def read_routing_rules(db: DbDep, principal: PrincipalDep) -> RoutingRulesPublic:
     """The routing rules as TOML (ordered rules, teams with weights, the default team)."""
     with reading(db, principal.workspace_id) as uow:
-        config = uow.directory.workspace_config(principal.workspace_id)
-    return _rules_public(routing_toml(config), routing_rules(config))
+        text, rules = current_routing_rules(uow)
+    return _rules_public(text, rules)
 
 
 @router.put("/routing/rules", response_model=RoutingRulesPublic, openapi_extra=TOML_BODY)
@@ -71,7 +71,7 @@ def change_capacity(
 def list_absences(db: DbDep, principal: PrincipalDep) -> list[AbsencePublic]:
     """Absences of the workspace's users; absent users get no leads."""
     with reading(db, principal.workspace_id) as uow:
-        stored = RoutingRepository(uow.connection, principal.workspace_id).absences()
+        stored = absences(uow)
     return [
         AbsencePublic(
             id=item.id,
@@ -102,13 +102,8 @@ def create_absence(
 @router.delete("/routing/absences/{absence_id}", status_code=status.HTTP_204_NO_CONTENT)
 def delete_absence(absence_id: IdPath, db: DbDep, principal: PrincipalDep) -> Response:
     """Remove an absence; admins only."""
-    principal.require(Actor.ADMIN)
     in_unit_of_work(
-        db,
-        principal.workspace_id,
-        lambda uow: RoutingRepository(uow.connection, principal.workspace_id).remove_absence(
-            absence_id
-        ),
+        db, principal.workspace_id, lambda uow: remove_absence(uow, absence_id, by=principal)
     )
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 

@@ -15,7 +15,7 @@ from leadflow.services.scores.scoring import lead_score
 from leadflow.services.scores.scoring_settings import (
     CurrentRules,
     current_fit_rules,
-    scoring_settings,
+    current_scoring_settings,
     set_fit_rules,
     set_scoring_settings,
     settings_as_dict,
@@ -67,8 +67,8 @@ def replace_fit_rules(
 def read_settings(db: DbDep, principal: PrincipalDep) -> ScoringSettingsPublic:
     """Touch points, engagement half-life and bands, and the MQL threshold."""
     with reading(db, principal.workspace_id) as uow:
-        config = uow.directory.workspace_config(principal.workspace_id)
-    return ScoringSettingsPublic.model_validate(settings_as_dict(scoring_settings(config)))
+        settings = current_scoring_settings(uow)
+    return ScoringSettingsPublic.model_validate(settings_as_dict(settings))
 
 
 @router.patch("/settings", response_model=ScoringSettingsPublic)

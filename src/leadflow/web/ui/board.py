@@ -5,9 +5,8 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Request
 from starlette.responses import Response
 
-from leadflow.adapters.db.pipeline import Pipeline
 from leadflow.adapters.db.uow import reading
-from leadflow.services.lifecycle import rules
+from leadflow.services.views.board import board_view
 from leadflow.web.api.deps import DbDep, NowDep
 from leadflow.web.ui.moves import BOARD_STAGES, dialogs, move_options
 from leadflow.web.ui.pages import PageRoute, page
@@ -26,20 +25,14 @@ def board(
     """The pipeline board; `owner=me` shows only the viewer's own leads."""
     owner_id = viewer.user_id if owner == "me" else None
     with reading(db, viewer.workspace_id) as uow:
-        pipeline = Pipeline(uow.connection, viewer.workspace_id)
-        counts = pipeline.counts(owner_id)
-        columns = [
-            (stage, counts[stage], pipeline.cards(stage, CARDS_PER_STAGE, owner_id))
-            for stage in BOARD_STAGES
-        ]
-        members = {m.user_id: m for m in uow.directory.members(viewer.workspace_id)}
-        table = rules.transition_table(uow.directory.workspace_config(viewer.workspace_id))
-    options = {stage: move_options(table, stage, viewer.principal.actor) for stage in BOARD_STAGES}
+        view = board_view(uow, BOARD_STAGES, cards=CARDS_PER_STAGE, owner_id=owner_id)
+    actor = viewer.principal.actor
+    options = {stage: move_options(view.transitions, stage, actor) for stage in BOARD_STAGES}
     return page(
         request,
         "board/board.html",
-        columns=columns,
-        members=members,
+        columns=view.columns,
+        members=view.members,
         options=options,
         dialogs=dialogs(options),
         now=now,

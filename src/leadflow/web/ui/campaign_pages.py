@@ -8,15 +8,13 @@ from decimal import Decimal
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request
-from sqlalchemy import func, select
 from starlette.responses import Response
 
-from leadflow.adapters.db.tables import leads
 from leadflow.adapters.db.uow import reading
 from leadflow.domain.campaign import CHANNELS
 from leadflow.domain.errors import Conflict, InvalidInput, PermissionDenied
 from leadflow.domain.stages import Role
-from leadflow.services.intake.forms import form_config
+from leadflow.services.views.campaign_views import campaign_list_view, campaign_page_view
 from leadflow.services.workspaces import campaigns as campaign_service
 from leadflow.web.api.deps import DbDep, NowDep
 from leadflow.web.embed_code import embed_snippets
@@ -37,19 +35,12 @@ TextField = Annotated[str, Form()]
 def campaign_list(request: Request, viewer: ViewerDep, db: DbDep) -> Response:
     """All campaigns of the workspace with their costs and lead counts."""
     with reading(db, viewer.workspace_id) as uow:
-        found = uow.campaigns.all()
-        counts: dict[int | None, int] = dict(
-            uow.connection.execute(
-                select(leads.c.campaign_id, func.count())
-                .where(leads.c.workspace_id == viewer.workspace_id)
-                .group_by(leads.c.campaign_id)
-            ).all()
-        )
+        view = campaign_list_view(uow)
     return page(
         request,
         "campaigns/list.html",
-        campaigns=found,
-        counts=counts,
+        campaigns=view.campaigns,
+        counts=view.lead_counts,
         can_create=viewer.is_(Role.MARKETING),
     )
 
@@ -139,20 +130,15 @@ def _money(text: str, locale: str, field: str) -> Decimal:
 def campaign_page(request: Request, campaign_id: IdPath, viewer: ViewerDep, db: DbDep) -> Response:
     """A campaign with its lead form: the form's address, embed code and a preview."""
     with reading(db, viewer.workspace_id) as uow:
-        campaign = uow.campaigns.get(campaign_id)
-        lead_count = uow.connection.execute(
-            select(func.count()).where(
-                leads.c.workspace_id == viewer.workspace_id, leads.c.campaign_id == campaign_id
-            )
-        ).scalar_one()
+        view = campaign_page_view(uow, campaign_id)
+    campaign = view.campaign
     assert campaign.form_key is not None
-    config = form_config(db, by=viewer.principal, campaign_id=campaign_id)
     base = public_url(request)
     return page(
         request,
         "campaigns/detail.html",
         campaign=campaign,
-        lead_count=lead_count,
+        lead_count=view.lead_count,
         form_url=f"{base}/f/{campaign.form_key}",
-        snippets=embed_snippets(base, campaign.form_key, config),
+        snippets=embed_snippets(base, campaign.form_key, view.form_config),
     )

@@ -100,9 +100,6 @@ def dashboard_page(request: Request, viewer: ViewerDep, db: DbDep, now: NowDep) 
          for week in board.trend],
         secondary=None,
     )  # fmt: skip
-    with reading(db, viewer.workspace_id) as uow:
-        campaigns = uow.campaigns.all()
-        members = uow.directory.members(viewer.workspace_id)
     query = urlencode({key: value for key, value in values.items() if value})
     return page(
         request,
@@ -117,8 +114,8 @@ def dashboard_page(request: Request, viewer: ViewerDep, db: DbDep, now: NowDep) 
         trend_chart=trend_chart,
         velocity_rows=timed,
         values=values,
-        campaigns=campaigns,
-        members=members,
+        campaigns=board.all_campaigns,
+        members=board.members,
         sources=SOURCE_CODES,
         grades=GRADES,
         export_query=query,

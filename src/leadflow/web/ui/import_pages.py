@@ -30,6 +30,7 @@ from leadflow.services.imports.upload_runs import (
     start_upload_import,
     upload_policy,
 )
+from leadflow.services.workspaces.campaigns import all_campaigns
 from leadflow.web.api.deps import DbDep, NowDep
 from leadflow.web.ids import IdPath, id_from_text
 from leadflow.web.ui.messages import explain
@@ -61,7 +62,7 @@ def _page(
     status_code: int = 200,
 ) -> Response:
     with reading(db, viewer.workspace_id) as uow:
-        campaigns = uow.campaigns.all()
+        campaigns = all_campaigns(uow)
     return page(
         request,
         "imports/index.html",

@@ -13,10 +13,10 @@ from leadflow.adapters.db.uow import in_unit_of_work, reading
 from leadflow.domain.activity import ActivityKind, Outcome
 from leadflow.domain.errors import GateNotPassed, InvalidInput, ReasonRequired
 from leadflow.domain.stages import Stage
-from leadflow.services.lifecycle import rules
 from leadflow.services.lifecycle.moves import move_lead
 from leadflow.services.privacy.consent import set_legal_basis
 from leadflow.services.tasks import activities as work_service
+from leadflow.services.views.lead_views import move_dialog_view
 from leadflow.web.api.deps import DbDep, NowDep
 from leadflow.web.ids import IdPath
 from leadflow.web.ui.amounts import amount_from_text
@@ -70,11 +70,12 @@ def _move_page(
     status_code: int = 200,
 ) -> Response:
     with reading(db, viewer.workspace_id) as uow:
-        details = uow.leads.details(lead_id)
-        table = rules.transition_table(uow.directory.workspace_config(viewer.workspace_id))
-    lead = details.lead
+        view = move_dialog_view(uow, lead_id)
+    details, lead = view.details, view.details.lead
     found = [
-        o for o in move_options(table, lead.stage, viewer.principal.actor) if o.target is target
+        o
+        for o in move_options(view.transitions, lead.stage, viewer.principal.actor)
+        if o.target is target
     ]
     option = found[0] if found else MoveOption(lead.stage, target, ())
     return page(

@@ -7,15 +7,14 @@ from datetime import datetime
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Request
-from sqlalchemy import select
 from starlette.responses import Response
 
-from leadflow.adapters.db.lead_listing import SORTS, LeadListing, ListFilter
-from leadflow.adapters.db.tables import leads
+from leadflow.adapters.db.lead_listing import SORTS, ListFilter
 from leadflow.adapters.db.uow import reading
 from leadflow.domain.errors import InvalidInput
 from leadflow.domain.lead import LeadFilter
 from leadflow.domain.stages import Stage
+from leadflow.services.views.lead_views import lead_list_view
 from leadflow.web.api.deps import DbDep, NowDep
 from leadflow.web.ids import MAX_ID
 from leadflow.web.ui.pages import PageRoute, page
@@ -109,33 +108,24 @@ def lead_list(request: Request, viewer: ViewerDep, db: DbDep, now: NowDep) -> Re
         raise InvalidInput(f"unknown sort '{sort}'", field="sort")
     where = list_filter(query, now)
     with reading(db, viewer.workspace_id) as uow:
-        result = LeadListing(uow.connection, viewer.workspace_id).page(
+        view = lead_list_view(
+            uow,
             where,
             sort=sort,
             after=query.get("after") or None,
             before=query.get("before") or None,
             limit=PAGE_SIZE,
         )
-        members = {m.user_id: m for m in uow.directory.members(viewer.workspace_id)}
-        campaigns = uow.campaigns.all()
-        sources = [
-            source
-            for (source,) in uow.connection.execute(
-                select(leads.c.source)
-                .where(leads.c.workspace_id == viewer.workspace_id, leads.c.source.is_not(None))
-                .group_by(leads.c.source)
-            )
-        ]
     return page(
         request,
         "leads/list.html",
-        result=result,
+        result=view.page,
         query=query,
         sort=sort,
         sorts=list(SORTS),
-        members=members,
-        campaigns=campaigns,
-        sources=sources,
+        members=view.members,
+        campaigns=view.campaigns,
+        sources=view.sources,
         stages=list(Stage),
         now=now,
     )

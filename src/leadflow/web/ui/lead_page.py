@@ -8,20 +8,13 @@ from datetime import date
 from fastapi import APIRouter, Depends, Request
 from starlette.responses import Response
 
-from leadflow.adapters.db.lead_summaries import summaries, summary_from_row
-from leadflow.adapters.db.tables import leads
 from leadflow.adapters.db.uow import reading
 from leadflow.domain import qualification
 from leadflow.domain.custom_fields import FieldDefinition, FieldType, FieldValue
-from leadflow.domain.errors import ModelNotTrained
 from leadflow.domain.privacy import LegalBasis, Purpose
 from leadflow.domain.qualification import Framework, Status
 from leadflow.domain.stages import Role
-from leadflow.services.handover.clock import sla_state_for
-from leadflow.services.lifecycle import rules
-from leadflow.services.prediction.prediction_views import LeadPrediction, lead_prediction
-from leadflow.services.privacy.consent import legal_bases
-from leadflow.services.scores.scoring import lead_score
+from leadflow.services.views.lead_views import lead_page_view
 from leadflow.web.api.deps import DbDep, NowDep
 from leadflow.web.ids import IdPath
 from leadflow.web.ui.moves import move_options
@@ -76,34 +69,14 @@ def lead_page(
 ) -> Response:
     """One lead with everything a sales or marketing user needs to work on it."""
     with reading(db, viewer.workspace_id) as uow:
-        details = uow.leads.details(lead_id)
-        summary_row = uow.connection.execute(
-            summaries(viewer.workspace_id, leads.c.id == lead_id)
-        ).first()
-        history = uow.leads.history(lead_id)
-        config = uow.directory.workspace_config(viewer.workspace_id)
-        assessments = uow.leads.assessments(lead_id)
-        activities = uow.work.activities(lead_id)
-        tasks = uow.work.tasks(lead_id)
-        members = {m.user_id: m for m in uow.directory.members(viewer.workspace_id)}
-        campaign_id = details.lead.campaign_id
-        campaign = uow.campaigns.get(campaign_id) if campaign_id is not None else None
-        score = lead_score(uow, lead_id, at=now)
-        sla = sla_state_for(uow, lead_id, now)
-        bases, _history = legal_bases(uow, lead_id)
-        definitions = uow.fields.all()
-        try:
-            prediction: LeadPrediction | None = lead_prediction(uow, lead_id)
-        except ModelNotTrained:
-            prediction = None
-    framework = rules.framework(config)
-    states = criterion_states(framework, assessments)
+        view = lead_page_view(uow, lead_id, now=now)
+    framework = view.framework
+    states = criterion_states(framework, view.assessments)
     statuses = {state.criterion.key: state.status for state in states}
     grade = qualification.grade(framework, statuses)
+    details = view.details
     lead = details.lead
-    options = {
-        lead.stage: move_options(rules.transition_table(config), lead.stage, viewer.principal.actor)
-    }
+    options = {lead.stage: move_options(view.transitions, lead.stage, viewer.principal.actor)}
     name = details.contact.full_name or details.contact.email or f"#{lead_id}"
     return page(
         request,
@@ -111,21 +84,21 @@ def lead_page(
         details=details,
         lead=lead,
         lead_name=name,
-        card=summary_from_row(summary_row) if summary_row is not None else None,
-        history=list(reversed(history)),
+        card=view.card,
+        history=view.history,
         framework=framework,
         states=states,
         grade=grade,
         gate=gate_view(framework, statuses, grade),
-        activities=activities,
-        tasks=tasks,
-        members=members,
-        campaign=campaign,
-        score=score,
-        prediction=prediction,
-        sla=sla,
-        custom_fields=shown_fields(definitions, details.lead.custom_fields),
-        bases={str(purpose): entry for purpose, entry in bases.items()},
+        activities=view.activities,
+        tasks=view.tasks,
+        members=view.members,
+        campaign=view.campaign,
+        score=view.score,
+        prediction=view.prediction,
+        sla=view.sla,
+        custom_fields=shown_fields(view.fields, lead.custom_fields),
+        bases={str(purpose): entry for purpose, entry in view.bases.items()},
         purposes=[purpose.value for purpose in Purpose],
         legal_bases=[basis.value for basis in LegalBasis],
         options=options,

@@ -15,7 +15,6 @@ from leadflow.adapters.db.uow import UnitOfWork, in_unit_of_work
 from leadflow.domain.errors import InvalidInput
 from leadflow.domain.qualification import Assessment, Criterion, Framework, Status, ValueType
 from leadflow.services.intake import leads as lead_service
-from leadflow.services.lifecycle import rules
 from leadflow.web.api.deps import DbDep, NowDep
 from leadflow.web.ids import IdPath
 from leadflow.web.ui.pages import PageRoute, redirect
@@ -116,9 +115,8 @@ def qualify(lead_id: IdPath, viewer: ViewerDep, db: DbDep, now: NowDep, form: Fo
     expected = form.get("expected_version", "")
 
     def record(uow: UnitOfWork) -> str:
-        uow.leads.get(lead_id)
-        framework = rules.framework(uow.directory.workspace_config(viewer.workspace_id))
-        states = criterion_states(framework, uow.leads.assessments(lead_id))
+        framework, assessments = lead_service.qualification_of(uow, lead_id)
+        states = criterion_states(framework, assessments)
         items = changed_items(states, form, viewer.locale)
         if not items:
             return "unchanged"
