@@ -22,6 +22,7 @@ from leadflow.adapters.db.tables import (
     form_quarantine,
     leads,
 )
+from leadflow.adapters.db.uow import in_unit_of_work
 from leadflow.domain.campaign import Campaign
 from leadflow.domain.stages import Role
 from leadflow.services.intake.forms import set_form_config
@@ -123,10 +124,14 @@ def _fill_in_the_salesforce_form(page: Page) -> None:
 def test_a_salesforce_web_to_lead_form_creates_the_lead_from_a_real_browser(
     browser: Browser, form_server: LiveServer, db: Database, campaign: Campaign, tenant: Tenant
 ) -> None:
-    set_form_config(
-        db, by=tenant.principal(Role.MARKETING), campaign_id=campaign.id or 0,
-        settings={"min_seconds": 1},
-    )  # fmt: skip
+    marketing = tenant.principal(Role.MARKETING)
+    in_unit_of_work(
+        db,
+        marketing.workspace_id,
+        lambda uow: set_form_config(
+            uow, by=marketing, campaign_id=campaign.id or 0, settings={"min_seconds": 1}
+        ),
+    )
     context = browser.new_context(locale="de-DE")
     page = _customer_page(context, form_server, campaign)
     _fill_in_the_salesforce_form(page)
@@ -182,10 +187,14 @@ def test_leadflow_s_own_form_fills_utm_fields_and_records_the_consent(
     campaign: Campaign,
     tenant: Tenant,
 ) -> None:
-    set_form_config(
-        db, by=tenant.principal(Role.MARKETING), campaign_id=campaign.id or 0,
-        settings={"min_seconds": 1},
-    )  # fmt: skip
+    marketing = tenant.principal(Role.MARKETING)
+    in_unit_of_work(
+        db,
+        marketing.workspace_id,
+        lambda uow: set_form_config(
+            uow, by=marketing, campaign_id=campaign.id or 0, settings={"min_seconds": 1}
+        ),
+    )
     context = browser.new_context(locale="en-US")
     page = context.new_page()
     page.goto(form_server.at(f"/f/{campaign.form_key}?utm_source=newsletter&utm_medium=email"))

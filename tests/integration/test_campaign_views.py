@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from leadflow.adapters.db.database import Database
-from leadflow.adapters.db.uow import reading
+from leadflow.adapters.db.uow import in_unit_of_work, reading
 from leadflow.domain.campaign import Campaign
 from leadflow.domain.errors import NotFound
 from leadflow.domain.stages import Role
@@ -53,11 +53,16 @@ def test_the_campaign_page_view_holds_its_lead_count_and_form_settings(
     assert campaign.id is not None
     new_lead(db, tenant, campaign_id=campaign.id)
     new_lead(db, tenant)
-    set_form_config(
+    marketing = tenant.principal(Role.MARKETING)
+    in_unit_of_work(
         db,
-        by=tenant.principal(Role.MARKETING),
-        campaign_id=campaign.id,
-        settings={"title_de": "Standbesuch", "required": ["email", "company"]},
+        marketing.workspace_id,
+        lambda uow: set_form_config(
+            uow,
+            by=marketing,
+            campaign_id=campaign.id,
+            settings={"title_de": "Standbesuch", "required": ["email", "company"]},
+        ),
     )
 
     with reading(db, tenant.id) as uow:

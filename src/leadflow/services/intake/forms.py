@@ -20,7 +20,7 @@ from typing import Any
 
 from leadflow.adapters.db.database import Database
 from leadflow.adapters.db.public_forms import campaign_of_form, set_form_settings
-from leadflow.adapters.db.uow import UnitOfWork, in_unit_of_work, reading
+from leadflow.adapters.db.uow import UnitOfWork, in_unit_of_work
 from leadflow.adapters.importing.normalize import country_code, normalize_email, normalize_phone
 from leadflow.domain.campaign import Campaign
 from leadflow.domain.errors import InvalidInput
@@ -114,25 +114,18 @@ def public_form(db: Database, form_key: str) -> PublicForm:
 
 
 def set_form_config(
-    db: Database, *, by: Principal, campaign_id: int, settings: dict[str, Any]
+    uow: UnitOfWork, *, by: Principal, campaign_id: int, settings: dict[str, Any]
 ) -> FormConfig:
     """Check and store a campaign's form settings."""
     by.require(Actor.MARKETING)
     config = form_config_from(settings)
-    in_unit_of_work(
-        db,
-        by.workspace_id,
-        lambda uow: set_form_settings(
-            uow.connection, by.workspace_id, campaign_id, config.as_data()
-        ),
-    )
+    set_form_settings(uow.connection, uow.workspace_id, campaign_id, config.as_data())
     return config
 
 
-def form_config(db: Database, *, by: Principal, campaign_id: int) -> FormConfig:
+def form_config(uow: UnitOfWork, *, campaign_id: int) -> FormConfig:
     """A campaign's form settings (the defaults until someone changes them)."""
-    with reading(db, by.workspace_id) as uow:
-        return campaign_form_config(uow, uow.campaigns.get(campaign_id))
+    return campaign_form_config(uow, uow.campaigns.get(campaign_id))
 
 
 def campaign_form_config(uow: UnitOfWork, campaign: Campaign) -> FormConfig:

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Request
 from pydantic import BaseModel
 
-from leadflow.adapters.db.uow import reading
+from leadflow.adapters.db.uow import in_unit_of_work, reading
 from leadflow.domain.form_config import FormConfig
 from leadflow.services.intake.forms import form_config, set_form_config
 from leadflow.services.workspaces.campaigns import campaign_of
@@ -50,7 +50,8 @@ def read_form(
     campaign_id: IdPath, db: DbDep, principal: PrincipalDep, request: Request
 ) -> LeadFormPublic:
     """The campaign's lead form: its settings, address and embed code."""
-    config = form_config(db, by=principal, campaign_id=campaign_id)
+    with reading(db, principal.workspace_id) as uow:
+        config = form_config(uow, campaign_id=campaign_id)
     return _public(db, principal, request, campaign_id, config)
 
 
@@ -63,5 +64,9 @@ def update_form(
     settings: FormSettings,
 ) -> LeadFormPublic:
     """Change the campaign's lead form: fields, consent boxes, thank-you page, who may embed."""
-    config = set_form_config(db, by=principal, campaign_id=campaign_id, settings=settings)
+    config = in_unit_of_work(
+        db,
+        principal.workspace_id,
+        lambda uow: set_form_config(uow, by=principal, campaign_id=campaign_id, settings=settings),
+    )
     return _public(db, principal, request, campaign_id, config)
