@@ -22,11 +22,14 @@ UI_FOLDERS = (
     "auth", "board", "campaigns", "dashboard", "imports", "leads", "models", "notifications",
     "quarantine",
 )  # fmt: skip
-"""The UI's own templates; other pages (privacy, the public form) keep their own wording."""
+"""The UI's own templates. The public form's and the privacy pages' words are marked in
+web/form_texts.py and web/privacy_pages.py, whose templates show them as given."""
 TEMPLATE_PATTERNS = ["templates/*.html", *(f"templates/{name}/**.html" for name in UI_FOLDERS)]
 METHODS = [
     *((pattern, "jinja2.ext:babel_extract") for pattern in TEMPLATE_PATTERNS),
     ("ui/**.py", "python"),
+    ("form_texts.py", "python"),
+    ("privacy_pages.py", "python"),
 ]
 OPTIONS = {pattern: {"extensions": "jinja2.ext.i18n"} for pattern in TEMPLATE_PATTERNS}
 

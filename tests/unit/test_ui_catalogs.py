@@ -11,7 +11,7 @@ import pytest
 from babel.messages.extract import extract_from_dir
 
 from leadflow.web.client import negotiate
-from leadflow.web.ui.i18n import LOCALES, MISSING_MARK, Catalog, load_catalog
+from leadflow.web.i18n import LOCALES, MISSING_MARK, Catalog, load_catalog
 from leadflow.web.ui.rendering import TEMPLATES
 
 WEB = TEMPLATES.parent

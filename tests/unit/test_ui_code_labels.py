@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from leadflow.web.ui.i18n import load_catalog
+from leadflow.web.i18n import load_catalog
 from leadflow.web.ui.labels import Labels
 
 GERMAN = Labels(load_catalog("de"))

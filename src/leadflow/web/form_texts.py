@@ -1,41 +1,50 @@
-"""The words of the public lead form in German and English, and how a visitor's language is
-chosen: ?lang=, then the browser's Accept-Language, then the installation's default."""
+"""The words of the public lead form, as messages of the UI's German and English catalogs, and
+the input types and autocomplete hints of its fields."""
 
 from __future__ import annotations
 
-TEXTS: dict[str, dict[str, str]] = {
-    "de": {
-        "first_name": "Vorname", "last_name": "Nachname", "email": "E-Mail",
-        "company": "Unternehmen", "title": "Position", "phone": "Telefon", "mobile": "Mobil",
-        "street": "Straße", "zip": "PLZ", "city": "Ort", "state": "Bundesland",
-        "country": "Land", "url": "Website", "industry": "Branche",
-        "employees": "Mitarbeiter", "description": "Ihre Nachricht",
-        "submit": "Absenden", "required": "Pflichtfeld", "honeypot": "Bitte leer lassen",
-        "thanks_title": "Vielen Dank!",
-        "thanks": "Wir haben Ihre Angaben erhalten und melden uns in Kürze bei Ihnen.",
-        "confirm_mail": "Bitte bestätigen Sie Ihre E-Mail-Einwilligung über den Link, den wir "
-        "Ihnen senden.",
-        "fix": "Bitte prüfen Sie die markierten Felder.",
-        "unavailable": "Dieses Formular ist nicht verfügbar.",
-        "unavailable_hint": "Bitte prüfen Sie die Adresse oder wenden Sie sich an das Unternehmen, "
-        "dessen Formular Sie aufrufen wollten.",
-    },
-    "en": {
-        "first_name": "First name", "last_name": "Last name", "email": "E-mail",
-        "company": "Company", "title": "Job title", "phone": "Phone", "mobile": "Mobile",
-        "street": "Street", "zip": "Postal code", "city": "City", "state": "State",
-        "country": "Country", "url": "Website", "industry": "Industry",
-        "employees": "Employees", "description": "Your message",
-        "submit": "Send", "required": "Required", "honeypot": "Please leave empty",
-        "thanks_title": "Thank you!",
-        "thanks": "We have received your details and will be in touch shortly.",
-        "confirm_mail": "Please confirm your e-mail consent with the link we are sending you.",
-        "fix": "Please check the marked fields.",
-        "unavailable": "This form is not available.",
-        "unavailable_hint": "Please check the address or contact the company whose form you "
-        "wanted to open.",
-    },
-}  # fmt: skip
+from functools import cache
+
+from leadflow.web.i18n import N_, catalog
+
+FORM_WORDS: dict[str, str] = {
+    "first_name": N_("First name"),
+    "last_name": N_("Last name"),
+    "email": N_("E-mail"),
+    "company": N_("Company"),
+    "title": N_("Job title"),
+    "phone": N_("Phone"),
+    "mobile": N_("Mobile"),
+    "street": N_("Street"),
+    "zip": N_("Postal code"),
+    "city": N_("City"),
+    "state": N_("State"),
+    "country": N_("Country"),
+    "url": N_("Website"),
+    "industry": N_("Industry"),
+    "employees": N_("Employees"),
+    "description": N_("Your message"),
+    "submit": N_("Send"),
+    "required": N_("Required"),
+    "honeypot": N_("Please leave empty"),
+    "thanks_title": N_("Thank you!"),
+    "thanks": N_("We have received your details and will be in touch shortly."),
+    "confirm_mail": N_("Please confirm your e-mail consent with the link we are sending you."),
+    "fix": N_("Please check the marked fields."),
+    "unavailable": N_("This form is not available."),
+    "unavailable_hint": N_(
+        "Please check the address or contact the company whose form you wanted to open."
+    ),
+}
+"""The form's words by their place in the templates, as English messages of the UI catalogs."""
+
+
+@cache
+def form_words(language: str) -> dict[str, str]:
+    """The form's words in one of the UI's languages, from its message catalog."""
+    words = catalog(language)
+    return {key: words.gettext(message) for key, message in FORM_WORDS.items()}
+
 
 INPUT_TYPES = {"email": "email", "phone": "tel", "mobile": "tel", "url": "url"}
 AUTOCOMPLETE = {

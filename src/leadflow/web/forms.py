@@ -38,7 +38,7 @@ from leadflow.services.intake.forms import (
 from leadflow.web.api.deps import DbDep, NowDep
 from leadflow.web.api.privacy_deps import optional_privacy_keys
 from leadflow.web.client import client_ip, visitor_language
-from leadflow.web.form_texts import AUTOCOMPLETE, INPUT_TYPES, TEXTS
+from leadflow.web.form_texts import AUTOCOMPLETE, INPUT_TYPES, form_words
 from leadflow.web.public_url import public_url
 
 HERE = Path(__file__).resolve().parent
@@ -79,7 +79,8 @@ def _render(
     form: PublicForm, lang: str, token: str, *, status: int = 200, **context: Any
 ) -> HTMLResponse:
     html = _templates().get_template("lead_form.html").render(
-        lang=lang, t=TEXTS[lang], form_key=form.campaign.form_key, title=form.config.title(lang),
+        lang=lang, t=form_words(lang), form_key=form.campaign.form_key,
+        title=form.config.title(lang),
         fields=form.config.fields, required=form.config.required, consents=form.config.consents,
         input_types=INPUT_TYPES, autocomplete=AUTOCOMPLETE, utm_fields=UTM_FIELDS, token=token,
         return_url=form.config.thank_you_url, values=context.get("values", {}),
@@ -160,7 +161,7 @@ async def submit_form(form_key: str, request: Request, db: DbDep, now: NowDep) -
     thanks = (
         _templates()
         .get_template("thanks.html")
-        .render(lang=lang, t=TEXTS[lang], consent_asked=outcome.confirmations > 0)
+        .render(lang=lang, t=form_words(lang), consent_asked=outcome.confirmations > 0)
     )
     return HTMLResponse(thanks, headers=_headers(form))
 
@@ -189,7 +190,8 @@ def _back_to_the_page(
         if name not in shown and name not in (TOKEN_FIELD, HONEYPOT_FIELD)
     ]
     page = _templates().get_template("correct.html").render(
-        lang=lang, t=TEXTS[lang], form_key=form.campaign.form_key, title=form.config.title(lang),
+        lang=lang, t=form_words(lang), form_key=form.campaign.form_key,
+        title=form.config.title(lang),
         shown=shown, values=values, errors=wrong, kept=kept, token=token,
         input_types=INPUT_TYPES, autocomplete=AUTOCOMPLETE, message=errors.get("form"),
     )  # fmt: skip

@@ -18,6 +18,7 @@ from leadflow.services.privacy import suppression as suppression_service
 from leadflow.web.api.deps import DbDep, NowDep
 from leadflow.web.api.privacy_deps import PrivacyKeysDep
 from leadflow.web.client import client_ip
+from leadflow.web.i18n import N_, catalog
 
 TEMPLATES = Path(__file__).resolve().parent / "templates" / "privacy"
 
@@ -26,28 +27,32 @@ router = APIRouter(include_in_schema=False)
 
 @dataclass(frozen=True)
 class Page:
-    title_de: str
-    title_en: str
-    message_de: str
-    message_en: str
+    """A public privacy page; its words are English messages of the UI catalogs, shown in German
+    and in English (the person comes from an e-mail link, so the page speaks both)."""
+
+    title: str
+    message: str
     action: str | None = None
-    button_de: str = ""
-    button_en: str = ""
+    button: str = ""
+
+    def words(self, language: str) -> dict[str, str]:
+        words = catalog(language)
+        return {
+            "title": words.gettext(self.title),
+            "message": words.gettext(self.message),
+            "button": words.gettext(self.button) if self.button else "",
+        }
 
 
 UNKNOWN_LINK = Page(
-    "Link ungültig",
-    "Invalid link",
-    "Dieser Link ist ungültig oder gehört zu Daten, die nicht mehr gespeichert sind.",
-    "This link is not valid, or it belongs to data that is no longer stored.",
+    N_("Invalid link"),
+    N_("This link is not valid, or it belongs to data that is no longer stored."),
 )
 
 
 EXPIRED_LINK = Page(
-    "Link abgelaufen",
-    "Link expired",
-    "Der Bestätigungslink ist abgelaufen. Bitte melden Sie sich erneut an.",
-    "The confirmation link has expired. Please sign up again.",
+    N_("Link expired"),
+    N_("The confirmation link has expired. Please sign up again."),
 )
 
 
@@ -59,15 +64,13 @@ def objection_form(token: str, db: DbDep, keys: PrivacyKeysDep, request: Request
         return _render(UNKNOWN_LINK, 404)
     return _render(
         Page(
-            "Werbung widersprechen",
-            "Object to marketing",
-            "Mit einem Klick widerrufen Sie alle Einwilligungen und widersprechen jeder Werbung "
-            "per E-Mail und Telefon. Wir sperren Ihre Adresse dauerhaft für Werbung.",
-            "One click withdraws every consent and objects to all marketing by e-mail and phone. "
-            "Your address stays blocked for marketing for good.",
+            N_("Object to marketing"),
+            N_(
+                "One click withdraws every consent and objects to all marketing by e-mail and "
+                "phone. Your address stays blocked for marketing for good."
+            ),
             action=str(request.url.path),
-            button_de="Widersprechen",
-            button_en="Object",
+            button=N_("Object"),
         )
     )
 
@@ -81,10 +84,8 @@ def object_by_link(token: str, db: DbDep, keys: PrivacyKeysDep, now: NowDep) -> 
         return _render(UNKNOWN_LINK, 404)
     return _render(
         Page(
-            "Widerspruch erfasst",
-            "Objection recorded",
-            "Sie erhalten von uns keine Werbung mehr. Ihre Einwilligungen sind widerrufen.",
-            "You will receive no more marketing from us. Your consents are withdrawn.",
+            N_("Objection recorded"),
+            N_("You will receive no more marketing from us. Your consents are withdrawn."),
         )
     )
 
@@ -93,13 +94,10 @@ def object_by_link(token: str, db: DbDep, keys: PrivacyKeysDep, now: NowDep) -> 
 def confirmation_form(token: str, request: Request) -> HTMLResponse:
     return _render(
         Page(
-            "Anmeldung bestätigen",
-            "Confirm your subscription",
-            "Bitte bestätigen Sie, dass Sie Informationen von uns per E-Mail erhalten möchten.",
-            "Please confirm that you want to receive information from us by e-mail.",
+            N_("Confirm your subscription"),
+            N_("Please confirm that you want to receive information from us by e-mail."),
             action=str(request.url.path),
-            button_de="Bestätigen",
-            button_en="Confirm",
+            button=N_("Confirm"),
         )
     )
 
@@ -120,16 +118,18 @@ def confirm(token: str, db: DbDep, now: NowDep, request: Request) -> HTMLRespons
         return _render(EXPIRED_LINK, 410)
     return _render(
         Page(
-            "Vielen Dank",
-            "Thank you",
-            "Ihre Anmeldung ist bestätigt. Sie können sie jederzeit mit einem Klick widerrufen.",
-            "Your subscription is confirmed. You can withdraw it at any time with one click.",
+            N_("Thank you"),
+            N_("Your subscription is confirmed. You can withdraw it at any time with one click."),
         )
     )
 
 
 def _render(page: Page, status_code: int = 200) -> HTMLResponse:
-    html = _environment().get_template("public_page.html").render(page=page)
+    html = (
+        _environment()
+        .get_template("public_page.html")
+        .render(page=page, de=page.words("de"), en=page.words("en"))
+    )
     return HTMLResponse(html, status_code=status_code, headers={"Cache-Control": "no-store"})
 
 

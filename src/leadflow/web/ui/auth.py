@@ -11,7 +11,7 @@ from leadflow.domain.errors import TooManyAttempts
 from leadflow.services.workspaces import sessions
 from leadflow.web.api.deps import DbDep, NowDep
 from leadflow.web.client import client_ip
-from leadflow.web.ui.i18n import LOCALES
+from leadflow.web.i18n import LOCALES
 from leadflow.web.ui.pages import PageRoute, catalog_of, page, redirect, safe_next
 from leadflow.web.ui.session import (
     LANGUAGE_COOKIE,

@@ -15,7 +15,7 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from leadflow.domain.errors import DomainError, InvalidInput
 from leadflow.web.client import visitor_language
 from leadflow.web.errors import error_body
-from leadflow.web.form_texts import TEXTS
+from leadflow.web.form_texts import form_words
 from leadflow.web.forms import _templates as form_templates
 from leadflow.web.ui.messages import explain
 from leadflow.web.ui.pages import catalog_of, error_page
@@ -35,7 +35,7 @@ def _is_form(request: Request) -> bool:
 
 def _form_error(request: Request, status_code: int) -> HTMLResponse:
     lang = visitor_language(request)
-    html = form_templates().get_template("unavailable.html").render(lang=lang, t=TEXTS[lang])
+    html = form_templates().get_template("unavailable.html").render(lang=lang, t=form_words(lang))
     return HTMLResponse(html, status_code=status_code, headers={"Cache-Control": "no-store"})
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from leadflow.domain.qualification import Criterion
 from leadflow.domain.sources import SourceMap
 from leadflow.domain.stages import Stage
-from leadflow.web.ui.i18n import N_, Catalog
+from leadflow.web.i18n import N_, Catalog
 
 STAGES = {
     Stage.PROSPECT: N_("Prospect"),

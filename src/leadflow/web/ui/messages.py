@@ -13,7 +13,7 @@ from leadflow.domain.errors import (
     ReasonRequired,
     StaleLead,
 )
-from leadflow.web.ui.i18n import N_, Catalog
+from leadflow.web.i18n import N_, Catalog
 from leadflow.web.ui.labels import Labels
 
 NOTICES = {

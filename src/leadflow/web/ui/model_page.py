@@ -9,7 +9,7 @@ from starlette.responses import Response
 from leadflow.adapters.db.uow import reading
 from leadflow.services.prediction.model_monitoring import CALIBRATION_DAYS, model_status
 from leadflow.web.api.deps import DbDep, NowDep
-from leadflow.web.ui.i18n import N_
+from leadflow.web.i18n import N_
 from leadflow.web.ui.pages import PageRoute, catalog_of, page
 from leadflow.web.ui.session import ViewerDep, check_csrf
 

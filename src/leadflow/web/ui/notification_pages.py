@@ -12,8 +12,8 @@ from leadflow.adapters.db.uow import in_unit_of_work, reading
 from leadflow.domain import notification_mail as kinds
 from leadflow.services.notifications import inbox as notification_service
 from leadflow.web.api.deps import DbDep, NowDep
+from leadflow.web.i18n import N_, Catalog
 from leadflow.web.ids import IdPath
-from leadflow.web.ui.i18n import N_, Catalog
 from leadflow.web.ui.pages import PageRoute, catalog_of, page, redirect
 from leadflow.web.ui.session import ViewerDep, check_csrf
 

@@ -15,7 +15,7 @@ from leadflow.adapters.db.uow import reading
 from leadflow.domain.errors import DomainError
 from leadflow.services.notifications import inbox as notification_service
 from leadflow.web.errors import error_body
-from leadflow.web.ui.i18n import Catalog
+from leadflow.web.i18n import Catalog
 from leadflow.web.ui.messages import explain, notice, refusal
 from leadflow.web.ui.session import (
     CsrfRefused,

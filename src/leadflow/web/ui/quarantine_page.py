@@ -11,9 +11,9 @@ from leadflow.domain.quarantine import QuarantineReason
 from leadflow.services.intake import quarantine as quarantine_service
 from leadflow.web.api.deps import DbDep, NowDep
 from leadflow.web.api.privacy_deps import optional_privacy_keys
+from leadflow.web.i18n import N_
 from leadflow.web.ids import IdPath, PageNumber
 from leadflow.web.public_url import public_url
-from leadflow.web.ui.i18n import N_
 from leadflow.web.ui.pages import PageRoute, catalog_of, page, redirect
 from leadflow.web.ui.session import ViewerDep, check_csrf
 

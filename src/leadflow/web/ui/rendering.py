@@ -13,7 +13,7 @@ from babel.numbers import format_currency, format_decimal, format_percent
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from starlette.responses import HTMLResponse
 
-from leadflow.web.ui.i18n import LOCALES, Catalog, load_catalog
+from leadflow.web.i18n import LOCALES, Catalog, load_catalog
 from leadflow.web.ui.labels import Labels
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"

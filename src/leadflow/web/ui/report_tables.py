@@ -12,7 +12,7 @@ from leadflow.domain.cohorts import FOLLOWING
 from leadflow.domain.stages import MAIN_PATH
 from leadflow.services.handover.sla_report import SlaCompliance
 from leadflow.services.reports.dashboard import Dashboard
-from leadflow.web.ui.i18n import Catalog
+from leadflow.web.i18n import Catalog
 from leadflow.web.ui.labels import Labels
 
 DAY = 86_400.0

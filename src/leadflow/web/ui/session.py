@@ -18,7 +18,7 @@ from leadflow.services.workspaces.sessions import SignedIn
 from leadflow.settings import Settings
 from leadflow.web.api.deps import DbDep, NowDep
 from leadflow.web.client import negotiate
-from leadflow.web.ui.i18n import LOCALES
+from leadflow.web.i18n import LOCALES
 from leadflow.web.ui.rendering import Renderer
 
 SESSION_COOKIE = "lf_session"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 from babel.messages.pofile import read_po
@@ -10,7 +11,7 @@ from babel.messages.pofile import read_po
 from leadflow.web.client import LANGUAGES
 
 LOCALES = LANGUAGES
-LOCALE_DIR = Path(__file__).resolve().parents[1] / "locale"
+LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 MISSING_MARK = "\u2047"
 """Put before a message that has no translation, when a catalog is asked to show gaps."""
 
@@ -62,3 +63,10 @@ def load_catalog(locale: str, *, mark_missing: bool = False) -> Catalog:
         elif message.string:
             messages[str(message.id)] = str(message.string)
     return Catalog(locale, messages, plurals, mark_missing)
+
+
+@cache
+def catalog(locale: str) -> Catalog:
+    """One language's catalog, read once per process: for pages outside the signed-in UI (the
+    public lead form, the privacy pages)."""
+    return load_catalog(locale)
