@@ -26,8 +26,8 @@ from leadflow.domain.campaign import Campaign
 from leadflow.domain.stages import Role
 from leadflow.services.campaigns import create_campaign
 from leadflow.services.forms import set_form_config
-from tests.conftest import NOW, Tenant
 from tests.e2e.live import LiveServer, live_server, screenshot
+from tests.factories import NOW, Tenant
 
 pytestmark = pytest.mark.browser
 

@@ -13,8 +13,8 @@ from leadflow.adapters.db.uow import unit_of_work
 from leadflow.domain.notification_mail import LEAD_ASSIGNED
 from leadflow.domain.stages import Role
 from leadflow.services.notifications import notify
-from tests.conftest import NOW, Tenant
 from tests.e2e.live import LiveServer, screenshot, sign_in
+from tests.factories import NOW, Tenant
 from tests.integration.ui_support import add_lead
 
 pytestmark = pytest.mark.browser

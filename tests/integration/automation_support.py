@@ -17,7 +17,7 @@ from leadflow.services.routing import set_routing_rules
 from leadflow.services.scoring_settings import set_fit_rules, set_scoring_settings
 from leadflow.services.sla_settings import set_sla_settings
 from leadflow.services.worker import WorkerOptions, run_worker
-from tests.conftest import NOW, Tenant
+from tests.factories import NOW, Tenant
 
 
 def new_lead(db: Database, tenant: Tenant, *, at: datetime = NOW, **data: Any) -> int:

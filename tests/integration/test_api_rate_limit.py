@@ -18,7 +18,7 @@ from leadflow.domain.stages import Role
 from leadflow.services.campaigns import create_campaign
 from leadflow.settings import Settings
 from leadflow.web.app import create_app
-from tests.conftest import NOW, Tenant
+from tests.factories import NOW, Tenant
 
 
 @pytest.fixture(autouse=True)

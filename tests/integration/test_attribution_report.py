@@ -13,7 +13,7 @@ from leadflow.domain.engagement import TouchType
 from leadflow.domain.stages import Role, Stage
 from leadflow.services.campaigns import create_campaign
 from leadflow.services.touches import record_touch
-from tests.conftest import NOW, Tenant
+from tests.factories import NOW, Tenant
 from tests.integration.automation_support import move, new_lead
 
 

@@ -13,7 +13,7 @@ from leadflow.adapters.db.uow import reading
 from leadflow.cli.main import app
 from leadflow.domain.stages import Role, Stage
 from leadflow.services.routing import assignments_of
-from tests.conftest import Tenant
+from tests.factories import Tenant
 from tests.integration.automation_support import new_lead, one_rule
 
 SECRET = "a-test-only-secret-key-of-forty-characters"

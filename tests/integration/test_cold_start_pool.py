@@ -17,7 +17,7 @@ from leadflow.domain.stages import Actor, Role, Stage
 from leadflow.services.prediction_views import configure_predictive, stored_scores
 from leadflow.services.predictive import train_workspace
 from leadflow.services.predictive_scoring import score_workspace
-from tests.conftest import NOW, Tenant
+from tests.factories import NOW, Tenant
 from tests.integration.predictive_history import add_lead
 
 

@@ -11,7 +11,7 @@ from leadflow.domain.stages import Role, Stage
 from leadflow.services.lead_input import LeadInput
 from leadflow.services.leads import create_lead
 from leadflow.services.moves import move_lead
-from tests.conftest import NOW, Tenant
+from tests.factories import NOW, Tenant
 
 
 def _new_mql(db: Database, tenant: Tenant) -> int:

@@ -18,7 +18,8 @@ from leadflow.cli.main import app
 from leadflow.domain.stages import Role
 from leadflow.services.campaigns import create_campaign
 from leadflow.services.importer import ImportRequest, run_import
-from tests.conftest import NOW, TEST_SECRET_KEY, Tenant
+from tests.environment import TEST_SECRET_KEY
+from tests.factories import NOW, Tenant
 from tests.integration.form_support import token
 from tests.integration.ui_support import sign_in
 

@@ -14,7 +14,7 @@ from leadflow.services import leads as lead_service
 from leadflow.services.lead_input import LeadInput
 from leadflow.services.merges import merge_leads, merges_of, unmerge
 from leadflow.services.work import add_task
-from tests.conftest import NOW, Tenant
+from tests.factories import NOW, Tenant
 
 
 def _add(db: Database, tenant: Tenant, **fields: object) -> lead_service.Created:

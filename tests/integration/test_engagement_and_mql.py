@@ -15,7 +15,7 @@ from leadflow.domain.stages import Actor, Role, Stage
 from leadflow.services.rescore import rescore_workspace
 from leadflow.services.scoring import lead_score
 from leadflow.services.touches import TouchRecorded, record_touch
-from tests.conftest import NOW, Tenant
+from tests.factories import NOW, Tenant
 from tests.integration.automation_support import fit_rules, new_lead, one_rule, scoring
 
 DAY = timedelta(days=1)

@@ -12,7 +12,7 @@ from leadflow.domain.stages import Role, Stage
 from leadflow.services import leads as lead_service
 from leadflow.services.entry_merge import EntryRecord, TakenValues, Target, entry_records
 from leadflow.services.lead_input import LeadInput
-from tests.conftest import NOW, Tenant
+from tests.factories import NOW, Tenant
 from tests.integration.merge_support import import_file, write_csv
 
 

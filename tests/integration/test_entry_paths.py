@@ -28,7 +28,8 @@ from leadflow.services.forms import FormKeys
 from leadflow.settings import Settings
 from leadflow.web.api.deps import get_now
 from leadflow.web.app import create_app
-from tests.conftest import NOW, TEST_SECRET_KEY, Tenant
+from tests.environment import TEST_SECRET_KEY
+from tests.factories import NOW, Tenant
 from tests.integration.automation_support import routing, sales_users
 from tests.integration.merge_support import (
     alternates_of,

@@ -26,7 +26,7 @@ from leadflow.domain.campaign import Campaign
 from leadflow.domain.form_config import DEFAULT_CONSENTS
 from leadflow.domain.stages import Role
 from leadflow.services.campaigns import create_campaign
-from tests.conftest import NOW, Tenant
+from tests.factories import NOW, Tenant
 from tests.integration.form_support import (
     count,
     token,

@@ -32,7 +32,7 @@ from leadflow.domain.quarantine import QuarantineEntry, QuarantineReason
 from leadflow.domain.stages import Role
 from leadflow.services.campaigns import create_campaign
 from leadflow.services.quarantine import purge_quarantine
-from tests.conftest import NOW, Tenant
+from tests.factories import NOW, Tenant
 from tests.integration.automation_support import one_worker_round
 from tests.integration.form_support import (
     VISITOR_IP,

@@ -16,7 +16,7 @@ from leadflow.adapters.db.public_forms import set_form_settings
 from leadflow.domain.campaign import Campaign
 from leadflow.domain.stages import Role
 from leadflow.services.campaigns import create_campaign
-from tests.conftest import NOW, Tenant
+from tests.factories import NOW, Tenant
 from tests.integration.form_support import visitor_client
 
 

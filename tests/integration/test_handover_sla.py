@@ -17,7 +17,7 @@ from leadflow.services.handover import overdue_mqls, sla_state_for
 from leadflow.services.sla_check import check_sla
 from leadflow.services.sla_report import sla_report
 from leadflow.services.work import log_activity
-from tests.conftest import NOW, Tenant
+from tests.factories import NOW, Tenant
 from tests.integration.automation_support import move, new_lead, sla
 
 

@@ -23,7 +23,7 @@ from leadflow.services.import_reports import get_import
 from leadflow.services.importer import ImportReport, ImportRequest, run_import
 from leadflow.services.routing import assignments_of
 from leadflow.services.webhooks import create_webhook
-from tests.conftest import NOW, Tenant
+from tests.factories import NOW, Tenant
 from tests.integration.automation_support import (
     fit_rules,
     new_lead,

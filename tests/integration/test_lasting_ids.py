@@ -16,7 +16,7 @@ from leadflow.services.lead_input import LeadInput
 from leadflow.services.leads import create_lead
 from leadflow.services.person_rights import erase_person
 from leadflow.settings import Settings
-from tests.conftest import NOW, Tenant
+from tests.factories import NOW, Tenant
 
 BEFORE_LASTING_IDS = "0007_lead_contact_index"
 

@@ -26,7 +26,7 @@ from leadflow.adapters.db.tables import (
 from leadflow.domain.campaign import Campaign
 from leadflow.domain.stages import Role
 from leadflow.services.campaigns import create_campaign
-from tests.conftest import NOW, Tenant
+from tests.factories import NOW, Tenant
 from tests.integration.form_support import (
     VISITOR_IP,
     count,

@@ -10,7 +10,7 @@ from leadflow.adapters.db.uow import reading
 from leadflow.domain.errors import InvalidInput
 from leadflow.domain.lead import LeadFilter
 from leadflow.domain.stages import Stage
-from tests.conftest import Tenant
+from tests.factories import Tenant
 from tests.integration.ui_support import add_lead
 
 PEOPLE = [

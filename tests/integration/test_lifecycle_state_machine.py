@@ -40,7 +40,7 @@ from leadflow.services.moves import move_lead
 from leadflow.services.person_rights import erase_person
 from leadflow.services.reports import snapshot_report
 from leadflow.settings import Settings
-from tests.conftest import NOW, Tenant
+from tests.factories import NOW, Tenant
 
 P, M, SAL, SQL = Stage.PROSPECT, Stage.MQL, Stage.SAL, Stage.SQL
 WON, LOST, NURTURE, DQ = Stage.WON, Stage.LOST, Stage.NURTURE, Stage.DISQUALIFIED

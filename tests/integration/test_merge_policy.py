@@ -24,7 +24,8 @@ from leadflow.domain.suppression import PrivacyKeys
 from leadflow.services import leads as lead_service
 from leadflow.services.lead_input import LeadInput
 from leadflow.services.person_rights import erase_person
-from tests.conftest import NOW, TEST_SECRET_KEY, Tenant
+from tests.environment import TEST_SECRET_KEY
+from tests.factories import NOW, Tenant
 from tests.integration.merge_support import (
     OLIST,
     SALESFORCE,

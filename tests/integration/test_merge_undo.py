@@ -18,7 +18,7 @@ from leadflow.services import leads as lead_service
 from leadflow.services.lead_input import LeadInput
 from leadflow.services.merges import merge_leads, unmerge
 from leadflow.services.work import log_activity
-from tests.conftest import NOW, Tenant
+from tests.factories import NOW, Tenant
 from tests.integration.merge_support import import_file, merge_log, snapshot, write_csv
 
 LATER = NOW + timedelta(days=1)

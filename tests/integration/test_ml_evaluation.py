@@ -15,7 +15,8 @@ from leadflow.adapters.ml import LogisticModel
 from leadflow.adapters.ml.selection import AUC_TOLERANCE
 from leadflow.domain.predictive import is_post_contact
 from leadflow.services.model_evaluation import FileEvaluation, evaluate_file, evaluation_summary
-from tests.conftest import NOW, SHARED_DATA, shared_data
+from tests.environment import SHARED_DATA, shared_data
+from tests.factories import NOW
 
 DATA = SHARED_DATA
 X_EDUCATION = DATA / "x_education_leads" / "Leads.csv"

@@ -18,7 +18,7 @@ from leadflow.domain.stages import Actor, Role, Stage
 from leadflow.services.model_monitoring import model_status, retrain_when_needed
 from leadflow.services.predictive import train_workspace
 from leadflow.web.api.deps import get_now
-from tests.conftest import NOW, Tenant
+from tests.factories import NOW, Tenant
 from tests.integration.automation_support import one_worker_round
 from tests.integration.predictive_history import TITLES, add_history, add_lead
 from tests.integration.ui_support import sign_in

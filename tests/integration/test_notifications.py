@@ -28,7 +28,7 @@ from leadflow.services.sessions import set_locale
 from leadflow.services.sla_check import check_sla
 from leadflow.services.task_reminders import remind_due_tasks
 from leadflow.services.work import add_task
-from tests.conftest import NOW, Tenant
+from tests.factories import NOW, Tenant
 from tests.integration.automation_support import move, new_lead, routing, sales_users
 from tests.integration.form_support import count, visitor_client
 from tests.integration.form_support import own_form as _person

@@ -12,7 +12,7 @@ from leadflow.domain.stages import Role
 from leadflow.services import directory as directory_service
 from leadflow.services.directory import add_user
 from leadflow.services.sessions import sign_in, signed_in
-from tests.conftest import NOW, PASSWORD, Tenant
+from tests.factories import NOW, PASSWORD, Tenant
 
 
 class RecordingCheck:

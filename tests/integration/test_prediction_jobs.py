@@ -13,7 +13,7 @@ from leadflow.domain.predictive_history import Target
 from leadflow.domain.stages import Role
 from leadflow.services.jobs import run_next_job
 from leadflow.services.prediction_views import current_models, stored_scores
-from tests.conftest import NOW, Tenant
+from tests.factories import NOW, Tenant
 from tests.integration.automation_support import one_worker_round
 from tests.integration.predictive_history import History, add_history
 

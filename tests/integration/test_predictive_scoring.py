@@ -18,7 +18,7 @@ from leadflow.services.moves import move_lead
 from leadflow.services.prediction_views import lead_prediction, stored_scores
 from leadflow.services.predictive import train_workspace
 from leadflow.services.predictive_scoring import ScoringRun, score_workspace
-from tests.conftest import NOW, Tenant
+from tests.factories import NOW, Tenant
 from tests.integration.predictive_history import History, add_history
 
 

@@ -26,7 +26,7 @@ from leadflow.services.moves import move_lead
 from leadflow.services.prediction_views import configure_predictive, current_models
 from leadflow.services.predictive import read_history, train_workspace, training_set
 from leadflow.services.touches import record_touch
-from tests.conftest import NOW, Tenant
+from tests.factories import NOW, Tenant
 from tests.integration.predictive_history import add_history, add_lead
 
 ADMIN = Actor.ADMIN

@@ -14,7 +14,7 @@ from leadflow.adapters.db.database import Database
 from leadflow.cli.main import app
 from leadflow.domain.stages import Role, Stage
 from leadflow.services.importer import ImportRequest, run_import
-from tests.conftest import Tenant
+from tests.factories import Tenant
 from tests.integration.automation_support import move, new_lead
 from tests.integration.ui_support import sign_in
 

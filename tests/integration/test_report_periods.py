@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 from leadflow.adapters.db.database import Database
 from leadflow.domain.stages import Role, Stage
 from leadflow.services.importer import ImportRequest, run_import
-from tests.conftest import NOW, Tenant
+from tests.factories import NOW, Tenant
 from tests.integration.automation_support import new_lead, sla
 
 NEW_YEAR_BERLIN = datetime(2025, 12, 31, 23, 30, tzinfo=UTC)  # 1 January, 00:30 in Berlin

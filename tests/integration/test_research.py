@@ -19,7 +19,7 @@ from leadflow.domain.stages import Role
 from leadflow.services.campaigns import create_campaign
 from leadflow.services.importer import ImportRequest, run_import
 from leadflow.services.research import buying_roles, run_research, set_target_profile
-from tests.conftest import NOW, Tenant
+from tests.factories import NOW, Tenant
 
 TARGET_LIST = """Firma;Branche;Mitarbeiter;Land;PLZ;Vorname;Nachname;E-Mail;Position
 Schmidt Fördertechnik GmbH;Maschinenbau;250;DE;70173;Petra;Schmidt;p.schmidt@schmidt-foerdertechnik.de;Geschäftsführerin

@@ -21,7 +21,7 @@ from leadflow.services.routing import (
     set_routing_rules,
     simulate_route,
 )
-from tests.conftest import NOW, Tenant
+from tests.factories import NOW, Tenant
 from tests.integration.automation_support import move, new_lead, routing, sales_users
 
 

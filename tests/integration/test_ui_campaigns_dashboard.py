@@ -16,7 +16,7 @@ from leadflow.adapters.db.database import Database
 from leadflow.adapters.db.tables import campaigns
 from leadflow.domain.stages import Role, Stage
 from leadflow.services.campaigns import create_campaign
-from tests.conftest import NOW, Tenant
+from tests.factories import NOW, Tenant
 from tests.integration.ui_support import add_lead, sign_in
 
 

@@ -15,7 +15,7 @@ from leadflow.domain.lead import Lead
 from leadflow.domain.privacy import LegalBasis, Purpose
 from leadflow.domain.stages import Role, Stage
 from leadflow.services.consent import legal_bases
-from tests.conftest import NOW, Tenant
+from tests.factories import NOW, Tenant
 from tests.integration.predictive_history import add_history
 from tests.integration.ui_support import add_lead, sign_in
 

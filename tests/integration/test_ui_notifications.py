@@ -13,7 +13,7 @@ from leadflow.domain.notification_mail import LEAD_ASSIGNED, LEAD_REJECTED
 from leadflow.domain.stages import Role
 from leadflow.services.notifications import notify
 from leadflow.services.sessions import set_locale
-from tests.conftest import NOW, Tenant
+from tests.factories import NOW, Tenant
 from tests.integration.ui_support import add_lead, sign_in
 
 

@@ -15,7 +15,7 @@ from leadflow.domain.stages import Role, Stage
 from leadflow.services import leads as lead_service
 from leadflow.services.lead_input import LeadInput
 from leadflow.services.sessions import csrf_token_for, session_hash
-from tests.conftest import NOW, Tenant
+from tests.factories import NOW, Tenant
 
 
 def sign_in(client: TestClient, db: Database, tenant: Tenant, role: Role) -> str:

@@ -18,7 +18,7 @@ from leadflow.services.lead_input import LeadInput
 from leadflow.services.leads import create_lead
 from leadflow.settings import Settings
 from leadflow.web.app import create_app
-from tests.conftest import NOW, Tenant
+from tests.factories import NOW, Tenant
 
 MakeLead = Callable[..., LeadDetails]
 

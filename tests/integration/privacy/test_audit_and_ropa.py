@@ -9,7 +9,7 @@ from leadflow.adapters.db.uow import directory_transaction
 from leadflow.domain.stages import Role
 from leadflow.services import retention, rules
 from leadflow.services.directory import add_user, create_token
-from tests.conftest import NOW, Tenant
+from tests.factories import NOW, Tenant
 
 ADMIN = Role.ADMIN
 RULE = {"name": "unqualified", "stages": ["prospect", "nurture"], "months": 24}

@@ -22,7 +22,7 @@ from leadflow.domain.suppression import PrivacyKeys
 from leadflow.services import retention
 from leadflow.services.leads import LeadInput, create_lead
 from leadflow.services.person_rights import erase_person
-from tests.conftest import NOW, Tenant
+from tests.factories import NOW, Tenant
 from tests.integration.privacy.person_data import EMAIL, store_eva, traces
 
 # The person's identifiers as bytes, in every spelling leadflow stores (compared lower-case).

@@ -29,7 +29,7 @@ from leadflow.services.person_rights import export_person
 from leadflow.services.suppression import is_suppressed, objection_url
 from leadflow.settings import Settings
 from leadflow.web.app import create_app
-from tests.conftest import NOW, Tenant
+from tests.factories import NOW, Tenant
 
 EMAIL = "eva.fischer@nordwerk-maschinen.de"
 BOX = DEFAULT_CONSENTS[0]

@@ -24,8 +24,7 @@ from leadflow.services.lead_input import LeadInput
 from leadflow.services.leads import create_lead
 from leadflow.services.person_rights import erase_person
 from leadflow.services.suppression import is_suppressed, objection_url
-from tests.conftest import NOW, Tenant
-from tests.integration.privacy.conftest import MakeLead
+from tests.factories import NOW, MakeLead, Tenant
 
 EVA = "eva.fischer@nordwerk-maschinen.de"
 

@@ -18,7 +18,7 @@ from leadflow.domain.stages import Role, Stage
 from leadflow.services import retention, work
 from leadflow.services.lead_input import LeadInput
 from leadflow.services.leads import create_lead
-from tests.conftest import NOW, Tenant
+from tests.factories import NOW, Tenant
 from tests.integration.automation_support import one_worker_round
 
 OLD = NOW - timedelta(days=30 * 31)
