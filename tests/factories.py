@@ -66,6 +66,17 @@ class Tenant:
         return {"Authorization": f"Bearer {self.tokens[role]}"}
 
 
+def sales_users(db: Database, tenant: Tenant, *names: str) -> list[int]:
+    """More sales users in the tenant's workspace (they never sign in: no password)."""
+    user_ids = []
+    with directory_transaction(db) as directory:
+        for name in names:
+            user_id = directory.add_user(f"{name}@{tenant.slug}.example", name, "-", NOW)
+            directory.set_role(tenant.id, user_id, Role.SALES)
+            user_ids.append(user_id)
+    return user_ids
+
+
 # People a test can enter as a lead: `new_lead(db, tenant, like=EVA, phone=None)`.
 
 EVA: Mapping[str, Any] = {
@@ -109,6 +120,9 @@ def enter_lead(
     return enter_lead_as(db, tenant.principal(role), at=at, **{**(like or {}), **fields})
 
 
+_numbers = itertools.count(1)
+
+
 def new_lead(
     db: Database,
     tenant: Tenant,
@@ -126,12 +140,11 @@ def new_lead(
 
 
 def lead_id_of(created: Created) -> int:
+    """The id of the lead an entry made or merged into."""
     lead_id = created.details.lead.id
     assert lead_id is not None
     return lead_id
 
-
-_numbers = itertools.count(1)
 
 MakeLead = Callable[..., LeadDetails]
 """The privacy tests' `make_lead` fixture: `make_lead(other_tenant, phone=None)`."""

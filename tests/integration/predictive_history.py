@@ -7,11 +7,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from leadflow.adapters.db.database import Database
-from leadflow.adapters.db.uow import unit_of_work
 from leadflow.domain.principal import Principal
 from leadflow.domain.stages import Actor, Stage
-from leadflow.services.lead_input import LeadInput
-from leadflow.services.leads import create_lead
+from tests.factories import enter_lead_as
 
 SOURCES = ("webinar", "trade fair", "ads")
 TITLES = ("Geschäftsführer", "Einkaufsleiter", "Werkstudent")
@@ -37,20 +35,17 @@ def add_lead(
     job_title: str | None = None,
 ) -> int:
     domain = "gmail.com" if free_mail else f"{name}.example"
-    with unit_of_work(db, workspace_id) as uow:
-        created = create_lead(
-            uow,
-            LeadInput(
-                email=f"{name}@{domain}",
-                last_name=name.title(),
-                source=source,
-                job_title=job_title,
-                stage=stage,
-                extras=extras or {},
-            ),
-            by=Principal.process(workspace_id, Actor.IMPORT),
-            now=at,
-        )
+    created = enter_lead_as(
+        db,
+        Principal.process(workspace_id, Actor.IMPORT),
+        at=at,
+        email=f"{name}@{domain}",
+        last_name=name.title(),
+        source=source,
+        job_title=job_title,
+        stage=stage,
+        extras=extras or {},
+    )
     lead_id = created.details.lead.id
     assert lead_id is not None and not created.merged
     return lead_id

@@ -278,7 +278,7 @@ def _emails_of(db: Database, workspace_id: int, lead_ids: set[int]) -> dict[int,
 def test_the_lifecycle_matches_its_model_through_moves_merges_undo_erasure_and_imports(
     db: Database, other_tenant: Tenant, tmp_path: Path
 ) -> None:
-    from tests.integration.automation_support import new_lead
+    from tests.factories import new_lead
 
     for _ in range(3):
         new_lead(db, other_tenant, stage=Stage.MQL)

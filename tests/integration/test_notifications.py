@@ -21,15 +21,14 @@ from leadflow.adapters.smtp_mail import MailNotSent, SmtpSender, parse_smtp_url
 from leadflow.cli.main import app
 from leadflow.domain.campaign import Campaign
 from leadflow.domain.stages import Role, Stage
-from leadflow.services.campaigns import create_campaign
 from leadflow.services.mail_sending import MailRetry
 from leadflow.services.notifications import notify
 from leadflow.services.sessions import set_locale
 from leadflow.services.sla_check import check_sla
 from leadflow.services.task_reminders import remind_due_tasks
 from leadflow.services.work import add_task
-from tests.factories import NOW, Tenant
-from tests.integration.automation_support import move, new_lead, routing, sales_users
+from tests.factories import NOW, Tenant, new_campaign, new_lead, sales_users
+from tests.integration.automation_support import move, routing
 from tests.integration.form_support import count, visitor_client
 from tests.integration.form_support import own_form as _person
 from tests.integration.mail_support import (
@@ -270,10 +269,7 @@ def form_client(database_url: str, db: Database) -> Iterator[TestClient]:
 
 @pytest.fixture
 def campaign(db: Database, tenant: Tenant) -> Campaign:
-    return create_campaign(
-        db, by=tenant.principal(Role.MARKETING), name="Messe LogiMAT", channel="trade_fair",
-        starts_on=date(2026, 3, 1), now=NOW,
-    )  # fmt: skip
+    return new_campaign(db, tenant)
 
 
 def test_the_double_opt_in_e_mail_arrives_and_its_link_confirms_the_consent(

@@ -15,14 +15,12 @@ from typer.testing import CliRunner
 
 from leadflow.adapters.db.database import Database
 from leadflow.adapters.db.engine import normalize_url
-from leadflow.adapters.db.uow import unit_of_work
 from leadflow.cli.main import app
 from leadflow.domain.stages import Role
 from leadflow.domain.suppression import PrivacyKeys
 from leadflow.services import retention
-from leadflow.services.leads import LeadInput, create_lead
 from leadflow.services.person_rights import erase_person
-from tests.factories import NOW, Tenant
+from tests.factories import NOW, Tenant, new_lead
 from tests.integration.privacy.person_data import EMAIL, store_eva, traces
 
 # The person's identifiers as bytes, in every spelling leadflow stores (compared lower-case).
@@ -44,12 +42,6 @@ def _found_in(files: list[Path]) -> dict[str, list[bytes]]:
         if hits:
             found[file.name] = hits
     return found
-
-
-@pytest.fixture
-def cli(database_url: str, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
-    monkeypatch.setenv("LEADFLOW_DATABASE_URL", database_url)
-    return CliRunner()
 
 
 def test_after_erase_on_the_command_line_no_sqlite_file_holds_a_byte_of_the_person(
@@ -137,13 +129,10 @@ def test_a_retention_purge_leaves_no_byte_of_the_purged_person_in_the_sqlite_fil
     rule = {"name": "unqualified", "stages": ["prospect"], "months": 24}
     long_ago = NOW - timedelta(days=30 * 31)
     retention.set_retention_rules(db, [rule], by=tenant.principal(Role.ADMIN), now=long_ago)
-    with unit_of_work(db, tenant.id) as uow:
-        create_lead(
-            uow,
-            LeadInput(email=EMAIL, first_name="Eva", last_name="Fischer", phone="0711 1234560"),
-            by=tenant.principal(Role.MARKETING),
-            now=long_ago,
-        )
+    new_lead(
+        db, tenant, at=long_ago, email=EMAIL, first_name="Eva", last_name="Fischer",
+        phone="0711 1234560",
+    )  # fmt: skip
     files = _sqlite_files(database_url)
     assert _found_in(files)
 
