@@ -1,5 +1,8 @@
 """Fixtures: a fresh database per test, on SQLite by default or on PostgreSQL when
-LEADFLOW_TEST_DATABASE_URL points at one (then an unreachable server fails the run)."""
+LEADFLOW_TEST_DATABASE_URL points at one (then an unreachable server fails the run).
+
+Only fixtures live here; tests import the data they build from tests.factories and the
+settings they run with from tests.environment, never from this module."""
 
 from __future__ import annotations
 
@@ -8,7 +11,6 @@ import os
 import shutil
 import uuid
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -22,26 +24,10 @@ from leadflow.adapters.db.database import Database
 from leadflow.adapters.db.engine import normalize_url
 from leadflow.adapters.db.roles import grant_application_role
 from leadflow.adapters.db.tables import metadata
-from leadflow.adapters.db.uow import directory_transaction
-from leadflow.adapters.passwords import hash_password
-from leadflow.domain.principal import Principal
-from leadflow.domain.stages import Role
-from leadflow.services.workspaces.directory import create_token, create_workspace
 from leadflow.settings import Settings
 from leadflow.web.app import create_app
-
-NOW = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
-SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
-"""Real data nobody here wrote (../shared/data beside the repository); tests that read it fail,
-never skip, when it is missing, so CI cannot pass without it."""
-
-
-def shared_data(*parts: str) -> Path:
-    """A path inside ../shared/data; the test fails when it is not there."""
-    path = SHARED_DATA.joinpath(*parts)
-    if not path.exists():
-        pytest.fail(f"real data not found at {path}: ../shared/data must sit beside the repository")
-    return path
+from tests.environment import TEST_PUBLIC_URL, TEST_SECRET_KEY
+from tests.factories import Tenant
 
 
 def _postgres_url() -> str | None:
@@ -91,18 +77,11 @@ def database_template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]
         admin.dispose()
 
 
-TEST_SECRET_KEY = "leadflow-test-secret-key-not-for-production"
-
-
 @pytest.fixture(autouse=True)
 def secret_key_setting(monkeypatch: pytest.MonkeyPatch) -> str:
     """Every test runs with LEADFLOW_SECRET_KEY set, as a PostgreSQL installation must."""
     monkeypatch.setenv("LEADFLOW_SECRET_KEY", TEST_SECRET_KEY)
     return TEST_SECRET_KEY
-
-
-TEST_PUBLIC_URL = "http://testserver"
-"""FastAPI's TestClient addresses requests to host `testserver`."""
 
 
 @pytest.fixture(autouse=True)
@@ -177,42 +156,6 @@ def settings(database_url: str) -> Settings:
 def app_client(settings: Settings, db: Database) -> Iterator[TestClient]:
     with TestClient(create_app(settings, db=db)) as client:
         yield client
-
-
-PASSWORD = "correct horse battery"
-
-
-@functools.cache
-def _password_hash() -> str:
-    """One real argon2 hash for every test user: hashing is slow on purpose."""
-    return hash_password(PASSWORD)
-
-
-class Tenant:
-    """A workspace with one user and one token per role, for tests."""
-
-    def __init__(self, db: Database, slug: str) -> None:
-        workspace = create_workspace(db, slug, slug.title(), now=NOW)
-        assert workspace.id is not None
-        self.id = workspace.id
-        self.slug = slug
-        self.user_ids: dict[Role, int] = {}
-        self.tokens: dict[Role, str] = {}
-        for role in Role:
-            email = f"{role.value}@{slug}.example"
-            with directory_transaction(db) as directory:
-                user_id = directory.add_user(email, role.value.title(), _password_hash(), NOW)
-                directory.set_role(self.id, user_id, role)
-            self.user_ids[role] = user_id
-            self.tokens[role] = create_token(
-                db, workspace_slug=slug, role=role, user_email=email, now=NOW
-            )
-
-    def principal(self, role: Role) -> Principal:
-        return Principal.member(self.id, role, self.user_ids[role])
-
-    def headers(self, role: Role) -> dict[str, str]:
-        return {"Authorization": f"Bearer {self.tokens[role]}"}
 
 
 @pytest.fixture

@@ -21,7 +21,7 @@ from leadflow.adapters.db.database import Database
 from leadflow.settings import Settings
 from leadflow.web.app import create_app
 from leadflow.web.ui.rendering import Renderer
-from tests.conftest import PASSWORD
+from tests.factories import PASSWORD
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [

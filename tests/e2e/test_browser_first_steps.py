@@ -7,8 +7,8 @@ import pytest
 from playwright.sync_api import Browser, Request, expect
 
 from leadflow.domain.stages import Role
-from tests.conftest import Tenant
 from tests.e2e.live import LiveServer, screenshot, sign_in
+from tests.factories import Tenant
 
 pytestmark = pytest.mark.browser
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Iterator
-from datetime import date
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Route
@@ -26,9 +25,8 @@ from leadflow.adapters.db.uow import in_unit_of_work
 from leadflow.domain.campaign import Campaign
 from leadflow.domain.stages import Role
 from leadflow.services.intake.forms import set_form_config
-from leadflow.services.workspaces.campaigns import create_campaign
-from tests.conftest import NOW, Tenant
 from tests.e2e.live import LiveServer, live_server, screenshot
+from tests.factories import Tenant, new_campaign
 
 pytestmark = pytest.mark.browser
 
@@ -48,10 +46,7 @@ def form_server(database_url: str, db: Database) -> Iterator[LiveServer]:
 
 @pytest.fixture
 def campaign(db: Database, tenant: Tenant) -> Campaign:
-    return create_campaign(
-        db, by=tenant.principal(Role.MARKETING), name="Website Kontakt", channel="website",
-        starts_on=date(2026, 3, 1), now=NOW,
-    )  # fmt: skip
+    return new_campaign(db, tenant, name="Website Kontakt", channel="website")
 
 
 def salesforce_form(action: str) -> str:

@@ -13,9 +13,8 @@ from leadflow.adapters.db.uow import unit_of_work
 from leadflow.domain.notification_mail import LEAD_ASSIGNED
 from leadflow.domain.stages import Role
 from leadflow.services.notifications.inbox import notify
-from tests.conftest import NOW, Tenant
 from tests.e2e.live import LiveServer, screenshot, sign_in
-from tests.integration.ui_support import add_lead
+from tests.factories import ERIKA, NOW, Tenant, new_lead
 
 pytestmark = pytest.mark.browser
 
@@ -36,8 +35,8 @@ def test_the_bell_shows_the_count_and_opens_the_list(
     heading: str,
     line: str,
 ) -> None:
-    first = add_lead(db, tenant, email="erika@muster.example")
-    second = add_lead(db, tenant, email="max@muster.example", last_name="Mustermann")
+    first = new_lead(db, tenant, like=ERIKA, email="erika@muster.example")
+    second = new_lead(db, tenant, like=ERIKA, email="max@muster.example", last_name="Mustermann")
     with unit_of_work(db, tenant.id) as uow:
         for lead_id in (first, second):
             notify(

@@ -14,8 +14,8 @@ from leadflow.adapters.db.database import Database
 from leadflow.adapters.db.tables import users
 from leadflow.domain.stages import Role
 from leadflow.web.i18n import MISSING_MARK, load_catalog
-from tests.conftest import Tenant
 from tests.e2e.live import LiveServer, screenshot, sign_in
+from tests.factories import Tenant
 
 pytestmark = pytest.mark.browser
 

@@ -1,32 +1,21 @@
-"""Shared steps for the scoring, SLA, routing and webhook tests."""
+"""Shared steps for the scoring, SLA, routing and webhook tests; their leads and users come
+from tests.factories."""
 
 from __future__ import annotations
 
 import threading
 from datetime import datetime
-from typing import Any
 
 from leadflow.adapters.db.database import Database
-from leadflow.adapters.db.uow import directory_transaction, unit_of_work
+from leadflow.adapters.db.uow import unit_of_work
 from leadflow.domain.principal import Principal
 from leadflow.domain.stages import Actor, Role, Stage
 from leadflow.services.handover.routing import set_routing_rules
 from leadflow.services.handover.sla_settings import set_sla_settings
-from leadflow.services.intake.lead_input import LeadInput
-from leadflow.services.intake.leads import create_lead
 from leadflow.services.lifecycle.moves import move_lead
 from leadflow.services.scores.scoring_settings import set_fit_rules, set_scoring_settings
 from leadflow.services.worker.process import WorkerOptions, run_worker
-from tests.conftest import NOW, Tenant
-
-
-def new_lead(db: Database, tenant: Tenant, *, at: datetime = NOW, **data: Any) -> int:
-    data.setdefault("email", f"lead{_next()}@werk{_next()}.de")
-    with unit_of_work(db, tenant.id) as uow:
-        created = create_lead(uow, LeadInput(**data), by=tenant.principal(Role.MARKETING), now=at)
-    lead_id = created.details.lead.id
-    assert lead_id is not None
-    return lead_id
+from tests.factories import NOW, Tenant
 
 
 def move(
@@ -63,17 +52,6 @@ def routing(db: Database, tenant: Tenant, toml: str) -> None:
         set_routing_rules(uow, toml, by=tenant.principal(Role.ADMIN))
 
 
-def sales_users(db: Database, tenant: Tenant, *names: str) -> list[int]:
-    """More sales users in the tenant's workspace (they never sign in: no password)."""
-    user_ids = []
-    with directory_transaction(db) as directory:
-        for name in names:
-            user_id = directory.add_user(f"{name}@{tenant.slug}.example", name, "-", NOW)
-            directory.set_role(tenant.id, user_id, Role.SALES)
-            user_ids.append(user_id)
-    return user_ids
-
-
 def one_rule(field: str, op: str, value: object, points: int) -> str:
     """A fit rule set of one rule, as TOML."""
     shown = f'"{value}"' if isinstance(value, str) else str(value).lower()
@@ -82,13 +60,6 @@ def one_rule(field: str, op: str, value: object, points: int) -> str:
 
 def automatic(tenant: Tenant) -> Principal:
     return Principal.process(tenant.id, Actor.AUTOMATIC)
-
-
-_counter = iter(range(1, 10**9))
-
-
-def _next() -> int:
-    return next(_counter)
 
 
 def one_worker_round(db: Database, *, now: datetime = NOW) -> list[str]:

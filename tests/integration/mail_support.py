@@ -21,7 +21,8 @@ from leadflow.adapters.db.database import Database
 from leadflow.adapters.smtp_mail import SmtpSender, parse_smtp_url
 from leadflow.services.notifications.mail_sending import MailRetry
 from leadflow.services.worker.process import WorkerOptions, run_worker
-from tests.conftest import NOW, TEST_PUBLIC_URL
+from tests.environment import TEST_PUBLIC_URL
+from tests.factories import NOW
 
 SENDER = "leadflow@acme.example"
 USER, PASSWORD = "mailer", "pass-word-not-to-keep"

@@ -21,7 +21,8 @@ from leadflow.adapters.db.tables import (
 )
 from leadflow.domain.stages import Role
 from leadflow.services.imports.importer import ImportReport, ImportRequest, run_import
-from tests.conftest import NOW, SHARED_DATA, Tenant
+from tests.environment import SHARED_DATA
+from tests.factories import NOW, Tenant
 
 VENDOR_FORMATS = SHARED_DATA / "vendor_formats"
 SALESFORCE = VENDOR_FORMATS / "salesforce_lead_export_HEADER_ONLY.csv"

@@ -10,11 +10,9 @@ from typing import Any
 
 from leadflow.adapters.db.database import Database
 from leadflow.adapters.db.predictions import StoredModel, StoredScore
-from leadflow.adapters.db.uow import in_unit_of_work, reading, unit_of_work
+from leadflow.adapters.db.uow import in_unit_of_work, reading
 from leadflow.domain.principal import Principal
 from leadflow.domain.stages import Actor, Stage
-from leadflow.services.intake.lead_input import LeadInput
-from leadflow.services.intake.leads import create_lead
 from leadflow.services.prediction.prediction_views import (
     LeadPrediction,
     configure_predictive,
@@ -22,6 +20,7 @@ from leadflow.services.prediction.prediction_views import (
     lead_prediction,
     stored_scores,
 )
+from tests.factories import enter_lead_as
 
 SOURCES = ("webinar", "trade fair", "ads")
 TITLES = ("Geschäftsführer", "Einkaufsleiter", "Werkstudent")
@@ -47,20 +46,17 @@ def add_lead(
     job_title: str | None = None,
 ) -> int:
     domain = "gmail.com" if free_mail else f"{name}.example"
-    with unit_of_work(db, workspace_id) as uow:
-        created = create_lead(
-            uow,
-            LeadInput(
-                email=f"{name}@{domain}",
-                last_name=name.title(),
-                source=source,
-                job_title=job_title,
-                stage=stage,
-                extras=extras or {},
-            ),
-            by=Principal.process(workspace_id, Actor.IMPORT),
-            now=at,
-        )
+    created = enter_lead_as(
+        db,
+        Principal.process(workspace_id, Actor.IMPORT),
+        at=at,
+        email=f"{name}@{domain}",
+        last_name=name.title(),
+        source=source,
+        job_title=job_title,
+        stage=stage,
+        extras=extras or {},
+    )
     lead_id = created.details.lead.id
     assert lead_id is not None and not created.merged
     return lead_id

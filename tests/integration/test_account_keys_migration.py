@@ -13,7 +13,7 @@ from leadflow.adapters.db.uow import reading
 from leadflow.adapters.importing.normalize import company_key
 from leadflow.domain.company_blocks import stored_keys
 from leadflow.services.intake.duplicates import find_account
-from tests.conftest import NOW, Tenant
+from tests.factories import NOW, Tenant
 
 NAMES = ("Müller Fördertechnik GmbH", "Schmidt Anlagenbau AG", "Werk 12 KG")
 

@@ -23,7 +23,7 @@ from leadflow.services.imports.importer import ImportRequest, run_import
 from leadflow.services.intake import leads as lead_service
 from leadflow.services.intake.duplicates import PER_KEY, find_account
 from leadflow.services.intake.lead_input import LeadInput
-from tests.conftest import NOW, Tenant
+from tests.factories import NOW, Tenant
 
 FIRSTS = ("Müller", "Müllers", "Mühle", "Maschinenbau", "Meyer", "Metallbau", "Mayer", "Möller",
           "Merkur", "Mertens")  # fmt: skip

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 
 from leadflow.domain.stages import Role
-from tests.conftest import Tenant
+from tests.factories import Tenant
 
 
 def test_marketing_creates_a_campaign_with_its_form_key_and_url(

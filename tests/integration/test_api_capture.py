@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from leadflow.adapters.db.database import Database
 from leadflow.adapters.db.tables import contacts, idempotency_keys, leads
 from leadflow.domain.stages import Role
-from tests.conftest import Tenant
+from tests.factories import Tenant
 
 MARKETING, SALES, VIEWER = Role.MARKETING, Role.SALES, Role.VIEWER
 

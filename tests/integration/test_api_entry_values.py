@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from leadflow.cli.main import app
 from leadflow.domain.stages import Role
-from tests.conftest import Tenant
+from tests.factories import Tenant
 
 MARKETING = Role.MARKETING
 

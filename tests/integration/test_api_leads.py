@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from leadflow.adapters.db.database import Database
 from leadflow.adapters.db.tables import contacts, leads, stage_changes
 from leadflow.domain.stages import Role
-from tests.conftest import Tenant
+from tests.factories import Tenant
 
 SALES, MARKETING, VIEWER, ADMIN = Role.SALES, Role.MARKETING, Role.VIEWER, Role.ADMIN
 

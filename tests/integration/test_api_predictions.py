@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 
 from leadflow.adapters.db.database import Database
 from leadflow.domain.stages import Role
-from tests.conftest import NOW, Tenant
+from tests.factories import NOW, Tenant
 from tests.integration.predictive_history import History, add_history
 
 

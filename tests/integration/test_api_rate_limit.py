@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
-from datetime import date
 
 import pytest
 from fastapi.testclient import TestClient
@@ -15,10 +14,9 @@ from sqlalchemy import select
 from leadflow.adapters.db.database import Database
 from leadflow.adapters.db.tables import api_request_counts, audit_log
 from leadflow.domain.stages import Role
-from leadflow.services.workspaces.campaigns import create_campaign
 from leadflow.settings import Settings
 from leadflow.web.app import create_app
-from tests.conftest import NOW, Tenant
+from tests.factories import Tenant, new_campaign
 
 
 @pytest.fixture(autouse=True)
@@ -131,10 +129,7 @@ def test_the_openapi_schema_declares_the_429_answer_of_every_api_operation(
 def test_the_lead_form_answers_as_usual_while_the_address_is_over_its_api_limit(
     database_url: str, db: Database, tenant: Tenant
 ) -> None:
-    campaign = create_campaign(
-        db, by=tenant.principal(Role.MARKETING), name="Messe", channel="trade_fair",
-        starts_on=date(2026, 3, 1), now=NOW,
-    )  # fmt: skip
+    campaign = new_campaign(db, tenant, name="Messe")
     with _client(database_url, db, api_rate_limit=0, api_address_rate_limit=5) as client:
         api = [client.get("/api/v1/leads", headers=tenant.headers(Role.VIEWER)) for _ in range(8)]
         form = client.get(f"/f/{campaign.form_key}")

@@ -32,7 +32,7 @@ from leadflow.adapters.db.database import Database
 from leadflow.domain.stages import Role
 from leadflow.settings import Settings
 from leadflow.web.app import create_app
-from tests.conftest import Tenant
+from tests.factories import Tenant
 
 MARKER = "zqglobexmark"
 """Text in every record of the second workspace, and in no record of the first."""

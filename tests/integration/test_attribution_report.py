@@ -12,16 +12,12 @@ from leadflow.adapters.db.uow import unit_of_work
 from leadflow.domain.engagement import TouchType
 from leadflow.domain.stages import Role, Stage
 from leadflow.services.intake.touches import record_touch
-from leadflow.services.workspaces.campaigns import create_campaign
-from tests.conftest import NOW, Tenant
-from tests.integration.automation_support import move, new_lead
+from tests.factories import NOW, Tenant, new_campaign, new_lead
+from tests.integration.automation_support import move
 
 
 def _campaign(db: Database, tenant: Tenant, name: str, channel: str) -> int:
-    campaign = create_campaign(
-        db, by=tenant.principal(Role.MARKETING), name=name, channel=channel,
-        starts_on=date(2026, 1, 1), now=NOW,
-    )  # fmt: skip
+    campaign = new_campaign(db, tenant, name=name, channel=channel, starts_on=date(2026, 1, 1))
     assert campaign.id is not None
     return campaign.id
 

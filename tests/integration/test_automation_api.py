@@ -14,8 +14,8 @@ from leadflow.domain.stages import Role, Stage
 from leadflow.services.worker.jobs import run_next_job
 from leadflow.settings import Settings
 from leadflow.web.app import create_app
-from tests.conftest import NOW, Tenant
-from tests.integration.automation_support import new_lead, one_rule
+from tests.factories import NOW, Tenant, new_lead
+from tests.integration.automation_support import one_rule
 
 SECRET = "a-test-only-secret-key-of-forty-characters"
 RULES = one_rule("account.industry", "equals", "Maschinenbau", 15)

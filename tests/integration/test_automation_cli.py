@@ -13,17 +13,17 @@ from leadflow.adapters.db.uow import reading
 from leadflow.cli.main import app
 from leadflow.domain.stages import Role, Stage
 from leadflow.services.handover.routing import assignments_of
-from tests.conftest import Tenant
-from tests.integration.automation_support import new_lead, one_rule
+from tests.factories import Tenant, new_lead
+from tests.integration.automation_support import one_rule
 
 SECRET = "a-test-only-secret-key-of-forty-characters"
 
 
 @pytest.fixture
-def cli(database_url: str, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
-    monkeypatch.setenv("LEADFLOW_DATABASE_URL", database_url)
+def cli(cli: CliRunner, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
+    """The shared `cli`, with a secret key of this module's own."""
     monkeypatch.setenv("LEADFLOW_SECRET_KEY", SECRET)
-    return CliRunner()
+    return cli
 
 
 def _run(cli: CliRunner, *args: str, code: int = 0) -> str:

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from leadflow.adapters.db.database import Database
 from leadflow.adapters.db.tables import accounts, contacts, leads, outbox_events, stage_changes
 from leadflow.domain.stages import Role
-from tests.conftest import Tenant
+from tests.factories import Tenant
 from tests.integration.automation_support import one_rule
 
 MARKETING = Role.MARKETING

@@ -9,8 +9,7 @@ from leadflow.adapters.db.database import Database
 from leadflow.adapters.db.uow import reading
 from leadflow.domain.stages import Role, Stage
 from leadflow.services.views.board import board_view
-from tests.conftest import NOW, Tenant
-from tests.integration.automation_support import new_lead
+from tests.factories import NOW, Tenant, new_lead
 
 
 def test_each_column_counts_its_leads_and_shows_the_latest_cards(

@@ -9,7 +9,7 @@ from sqlalchemy import event, text
 
 from leadflow.adapters.db.database import Database
 from leadflow.adapters.db.pipeline import Pipeline
-from tests.conftest import Tenant
+from tests.factories import Tenant
 
 
 def _statements_of_counts(db: Database, workspace_id: int, owner_id: int | None) -> list[str]:

@@ -15,8 +15,7 @@ from leadflow.domain.stages import Role
 from leadflow.services.intake.forms import set_form_config
 from leadflow.services.views.campaign_views import campaign_list_view, campaign_page_view
 from leadflow.services.workspaces.campaigns import all_campaigns, campaign_of, create_campaign
-from tests.conftest import NOW, Tenant
-from tests.integration.automation_support import new_lead
+from tests.factories import NOW, Tenant, new_lead
 
 
 def _campaign(db: Database, tenant: Tenant, name: str) -> Campaign:

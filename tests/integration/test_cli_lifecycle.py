@@ -22,12 +22,11 @@ def _targets(table: TransitionTable, stage: Stage, actor: Actor) -> list[Stage]:
 
 
 @pytest.fixture
-def cli(database_url: str, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
-    monkeypatch.setenv("LEADFLOW_DATABASE_URL", database_url)
-    runner = CliRunner()
-    result = runner.invoke(app, ["workspace", "create", "nordwerk", "--name", "Nordwerk GmbH"])
+def cli(cli: CliRunner) -> CliRunner:
+    """The shared `cli`, with the workspace nordwerk made."""
+    result = cli.invoke(app, ["workspace", "create", "nordwerk", "--name", "Nordwerk GmbH"])
     assert result.exit_code == 0, result.output
-    return runner
+    return cli
 
 
 def _table_of(db: Database) -> TransitionTable:

@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 from leadflow.adapters.db.database import Database
 from leadflow.adapters.db.directory import Directory
 from leadflow.cli.main import app
-from tests.conftest import NOW, Tenant
+from tests.factories import NOW, Tenant
 from tests.integration.predictive_history import History, add_history
 
 LEAKY = "Sales notes"

@@ -16,7 +16,7 @@ from leadflow.domain.principal import Principal
 from leadflow.domain.stages import Actor, Role, Stage
 from leadflow.services.prediction.predictive import train_workspace
 from leadflow.services.prediction.predictive_scoring import score_workspace
-from tests.conftest import NOW, Tenant
+from tests.factories import NOW, Tenant
 from tests.integration.predictive_history import add_lead, configure, scores_of
 
 

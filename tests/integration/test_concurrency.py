@@ -8,22 +8,8 @@ from leadflow.adapters.db.database import Database
 from leadflow.adapters.db.uow import reading, unit_of_work
 from leadflow.domain.errors import DomainError, InvalidTransition, StaleLead
 from leadflow.domain.stages import Role, Stage
-from leadflow.services.intake.lead_input import LeadInput
-from leadflow.services.intake.leads import create_lead
 from leadflow.services.lifecycle.moves import move_lead
-from tests.conftest import NOW, Tenant
-
-
-def _new_mql(db: Database, tenant: Tenant) -> int:
-    with unit_of_work(db, tenant.id) as uow:
-        created = create_lead(
-            uow,
-            LeadInput(email="race@werk.de", stage=Stage.MQL),
-            by=tenant.principal(Role.MARKETING),
-            now=NOW,
-        )
-    assert created.details.lead.id is not None
-    return created.details.lead.id
+from tests.factories import NOW, Tenant, new_lead
 
 
 def _accept_at_once(
@@ -65,7 +51,7 @@ def _accept_at_once(
 def test_two_concurrent_accepts_with_the_same_version_give_one_success_and_one_conflict(
     db: Database, tenant: Tenant
 ) -> None:
-    lead_id = _new_mql(db, tenant)
+    lead_id = new_lead(db, tenant, email="race@werk.de", stage=Stage.MQL)
 
     outcomes = _accept_at_once(db, tenant, lead_id, expected=1)
 
@@ -78,7 +64,7 @@ def test_two_concurrent_accepts_with_the_same_version_give_one_success_and_one_c
 def test_two_concurrent_accepts_without_a_version_still_give_exactly_one_success(
     db: Database, tenant: Tenant
 ) -> None:
-    lead_id = _new_mql(db, tenant)
+    lead_id = new_lead(db, tenant, email="race@werk.de", stage=Stage.MQL)
 
     outcomes = _accept_at_once(db, tenant, lead_id, expected=None)
 

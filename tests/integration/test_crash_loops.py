@@ -21,7 +21,7 @@ from sqlalchemy import func, select
 from leadflow.adapters.db.database import Database
 from leadflow.adapters.db.tables import contacts, imports, leads
 from leadflow.domain.stages import Role
-from tests.conftest import Tenant
+from tests.factories import Tenant
 from tests.integration.served import free_port
 
 LEADFLOW = [sys.executable, "-c", "from leadflow.cli.main import main; main()"]

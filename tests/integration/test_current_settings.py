@@ -10,8 +10,8 @@ from leadflow.services.handover.routing import current_routing_rules
 from leadflow.services.handover.sla_settings import current_sla_settings
 from leadflow.services.scores.scoring_settings import current_scoring_settings
 from leadflow.services.workspaces.directory import workspace_members
-from tests.conftest import Tenant
-from tests.integration.automation_support import routing, sales_users, scoring, sla
+from tests.factories import Tenant, sales_users
+from tests.integration.automation_support import routing, scoring, sla
 
 
 def test_a_new_workspace_shows_the_defaults(db: Database, tenant: Tenant) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -17,8 +16,8 @@ from leadflow.adapters.db.database import Database
 from leadflow.cli.main import app
 from leadflow.domain.stages import Role
 from leadflow.services.imports.importer import ImportRequest, run_import
-from leadflow.services.workspaces.campaigns import create_campaign
-from tests.conftest import NOW, TEST_SECRET_KEY, Tenant
+from tests.environment import TEST_SECRET_KEY
+from tests.factories import NOW, Tenant, new_campaign
 from tests.integration.form_support import token
 from tests.integration.ui_support import sign_in
 
@@ -54,10 +53,7 @@ def _imported_leads(client: TestClient, tenant: Tenant) -> dict[str, Any]:
 def test_a_web_to_lead_posts_extra_fields_are_in_the_api_answer_and_on_the_lead_page(
     app_client: TestClient, db: Database, tenant: Tenant
 ) -> None:
-    campaign = create_campaign(
-        db, by=tenant.principal(MARKETING), name="Messe", channel="trade_fair",
-        starts_on=date(2026, 3, 1), now=NOW,
-    )  # fmt: skip
+    campaign = new_campaign(db, tenant, name="Messe")
     post = {
         "last_name": "Weiß", "email": "joerg.weiss@suedmetall.de", "company": "Südmetall AG",
         "00N5g00000Lieferzeit": "<b>Q3</b>", "_lf_ts": token(campaign, secret=TEST_SECRET_KEY),

@@ -12,15 +12,15 @@ from leadflow.domain.lead import LeadFilter
 from leadflow.domain.stages import Role, Stage
 from leadflow.services.intake import leads as lead_service
 from leadflow.services.intake.lead_input import LeadInput
+from leadflow.services.intake.leads import Created
 from leadflow.services.intake.merges import merge_leads, merges_of, unmerge
 from leadflow.services.tasks.activities import add_task
-from tests.conftest import NOW, Tenant
+from tests.factories import NOW, Tenant, enter_lead
 
 
-def _add(db: Database, tenant: Tenant, **fields: object) -> lead_service.Created:
-    data = LeadInput(stage=Stage.MQL, **fields)  # type: ignore[arg-type]
-    with unit_of_work(db, tenant.id) as uow:
-        return lead_service.create_lead(uow, data, by=tenant.principal(Role.MARKETING), now=NOW)
+def _add(db: Database, tenant: Tenant, **fields: object) -> Created:
+    """Enter an MQL with these fields."""
+    return enter_lead(db, tenant, **{"stage": Stage.MQL, **fields})
 
 
 def test_the_same_e_mail_written_differently_finds_the_lead(db: Database, tenant: Tenant) -> None:

@@ -15,8 +15,8 @@ from leadflow.domain.stages import Actor, Role, Stage
 from leadflow.services.intake.touches import TouchRecorded, record_touch
 from leadflow.services.scores.rescore import rescore_workspace
 from leadflow.services.scores.scoring import lead_score
-from tests.conftest import NOW, Tenant
-from tests.integration.automation_support import fit_rules, new_lead, one_rule, scoring
+from tests.factories import NOW, Tenant, new_lead
+from tests.integration.automation_support import fit_rules, one_rule, scoring
 
 DAY = timedelta(days=1)
 INDUSTRY_RULE = one_rule("account.industry", "equals", "Maschinenbau", 15)

@@ -7,19 +7,14 @@ from pathlib import Path
 
 from leadflow.adapters.db.database import Database
 from leadflow.adapters.db.merges import MergeRepository
-from leadflow.adapters.db.uow import unit_of_work
-from leadflow.domain.stages import Role, Stage
-from leadflow.services.intake import leads as lead_service
+from leadflow.domain.stages import Stage
 from leadflow.services.intake.entry_merge import EntryRecord, TakenValues, Target, entry_records
-from leadflow.services.intake.lead_input import LeadInput
-from tests.conftest import NOW, Tenant
+from tests.factories import NOW, Tenant, enter_lead
 from tests.integration.merge_support import import_file, write_csv
 
 
 def _person(db: Database, tenant: Tenant, **fields: object) -> Target:
-    data = LeadInput(stage=Stage.MQL, **fields)  # type: ignore[arg-type]
-    with unit_of_work(db, tenant.id) as uow:
-        created = lead_service.create_lead(uow, data, by=tenant.principal(Role.MARKETING), now=NOW)
+    created = enter_lead(db, tenant, **{"stage": Stage.MQL, **fields})
     return Target(created.details.contact.id or 0, created.details.lead.id)
 
 

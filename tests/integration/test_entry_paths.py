@@ -5,7 +5,7 @@ API single, API batch, public form and import, each with the same three entries)
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -24,12 +24,12 @@ from leadflow.domain.campaign import Campaign
 from leadflow.domain.stages import Role, Stage
 from leadflow.domain.webhooks import ASSIGNED, STAGE_CHANGED
 from leadflow.services.intake.forms import FormKeys
-from leadflow.services.workspaces.campaigns import create_campaign
 from leadflow.settings import Settings
 from leadflow.web.api.deps import get_now
 from leadflow.web.app import create_app
-from tests.conftest import NOW, TEST_SECRET_KEY, Tenant
-from tests.integration.automation_support import routing, sales_users
+from tests.environment import TEST_SECRET_KEY
+from tests.factories import NOW, Tenant, new_campaign, sales_users
+from tests.integration.automation_support import routing
 from tests.integration.merge_support import (
     alternates_of,
     import_file,
@@ -62,10 +62,7 @@ class Paths:
         # What the API and import entries ask for; the form asks for contact, so it makes an MQL.
         self.stage = "prospect"
         client.app.dependency_overrides[get_now] = lambda: self.clock  # type: ignore[attr-defined]
-        self.campaign: Campaign = create_campaign(
-            db, by=tenant.principal(Role.MARKETING), name="Messe LogiMAT", channel="trade_fair",
-            starts_on=date(2026, 3, 1), now=NOW,
-        )  # fmt: skip
+        self.campaign: Campaign = new_campaign(db, tenant)
 
     def api_single(self, person: dict[str, str]) -> str:
         answer = self.client.post(

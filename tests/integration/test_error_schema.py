@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 from jsonschema import Draft202012Validator
 
 from leadflow.domain.stages import Role
-from tests.conftest import Tenant
+from tests.factories import Tenant
 
 MARKETING, SALES = Role.MARKETING, Role.SALES
 LEAD = {"email": "eva.fischer@nordwerk.de", "company": "Nordwerk GmbH", "stage": "mql"}

@@ -17,8 +17,8 @@ from leadflow.domain.stages import Role, Stage
 from leadflow.services.scores.rescore import rescore_workspace
 from leadflow.services.scores.scoring import lead_score
 from leadflow.services.scores.scoring_settings import current_fit_rules, set_fit_rules
-from tests.conftest import NOW, Tenant
-from tests.integration.automation_support import fit_rules, new_lead, one_rule
+from tests.factories import NOW, Tenant, new_lead
+from tests.integration.automation_support import fit_rules, one_rule
 
 RULES = """
 [[rule]]

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from datetime import date
 from html import unescape
 from urllib.parse import parse_qs, urlsplit
 
@@ -25,8 +24,7 @@ from leadflow.adapters.db.tables import (
 from leadflow.domain.campaign import Campaign
 from leadflow.domain.form_config import DEFAULT_CONSENTS
 from leadflow.domain.stages import Role
-from leadflow.services.workspaces.campaigns import create_campaign
-from tests.conftest import NOW, Tenant
+from tests.factories import Tenant, new_campaign
 from tests.integration.form_support import (
     count,
     token,
@@ -46,10 +44,7 @@ def client(database_url: str, db: Database) -> Iterator[TestClient]:
 
 @pytest.fixture
 def campaign(db: Database, tenant: Tenant) -> Campaign:
-    return create_campaign(
-        db, by=tenant.principal(Role.MARKETING), name="Website Kontakt", channel="website",
-        starts_on=date(2026, 3, 1), now=NOW,
-    )  # fmt: skip
+    return new_campaign(db, tenant, name="Website Kontakt", channel="website")
 
 
 def _inputs(page: str) -> dict[str, str]:

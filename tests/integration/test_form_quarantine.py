@@ -5,7 +5,7 @@ number of days, and stays inside its own workspace."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from urllib.parse import urlencode
 
 import pytest
@@ -31,8 +31,7 @@ from leadflow.domain.campaign import Campaign
 from leadflow.domain.quarantine import QuarantineEntry, QuarantineReason
 from leadflow.domain.stages import Role
 from leadflow.services.intake.quarantine import purge_quarantine
-from leadflow.services.workspaces.campaigns import create_campaign
-from tests.conftest import NOW, Tenant
+from tests.factories import NOW, Tenant, new_campaign
 from tests.integration.automation_support import one_worker_round
 from tests.integration.form_support import (
     VISITOR_IP,
@@ -54,10 +53,7 @@ def client(database_url: str, db: Database) -> Iterator[TestClient]:
 
 
 def _campaign(db: Database, tenant: Tenant) -> Campaign:
-    return create_campaign(
-        db, by=tenant.principal(Role.MARKETING), name="Website Kontakt", channel="website",
-        starts_on=date(2026, 3, 1), now=NOW,
-    )  # fmt: skip
+    return new_campaign(db, tenant, name="Website Kontakt", channel="website")
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ value stored before these checks cannot break the form."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date
 from typing import Any
 
 import pytest
@@ -15,8 +14,7 @@ from leadflow.adapters.db.database import Database
 from leadflow.adapters.db.public_forms import set_form_settings
 from leadflow.domain.campaign import Campaign
 from leadflow.domain.stages import Role
-from leadflow.services.workspaces.campaigns import create_campaign
-from tests.conftest import NOW, Tenant
+from tests.factories import Tenant, new_campaign
 from tests.integration.form_support import visitor_client
 
 
@@ -28,10 +26,7 @@ def client(database_url: str, db: Database) -> Iterator[TestClient]:
 
 @pytest.fixture
 def campaign(db: Database, tenant: Tenant) -> Campaign:
-    return create_campaign(
-        db, by=tenant.principal(Role.MARKETING), name="Webinar", channel="webinar",
-        starts_on=date(2026, 3, 1), now=NOW,
-    )  # fmt: skip
+    return new_campaign(db, tenant, name="Webinar", channel="webinar")
 
 
 def _put_form(client: TestClient, campaign: Campaign, tenant: Tenant, **settings: Any) -> Any:

@@ -17,8 +17,8 @@ from leadflow.services.handover.clock import overdue_mqls, sla_state_for
 from leadflow.services.handover.sla_report import sla_report
 from leadflow.services.lifecycle.sla_check import check_sla
 from leadflow.services.tasks.activities import log_activity
-from tests.conftest import NOW, Tenant
-from tests.integration.automation_support import move, new_lead, sla
+from tests.factories import NOW, Tenant, new_lead
+from tests.integration.automation_support import move, sla
 
 
 def _utc(*parts: int) -> datetime:

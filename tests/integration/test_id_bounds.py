@@ -18,7 +18,7 @@ from leadflow.adapters.db.database import Database
 from leadflow.adapters.db.engine import normalize_url
 from leadflow.adapters.db.tables import ID, metadata
 from leadflow.domain.stages import Role
-from tests.conftest import Tenant
+from tests.factories import Tenant
 
 BEYOND_64_BITS = "21726962978707689472"
 ABOVE_32_BITS = 3_000_000_000

@@ -14,7 +14,7 @@ from leadflow.adapters.db.tables import idempotency_keys
 from leadflow.adapters.db.uow import UnitOfWork
 from leadflow.domain.errors import InvalidInput
 from leadflow.services.intake.idempotency import KEY_LIFETIME, forget_expired_keys, run_once
-from tests.conftest import NOW, Tenant
+from tests.factories import NOW, Tenant
 
 
 class CountingWork:

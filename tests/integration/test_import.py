@@ -29,7 +29,8 @@ from leadflow.domain.suppression import PrivacyKeys
 from leadflow.services.imports.importer import ImportReport, ImportRequest, run_import
 from leadflow.services.lifecycle.rules import set_lifecycle
 from leadflow.services.scores.scoring_settings import set_fit_rules
-from tests.conftest import NOW, SHARED_DATA, Tenant
+from tests.environment import SHARED_DATA
+from tests.factories import NOW, Tenant
 
 VENDOR_FORMATS = SHARED_DATA / "vendor_formats"
 needs_vendor_formats = pytest.mark.skipif(

@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 from leadflow.adapters.db.database import Database
 from leadflow.adapters.db.tables import contacts, imports, leads
 from leadflow.cli.main import app
-from tests.conftest import Tenant
+from tests.factories import Tenant
 
 
 def _count(db: Database, table: object) -> int:

@@ -23,15 +23,8 @@ from leadflow.services.handover.routing import assignments_of
 from leadflow.services.imports.import_reports import get_import
 from leadflow.services.imports.importer import ImportReport, ImportRequest, run_import
 from leadflow.services.webhooks.subscriptions import create_webhook
-from tests.conftest import NOW, Tenant
-from tests.integration.automation_support import (
-    fit_rules,
-    new_lead,
-    one_rule,
-    routing,
-    sales_users,
-    scoring,
-)
+from tests.factories import NOW, Tenant, new_lead, sales_users
+from tests.integration.automation_support import fit_rules, one_rule, routing, scoring
 
 KEY = b"k" * 32
 ROUND_ROBIN = """

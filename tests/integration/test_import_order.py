@@ -18,7 +18,7 @@ from leadflow.domain.principal import Principal
 from leadflow.domain.stages import Actor
 from leadflow.services.imports.importer import ImportRequest, run_import
 from leadflow.services.workspaces.directory import create_workspace
-from tests.conftest import NOW
+from tests.factories import NOW
 from tests.integration.merge_support import write_csv
 
 HEADERS = ["Email", "First Name", "Last Name", "Phone", "Job Title", "Lifecycle Stage", "Segment"]

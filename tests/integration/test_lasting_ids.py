@@ -8,30 +8,14 @@ from sqlalchemy import Engine, inspect, text
 
 from leadflow.adapters.db import migrate
 from leadflow.adapters.db.database import Database
-from leadflow.adapters.db.uow import unit_of_work
 from leadflow.adapters.secret_key import privacy_keys
 from leadflow.domain.stages import Role
 from leadflow.services.imports.importer import ImportRequest, run_import
-from leadflow.services.intake.lead_input import LeadInput
-from leadflow.services.intake.leads import create_lead
 from leadflow.services.privacy.person_rights import erase_person
 from leadflow.settings import Settings
-from tests.conftest import NOW, Tenant
+from tests.factories import NOW, Tenant, new_lead
 
 BEFORE_LASTING_IDS = "0007_lead_contact_index"
-
-
-def _new_lead(db: Database, tenant: Tenant, email: str) -> int:
-    with unit_of_work(db, tenant.id) as uow:
-        created = create_lead(
-            uow,
-            LeadInput(email=email, last_name="Muster"),
-            by=tenant.principal(Role.MARKETING),
-            now=NOW,
-        )
-    lead_id = created.details.lead.id
-    assert lead_id is not None
-    return lead_id
 
 
 def _erase(db: Database, tenant: Tenant, settings: Settings, email: str) -> None:
@@ -50,11 +34,11 @@ def _id_tables(engine: Engine) -> list[str]:
 def test_the_erased_newest_lead_does_not_give_its_id_to_the_next_lead(
     db: Database, tenant: Tenant, settings: Settings
 ) -> None:
-    _new_lead(db, tenant, "anna@kunde-eins.de")
-    erased = _new_lead(db, tenant, "ben@kunde-zwei.de")
+    new_lead(db, tenant, email="anna@kunde-eins.de", last_name="Muster")
+    erased = new_lead(db, tenant, email="ben@kunde-zwei.de", last_name="Muster")
     _erase(db, tenant, settings, "ben@kunde-zwei.de")
 
-    next_id = _new_lead(db, tenant, "clara@kunde-drei.de")
+    next_id = new_lead(db, tenant, email="clara@kunde-drei.de", last_name="Muster")
 
     assert next_id > erased
 
@@ -62,7 +46,7 @@ def test_the_erased_newest_lead_does_not_give_its_id_to_the_next_lead(
 def test_an_import_after_an_erasure_does_not_reuse_the_erased_ids(
     db: Database, tenant: Tenant, settings: Settings, tmp_path: Path
 ) -> None:
-    erased = _new_lead(db, tenant, "ben@kunde-zwei.de")
+    erased = new_lead(db, tenant, email="ben@kunde-zwei.de", last_name="Muster")
     _erase(db, tenant, settings, "ben@kunde-zwei.de")
     path = tmp_path / "people.csv"
     path.write_text("First Name,Last Name,Email\nClara,Muster,clara@kunde-drei.de\n")

@@ -5,7 +5,6 @@ person, and the submission kept in the quarantine with its reason instead of the
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date
 
 import pytest
 from fastapi.testclient import TestClient
@@ -25,8 +24,7 @@ from leadflow.adapters.db.tables import (
 )
 from leadflow.domain.campaign import Campaign
 from leadflow.domain.stages import Role
-from leadflow.services.workspaces.campaigns import create_campaign
-from tests.conftest import NOW, Tenant
+from tests.factories import Tenant, new_campaign
 from tests.integration.form_support import (
     VISITOR_IP,
     count,
@@ -45,10 +43,7 @@ def client(database_url: str, db: Database) -> Iterator[TestClient]:
 
 @pytest.fixture
 def campaign(db: Database, tenant: Tenant) -> Campaign:
-    return create_campaign(
-        db, by=tenant.principal(Role.MARKETING), name="Messe LogiMAT", channel="trade_fair",
-        starts_on=date(2026, 3, 1), now=NOW,
-    )  # fmt: skip
+    return new_campaign(db, tenant)
 
 
 def _quarantined(db: Database) -> list[tuple[str, dict[str, str]]]:

@@ -10,8 +10,7 @@ from leadflow.adapters.db.uow import reading
 from leadflow.domain.errors import InvalidInput
 from leadflow.domain.lead import LeadFilter
 from leadflow.domain.stages import Stage
-from tests.conftest import Tenant
-from tests.integration.ui_support import add_lead
+from tests.factories import ERIKA, Tenant, new_lead
 
 PEOPLE = [
     ("anna@alpha.example", "Schmidt", "Alpha Logistik GmbH", Stage.MQL),
@@ -26,9 +25,11 @@ PEOPLE = [
 
 @pytest.fixture
 def lead_ids(db: Database, tenant: Tenant, other_tenant: Tenant) -> dict[str, int]:
-    add_lead(db, other_tenant, email="anna@alpha.example", last_name="Schmidt")
+    new_lead(db, other_tenant, like=ERIKA, email="anna@alpha.example", last_name="Schmidt")
     return {
-        email: add_lead(db, tenant, email=email, last_name=name, company=company, stage=stage)
+        email: new_lead(
+            db, tenant, like=ERIKA, email=email, last_name=name, company=company, stage=stage
+        )
         for email, name, company, stage in PEOPLE
     }
 
@@ -112,7 +113,9 @@ def test_a_damaged_page_link_is_refused(
 def test_a_search_in_capitals_finds_names_with_umlauts_like_one_in_small_letters(
     db: Database, tenant: Tenant, lead_ids: dict[str, int]
 ) -> None:
-    ulm = add_lead(db, tenant, email="o@oel.example", last_name="Özdemir", company="ÖLWERK Ulm")
+    ulm = new_lead(
+        db, tenant, like=ERIKA, email="o@oel.example", last_name="Özdemir", company="ÖLWERK Ulm"
+    )
 
     def found(text: str) -> set[int]:
         return set(_ids(_page(db, tenant, ListFilter(LeadFilter(search=text)))))

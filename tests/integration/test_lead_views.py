@@ -22,8 +22,8 @@ from leadflow.services.lifecycle.moves import stage_history
 from leadflow.services.tasks.activities import activities_of, add_task, log_activity, tasks_of
 from leadflow.services.views.lead_views import lead_list_view, lead_page_view, move_dialog_view
 from leadflow.services.workspaces.campaigns import create_campaign
-from tests.conftest import NOW, Tenant
-from tests.integration.automation_support import move, new_lead
+from tests.factories import NOW, Tenant, new_lead
+from tests.integration.automation_support import move
 
 
 def _worked_lead(db: Database, tenant: Tenant) -> int:

@@ -40,7 +40,7 @@ from leadflow.services.privacy.person_rights import erase_person
 from leadflow.services.reports.stage_log import snapshot_report
 from leadflow.services.workspaces.directory import create_workspace
 from leadflow.settings import Settings
-from tests.conftest import NOW, Tenant
+from tests.factories import NOW, Tenant
 
 P, M, SAL, SQL = Stage.PROSPECT, Stage.MQL, Stage.SAL, Stage.SQL
 WON, LOST, NURTURE, DQ = Stage.WON, Stage.LOST, Stage.NURTURE, Stage.DISQUALIFIED
@@ -279,7 +279,7 @@ def _emails_of(db: Database, workspace_id: int, lead_ids: set[int]) -> dict[int,
 def test_the_lifecycle_matches_its_model_through_moves_merges_undo_erasure_and_imports(
     db: Database, other_tenant: Tenant, tmp_path: Path
 ) -> None:
-    from tests.integration.automation_support import new_lead
+    from tests.factories import new_lead
 
     for _ in range(3):
         new_lead(db, other_tenant, stage=Stage.MQL)

@@ -8,7 +8,7 @@ from sqlalchemy import insert, select
 from leadflow.adapters.db import migrate
 from leadflow.adapters.db.database import Database
 from leadflow.adapters.db.tables import contacts
-from tests.conftest import NOW, Tenant
+from tests.factories import NOW, Tenant
 
 PEOPLE = ("eva.fischer@nordwerk.de", "jan.berg@nordwerk.de", "ole.krug@werk12.de")
 

@@ -18,13 +18,12 @@ from leadflow.adapters.db.tables import (
     leads,
     stage_changes,
 )
-from leadflow.adapters.db.uow import unit_of_work
 from leadflow.domain.stages import Role, Stage
 from leadflow.domain.suppression import PrivacyKeys
-from leadflow.services.intake import leads as lead_service
-from leadflow.services.intake.lead_input import LeadInput
+from leadflow.services.intake.leads import Created
 from leadflow.services.privacy.person_rights import erase_person
-from tests.conftest import NOW, TEST_SECRET_KEY, Tenant
+from tests.environment import TEST_SECRET_KEY
+from tests.factories import NOW, Tenant, enter_lead
 from tests.integration.merge_support import (
     OLIST,
     SALESFORCE,
@@ -181,10 +180,9 @@ def test_a_move_the_transition_table_does_not_allow_is_a_warning_not_forced(
     ]  # fmt: skip
 
 
-def _add(db: Database, tenant: Tenant, now: datetime, **fields: object) -> lead_service.Created:
-    data = LeadInput(stage=Stage.MQL, **fields)  # type: ignore[arg-type]
-    with unit_of_work(db, tenant.id) as uow:
-        return lead_service.create_lead(uow, data, by=tenant.principal(Role.MARKETING), now=now)
+def _add(db: Database, tenant: Tenant, now: datetime, **fields: object) -> Created:
+    """Enter an MQL with these fields at `now`."""
+    return enter_lead(db, tenant, at=now, **{"stage": Stage.MQL, **fields})
 
 
 def test_a_person_who_writes_again_keeps_the_new_message_phone_and_title(

@@ -14,11 +14,9 @@ from leadflow.adapters.db.uow import unit_of_work
 from leadflow.domain.activity import ActivityKind, Outcome
 from leadflow.domain.errors import Conflict
 from leadflow.domain.stages import Role, Stage
-from leadflow.services.intake import leads as lead_service
-from leadflow.services.intake.lead_input import LeadInput
 from leadflow.services.intake.merges import merge_leads, unmerge
 from leadflow.services.tasks.activities import log_activity
-from tests.conftest import NOW, Tenant
+from tests.factories import NOW, Tenant, enter_lead
 from tests.integration.merge_support import import_file, merge_log, snapshot, write_csv
 
 LATER = NOW + timedelta(days=1)
@@ -26,20 +24,9 @@ EVA = {"email": "eva.fischer@nordwerk.de", "first_name": "Eva", "last_name": "Fi
        "company": "Nordwerk GmbH", "phone": "0711 1234560", "job_title": "Einkäuferin"}  # fmt: skip
 
 
-def _add(db: Database, tenant: Tenant, now: object = NOW, **fields: object) -> lead_service.Created:
-    data = LeadInput(**fields)  # type: ignore[arg-type]
-    with unit_of_work(db, tenant.id) as uow:
-        return lead_service.create_lead(
-            uow,
-            data,
-            by=tenant.principal(Role.MARKETING),
-            now=now,  # type: ignore[arg-type]
-        )
-
-
 def _an_entry_with_new_data(db: Database, tenant: Tenant, tmp: Path, lead_id: int) -> int:
-    again = _add(
-        db, tenant, LATER, **{**EVA, "phone": "0171 2345678", "job_title": "Leiterin Einkauf"},
+    again = enter_lead(
+        db, tenant, at=LATER, like=EVA, phone="0171 2345678", job_title="Leiterin Einkauf",
         stage=Stage.MQL, note="Bitte Rückruf", extras={"street": "Hafenstraße 4"},
     )  # fmt: skip
     assert again.merge_id is not None
@@ -47,7 +34,7 @@ def _an_entry_with_new_data(db: Database, tenant: Tenant, tmp: Path, lead_id: in
 
 
 def _a_second_address(db: Database, tenant: Tenant, tmp: Path, lead_id: int) -> int:
-    again = _add(db, tenant, LATER, **{**EVA, "email": "e.fischer@nordwerk.de"})
+    again = enter_lead(db, tenant, at=LATER, like=EVA, email="e.fischer@nordwerk.de")
     assert again.merge_id is not None
     return again.merge_id
 
@@ -60,7 +47,7 @@ def _an_import_with_a_won_date(db: Database, tenant: Tenant, tmp: Path, lead_id:
 
 
 def _a_duplicate_lead(db: Database, tenant: Tenant, tmp: Path, lead_id: int) -> int:
-    other = _add(db, tenant, email="fischer.eva@web.de", last_name="Fischer")
+    other = enter_lead(db, tenant, email="fischer.eva@web.de", last_name="Fischer")
     assert other.details.lead.id is not None
     with unit_of_work(db, tenant.id) as uow:
         log_activity(
@@ -85,7 +72,7 @@ MERGES: dict[str, Callable[[Database, Tenant, Path, int], int]] = {
 def test_undoing_a_merge_restores_the_exact_earlier_state(
     db: Database, tenant: Tenant, tmp_path: Path, merge: str
 ) -> None:
-    lead_id = _add(db, tenant, **EVA).details.lead.id
+    lead_id = enter_lead(db, tenant, like=EVA).details.lead.id
     assert lead_id is not None
     before = snapshot(db, lead_id)
     merge_id = MERGES[merge](db, tenant, tmp_path, lead_id)
@@ -100,7 +87,7 @@ def test_undoing_a_merge_restores_the_exact_earlier_state(
 def test_an_entry_merge_is_undone_only_after_the_merges_that_came_after_it(
     db: Database, tenant: Tenant, tmp_path: Path
 ) -> None:
-    lead_id = _add(db, tenant, **EVA).details.lead.id
+    lead_id = enter_lead(db, tenant, like=EVA).details.lead.id
     assert lead_id is not None
     first = _an_entry_with_new_data(db, tenant, tmp_path, lead_id)
     second = _an_import_with_a_won_date(db, tenant, tmp_path, lead_id)

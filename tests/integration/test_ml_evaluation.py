@@ -19,7 +19,8 @@ from leadflow.services.prediction.model_evaluation import (
     evaluate_file,
     evaluation_summary,
 )
-from tests.conftest import NOW, SHARED_DATA, shared_data
+from tests.environment import SHARED_DATA, shared_data
+from tests.factories import NOW
 
 DATA = SHARED_DATA
 X_EDUCATION = DATA / "x_education_leads" / "Leads.csv"

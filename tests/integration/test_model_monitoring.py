@@ -23,7 +23,7 @@ from leadflow.services.prediction.model_monitoring import (
 )
 from leadflow.services.prediction.predictive import train_workspace
 from leadflow.web.api.deps import get_now
-from tests.conftest import NOW, Tenant
+from tests.factories import NOW, Tenant
 from tests.integration.automation_support import one_worker_round
 from tests.integration.predictive_history import TITLES, add_history, add_lead
 from tests.integration.ui_support import sign_in

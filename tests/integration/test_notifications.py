@@ -26,10 +26,9 @@ from leadflow.services.notifications.inbox import notify
 from leadflow.services.notifications.mail_sending import MailRetry
 from leadflow.services.tasks.activities import add_task
 from leadflow.services.tasks.reminders import remind_due_tasks
-from leadflow.services.workspaces.campaigns import create_campaign
 from leadflow.services.workspaces.sessions import set_locale
-from tests.conftest import NOW, Tenant
-from tests.integration.automation_support import move, new_lead, routing, sales_users
+from tests.factories import NOW, Tenant, new_campaign, new_lead, sales_users
+from tests.integration.automation_support import move, routing
 from tests.integration.form_support import count, visitor_client
 from tests.integration.form_support import own_form as _person
 from tests.integration.mail_support import (
@@ -270,10 +269,7 @@ def form_client(database_url: str, db: Database) -> Iterator[TestClient]:
 
 @pytest.fixture
 def campaign(db: Database, tenant: Tenant) -> Campaign:
-    return create_campaign(
-        db, by=tenant.principal(Role.MARKETING), name="Messe LogiMAT", channel="trade_fair",
-        starts_on=date(2026, 3, 1), now=NOW,
-    )  # fmt: skip
+    return new_campaign(db, tenant)
 
 
 def test_the_double_opt_in_e_mail_arrives_and_its_link_confirms_the_consent(

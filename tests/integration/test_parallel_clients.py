@@ -18,8 +18,8 @@ from leadflow.adapters.db.tables import assignments, contacts, leads
 from leadflow.domain.stages import Role
 from leadflow.settings import Settings
 from leadflow.web.app import create_app
-from tests.conftest import Tenant
-from tests.integration.automation_support import routing, sales_users
+from tests.factories import Tenant, sales_users
+from tests.integration.automation_support import routing
 from tests.integration.served import serving
 
 CLIENTS = 8

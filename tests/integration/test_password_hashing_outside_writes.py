@@ -12,7 +12,7 @@ from leadflow.domain.stages import Role
 from leadflow.services.workspaces import directory as directory_service
 from leadflow.services.workspaces.directory import add_user
 from leadflow.services.workspaces.sessions import sign_in, signed_in
-from tests.conftest import NOW, PASSWORD, Tenant
+from tests.factories import NOW, PASSWORD, Tenant
 
 
 class RecordingCheck:

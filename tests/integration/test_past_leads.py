@@ -13,7 +13,7 @@ from leadflow.adapters.importing import MappingFile
 from leadflow.domain.errors import InvalidInput
 from leadflow.services.imports.past_leads import import_past_leads
 from leadflow.services.prediction.model_evaluation import evaluate_file
-from tests.conftest import NOW, Tenant
+from tests.factories import NOW, Tenant
 
 HEADER = ["Quelle", "Land", "Abschluss", "Erstellt"]
 

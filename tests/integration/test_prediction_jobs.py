@@ -12,7 +12,7 @@ from leadflow.adapters.db.tables import workspaces
 from leadflow.domain.predictive_history import Target
 from leadflow.domain.stages import Role
 from leadflow.services.worker.jobs import run_next_job
-from tests.conftest import NOW, Tenant
+from tests.factories import NOW, Tenant
 from tests.integration.automation_support import one_worker_round
 from tests.integration.predictive_history import History, add_history, models_of, scores_of
 

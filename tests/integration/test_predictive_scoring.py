@@ -17,7 +17,7 @@ from leadflow.domain.stages import Actor, Role, Stage
 from leadflow.services.lifecycle.moves import move_lead
 from leadflow.services.prediction.predictive import train_workspace
 from leadflow.services.prediction.predictive_scoring import ScoringRun, score_workspace
-from tests.conftest import NOW, Tenant
+from tests.factories import NOW, Tenant
 from tests.integration.predictive_history import History, add_history, prediction_of, scores_of
 
 

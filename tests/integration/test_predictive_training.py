@@ -19,13 +19,10 @@ from leadflow.domain.errors import PermissionDenied
 from leadflow.domain.predictive_history import Target
 from leadflow.domain.principal import Principal
 from leadflow.domain.stages import Actor, Role, Stage
-from leadflow.services.intake.lead_input import LeadInput
-from leadflow.services.intake.leads import create_lead
 from leadflow.services.intake.touches import record_touch
 from leadflow.services.lifecycle.moves import move_lead
 from leadflow.services.prediction.predictive import read_history, train_workspace, training_set
-from leadflow.services.workspaces.campaigns import create_campaign
-from tests.conftest import NOW, Tenant
+from tests.factories import NOW, Tenant, new_campaign, new_lead
 from tests.integration.predictive_history import add_history, add_lead, configure, models_of
 
 ADMIN = Actor.ADMIN
@@ -185,20 +182,23 @@ def test_a_stored_lead_is_read_with_its_derived_and_imported_fields(
 def test_a_scoring_run_reads_accounts_and_campaigns_by_reference_as_a_join_would(
     db: Database, tenant: Tenant, other_tenant: Tenant
 ) -> None:
-    marketing = tenant.principal(Role.MARKETING)
-    campaign = create_campaign(
-        db, by=marketing, name="Messe Hannover", channel="event", starts_on=date(2026, 1, 5),
-        now=NOW,
-    )  # fmt: skip
-    people = [
-        LeadInput(email="a@nordwerk.de", company="Nordwerk GmbH", industry="Maschinenbau",
-                  employees=250, country="DE", campaign_id=campaign.id),
-        LeadInput(email="b@suedhaus.at", company="Suedhaus AG", industry="Handel", country="AT"),
-        LeadInput(email="c@gmail.com", last_name="Ohne Firma"),
-    ]  # fmt: skip
-    for person in people:
-        with unit_of_work(db, tenant.id) as uow:
-            create_lead(uow, person, by=marketing, now=NOW)
+    campaign = new_campaign(
+        db, tenant, name="Messe Hannover", channel="event", starts_on=date(2026, 1, 5)
+    )
+    new_lead(
+        db,
+        tenant,
+        email="a@nordwerk.de",
+        company="Nordwerk GmbH",
+        industry="Maschinenbau",
+        employees=250,
+        country="DE",
+        campaign_id=campaign.id,
+    )
+    new_lead(
+        db, tenant, email="b@suedhaus.at", company="Suedhaus AG", industry="Handel", country="AT"
+    )
+    new_lead(db, tenant, email="c@gmail.com", last_name="Ohne Firma")
     add_lead(db, other_tenant.id, "fremd", stage=Stage.MQL, at=NOW, source="webinar")
     fields = ["lead.campaign", "campaign.channel", "account.industry", "account.employees",
               "account.country", "lead.source"]  # fmt: skip

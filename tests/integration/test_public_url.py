@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date
 
 import pytest
 from fastapi.testclient import TestClient
@@ -15,10 +14,9 @@ from leadflow.adapters.db.database import Database
 from leadflow.adapters.db.tables import leads, outbox_events
 from leadflow.domain.campaign import Campaign
 from leadflow.domain.stages import Role
-from leadflow.services.workspaces.campaigns import create_campaign
 from leadflow.settings import Settings
 from leadflow.web.app import create_app
-from tests.conftest import NOW, Tenant
+from tests.factories import Tenant, new_campaign
 from tests.integration.form_support import SECRET, VISITOR_IP, count, own_form
 
 PUBLIC = "https://leads.nordwerk.de"
@@ -35,10 +33,7 @@ def _client(database_url: str, db: Database, **settings: str) -> Iterator[TestCl
 
 @pytest.fixture
 def campaign(db: Database, tenant: Tenant) -> Campaign:
-    return create_campaign(
-        db, by=tenant.principal(Role.MARKETING), name="Messe", channel="trade_fair",
-        starts_on=date(2026, 3, 1), now=NOW,
-    )  # fmt: skip
+    return new_campaign(db, tenant, name="Messe")
 
 
 def _confirm_urls(db: Database) -> list[str]:

@@ -14,8 +14,8 @@ from leadflow.adapters.db.database import Database
 from leadflow.cli.main import app
 from leadflow.domain.stages import Role, Stage
 from leadflow.services.imports.importer import ImportRequest, run_import
-from tests.conftest import Tenant
-from tests.integration.automation_support import move, new_lead
+from tests.factories import Tenant, new_lead
+from tests.integration.automation_support import move
 from tests.integration.ui_support import sign_in
 
 JUNE = "from=2026-06-01&to=2026-06-30"

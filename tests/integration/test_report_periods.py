@@ -12,8 +12,8 @@ from fastapi.testclient import TestClient
 from leadflow.adapters.db.database import Database
 from leadflow.domain.stages import Role, Stage
 from leadflow.services.imports.importer import ImportRequest, run_import
-from tests.conftest import NOW, Tenant
-from tests.integration.automation_support import new_lead, sla
+from tests.factories import NOW, Tenant, new_lead
+from tests.integration.automation_support import sla
 
 NEW_YEAR_BERLIN = datetime(2025, 12, 31, 23, 30, tzinfo=UTC)  # 1 January, 00:30 in Berlin
 JANUARY = {"from": "2026-01-01", "to": "2026-01-31"}

@@ -8,7 +8,6 @@ import asyncio
 import json
 import socket
 from collections.abc import Iterator, MutableMapping
-from datetime import date
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -20,10 +19,9 @@ from leadflow.adapters.db.database import Database
 from leadflow.adapters.db.tables import contacts, form_quarantine, leads
 from leadflow.domain.campaign import Campaign
 from leadflow.domain.stages import Role
-from leadflow.services.workspaces.campaigns import create_campaign
 from leadflow.settings import Settings
 from leadflow.web.app import create_app
-from tests.conftest import NOW, Tenant
+from tests.factories import Tenant, new_campaign
 from tests.integration.form_support import SECRET, count, own_form
 from tests.integration.served import serving
 
@@ -53,10 +51,7 @@ def client(app: FastAPI) -> Iterator[TestClient]:
 
 @pytest.fixture
 def campaign(db: Database, tenant: Tenant) -> Campaign:
-    return create_campaign(
-        db, by=tenant.principal(Role.MARKETING), name="Messe LogiMAT", channel="trade_fair",
-        starts_on=date(2026, 3, 1), now=NOW,
-    )  # fmt: skip
+    return new_campaign(db, tenant)
 
 
 class EndlessUpload:

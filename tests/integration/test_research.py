@@ -4,7 +4,6 @@ roles each account has."""
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -26,8 +25,7 @@ from leadflow.services.intake.research import (
     run_research,
     set_target_profile,
 )
-from leadflow.services.workspaces.campaigns import create_campaign
-from tests.conftest import NOW, Tenant
+from tests.factories import NOW, Tenant, new_campaign
 
 TARGET_LIST = """Firma;Branche;Mitarbeiter;Land;PLZ;Vorname;Nachname;E-Mail;Position
 Schmidt Fördertechnik GmbH;Maschinenbau;250;DE;70173;Petra;Schmidt;p.schmidt@schmidt-foerdertechnik.de;Geschäftsführerin
@@ -40,10 +38,7 @@ Alpen Antriebe GmbH;Maschinenbau;900;AT;6020;Eva;Huber;e.huber@alpen-antriebe.at
 
 @pytest.fixture
 def campaign(db: Database, tenant: Tenant) -> Campaign:
-    return create_campaign(
-        db, by=tenant.principal(Role.MARKETING), name="Outbound Maschinenbau",
-        channel="telemarketing", starts_on=date(2026, 3, 1), now=NOW,
-    )  # fmt: skip
+    return new_campaign(db, tenant, name="Outbound Maschinenbau", channel="telemarketing")
 
 
 @pytest.fixture

@@ -21,8 +21,8 @@ from leadflow.services.handover.routing import (
     set_routing_rules,
     simulate_route,
 )
-from tests.conftest import NOW, Tenant
-from tests.integration.automation_support import move, new_lead, routing, sales_users
+from tests.factories import NOW, Tenant, new_lead, sales_users
+from tests.integration.automation_support import move, routing
 
 
 def _rules(anna: int, ben: int, carla: int, *, anna_weight: int = 1) -> str:

@@ -18,8 +18,7 @@ from leadflow.adapters.db.tables import leads, metadata, stage_changes
 from leadflow.adapters.db.uow import reading, unit_of_work
 from leadflow.cli.main import app
 from leadflow.domain.stages import Role
-from tests.conftest import NOW, Tenant
-from tests.integration.automation_support import new_lead
+from tests.factories import NOW, Tenant, new_lead
 
 DIRECTORY_TABLES = {"workspaces", "users", "sign_in_failures", "api_request_counts"}
 """Tables without workspace data: the directory, read before any workspace is known (sign-in,

@@ -12,7 +12,7 @@ from leadflow.adapters.db.database import Database
 from leadflow.domain.stages import Role
 from leadflow.settings import Settings
 from leadflow.web.app import create_app
-from tests.conftest import Tenant
+from tests.factories import Tenant
 from tests.integration.ui_support import sign_in
 
 

@@ -20,8 +20,7 @@ from leadflow.adapters.db.sla import SlaRepository
 from leadflow.adapters.db.uow import reading
 from leadflow.cli.main import app
 from leadflow.domain.stages import Stage
-from tests.conftest import Tenant
-from tests.integration.automation_support import new_lead
+from tests.factories import Tenant, new_lead
 from tests.integration.served import free_port
 
 STARTED = re.compile(r"Started server process \[(\d+)\]")

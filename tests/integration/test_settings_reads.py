@@ -13,8 +13,8 @@ from leadflow.adapters.db.uow import unit_of_work
 from leadflow.domain.stages import Role, Stage
 from leadflow.services.intake.lead_input import LeadInput
 from leadflow.services.intake.leads import create_lead
-from tests.conftest import NOW, Tenant
-from tests.integration.automation_support import routing, sales_users, scoring
+from tests.factories import NOW, Tenant, sales_users
+from tests.integration.automation_support import routing, scoring
 
 
 @contextmanager

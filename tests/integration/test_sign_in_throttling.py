@@ -19,7 +19,7 @@ from leadflow.domain.errors import TooManyAttempts
 from leadflow.services.workspaces.sessions import sign_in
 from leadflow.settings import Settings
 from leadflow.web.app import create_app
-from tests.conftest import NOW, PASSWORD, Tenant
+from tests.factories import NOW, PASSWORD, Tenant
 from tests.integration.ui_support import csrf_of
 
 SALES = "sales@acme.example"

@@ -10,7 +10,7 @@ from leadflow.adapters.db.database import Database
 from leadflow.adapters.db.tables import users, web_sessions
 from leadflow.adapters.db.uow import directory_transaction
 from leadflow.domain.stages import Role
-from tests.conftest import PASSWORD, Tenant
+from tests.factories import PASSWORD, Tenant
 from tests.integration.ui_support import csrf_of, sign_in
 
 

@@ -15,9 +15,8 @@ from sqlalchemy import func, select
 from leadflow.adapters.db.database import Database
 from leadflow.adapters.db.tables import campaigns
 from leadflow.domain.stages import Role, Stage
-from leadflow.services.workspaces.campaigns import create_campaign
-from tests.conftest import NOW, Tenant
-from tests.integration.ui_support import add_lead, sign_in
+from tests.factories import ERIKA, Tenant, new_campaign, new_lead
+from tests.integration.ui_support import sign_in
 
 
 def _campaign_count(db: Database) -> int:
@@ -87,9 +86,16 @@ def test_sales_sees_no_new_campaign_button_and_cannot_create_one(
 
 
 def _won_lead(app_client: TestClient, db: Database, tenant: Tenant, campaign_id: int) -> None:
-    lead_id = add_lead(db, tenant, email="erika@muster.example", campaign_id=campaign_id)
-    add_lead(
-        db, tenant, email="max@beispiel.example", last_name="Beispiel", campaign_id=campaign_id
+    lead_id = new_lead(
+        db, tenant, like=ERIKA, email="erika@muster.example", campaign_id=campaign_id
+    )
+    new_lead(
+        db,
+        tenant,
+        like=ERIKA,
+        email="max@beispiel.example",
+        last_name="Beispiel",
+        campaign_id=campaign_id,
     )
     csrf = sign_in(app_client, db, tenant, Role.SALES)
     bant = {f"status-{key}": "met" for key in ("budget", "authority", "need", "timeline")}
@@ -106,10 +112,9 @@ def _webinar_with_a_won_lead(
     app_client: TestClient, db: Database, tenant: Tenant, cost: Decimal = Decimal(0)
 ) -> int:
     """A webinar campaign with two MQLs from the web form, one of them won."""
-    campaign = create_campaign(
-        db, by=tenant.principal(Role.MARKETING), name="Webinar", channel="webinar",
-        starts_on=date(2026, 1, 1), actual_cost=cost, now=NOW,
-    )  # fmt: skip
+    campaign = new_campaign(
+        db, tenant, name="Webinar", channel="webinar", starts_on=date(2026, 1, 1), actual_cost=cost
+    )
     assert campaign.id is not None
     _won_lead(app_client, db, tenant, campaign.id)
     return campaign.id
@@ -122,14 +127,13 @@ def _csv_rows(answer: Response) -> list[list[str]]:
 def test_the_dashboard_counts_a_won_lead_and_its_campaign_cost(
     app_client: TestClient, tenant: Tenant, db: Database
 ) -> None:
-    campaign = create_campaign(
+    campaign = new_campaign(
         db,
-        by=tenant.principal(Role.MARKETING),
+        tenant,
         name='=HYPERLINK("http://evil")',
         channel="webinar",
         starts_on=date(2026, 1, 1),
         actual_cost=Decimal("1000"),
-        now=NOW,
     )
     assert campaign.id is not None
     _won_lead(app_client, db, tenant, campaign.id)
@@ -179,8 +183,10 @@ def test_an_unknown_export_is_not_found(
 def test_the_board_shows_a_column_per_stage_with_counts(
     app_client: TestClient, tenant: Tenant, db: Database
 ) -> None:
-    add_lead(db, tenant, email="a@muster.example")
-    add_lead(db, tenant, email="b@beispiel.example", last_name="B", stage=Stage.PROSPECT)
+    new_lead(db, tenant, like=ERIKA, email="a@muster.example")
+    new_lead(
+        db, tenant, like=ERIKA, email="b@beispiel.example", last_name="B", stage=Stage.PROSPECT
+    )
     sign_in(app_client, db, tenant, Role.SALES)
 
     page = app_client.get("/app/board", headers={"Accept-Language": "en"})
@@ -210,10 +216,7 @@ def test_the_dashboard_filters_by_source_and_grade_and_refuses_an_unknown_grade(
 def test_the_dashboard_credits_conversions_to_the_campaigns_that_touched_the_leads(
     app_client: TestClient, tenant: Tenant, db: Database
 ) -> None:
-    campaign = create_campaign(
-        db, by=tenant.principal(Role.MARKETING), name="Messe LogiMAT", channel="trade_fair",
-        starts_on=date(2026, 1, 1), now=NOW,
-    )  # fmt: skip
+    campaign = new_campaign(db, tenant, starts_on=date(2026, 1, 1))
     assert campaign.id is not None
     _won_lead(app_client, db, tenant, campaign.id)  # entries with the campaign, no touches
 
@@ -231,12 +234,11 @@ def test_the_dashboard_credits_conversions_to_the_campaigns_that_touched_the_lea
 def test_a_deal_won_with_its_value_gives_the_campaign_its_return(
     app_client: TestClient, tenant: Tenant, db: Database
 ) -> None:
-    campaign = create_campaign(
-        db, by=tenant.principal(Role.MARKETING), name="Messe LogiMAT", channel="trade_fair",
-        starts_on=date(2026, 1, 1), actual_cost=Decimal("5000"), now=NOW,
-    )  # fmt: skip
+    campaign = new_campaign(db, tenant, starts_on=date(2026, 1, 1), actual_cost=Decimal("5000"))
     assert campaign.id is not None
-    lead_id = add_lead(db, tenant, email="erika@muster.example", campaign_id=campaign.id)
+    lead_id = new_lead(
+        db, tenant, like=ERIKA, email="erika@muster.example", campaign_id=campaign.id
+    )
     csrf = sign_in(app_client, db, tenant, Role.SALES)
     app_client.headers["Accept-Language"] = "de"
     bant = {f"status-{key}": "met" for key in ("budget", "authority", "need", "timeline")}

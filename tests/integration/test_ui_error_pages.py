@@ -6,7 +6,7 @@ from fastapi.testclient import TestClient
 
 from leadflow.adapters.db.database import Database
 from leadflow.domain.stages import Role
-from tests.conftest import Tenant
+from tests.factories import Tenant
 from tests.integration.ui_support import sign_in
 
 

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from leadflow.adapters.db.database import Database
 from leadflow.adapters.db.tables import leads
 from leadflow.domain.stages import Role
-from tests.conftest import Tenant
+from tests.factories import Tenant
 from tests.integration.ui_support import sign_in
 
 GERMAN_CSV = (

@@ -15,9 +15,9 @@ from leadflow.domain.lead import Lead
 from leadflow.domain.privacy import LegalBasis, Purpose
 from leadflow.domain.stages import Role, Stage
 from leadflow.services.privacy.consent import legal_bases
-from tests.conftest import NOW, Tenant
+from tests.factories import ERIKA, NOW, Tenant, new_lead
 from tests.integration.predictive_history import add_history
-from tests.integration.ui_support import add_lead, sign_in
+from tests.integration.ui_support import sign_in
 
 BANT_A = {
     "status-budget": "met",
@@ -41,7 +41,7 @@ def _lead(db: Database, tenant: Tenant, lead_id: int) -> Lead:
 def test_marketing_sees_no_accept_button_and_the_server_refuses_the_move(
     app_client: TestClient, tenant: Tenant, db: Database
 ) -> None:
-    lead_id = add_lead(db, tenant, email="erika@muster.example")
+    lead_id = new_lead(db, tenant, like=ERIKA, email="erika@muster.example")
     csrf = sign_in(app_client, db, tenant, Role.MARKETING)
 
     shown = app_client.get(f"/app/leads/{lead_id}")
@@ -56,7 +56,7 @@ def test_marketing_sees_no_accept_button_and_the_server_refuses_the_move(
 def test_a_move_without_the_csrf_token_is_refused_and_changes_nothing(
     app_client: TestClient, tenant: Tenant, db: Database
 ) -> None:
-    lead_id = add_lead(db, tenant, email="erika@muster.example")
+    lead_id = new_lead(db, tenant, like=ERIKA, email="erika@muster.example")
     sign_in(app_client, db, tenant, Role.SALES)
 
     refused = app_client.post(f"/app/leads/{lead_id}/move", data={"to": "sal"})
@@ -71,7 +71,7 @@ def test_a_move_without_the_csrf_token_is_refused_and_changes_nothing(
 def test_sales_accepts_an_mql_and_becomes_its_owner(
     app_client: TestClient, tenant: Tenant, db: Database
 ) -> None:
-    lead_id = add_lead(db, tenant, email="erika@muster.example")
+    lead_id = new_lead(db, tenant, like=ERIKA, email="erika@muster.example")
     csrf = sign_in(app_client, db, tenant, Role.SALES)
     board = app_client.get("/app/board")
 
@@ -90,7 +90,7 @@ def test_sales_accepts_an_mql_and_becomes_its_owner(
 def test_a_rejection_needs_a_reason_from_the_workspace_list(
     app_client: TestClient, tenant: Tenant, db: Database
 ) -> None:
-    lead_id = add_lead(db, tenant, email="erika@muster.example")
+    lead_id = new_lead(db, tenant, like=ERIKA, email="erika@muster.example")
     csrf = sign_in(app_client, db, tenant, Role.SALES)
     dialog = app_client.get(f"/app/leads/{lead_id}/move?to=nurture")
 
@@ -115,7 +115,7 @@ def test_a_rejection_needs_a_reason_from_the_workspace_list(
 def test_recording_bant_grades_the_lead_and_opens_the_gate_to_sql(
     app_client: TestClient, tenant: Tenant, db: Database
 ) -> None:
-    lead_id = add_lead(db, tenant, email="erika@muster.example")
+    lead_id = new_lead(db, tenant, like=ERIKA, email="erika@muster.example")
     csrf = sign_in(app_client, db, tenant, Role.SALES)
     app_client.post(f"/app/leads/{lead_id}/move", data={"csrf_token": csrf, "to": "sal"})
 
@@ -146,7 +146,7 @@ def test_recording_bant_grades_the_lead_and_opens_the_gate_to_sql(
 def test_moving_to_sql_without_qualification_is_refused_with_the_reason(
     app_client: TestClient, tenant: Tenant, db: Database
 ) -> None:
-    lead_id = add_lead(db, tenant, email="erika@muster.example")
+    lead_id = new_lead(db, tenant, like=ERIKA, email="erika@muster.example")
     csrf = sign_in(app_client, db, tenant, Role.SALES)
     app_client.post(f"/app/leads/{lead_id}/move", data={"csrf_token": csrf, "to": "sal"})
 
@@ -168,7 +168,7 @@ def test_moving_to_sql_without_qualification_is_refused_with_the_reason(
 def test_qualify_as_sql_is_offered_once_the_gate_is_passed(
     app_client: TestClient, tenant: Tenant, db: Database
 ) -> None:
-    lead_id = add_lead(db, tenant, email="erika@muster.example")
+    lead_id = new_lead(db, tenant, like=ERIKA, email="erika@muster.example")
     csrf = sign_in(app_client, db, tenant, Role.SALES)
     app_client.post(f"/app/leads/{lead_id}/move", data={"csrf_token": csrf, "to": "sal"})
     app_client.post(f"/app/leads/{lead_id}/qualification", data={"csrf_token": csrf, **BANT_A})
@@ -182,7 +182,7 @@ def test_qualify_as_sql_is_offered_once_the_gate_is_passed(
 def test_an_amount_with_cents_shows_them_and_saving_unchanged_records_nothing(
     app_client: TestClient, tenant: Tenant, db: Database
 ) -> None:
-    lead_id = add_lead(db, tenant, email="erika@muster.example")
+    lead_id = new_lead(db, tenant, like=ERIKA, email="erika@muster.example")
     csrf = sign_in(app_client, db, tenant, Role.SALES)
     german = {"Accept-Language": "de-DE"}
     app_client.post(
@@ -221,7 +221,7 @@ def _form_values(html: str) -> dict[str, str]:
 def test_activities_and_tasks_are_recorded_from_the_lead_page(
     app_client: TestClient, tenant: Tenant, db: Database
 ) -> None:
-    lead_id = add_lead(db, tenant, email="erika@muster.example")
+    lead_id = new_lead(db, tenant, like=ERIKA, email="erika@muster.example")
     csrf = sign_in(app_client, db, tenant, Role.SALES)
 
     app_client.post(
@@ -239,7 +239,7 @@ def test_activities_and_tasks_are_recorded_from_the_lead_page(
 def test_a_lead_of_another_workspace_is_not_found(
     app_client: TestClient, tenant: Tenant, other_tenant: Tenant, db: Database
 ) -> None:
-    foreign = add_lead(db, other_tenant, email="someone@globex.example")
+    foreign = new_lead(db, other_tenant, like=ERIKA, email="someone@globex.example")
     csrf = sign_in(app_client, db, tenant, Role.ADMIN)
 
     page = app_client.get(f"/app/leads/{foreign}")
@@ -252,7 +252,7 @@ def test_a_lead_of_another_workspace_is_not_found(
 def test_a_viewer_reads_the_lead_but_gets_no_forms(
     app_client: TestClient, tenant: Tenant, db: Database
 ) -> None:
-    lead_id = add_lead(db, tenant, email="erika@muster.example")
+    lead_id = new_lead(db, tenant, like=ERIKA, email="erika@muster.example")
     sign_in(app_client, db, tenant, Role.VIEWER)
 
     page = app_client.get(f"/app/leads/{lead_id}")
@@ -279,7 +279,7 @@ def test_the_lead_page_shows_the_prediction_with_its_top_factors(
 def test_the_legal_basis_is_recorded_from_the_lead_page_with_its_reason(
     app_client: TestClient, tenant: Tenant, db: Database
 ) -> None:
-    lead_id = add_lead(db, tenant, email="basis@muster.example")
+    lead_id = new_lead(db, tenant, like=ERIKA, email="basis@muster.example")
     csrf = sign_in(app_client, db, tenant, Role.MARKETING)
     url = f"/app/leads/{lead_id}/legal-basis"
 

@@ -13,8 +13,8 @@ from leadflow.domain.notification_mail import LEAD_ASSIGNED, LEAD_REJECTED
 from leadflow.domain.stages import Role
 from leadflow.services.notifications.inbox import notify
 from leadflow.services.workspaces.sessions import set_locale
-from tests.conftest import NOW, Tenant
-from tests.integration.ui_support import add_lead, sign_in
+from tests.factories import ERIKA, NOW, Tenant, new_lead
+from tests.integration.ui_support import sign_in
 
 
 def _bell(html: str) -> str | None:
@@ -33,7 +33,7 @@ def _tell(db: Database, tenant: Tenant, role: Role, kind: str, lead_id: int, cau
 def test_the_bell_counts_the_unread_notifications_on_every_app_page(
     app_client: TestClient, tenant: Tenant, db: Database
 ) -> None:
-    lead_id = add_lead(db, tenant, email="erika@muster.example")
+    lead_id = new_lead(db, tenant, like=ERIKA, email="erika@muster.example")
     _tell(db, tenant, Role.SALES, LEAD_ASSIGNED, lead_id, "a")
     _tell(db, tenant, Role.SALES, LEAD_ASSIGNED, lead_id, "b")
     _tell(db, tenant, Role.MARKETING, LEAD_REJECTED, lead_id, "c")
@@ -48,7 +48,7 @@ def test_the_bell_counts_the_unread_notifications_on_every_app_page(
 def test_the_list_links_to_the_lead_in_the_users_language_and_marks_read(
     app_client: TestClient, tenant: Tenant, db: Database
 ) -> None:
-    lead_id = add_lead(db, tenant, email="erika@muster.example")
+    lead_id = new_lead(db, tenant, like=ERIKA, email="erika@muster.example")
     _tell(db, tenant, Role.SALES, LEAD_ASSIGNED, lead_id, "a")
     _tell(db, tenant, Role.SALES, LEAD_ASSIGNED, lead_id, "b")
     csrf = sign_in(app_client, db, tenant, Role.SALES)
@@ -79,7 +79,7 @@ def test_the_list_links_to_the_lead_in_the_users_language_and_marks_read(
 def test_marking_read_needs_the_csrf_token_and_touches_only_ones_own(
     app_client: TestClient, tenant: Tenant, db: Database
 ) -> None:
-    lead_id = add_lead(db, tenant, email="erika@muster.example")
+    lead_id = new_lead(db, tenant, like=ERIKA, email="erika@muster.example")
     _tell(db, tenant, Role.MARKETING, LEAD_REJECTED, lead_id, "c")
     sign_in(app_client, db, tenant, Role.MARKETING)
     [theirs] = re.findall(

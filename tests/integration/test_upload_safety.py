@@ -24,7 +24,7 @@ from leadflow.services.imports.importer import ImportRequest, file_sha256
 from leadflow.services.imports.upload_runs import UploadPolicy, follow_import, start_upload_import
 from leadflow.settings import Settings
 from leadflow.web.app import create_app
-from tests.conftest import NOW, Tenant
+from tests.factories import NOW, Tenant
 from tests.integration.automation_support import one_worker_round
 from tests.integration.ui_support import sign_in
 from tests.unit.importing.hostile_files import expanding_sheet, shared_strings_bomb, small_workbook

@@ -32,8 +32,7 @@ from leadflow.services.webhooks.subscriptions import (
     dead_letters,
     retry_dead_letter,
 )
-from tests.conftest import NOW, Tenant
-from tests.integration.automation_support import new_lead
+from tests.factories import NOW, Tenant, new_lead
 from tests.integration.webhook_receiver import Receiver
 
 KEY = b"k" * 48

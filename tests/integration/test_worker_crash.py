@@ -18,8 +18,8 @@ from leadflow.adapters.db.outbox import DELIVERED, OutboxRepository
 from leadflow.adapters.db.uow import reading, unit_of_work
 from leadflow.domain.stages import Role, Stage
 from leadflow.services.webhooks.subscriptions import create_webhook
-from tests.conftest import NOW, Tenant
-from tests.integration.automation_support import move, new_lead
+from tests.factories import NOW, Tenant, new_lead
+from tests.integration.automation_support import move
 from tests.integration.webhook_receiver import Receiver
 
 KEY = "a-test-only-secret-key-of-forty-characters"

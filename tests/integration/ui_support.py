@@ -9,13 +9,10 @@ from datetime import UTC, datetime, timedelta
 from fastapi.testclient import TestClient
 
 from leadflow.adapters.db.database import Database
-from leadflow.adapters.db.uow import unit_of_work
 from leadflow.adapters.db.web_sessions import WebSessionStore
-from leadflow.domain.stages import Role, Stage
-from leadflow.services.intake import leads as lead_service
-from leadflow.services.intake.lead_input import LeadInput
+from leadflow.domain.stages import Role
 from leadflow.services.workspaces.sessions import csrf_token_for, session_hash
-from tests.conftest import NOW, Tenant
+from tests.factories import Tenant
 
 
 def sign_in(client: TestClient, db: Database, tenant: Tenant, role: Role) -> str:
@@ -28,35 +25,6 @@ def sign_in(client: TestClient, db: Database, tenant: Tenant, role: Role) -> str
         )
     client.cookies.set("lf_session", token)
     return csrf_token_for(token)
-
-
-def add_lead(
-    db: Database,
-    tenant: Tenant,
-    *,
-    email: str,
-    last_name: str = "Muster",
-    company: str | None = "Muster GmbH",
-    stage: Stage = Stage.MQL,
-    campaign_id: int | None = None,
-) -> int:
-    with unit_of_work(db, tenant.id) as uow:
-        created = lead_service.create_lead(
-            uow,
-            LeadInput(
-                email=email,
-                first_name="Erika",
-                last_name=last_name,
-                company=company,
-                stage=stage,
-                campaign_id=campaign_id,
-                source="web_form",
-            ),
-            by=tenant.principal(Role.MARKETING),
-            now=NOW,
-        )
-    assert created.details.lead.id is not None
-    return created.details.lead.id
 
 
 def csrf_of(html: str) -> str:

@@ -2,25 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
 from leadflow.adapters.db.database import Database
-from leadflow.adapters.db.uow import unit_of_work
 from leadflow.adapters.secret_key import privacy_keys
 from leadflow.domain.lead import LeadDetails
-from leadflow.domain.stages import Role, Stage
 from leadflow.domain.suppression import PrivacyKeys
-from leadflow.services.intake.lead_input import LeadInput
-from leadflow.services.intake.leads import create_lead
 from leadflow.settings import Settings
 from leadflow.web.app import create_app
-from tests.conftest import NOW, Tenant
-
-MakeLead = Callable[..., LeadDetails]
+from tests.factories import EVA, MakeLead, Tenant, enter_lead
 
 
 @pytest.fixture
@@ -40,19 +34,6 @@ def make_lead(db: Database, tenant: Tenant) -> MakeLead:
     """Store a lead for a person, by default Eva Fischer of Nordwerk, as marketing."""
 
     def make(tenant: Tenant = tenant, **fields: Any) -> LeadDetails:
-        data = {
-            "email": "eva.fischer@nordwerk-maschinen.de",
-            "first_name": "Eva",
-            "last_name": "Fischer",
-            "phone": "+49 711 1234560",
-            "company": "Nordwerk Maschinen GmbH",
-            "stage": Stage.MQL,
-            **fields,
-        }
-        with unit_of_work(db, tenant.id) as uow:
-            created = create_lead(
-                uow, LeadInput(**data), by=tenant.principal(Role.MARKETING), now=NOW
-            )
-        return created.details
+        return enter_lead(db, tenant, like=EVA, **fields).details
 
     return make

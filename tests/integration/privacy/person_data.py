@@ -24,7 +24,7 @@ from leadflow.adapters.db.tables import (
 from leadflow.adapters.db.uow import unit_of_work
 from leadflow.domain.stages import Role
 from leadflow.services.privacy import consent
-from tests.conftest import NOW, Tenant
+from tests.factories import NOW, Tenant
 
 EMAIL = "eva.fischer@nordwerk-maschinen.de"
 TRACES = (

@@ -10,8 +10,7 @@ from sqlalchemy import func, select
 from leadflow.adapters.db.database import Database
 from leadflow.adapters.db.tables import activities, legal_bases, tasks
 from leadflow.domain.stages import Role
-from tests.conftest import Tenant
-from tests.integration.privacy.conftest import MakeLead
+from tests.factories import MakeLead, Tenant
 
 MARKETING, SALES, VIEWER = Role.MARKETING, Role.SALES, Role.VIEWER
 TEXT = "Ja, ich möchte Produktinformationen per E-Mail erhalten."

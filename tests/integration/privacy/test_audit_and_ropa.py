@@ -10,7 +10,7 @@ from leadflow.domain.stages import Role
 from leadflow.services.lifecycle import rules
 from leadflow.services.privacy import retention
 from leadflow.services.workspaces.directory import add_user, create_token
-from tests.conftest import NOW, Tenant
+from tests.factories import NOW, Tenant
 
 ADMIN = Role.ADMIN
 RULE = {"name": "unqualified", "stages": ["prospect", "nurture"], "months": 24}

@@ -17,8 +17,7 @@ from leadflow.domain.stages import Role
 from leadflow.domain.suppression import PrivacyKeys
 from leadflow.services.privacy import consent
 from leadflow.services.privacy.person_rights import erase_person
-from tests.conftest import NOW, Tenant
-from tests.integration.privacy.conftest import MakeLead
+from tests.factories import NOW, MakeLead, Tenant
 
 TEXT = (
     "Ja, ich möchte den Newsletter der Nordwerk Maschinen GmbH per E-Mail erhalten. "

@@ -21,8 +21,7 @@ from leadflow.domain.stages import Role
 from leadflow.domain.suppression import PrivacyKeys, SuppressionReason
 from leadflow.services.privacy.person_rights import erase_person
 from leadflow.services.privacy.suppression import is_suppressed
-from tests.conftest import NOW, Tenant
-from tests.integration.privacy.conftest import MakeLead
+from tests.factories import NOW, MakeLead, Tenant
 from tests.integration.privacy.person_data import EMAIL, store_eva, traces
 
 

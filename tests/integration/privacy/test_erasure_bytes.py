@@ -15,14 +15,13 @@ from typer.testing import CliRunner
 
 from leadflow.adapters.db.database import Database
 from leadflow.adapters.db.engine import normalize_url
-from leadflow.adapters.db.uow import in_unit_of_work, unit_of_work
+from leadflow.adapters.db.uow import in_unit_of_work
 from leadflow.cli.main import app
 from leadflow.domain.stages import Role
 from leadflow.domain.suppression import PrivacyKeys
-from leadflow.services.intake.leads import LeadInput, create_lead
 from leadflow.services.privacy import retention
 from leadflow.services.privacy.person_rights import erase_person
-from tests.conftest import NOW, Tenant
+from tests.factories import NOW, Tenant, new_lead
 from tests.integration.privacy.person_data import EMAIL, store_eva, traces
 
 # The person's identifiers as bytes, in every spelling leadflow stores (compared lower-case).
@@ -44,12 +43,6 @@ def _found_in(files: list[Path]) -> dict[str, list[bytes]]:
         if hits:
             found[file.name] = hits
     return found
-
-
-@pytest.fixture
-def cli(database_url: str, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
-    monkeypatch.setenv("LEADFLOW_DATABASE_URL", database_url)
-    return CliRunner()
 
 
 def test_after_erase_on_the_command_line_no_sqlite_file_holds_a_byte_of_the_person(
@@ -142,13 +135,10 @@ def test_a_retention_purge_leaves_no_byte_of_the_purged_person_in_the_sqlite_fil
         admin.workspace_id,
         lambda uow: retention.set_retention_rules(uow, [rule], by=admin, now=long_ago),
     )
-    with unit_of_work(db, tenant.id) as uow:
-        create_lead(
-            uow,
-            LeadInput(email=EMAIL, first_name="Eva", last_name="Fischer", phone="0711 1234560"),
-            by=tenant.principal(Role.MARKETING),
-            now=long_ago,
-        )
+    new_lead(
+        db, tenant, at=long_ago, email=EMAIL, first_name="Eva", last_name="Fischer",
+        phone="0711 1234560",
+    )  # fmt: skip
     files = _sqlite_files(database_url)
     assert _found_in(files)
 

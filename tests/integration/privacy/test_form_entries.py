@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Iterator
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from fastapi.testclient import TestClient
@@ -26,10 +26,9 @@ from leadflow.services.intake.forms import FormKeys
 from leadflow.services.privacy import marketing
 from leadflow.services.privacy.person_rights import export_person
 from leadflow.services.privacy.suppression import is_suppressed, objection_url
-from leadflow.services.workspaces.campaigns import create_campaign
 from leadflow.settings import Settings
 from leadflow.web.app import create_app
-from tests.conftest import NOW, Tenant
+from tests.factories import NOW, Tenant, new_campaign
 
 EMAIL = "eva.fischer@nordwerk-maschinen.de"
 BOX = DEFAULT_CONSENTS[0]
@@ -44,14 +43,7 @@ def visitor(settings: Settings, db: Database) -> Iterator[TestClient]:
 
 @pytest.fixture
 def campaign(db: Database, tenant: Tenant) -> Campaign:
-    return create_campaign(
-        db,
-        by=tenant.principal(Role.MARKETING),
-        name="Messe LogiMAT",
-        channel="trade_fair",
-        starts_on=date(2026, 3, 1),
-        now=NOW,
-    )
+    return new_campaign(db, tenant)
 
 
 def _fill_in(client: TestClient, settings: Settings, campaign: Campaign) -> None:

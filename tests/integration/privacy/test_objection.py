@@ -19,13 +19,10 @@ from leadflow.domain.principal import Principal
 from leadflow.domain.stages import Actor, Role
 from leadflow.domain.suppression import PrivacyKeys, SuppressionReason
 from leadflow.services.imports.importer import ImportRequest, run_import
-from leadflow.services.intake.lead_input import LeadInput
-from leadflow.services.intake.leads import create_lead
 from leadflow.services.privacy import consent, marketing
 from leadflow.services.privacy.person_rights import erase_person
 from leadflow.services.privacy.suppression import is_suppressed, objection_url
-from tests.conftest import NOW, Tenant
-from tests.integration.privacy.conftest import MakeLead
+from tests.factories import NOW, MakeLead, Tenant, enter_lead_as
 
 EVA = "eva.fischer@nordwerk-maschinen.de"
 
@@ -123,13 +120,13 @@ def test_a_suppressed_person_stays_suppressed_after_reimport_and_a_new_form_entr
     client.post(_link(keys, db, tenant, lead_id))
     importer = Principal.process(tenant.id, Actor.IMPORT)
 
-    with unit_of_work(db, tenant.id) as uow:
-        again = create_lead(
-            uow,
-            LeadInput(email=" Eva.Fischer@Nordwerk-Maschinen.de ", phone="0711 1234560"),
-            by=importer,
-            now=NOW + timedelta(days=30),
-        )
+    again = enter_lead_as(
+        db,
+        importer,
+        at=NOW + timedelta(days=30),
+        email=" Eva.Fischer@Nordwerk-Maschinen.de ",
+        phone="0711 1234560",
+    )
     _confirmed_newsletter(db, tenant, again.details.lead.id)
 
     assert not _email_allowed(db, tenant, keys, again.details.lead.id)

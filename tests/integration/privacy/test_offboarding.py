@@ -16,8 +16,7 @@ from leadflow.adapters.db.tables import audit_log, metadata, users, workspaces
 from leadflow.adapters.db.uow import directory_transaction
 from leadflow.cli.main import app
 from leadflow.domain.stages import Role
-from tests.conftest import NOW, Tenant
-from tests.integration.privacy.conftest import MakeLead
+from tests.factories import NOW, MakeLead, Tenant
 from tests.integration.privacy.person_data import store_eva
 
 

@@ -15,8 +15,7 @@ from leadflow.domain.consent import text_hash
 from leadflow.domain.stages import Role
 from leadflow.domain.suppression import PrivacyKeys
 from leadflow.services.privacy.person_rights import export_person
-from tests.conftest import NOW, Tenant
-from tests.integration.privacy.conftest import MakeLead
+from tests.factories import NOW, MakeLead, Tenant
 from tests.integration.privacy.person_data import EMAIL, store_eva
 
 ADMIN = Role.ADMIN

@@ -13,8 +13,7 @@ from leadflow.cli.main import app
 from leadflow.domain.privacy import provenance
 from leadflow.domain.suppression import PrivacyKeys
 from leadflow.services.privacy.suppression import is_suppressed
-from tests.conftest import Tenant
-from tests.integration.privacy.conftest import MakeLead
+from tests.factories import MakeLead, Tenant
 
 EMAIL = "eva.fischer@nordwerk-maschinen.de"
 

@@ -3,7 +3,7 @@ else touched."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from fastapi.testclient import TestClient
@@ -15,27 +15,17 @@ from leadflow.adapters.db.uow import in_unit_of_work, reading, unit_of_work
 from leadflow.domain.activity import ActivityKind, Outcome
 from leadflow.domain.errors import InvalidInput
 from leadflow.domain.stages import Role, Stage
-from leadflow.services.intake.lead_input import LeadInput
-from leadflow.services.intake.leads import create_lead
 from leadflow.services.privacy import retention
 from leadflow.services.tasks import activities
-from tests.conftest import NOW, Tenant
+from tests.factories import NOW, Tenant, new_lead
 from tests.integration.automation_support import one_worker_round
 
 OLD = NOW - timedelta(days=30 * 31)
 RULE = {"name": "unqualified", "stages": ["prospect", "nurture", "disqualified"], "months": 24}
 
 
-def _lead(db: Database, tenant: Tenant, email: str, *, at: object, stage: Stage) -> int:
-    with unit_of_work(db, tenant.id) as uow:
-        created = create_lead(
-            uow,
-            LeadInput(email=email, last_name=email.split("@")[0], stage=stage),
-            by=tenant.principal(Role.MARKETING),
-            now=at,  # type: ignore[arg-type]
-        )
-    assert created.details.lead.id is not None
-    return created.details.lead.id
+def _lead(db: Database, tenant: Tenant, email: str, *, at: datetime, stage: Stage) -> int:
+    return new_lead(db, tenant, email=email, last_name=email.split("@")[0], at=at, stage=stage)
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from leadflow.adapters.importing.presets import (
 )
 from leadflow.adapters.importing.readers import open_table
 from leadflow.domain.errors import InvalidInput
-from tests.conftest import shared_data
+from tests.environment import shared_data
 
 SALESFORCE_MAPPED = {
     "Id": "external_id", "Salutation": "salutation", "FirstName": "first_name",

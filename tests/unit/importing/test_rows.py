@@ -14,7 +14,7 @@ from leadflow.adapters.importing.rows import (
     candidate_from_row,
 )
 from leadflow.domain.stages import Stage
-from tests.conftest import shared_data
+from tests.environment import shared_data
 
 GERMAN_HEADERS = ["Anrede", "Vorname", "Nachname", "E-Mail", "Telefon", "Firma", "Webseite",
                   "PLZ", "Ort", "Land", "Mitarbeiter", "Umsatz", "Status", "Bewertung",
