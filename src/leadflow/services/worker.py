@@ -17,6 +17,7 @@ from leadflow.domain.errors import InvalidInput
 from leadflow.domain.quarantine import DEFAULT_KEEP_DAYS
 from leadflow.services.delivery import Clock, deliver_due
 from leadflow.services.idempotency import forget_expired_keys
+from leadflow.services.import_jobs import UploadImports, unfinished_imports
 from leadflow.services.import_recovery import fail_abandoned_imports
 from leadflow.services.jobs import run_next_job
 from leadflow.services.mail_sending import MailRetry, MailSender, queued_mail, send_due_mail
@@ -90,10 +91,12 @@ def run_worker(
     mail: MailSender | None = None,
     public_url: str = "http://127.0.0.1:8000",
     mail_retry: MailRetry = DEFAULT_MAIL_RETRY,
+    imports: UploadImports | None = None,
 ) -> None:
     """Work until `stop` is set (or one round with `once`); sleep when there is nothing to do.
 
-    Without a mail sender (LEADFLOW_SMTP_URL unset) e-mails stay queued; that is logged once."""
+    Without a mail sender (LEADFLOW_SMTP_URL unset) e-mails stay queued; that is logged once.
+    Imports started from the web need `imports`: the upload directory and limits."""
     sender = WebhookSender(timeout_seconds=options.timeout_seconds)
     rng = random.SystemRandom()
     told_unconfigured = False
@@ -132,7 +135,9 @@ def run_worker(
             elif not told_unconfigured and queued_mail(db):
                 told_unconfigured = True
                 log("e-mail: sending is not configured (LEADFLOW_SMTP_URL); e-mails stay queued")
-            job = run_next_job(db, clock=clock, lease_seconds=options.lease_seconds)
+            job = run_next_job(
+                db, clock=clock, lease_seconds=options.lease_seconds, imports=imports
+            )
             if job is not None:
                 busy = True
                 log(f"job {job.id} ({job.kind}) {job.status}: {job.error or job.result}")
@@ -163,8 +168,9 @@ def run_worker(
                 for slug, count in purged.items():
                     log(f"form quarantine {slug}: {count} old entries deleted")
                 abandoned = fail_abandoned_imports(
-                    db, now=now, max_seconds=options.import_max_seconds
-                )
+                    db, now=now, max_seconds=options.import_max_seconds,
+                    keep=unfinished_imports(db).import_ids,
+                )  # fmt: skip
                 if abandoned:
                     log(f"imports {abandoned}: failed, their process stopped")
             if (
