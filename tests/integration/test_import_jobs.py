@@ -190,6 +190,34 @@ def test_a_job_taken_over_from_a_dead_worker_finishes_the_import_it_left_running
     assert list(uploads.iterdir()) == []
 
 
+def test_a_file_uploaded_again_while_its_import_runs_is_imported_once_by_the_first_job(
+    client: TestClient, tenant: Tenant, db: Database, settings: Settings, uploads: Path
+) -> None:
+    started = _import(client, tenant)
+    first = _waiting_job(db)
+    with db.transaction() as connection:  # a worker runs it, its lease still good
+        connection.execute(
+            update(background_jobs)
+            .where(background_jobs.c.id == first.id)
+            .values(status="running", claim_token="alive", lease_until=NOW + timedelta(hours=1))
+        )
+        connection.execute(
+            update(imports).where(imports.c.id == started["id"]).values(status="running")
+        )
+    again = _import(client, tenant)
+
+    (second,) = run_queued_jobs(db, settings)
+    meanwhile = _lead_count(db)
+    _as_if_its_worker_died(db, first)
+    run_queued_jobs(db, settings)
+
+    ended = _read(client, tenant, started["id"])
+    assert again["id"] == started["id"]
+    assert second.id != first.id and meanwhile == 0
+    assert (ended["status"], ended["created"], ended["merged"]) == ("done", 2, 0)
+    assert list(uploads.iterdir()) == []
+
+
 def test_an_import_whose_upload_is_gone_fails_with_the_reason(
     client: TestClient, tenant: Tenant, db: Database, settings: Settings, uploads: Path
 ) -> None:

@@ -141,6 +141,11 @@ def run_import_job(
     path = upload_in(imports.directory, str(job.params["upload"]))
     plan = _plan(job, imports, import_id)
     name = plan.file_name or path.name
+    if _earlier_job(db, job, import_id) is not None:
+        # The same file was uploaded again while its import ran: the earlier job, with its
+        # own copy of the file, runs the import; two at once would store rows twice.
+        path.unlink(missing_ok=True)
+        return _outcome(_record_of(db, job.workspace_id, import_id))
     if _record_of(db, job.workspace_id, import_id).status in (QUEUED, RUNNING):
         if path.is_file():
             by = _principal(job.workspace_id, job.params["by"])
@@ -152,6 +157,13 @@ def run_import_job(
     if ended.status not in (QUEUED, RUNNING):
         path.unlink(missing_ok=True)
     return _outcome(ended)
+
+
+def _earlier_job(db: Database, job: Job, import_id: int) -> Job | None:
+    """An earlier waiting or running job of the same import."""
+    with db.reading() as connection:
+        jobs = JobQueue(connection).unfinished(IMPORT_RUN)
+    return next((j for j in jobs if j.id < job.id and j.params["import_id"] == import_id), None)
 
 
 def _outcome(record: ImportRecord) -> dict[str, object]:
