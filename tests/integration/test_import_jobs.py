@@ -21,7 +21,7 @@ from leadflow.adapters.db.database import Database
 from leadflow.adapters.db.jobs import Job, JobQueue
 from leadflow.adapters.db.tables import background_jobs, imports, leads
 from leadflow.domain.stages import Role
-from leadflow.services.import_jobs import IMPORT_RUN, upload_imports
+from leadflow.services.import_jobs import IMPORT_RUN, LeaseLost, run_import_job, upload_imports
 from leadflow.services.jobs import run_next_job
 from leadflow.services.worker import WorkerOptions, run_worker
 from leadflow.settings import Settings
@@ -216,6 +216,24 @@ def test_a_file_uploaded_again_while_its_import_runs_is_imported_once_by_the_fir
     assert second.id != first.id and meanwhile == 0
     assert (ended["status"], ended["created"], ended["merged"]) == ("done", 2, 0)
     assert list(uploads.iterdir()) == []
+
+
+def test_a_worker_that_lost_its_lease_stops_the_import_and_leaves_the_upload_to_the_next(
+    client: TestClient, tenant: Tenant, db: Database, settings: Settings, uploads: Path
+) -> None:
+    started = _import(client, tenant)
+    job = _waiting_job(db)
+
+    with pytest.raises(LeaseLost):
+        run_import_job(
+            db, job, upload_imports(settings), now=NOW, heartbeat=lambda: False,
+            beat_seconds=0.01,
+        )  # fmt: skip
+
+    assert (uploads / _name_of(job)).exists()
+    assert _lead_count(db) == 0
+    run_queued_jobs(db, settings)
+    assert _read(client, tenant, started["id"])["status"] == "done"
 
 
 def test_an_import_whose_upload_is_gone_fails_with_the_reason(
