@@ -13,9 +13,11 @@ from sqlalchemy import update
 from leadflow.adapters.db.database import Database
 from leadflow.adapters.db.tables import users
 from leadflow.domain.stages import Role
+from leadflow.settings import Settings
 from leadflow.web.i18n import MISSING_MARK, load_catalog
 from tests.e2e.live import LiveServer, screenshot, sign_in
 from tests.factories import Tenant
+from tests.integration.job_support import run_queued_jobs
 
 pytestmark = pytest.mark.browser
 
@@ -264,7 +266,12 @@ def test_the_board_fits_a_phone_screen(
 
 
 def test_marketing_previews_an_import_and_reads_the_dry_runs_reject_report(
-    browser: Browser, server: LiveServer, tenant: Tenant, tmp_path: Path
+    browser: Browser,
+    server: LiveServer,
+    tenant: Tenant,
+    tmp_path: Path,
+    db: Database,
+    database_url: str,
 ) -> None:
     upload = tmp_path / "messe.csv"
     upload.write_bytes(
@@ -281,6 +288,10 @@ def test_marketing_previews_an_import_and_reads_the_dry_runs_reject_report(
     screenshot(marketing, "import-preview-de")
     marketing.set_input_files("#import-file", str(upload))
     marketing.get_by_role("button", name="Probelauf").click()
+    expect(marketing.locator("[data-import-status]")).to_have_attribute(
+        "data-import-status", "queued"
+    )
+    run_queued_jobs(db, Settings(database_url=database_url))
 
     expect(marketing.locator("[data-import-status]")).to_have_attribute(
         "data-import-status", "done"

@@ -19,7 +19,7 @@ from leadflow.adapters.db.database import Database
 from leadflow.adapters.db.sla import SlaRepository
 from leadflow.adapters.db.uow import reading
 from leadflow.cli.main import app
-from leadflow.domain.stages import Stage
+from leadflow.domain.stages import Role, Stage
 from tests.factories import Tenant, new_lead
 from tests.integration.served import free_port
 
@@ -134,6 +134,54 @@ def test_serve_with_worker_runs_the_worker_beside_it_and_stops_it_too(
     assert _escalated(db, tenant, waiting), "".join(log)
     assert worker_pids, "".join(log)
     assert not any(_is_running(pid) for pid in worker_pids), "the worker outlived the server"
+
+
+@pytest.mark.slow
+def test_serve_with_worker_completes_an_import_started_on_the_web(
+    database_url: str, db: Database, tenant: Tenant, tmp_path: Path
+) -> None:
+    port = free_port()
+    env = {
+        **os.environ, "LEADFLOW_DATABASE_URL": database_url,
+        "LEADFLOW_UPLOAD_DIR": str(tmp_path / "uploads"),
+    }  # fmt: skip
+    command = [sys.executable, "-c", "from leadflow.cli.main import main; main()"]
+    server = subprocess.Popen(
+        [*command, "serve", "--host", "127.0.0.1", "--port", str(port), "--with-worker"],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}/api/v1/imports"
+    headers = tenant.headers(Role.MARKETING)
+    try:
+        _wait_for_health(port)
+        started = httpx.post(
+            url, headers=headers, timeout=30,
+            files={"file": ("leads.csv", b"email\neva@nordwerk.de\n", "text/csv")},
+        ).json()  # fmt: skip
+        deadline = time.monotonic() + 60
+        ended = started
+        while ended["status"] in ("queued", "running") and time.monotonic() < deadline:
+            time.sleep(0.5)
+            ended = httpx.get(f"{url}/{started['id']}", headers=headers, timeout=10).json()
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+    assert started["status"] == "queued"
+    assert (ended["status"], ended["created"]) == ("done", 1), ended
+    assert list((tmp_path / "uploads").iterdir()) == []
+
+
+def _wait_for_health(port: int) -> None:
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/health", timeout=5).status_code == 200:
+                return
+        except httpx.TransportError:
+            if time.monotonic() > deadline:
+                raise
+        time.sleep(0.2)
 
 
 def _escalated(db: Database, tenant: Tenant, lead_id: int) -> bool:

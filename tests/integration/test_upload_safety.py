@@ -20,12 +20,12 @@ from fastapi.testclient import TestClient
 from leadflow.adapters.db.database import Database
 from leadflow.adapters.db.imports import ImportRepository
 from leadflow.domain.stages import Role
-from leadflow.services.imports.importer import ImportRequest, file_sha256
-from leadflow.services.imports.upload_runs import UploadPolicy, follow_import, start_upload_import
+from leadflow.services.imports.importer import file_sha256
 from leadflow.settings import Settings
 from leadflow.web.app import create_app
 from tests.factories import NOW, Tenant
 from tests.integration.automation_support import one_worker_round
+from tests.integration.job_support import work_off
 from tests.integration.ui_support import sign_in
 from tests.unit.importing.hostile_files import expanding_sheet, shared_strings_bomb, small_workbook
 
@@ -122,6 +122,7 @@ def test_an_import_that_passes_a_limit_while_running_ends_failed_with_the_reason
     rows = [["email"], *([f"p{n}@nordwerk.de"] for n in range(5))]
 
     started = _import(client, tenant, "long.xlsx", small_workbook(rows))
+    work_off(client)
     ended = client.get(f"/api/v1/imports/{started.json()['id']}", headers=tenant.headers(MARKETING))
 
     assert started.status_code == 202
@@ -147,6 +148,7 @@ def test_a_utf16_file_without_byte_order_mark_is_imported(
     client: TestClient, tenant: Tenant
 ) -> None:
     started = _import(client, tenant, "leads.csv", CSV.decode().encode("utf-16-le"))
+    work_off(client)
     ended = client.get(f"/api/v1/imports/{started.json()['id']}", headers=tenant.headers(MARKETING))
 
     assert ended.json()["status"] == "done"
@@ -224,6 +226,7 @@ def test_an_import_left_running_by_a_dead_process_fails_at_start_and_resumes_on_
     with TestClient(create_app(settings, db=db)) as client:
         abandoned = client.get(f"/api/v1/imports/{import_id}", headers=tenant.headers(MARKETING))
         again = _import(client, tenant, "leads.csv", CSV)
+        work_off(client)
         resumed = client.get(f"/api/v1/imports/{import_id}", headers=tenant.headers(MARKETING))
 
     assert abandoned.json()["status"] == "failed"
@@ -268,24 +271,20 @@ def test_uploads_left_behind_by_a_stopped_process_are_deleted_at_start(
 
 
 def test_an_import_whose_child_dies_ends_failed_with_the_reason(
-    db: Database, tenant: Tenant, tmp_path: Path
+    client: TestClient, tenant: Tenant, uploads: Path
 ) -> None:
-    upload = tmp_path / "many.csv"
-    upload.write_bytes(b"email\n" + b"".join(f"p{n}@nordwerk.de\n".encode() for n in range(20_000)))
-    plan = ImportRequest(tenant.id, file_name="many.csv")
-    running = start_upload_import(
-        db, upload, plan, UploadPolicy(), by=tenant.principal(MARKETING), now=NOW
-    )
+    many = b"email\n" + b"".join(f"p{n}@nordwerk.de\n".encode() for n in range(20_000))
+    started = _import(client, tenant, "many.csv", many)
+    worker = threading.Thread(target=work_off, args=(client,))
 
-    os.kill(running.child.process.pid or 0, signal.SIGKILL)
-    follow_import(running, NOW)
+    worker.start()
+    os.kill(_first_child().pid or 0, signal.SIGKILL)
+    worker.join()
 
-    with db.reading() as connection:
-        ended = ImportRepository(connection, tenant.id).get(running.import_id)
-    assert ended.status == "failed"
-    assert ended.error is not None
-    assert ended.error.startswith("many.csv: reading it stopped (exit code -9)")
-    assert not upload.exists()
+    ended = client.get(f"/api/v1/imports/{started.json()['id']}", headers=tenant.headers(MARKETING))
+    assert ended.json()["status"] == "failed"
+    assert ended.json()["error"].startswith("many.csv: reading it stopped (exit code -9)")
+    assert list(uploads.iterdir()) == []
 
 
 def test_an_upload_body_far_over_every_limit_is_refused_before_it_is_parsed(

@@ -77,6 +77,13 @@ class Child:
         self.process.start()
         sender.close()
 
+    def ready(self, seconds: float) -> bool:
+        """Whether a message (or the child's end) arrives within `seconds`; the child goes on."""
+        try:
+            return self._receiver.poll(seconds)
+        except (EOFError, OSError):
+            return True
+
     def receive(self, seconds: float) -> Any:
         """The child's next message; raises what the child raised, or ChildStopped."""
         try:

@@ -113,7 +113,7 @@ def _serve(host: str, port: int, *, workers: int = 1, with_worker: bool = False)
 
 def _start_worker() -> subprocess.Popen[bytes]:
     """`leadflow worker` in a process of its own, with this process's settings."""
-    console.print("leadflow worker runs beside it: webhooks, jobs, SLA checks and purges")
+    console.print("leadflow worker runs beside it: imports, webhooks, jobs, SLA checks and purges")
     command = [sys.executable, "-c", "from leadflow.cli.main import main; main()", "worker"]
     # uvicorn ends its process by re-raising the signal that stopped it, so no code of ours
     # runs after it: the worker is told by the kernel instead, when its parent is gone.

@@ -18,6 +18,7 @@ from leadflow.adapters.smtp_mail import SmtpSender, parse_smtp_url
 from leadflow.cli.context import WorkspaceOption, now, principal
 from leadflow.cli.database_scope import command_database
 from leadflow.cli.errors import guarded
+from leadflow.services.imports.import_jobs import upload_imports
 from leadflow.services.webhooks.subscriptions import (
     change_webhook,
     create_webhook,
@@ -169,9 +170,9 @@ def worker(
         float, typer.Option(help="How often to escalate and recycle overdue MQLs.")
     ] = 300.0,
 ) -> None:
-    """Deliver webhooks, send e-mail (LEADFLOW_SMTP_URL), run queued jobs, check SLAs, tell
-    assignees of tasks due and purge (retention, quarantine, imports left running by a stopped
-    process), until stopped."""
+    """Deliver webhooks, send e-mail (LEADFLOW_SMTP_URL), run queued jobs (imports started from
+    the web among them), check SLAs, tell assignees of tasks due and purge (retention,
+    quarantine, imports left running by a stopped process), until stopped."""
     settings = Settings()
     options = WorkerOptions(
         poll_seconds, batch, timeout_seconds, lease_seconds, sla_every_seconds,
@@ -191,7 +192,7 @@ def worker(
         try:
             run_worker(
                 db, key=key, options=options, stop=stop, log=_log, once=once, mail=mail,
-                public_url=settings.public_base_url(),
+                public_url=settings.public_base_url(), imports=upload_imports(settings),
             )  # fmt: skip
         except KeyboardInterrupt:
             stop.set()

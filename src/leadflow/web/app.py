@@ -12,6 +12,7 @@ from fastapi.responses import RedirectResponse
 from leadflow import __version__
 from leadflow.adapters.db.database import Database
 from leadflow.adapters.importing.limits import MB
+from leadflow.services.imports.import_jobs import unfinished_imports
 from leadflow.services.imports.import_recovery import fail_abandoned_imports
 from leadflow.settings import Settings
 from leadflow.web import api_docs, errors, forms, privacy_pages, ui
@@ -35,12 +36,15 @@ from leadflow.web.uploads import clean_upload_dir
 
 
 def _on_start(app: FastAPI) -> None:
-    """Uploads left behind are deleted, and imports left running by a stopped process fail."""
+    """Uploads left behind are deleted, and imports left running by a stopped process fail;
+    not those of an import job, which runs or takes them over."""
     settings: Settings = app.state.settings
-    clean_upload_dir(settings)
+    jobs = unfinished_imports(app.state.db)
+    clean_upload_dir(settings, keep=jobs.uploads)
     fail_abandoned_imports(
-        app.state.db, now=datetime.now(UTC), max_seconds=settings.upload_import_seconds
-    )
+        app.state.db, now=datetime.now(UTC), max_seconds=settings.upload_import_seconds,
+        keep=jobs.import_ids,
+    )  # fmt: skip
 
 
 @asynccontextmanager

@@ -4,38 +4,22 @@ directory (mode 0700) within the size limits, and cleaned up when a process star
 from __future__ import annotations
 
 import os
-import tempfile
 import time
 import uuid
+from collections.abc import Collection
 from pathlib import Path
 
 from fastapi import UploadFile
 
 from leadflow.adapters.child_process import process_alive
 from leadflow.adapters.importing.limits import megabytes
-from leadflow.domain.errors import NotConfigured, UploadTooLarge
+from leadflow.adapters.upload_files import upload_dir
+from leadflow.domain.errors import UploadTooLarge
 from leadflow.services.imports.upload_runs import upload_policy
 from leadflow.settings import Settings
 
 _BLOCK = 1 << 20
 _ZIP_MAGIC = b"PK\x03\x04"
-
-
-def upload_dir(settings: Settings) -> Path:
-    """leadflow's upload directory, made private to this user; one owned by another is refused."""
-    path = Path(
-        settings.upload_dir or Path(tempfile.gettempdir()) / f"leadflow-uploads-{os.getuid()}"
-    )
-    path.mkdir(mode=0o700, parents=True, exist_ok=True)
-    status = path.lstat()
-    if path.is_symlink() or status.st_uid != os.getuid():
-        raise NotConfigured(
-            f"the upload directory {path} belongs to someone else; set LEADFLOW_UPLOAD_DIR",
-            setting="LEADFLOW_UPLOAD_DIR",
-        )
-    if status.st_mode & 0o077:
-        path.chmod(0o700)
-    return path
 
 
 def save_upload(upload: UploadFile, settings: Settings) -> Path:
@@ -65,12 +49,14 @@ def save_upload(upload: UploadFile, settings: Settings) -> Path:
     return target
 
 
-def clean_upload_dir(settings: Settings) -> list[Path]:
+def clean_upload_dir(settings: Settings, *, keep: Collection[str] = ()) -> list[Path]:
     """Delete uploads left behind: those of a process that is gone, and those older than the
-    longest import may run."""
+    longest import may run; not those named in `keep` (the uploads of queued imports)."""
     oldest = time.time() - settings.upload_import_seconds
     removed = []
     for path in upload_dir(settings).iterdir():
+        if path.name in keep:
+            continue
         owner = path.name.partition("-")[0]
         gone = owner.isdigit() and not process_alive(int(owner))
         try:

@@ -14,7 +14,7 @@ from leadflow.adapters.db.rows import inserted_id
 from leadflow.adapters.db.tables import import_rejects, import_warnings, imports
 from leadflow.domain.errors import NotFound
 
-RUNNING, DONE, FAILED = "running", "done", "failed"
+QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
 INTERRUPTED = "interrupted: "
 """The start of the error of an import whose process stopped; importing the file resumes it."""
 
@@ -78,6 +78,7 @@ class ImportRepository:
         dry_run: bool,
         by_user_id: int | None,
         now: datetime,
+        status: str = RUNNING,
     ) -> int:
         result = self.connection.execute(
             insert(imports).values(
@@ -87,7 +88,7 @@ class ImportRepository:
                 preset=preset,
                 options=options,
                 dry_run=dry_run,
-                status=RUNNING,
+                status=status,
                 rows_done=0,
                 created=0,
                 merged=0,
@@ -135,12 +136,15 @@ class ImportRepository:
         )
         return [_record(row) for row in rows]
 
-    def resume(self, import_id: int, *, options: dict[str, Any], now: datetime) -> None:
-        """Run an interrupted import again from its watermark, by the process in `options`."""
+    def resume(
+        self, import_id: int, *, options: dict[str, Any], now: datetime, status: str = RUNNING
+    ) -> None:
+        """Run an interrupted (or queue a stopped) import again from its watermark, by the
+        process in `options`."""
         self.connection.execute(
             update(imports)
             .where(imports.c.workspace_id == self.workspace_id, imports.c.id == import_id)
-            .values(status=RUNNING, error=None, options=options, updated_at=now, finished_at=None)
+            .values(status=status, error=None, options=options, updated_at=now, finished_at=None)
         )
 
     def recent(self, limit: int = 50) -> list[ImportRecord]:

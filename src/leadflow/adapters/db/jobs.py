@@ -123,6 +123,18 @@ class JobQueue:
         ).one()
         return _job(row)
 
+    def unfinished(self, kind: str) -> list[Job]:
+        """Jobs of this kind, of every workspace, waiting or running."""
+        rows = self.connection.execute(
+            select(background_jobs)
+            .where(
+                background_jobs.c.kind == kind,
+                background_jobs.c.status.in_([QUEUED, RUNNING]),
+            )
+            .order_by(background_jobs.c.id)
+        )
+        return [_job(row) for row in rows]
+
     def report(
         self, job_id: int, token: str, *, progress: int, total: int, lease_until: datetime
     ) -> bool:

@@ -4,6 +4,7 @@ ran out of time or memory, or left them running when it died."""
 from __future__ import annotations
 
 import socket
+from collections.abc import Collection
 from datetime import datetime
 
 from leadflow.adapters.child_process import process_alive
@@ -12,6 +13,7 @@ from leadflow.adapters.db.directory import Directory
 from leadflow.adapters.db.imports import (
     FAILED,
     INTERRUPTED,
+    QUEUED,
     RUNNING,
     ImportRecord,
     ImportRepository,
@@ -24,14 +26,16 @@ def fail_import(
     """Mark an import failed with its reason, unless it already ended."""
     with db.transaction() as connection:
         imports = ImportRepository(connection, workspace_id)
-        if imports.get(import_id).status == RUNNING:
+        if imports.get(import_id).status in (QUEUED, RUNNING):
             imports.finish(import_id, status=FAILED, now=now, error=reason[:2000])
 
 
-def fail_abandoned_imports(db: Database, *, now: datetime, max_seconds: float) -> list[int]:
+def fail_abandoned_imports(
+    db: Database, *, now: datetime, max_seconds: float, keep: Collection[int] = ()
+) -> list[int]:
     """Mark failed the imports left running by a process that stopped: its process is gone
-    from this host, or it has run longer than any import may. Importing the same file again
-    resumes it after its last stored row."""
+    from this host, or it has run longer than any import may; not those in `keep` (a job
+    takes them over). Importing the same file again resumes it after its last stored row."""
     with db.reading() as connection:
         workspaces = [w.id for w in Directory(connection).all_workspaces() if w.id is not None]
     failed: list[int] = []
@@ -39,7 +43,7 @@ def fail_abandoned_imports(db: Database, *, now: datetime, max_seconds: float) -
         with db.transaction() as connection:
             imports = ImportRepository(connection, workspace_id)
             for record in imports.running():
-                if _abandoned(record, now, max_seconds):
+                if record.id not in keep and _abandoned(record, now, max_seconds):
                     reason = (
                         f"{INTERRUPTED}the process running it stopped after row "
                         f"{record.rows_done}; import the same file again to continue after it"

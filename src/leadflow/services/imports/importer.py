@@ -25,6 +25,8 @@ from leadflow.adapters.db.database import Database
 from leadflow.adapters.db.imports import (
     DONE,
     FAILED,
+    QUEUED,
+    RUNNING,
     ImportRepository,
     Reject,
     RowWarning,
@@ -57,6 +59,8 @@ from leadflow.services.scores.scoring_settings import current_fit_rules
 from leadflow.services.workspaces.source_settings import source_map
 
 Progress = Callable[[int], None]
+Queue = Callable[[Connection, int], object]
+"""Queues the run of a recorded import, in the transaction that records it."""
 SAMPLE = 1000
 CHUNK_ROWS = 20_000
 
@@ -239,14 +243,24 @@ def _score_imported_leads(db: Database, request: ImportRequest, now: datetime) -
 
 
 def begin_import(
-    db: Database, path: Path, request: ImportRequest, *, by: Principal, now: datetime
+    db: Database,
+    path: Path,
+    request: ImportRequest,
+    *,
+    by: Principal,
+    now: datetime,
+    queue: Queue | None = None,
 ) -> int:
-    """Check the file's header and mapping and record the import, to run it later."""
+    """Check the file's header and mapping and record the import, to run it later. With
+    `queue`, the import is recorded `queued` and `queue(connection, import_id)` runs in the same
+    transaction (it queues the job that runs the import)."""
     by.require(Actor.MARKETING)
     check_campaign(db, request.workspace_id, request.campaign_id)
     with open_table(path, name=request.file_name or path.name, limits=request.limits) as table:
         mapping = map_columns(table.headers, request.preset, request.mapping)
-        import_id, _ = _begin(db, request, mapping, file_sha256(path), table.name, by, now)
+        import_id, _ = _begin(
+            db, request, mapping, file_sha256(path), table.name, by, now, queue=queue
+        )
     return import_id
 
 
@@ -282,17 +296,26 @@ def _begin(
     name: str,
     by: Principal,
     now: datetime,
+    *,
+    queue: Queue | None = None,
 ) -> tuple[int, int]:
+    status = RUNNING if queue is None else QUEUED
     with db.transaction(request.workspace_id) as connection:
         imports = ImportRepository(connection, request.workspace_id)
         if request.import_id is not None:
             record = imports.get(request.import_id)
+            if record.status not in (QUEUED, RUNNING):
+                raise InvalidInput(f"import {record.id} has ended ({record.status})")
+            running = {**record.options, "runner": import_runner()}
+            imports.resume(record.id, options=running, now=now)
             return record.id, record.rows_done
         if not request.dry_run:
             unfinished = imports.unfinished(digest)
             if unfinished is not None:
                 resumed = {**unfinished.options, "runner": import_runner()}
-                imports.resume(unfinished.id, options=resumed, now=now)
+                imports.resume(unfinished.id, options=resumed, now=now, status=status)
+                if queue is not None:
+                    queue(connection, unfinished.id)
                 return unfinished.id, unfinished.rows_done
         options: dict[str, Any] = {
             "columns": dict(mapping.fields),
@@ -306,8 +329,10 @@ def _begin(
         }
         import_id = imports.start(
             file_name=name, file_sha256=digest, preset=mapping.preset, options=options,
-            dry_run=request.dry_run, by_user_id=by.user_id, now=now,
+            dry_run=request.dry_run, by_user_id=by.user_id, now=now, status=status,
         )  # fmt: skip
+        if queue is not None:
+            queue(connection, import_id)
     return import_id, 0
 
 

@@ -12,6 +12,7 @@ from leadflow.adapters.db.uow import UnitOfWork
 from leadflow.domain.errors import NotFound
 from leadflow.domain.principal import Principal
 from leadflow.domain.stages import Actor
+from leadflow.services.imports.import_jobs import IMPORT_RUN, UploadImports, run_import_job
 from leadflow.services.prediction.prediction_jobs import PREDICT, run_prediction_job
 from leadflow.services.scores.rescore import rescore_workspace
 
@@ -38,8 +39,13 @@ def job_status(uow: UnitOfWork, job_id: int, kind: str | None = None) -> Job:
     return job
 
 
-def run_next_job(db: Database, *, clock: Clock, lease_seconds: float) -> Job | None:
-    """Claim the next job of any workspace, run it and record how it ended; None when none waits."""
+def run_next_job(
+    db: Database, *, clock: Clock, lease_seconds: float, imports: UploadImports | None = None
+) -> Job | None:
+    """Claim the next job of any workspace, run it and record how it ended; None when none waits.
+
+    Imports of uploads need `imports` (where the uploads are, their limits); without it such an
+    import fails."""
     token = uuid.uuid4().hex
     lease = timedelta(seconds=lease_seconds)
     start = clock()
@@ -48,14 +54,24 @@ def run_next_job(db: Database, *, clock: Clock, lease_seconds: float) -> Job | N
     if job is None:
         return None
 
-    def progress(done: int, total: int) -> None:
+    def report(done: int, total: int) -> bool:
+        """Record progress and extend the lease; False when another worker took the job."""
         with db.transaction() as connection:
-            JobQueue(connection).report(
+            return JobQueue(connection).report(
                 job.id, token, progress=done, total=total, lease_until=clock() + lease
             )
 
+    def progress(done: int, total: int) -> None:
+        report(done, total)
+
     try:
-        result = _run(db, job, clock(), progress)
+        if job.kind == IMPORT_RUN:
+            result = run_import_job(
+                db, job, imports, now=clock(), heartbeat=lambda: report(0, 1),
+                beat_seconds=lease_seconds / 3,
+            )  # fmt: skip
+        else:
+            result = _run(db, job, clock(), progress)
     except Exception as error:  # noqa: BLE001 - a failed job is recorded, the worker goes on
         with db.transaction() as connection:
             JobQueue(connection).finish(

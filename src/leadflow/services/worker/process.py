@@ -15,6 +15,7 @@ from leadflow.adapters.db.uow import in_unit_of_work
 from leadflow.adapters.webhook_http import WebhookSender
 from leadflow.domain.errors import InvalidInput
 from leadflow.domain.quarantine import DEFAULT_KEEP_DAYS
+from leadflow.services.imports.import_jobs import UploadImports, unfinished_imports
 from leadflow.services.imports.import_recovery import fail_abandoned_imports
 from leadflow.services.intake.idempotency import forget_expired_keys
 from leadflow.services.intake.quarantine import purge_quarantine_everywhere
@@ -95,10 +96,12 @@ def run_worker(
     mail: MailSender | None = None,
     public_url: str = "http://127.0.0.1:8000",
     mail_retry: MailRetry = DEFAULT_MAIL_RETRY,
+    imports: UploadImports | None = None,
 ) -> None:
     """Work until `stop` is set (or one round with `once`); sleep when there is nothing to do.
 
-    Without a mail sender (LEADFLOW_SMTP_URL unset) e-mails stay queued; that is logged once."""
+    Without a mail sender (LEADFLOW_SMTP_URL unset) e-mails stay queued; that is logged once.
+    Imports started from the web need `imports`: the upload directory and limits."""
     sender = WebhookSender(timeout_seconds=options.timeout_seconds)
     rng = random.SystemRandom()
     told_unconfigured = False
@@ -137,7 +140,9 @@ def run_worker(
             elif not told_unconfigured and queued_mail(db):
                 told_unconfigured = True
                 log("e-mail: sending is not configured (LEADFLOW_SMTP_URL); e-mails stay queued")
-            job = run_next_job(db, clock=clock, lease_seconds=options.lease_seconds)
+            job = run_next_job(
+                db, clock=clock, lease_seconds=options.lease_seconds, imports=imports
+            )
             if job is not None:
                 busy = True
                 log(f"job {job.id} ({job.kind}) {job.status}: {job.error or job.result}")
@@ -168,8 +173,9 @@ def run_worker(
                 for slug, count in purged.items():
                     log(f"form quarantine {slug}: {count} old entries deleted")
                 abandoned = fail_abandoned_imports(
-                    db, now=now, max_seconds=options.import_max_seconds
-                )
+                    db, now=now, max_seconds=options.import_max_seconds,
+                    keep=unfinished_imports(db).import_ids,
+                )  # fmt: skip
                 if abandoned:
                     log(f"imports {abandoned}: failed, their process stopped")
             if (

@@ -63,7 +63,9 @@ class ImportPublic(BaseModel):
     file_name: str
     preset: str
     dry_run: bool
-    status: str
+    status: str = Field(
+        description="queued (waiting for `leadflow worker`), running, done or failed (see error)."
+    )
     rows_done: int
     created: int
     merged: int

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 from typing import Annotated
 
-from fastapi import APIRouter, BackgroundTasks, File, Form, Request, UploadFile
+from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import Response
 
 from leadflow.adapters.db.imports import ImportRecord
@@ -13,6 +13,7 @@ from leadflow.adapters.importing import MappingFile, parse_mapping_file
 from leadflow.domain.errors import NotConfigured
 from leadflow.domain.stages import Actor, Stage
 from leadflow.domain.suppression import PrivacyKeys
+from leadflow.services.imports.import_jobs import queue_upload_import
 from leadflow.services.imports.import_reports import (
     get_import,
     list_imports,
@@ -23,9 +24,7 @@ from leadflow.services.imports.import_reports import (
 )
 from leadflow.services.imports.importer import ImportRequest, check_campaign
 from leadflow.services.imports.upload_runs import (
-    follow_import,
     preview_upload,
-    start_upload_import,
     upload_policy,
 )
 from leadflow.web.api.capture_schemas import (
@@ -111,7 +110,6 @@ def start_import(
     principal: PrincipalDep,
     now: NowDep,
     request: Request,
-    tasks: BackgroundTasks,
     preset: Preset = None,
     mapping: MappingText = None,
     dry_run: Annotated[bool, Form(description="Report only; store nothing.")] = False,
@@ -125,8 +123,9 @@ def start_import(
         bool, Form(description="Import rows whose only identity is their external id.")
     ] = False,
 ) -> ImportPublic:
-    """Upload a file and import it in the background (202); follow it at GET /imports/{id}.
-    A `dry_run` reports what would be created, merged and rejected, and stores no lead."""
+    """Upload a file and queue its import (202) for `leadflow worker`; follow it at
+    GET /imports/{id}. A `dry_run` reports what would be created, merged and rejected, and
+    stores no lead."""
     principal.require(Actor.MARKETING)
     plan = ImportRequest(
         principal.workspace_id, preset=preset, mapping=_mapping(mapping), dry_run=dry_run,
@@ -137,14 +136,13 @@ def start_import(
     settings = request.app.state.settings
     path = save_upload(file, settings)
     try:
-        running = start_upload_import(
+        import_id = queue_upload_import(
             db, path, plan, upload_policy(settings), by=principal, now=now
         )
     except BaseException:
         path.unlink(missing_ok=True)
         raise
-    tasks.add_task(follow_import, running, now)
-    return _public(get_import(db, principal.workspace_id, running.import_id), request)
+    return _public(get_import(db, principal.workspace_id, import_id), request)
 
 
 @router.get("", response_model=list[ImportPublic])
@@ -157,7 +155,8 @@ def imports(db: DbDep, principal: PrincipalDep, request: Request) -> list[Import
 def read_import(
     import_id: IdPath, db: DbDep, principal: PrincipalDep, request: Request
 ) -> ImportPublic:
-    """Status and counts of one import: running, done or failed; created, merged, rejected."""
+    """Status and counts of one import: queued, running, done or failed; created, merged,
+    rejected."""
     return _public(get_import(db, principal.workspace_id, import_id), request)
 
 

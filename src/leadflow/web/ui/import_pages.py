@@ -1,19 +1,21 @@
 """The import page: upload a CSV or XLSX file, preview its mapping, dry-run or import it, follow
 its progress and read the reject report. Each step takes the file again: no upload is kept
-between requests, so any web process can answer the next one."""
+between requests (an import's belongs to its job, which the worker runs), so any web process can
+answer the next one."""
 
 from __future__ import annotations
 
 import io
 from typing import Annotated
 
-from fastapi import APIRouter, BackgroundTasks, Depends, File, Form, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from starlette.responses import Response
 
 from leadflow.adapters.db.uow import reading
 from leadflow.adapters.importing import PRESETS, TableError
 from leadflow.domain.errors import InvalidInput, PermissionDenied, UploadTooLarge
 from leadflow.domain.stages import Role, Stage
+from leadflow.services.imports.import_jobs import queue_upload_import
 from leadflow.services.imports.import_preview import ImportPreview
 from leadflow.services.imports.import_reports import (
     get_import,
@@ -25,9 +27,7 @@ from leadflow.services.imports.import_reports import (
 )
 from leadflow.services.imports.importer import ImportRequest, check_campaign
 from leadflow.services.imports.upload_runs import (
-    follow_import,
     preview_upload,
-    start_upload_import,
     upload_policy,
 )
 from leadflow.services.workspaces.campaigns import all_campaigns
@@ -89,7 +89,6 @@ def upload(
     viewer: ViewerDep,
     db: DbDep,
     now: NowDep,
-    tasks: BackgroundTasks,
     file: Annotated[UploadFile | None, File()] = None,
     action: TextField = "preview",
     preset: TextField = "",
@@ -98,7 +97,7 @@ def upload(
     history: TextField = "",
     allow_id_only: TextField = "",
 ) -> Response:
-    """Preview the mapping of a file, or start its dry run or import."""
+    """Preview the mapping of a file, or queue its dry run or import for the worker."""
     _marketing(viewer)
     choices = {
         "preset": preset, "campaign": campaign, "stage": stage, "allow_id_only": allow_id_only,
@@ -131,7 +130,7 @@ def upload(
         check_campaign(db, viewer.workspace_id, plan.campaign_id)
         path = save_upload(file, settings)
         try:
-            running = start_upload_import(db, path, plan, policy, by=viewer.principal, now=now)
+            import_id = queue_upload_import(db, path, plan, policy, by=viewer.principal, now=now)
         except BaseException:
             path.unlink(missing_ok=True)
             raise
@@ -144,8 +143,7 @@ def upload(
             message = explain(error, catalog)
         status_code = 413 if isinstance(error, UploadTooLarge) else 422
         return _page(request, viewer, db, choices=choices, error=message, status_code=status_code)
-    tasks.add_task(follow_import, running, now)
-    return redirect(f"/app/import/{running.import_id}")
+    return redirect(f"/app/import/{import_id}")
 
 
 @router.get("/{import_id}")

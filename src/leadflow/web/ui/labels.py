@@ -170,6 +170,7 @@ PRESETS = {
 }
 
 IMPORT_STATUSES = {
+    "queued": N_("queued"),
     "running": N_("running"),
     "done": N_("done"),
     "failed": N_("failed"),
