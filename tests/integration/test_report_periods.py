@@ -69,3 +69,13 @@ def test_an_imported_mql_date_of_1_january_counts_in_january(
     run_import(db, path, ImportRequest(tenant.id), by=tenant.principal(Role.MARKETING), now=NOW)
 
     assert (_mqls(app_client, tenant, JANUARY), _mqls(app_client, tenant, DECEMBER)) == (1, 0)
+
+
+def test_a_period_from_the_first_to_the_last_day_of_the_calendar_covers_every_lead(
+    app_client: TestClient, db: Database, tenant: Tenant
+) -> None:
+    new_lead(db, tenant, stage=Stage.MQL, at=NEW_YEAR_BERLIN)
+    everything = {"from": "0001-01-01", "to": "9999-12-31"}
+
+    assert _mqls(app_client, tenant, everything) == 1
+    assert _listed(app_client, tenant, everything) == 1

@@ -34,3 +34,10 @@ def test_the_day_summer_time_begins_has_23_hours() -> None:
 def test_an_open_end_stays_open() -> None:
     assert day_bounds(BERLIN, None, date(2026, 1, 1))[0] is None
     assert day_bounds(BERLIN, date(2026, 1, 1), None)[1] is None
+
+
+def test_the_calendars_first_and_last_days_reach_as_far_as_utc_does() -> None:
+    start, end = day_bounds(ZoneInfo("Europe/Berlin"), date.min, date.max)
+
+    assert start == datetime.min.replace(tzinfo=UTC)
+    assert end == datetime.max.replace(tzinfo=UTC)
