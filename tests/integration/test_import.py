@@ -21,7 +21,7 @@ from leadflow.adapters.db.tables import (
     stage_changes,
     suppressions,
 )
-from leadflow.adapters.db.uow import directory_transaction, unit_of_work
+from leadflow.adapters.db.uow import in_unit_of_work, unit_of_work
 from leadflow.adapters.importing import map_columns, open_table
 from leadflow.domain.errors import PermissionDenied
 from leadflow.domain.stages import Role
@@ -255,13 +255,13 @@ def test_importing_the_same_file_twice_merges_every_row(
 def test_a_stage_the_workspace_table_forbids_to_imports_is_rejected_not_stored(
     db: Database, tenant: Tenant, tmp_path: Path
 ) -> None:
-    with directory_transaction(db) as directory:
-        set_lifecycle(
-            directory,
-            tenant.id,
-            '[[transitions]]\nfrom = "new"\nto = "prospect"\nwho = "import"',
-            replace=True,
-        )
+    in_unit_of_work(
+        db,
+        tenant.id,
+        lambda uow: set_lifecycle(
+            uow, '[[transitions]]\nfrom = "new"\nto = "prospect"\nwho = "import"', replace=True
+        ),
+    )
     path = _write_csv(
         tmp_path / "leads.csv",
         ["Email", "Status"],

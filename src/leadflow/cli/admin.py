@@ -12,7 +12,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from leadflow.adapters.db.uow import directory_transaction, reading, unit_of_work
+from leadflow.adapters.db.uow import in_unit_of_work, reading, unit_of_work
 from leadflow.cli.context import database, now, principal
 from leadflow.cli.errors import guarded
 from leadflow.domain.errors import InvalidInput
@@ -59,10 +59,11 @@ def workspace_set_framework(
 ) -> None:
     """Choose the qualification framework of a workspace."""
     toml = file.read_text(encoding="utf-8") if file else None
-    with directory_transaction(database()) as directory:
-        workspace = directory.workspace_by_slug(slug)
-        assert workspace.id is not None
-        chosen = rules.set_framework(directory, workspace.id, preset=preset, toml=toml)
+    db = database()
+    workspace_id = principal(db, slug, None).workspace_id
+    chosen = in_unit_of_work(
+        db, workspace_id, lambda uow: rules.set_framework(uow, preset=preset, toml=toml)
+    )
     console.print(f"{slug} now qualifies leads by {chosen.name}")
 
 
@@ -85,12 +86,13 @@ def workspace_set_lifecycle(
     Each [[transitions]] row replaces the current rules from its source stages to its target;
     every other rule and reason set stays. Unknown keys are refused, naming key and line.
     """
-    with directory_transaction(database()) as directory:
-        workspace = directory.workspace_by_slug(slug)
-        assert workspace.id is not None
-        table = rules.set_lifecycle(
-            directory, workspace.id, file.read_text(encoding="utf-8"), replace=replace
-        )
+    db = database()
+    toml = file.read_text(encoding="utf-8")
+    table = in_unit_of_work(
+        db,
+        principal(db, slug, None).workspace_id,
+        lambda uow: rules.set_lifecycle(uow, toml, replace=replace),
+    )
     how = "replaced by the file" if replace else "the current table with the file's rows"
     console.print(f"{slug} now uses {len(table.rules)} transition rules ({how})")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 
 from leadflow.adapters.db.database import Database
-from leadflow.adapters.db.uow import directory_transaction, in_unit_of_work
+from leadflow.adapters.db.uow import in_unit_of_work
 from leadflow.domain.stages import Role
 from leadflow.services.lifecycle import rules
 from leadflow.services.privacy import retention
@@ -27,8 +27,11 @@ def test_role_token_and_rule_changes_are_audited_with_who_did_them(
 ) -> None:
     admin = tenant.principal(ADMIN)
     create_token(db, workspace_slug="acme", role=Role.VIEWER, now=NOW, by=admin)
-    with directory_transaction(db) as directory:
-        rules.set_framework(directory, tenant.id, preset="meddic", toml=None, by=admin, now=NOW)
+    in_unit_of_work(
+        db,
+        tenant.id,
+        lambda uow: rules.set_framework(uow, preset="meddic", toml=None, by=admin, now=NOW),
+    )
     in_unit_of_work(
         db,
         admin.workspace_id,

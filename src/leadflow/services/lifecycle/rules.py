@@ -6,7 +6,7 @@ import tomllib
 from collections.abc import Mapping
 from datetime import UTC, datetime
 
-from leadflow.adapters.db.directory import Directory
+from leadflow.adapters.db.uow import UnitOfWork
 from leadflow.domain.audit import AuditAction
 from leadflow.domain.errors import InvalidInput
 from leadflow.domain.lifecycle import (
@@ -37,8 +37,7 @@ def framework(config: Mapping[str, object]) -> Framework:
 
 
 def set_framework(
-    directory: Directory,
-    workspace_id: int,
+    uow: UnitOfWork,
     *,
     preset: str | None,
     toml: str | None,
@@ -59,16 +58,15 @@ def set_framework(
         assert toml is not None
         result = framework_from_toml(toml)
         chosen = {"toml": toml}
-    config = directory.workspace_config(workspace_id)
+    config = uow.directory.workspace_config(uow.workspace_id)
     config["framework"] = chosen
-    directory.set_workspace_config(workspace_id, config)
-    _audit(directory, workspace_id, AuditAction.FRAMEWORK_CHANGED, by, now, framework=result.key)
+    uow.directory.set_workspace_config(uow.workspace_id, config)
+    _audit(uow, AuditAction.FRAMEWORK_CHANGED, by, now, framework=result.key)
     return result
 
 
 def set_lifecycle(
-    directory: Directory,
-    workspace_id: int,
+    uow: UnitOfWork,
     toml: str,
     *,
     replace: bool = False,
@@ -93,12 +91,12 @@ def set_lifecycle(
             f"unknown key '{where}'{at} in the lifecycle file; allowed: {', '.join(allowed)}",
             field=where,
         )
-    config = directory.workspace_config(workspace_id)
+    config = uow.directory.workspace_config(uow.workspace_id)
     stored = data if replace else merged_lifecycle(transition_table(config), data)
     table = table_from_config(stored)
     config["lifecycle"] = stored
-    directory.set_workspace_config(workspace_id, config)
-    _audit(directory, workspace_id, AuditAction.LIFECYCLE_CHANGED, by, now, rules=len(table.rules))
+    uow.directory.set_workspace_config(uow.workspace_id, config)
+    _audit(uow, AuditAction.LIFECYCLE_CHANGED, by, now, rules=len(table.rules))
     return table
 
 
@@ -123,8 +121,7 @@ def _line_of(toml: str, key: str, row: int | None) -> int | None:
 
 
 def _audit(
-    directory: Directory,
-    workspace_id: int,
+    uow: UnitOfWork,
     action: AuditAction,
     by: Principal | None,
     now: datetime | None,
@@ -132,5 +129,5 @@ def _audit(
 ) -> None:
     at = now or datetime.now(UTC)
     audit.record(
-        directory.connection, by, action, "rules", workspace_id=workspace_id, at=at, **details
+        uow.connection, by, action, "rules", workspace_id=uow.workspace_id, at=at, **details
     )
