@@ -7,6 +7,7 @@ from pathlib import Path
 
 from leadflow.adapters.db.database import Database
 from leadflow.adapters.db.merges import MergeRepository
+from leadflow.adapters.db.uow import unit_of_work
 from leadflow.domain.stages import Stage
 from leadflow.services.intake.entry_merge import EntryRecord, TakenValues, Target, entry_records
 from tests.factories import NOW, Tenant, enter_lead
@@ -31,12 +32,12 @@ def test_a_chunks_people_read_together_are_read_as_one_at_a_time(
     anna = _person(db, tenant, email="anna@nordwerk.de", last_name="Schmidt", job_title="CEO")
     jan = _person(db, tenant, email="jan@nordwerk.de", last_name="Berg", source="Messe")
     stranger = _person(db, other_tenant, email="eva@suedmetall.de", last_name="Klein")
-    with db.transaction() as connection:
-        repo = MergeRepository(connection, tenant.id)
+    with unit_of_work(db, tenant.id) as uow:
+        repo = uow.merges
         repo.add_alternate(anna.contact_id, "email", "einkauf@nordwerk.de", NOW)
         repo.add_alternate(anna.contact_id, "phone", "+497111234560", NOW)
 
-        together = entry_records(connection, tenant.id, [anna, jan, stranger])
+        together = entry_records(uow, [anna, jan, stranger])
         singly = {target: _one_by_one(repo, target) for target in (anna, jan)}
 
     assert together == singly

@@ -117,7 +117,7 @@ def test_a_person_who_objected_and_fills_in_a_form_again_stays_suppressed(
     with reading(db, tenant.id) as uow:
         contact = uow.contacts.by_email(EMAIL)
         assert contact is not None
-        link = objection_url(uow.connection, keys, "", contact)
+        link = objection_url(uow, keys, "", contact)
     visitor.post(link)
 
     _fill_in(visitor, settings, campaign)

@@ -48,7 +48,7 @@ def _confirmed_newsletter(db: Database, tenant: Tenant, lead_id: int) -> None:
 def _link(keys: PrivacyKeys, db: Database, tenant: Tenant, lead_id: int) -> str:
     with reading(db, tenant.id) as uow:
         contact = uow.leads.details(lead_id).contact
-        url = objection_url(uow.connection, keys, "http://testserver", contact)
+        url = objection_url(uow, keys, "http://testserver", contact)
     return url.removeprefix("http://testserver")
 
 
@@ -186,7 +186,7 @@ def test_the_link_of_an_erased_person_never_acts_on_a_later_person_with_the_same
         assert is_suppressed(uow, keys, email="jan.berg@nordwerk-maschinen.de") is None
         assert eva.contact.id is not None
         jan = People(uow.connection, tenant.id).contact(eva.contact.id)
-        jan_link = objection_url(uow.connection, keys, "", jan)
+        jan_link = objection_url(uow, keys, "", jan)
     assert jan_link != link and client.post(jan_link).status_code == 200
 
 

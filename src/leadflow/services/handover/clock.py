@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from leadflow.adapters.db.sla import Clock, Notification, SlaRepository
+from leadflow.adapters.db.sla import Clock, Notification
 from leadflow.adapters.db.uow import UnitOfWork
 from leadflow.domain.activity import Activity, ActivityKind
 from leadflow.domain.lead import StageChange
@@ -133,6 +133,4 @@ def overdue_mqls(uow: UnitOfWork, now: datetime) -> list[tuple[Clock, SlaState]]
 
 def notifications_of(uow: UnitOfWork, user_id: int, *, unread_only: bool) -> list[Notification]:
     """The user's notifications, newest first; with unread_only, those not read yet."""
-    return SlaRepository(uow.connection, uow.workspace_id).notifications(
-        user_id, unread_only=unread_only
-    )
+    return uow.sla.notifications(user_id, unread_only=unread_only)

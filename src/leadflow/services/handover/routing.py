@@ -167,18 +167,18 @@ def add_absence(
 
 def absences(uow: UnitOfWork) -> list[StoredAbsence]:
     """The absences of the workspace's users."""
-    return RoutingRepository(uow.connection, uow.workspace_id).absences()
+    return uow.routing.absences()
 
 
 def capacities(uow: UnitOfWork) -> dict[int, int]:
     """How many leads each limited user gets in 30 days, by user id."""
-    return RoutingRepository(uow.connection, uow.workspace_id).capacities()
+    return uow.routing.capacities()
 
 
 def remove_absence(uow: UnitOfWork, absence_id: int, *, by: Principal) -> None:
     """Remove an absence; admins only."""
     by.require(Actor.ADMIN)
-    RoutingRepository(uow.connection, uow.workspace_id).remove_absence(absence_id)
+    uow.routing.remove_absence(absence_id)
 
 
 def _rules(uow: UnitOfWork) -> RoutingRules:

@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 import polars as pl
-from sqlalchemy.engine import Connection
 
 from leadflow.adapters.db.account_keys import file_accounts
 from leadflow.adapters.db.bulk import BulkWriter
 from leadflow.adapters.db.matching import KnownAccount, MatchQueries
 from leadflow.adapters.db.tables import accounts
+from leadflow.adapters.db.uow import UnitOfWork
 from leadflow.adapters.importing.normalize import company_key
 from leadflow.services.intake.import_context import AccountIndex, ImportContext
 
@@ -18,9 +18,7 @@ ACCOUNT_COLUMNS = ("id", "workspace_id", "name", "name_key", "domain", "industry
                    "country", "postal_code", "city", "created_at")  # fmt: skip
 
 
-def resolve_accounts(
-    connection: Connection, ctx: ImportContext, frame: pl.DataFrame
-) -> pl.DataFrame:
+def resolve_accounts(uow: UnitOfWork, ctx: ImportContext, frame: pl.DataFrame) -> pl.DataFrame:
     """The frame with `account_id` and the reason an existing account matched."""
     frame = frame.with_columns(
         account_key=pl.when(pl.col("company").is_not_null())
@@ -32,7 +30,7 @@ def resolve_accounts(
         ["account_key", "domain"], keep="first", maintain_order=True
     )
     index = AccountIndex.load(
-        MatchQueries(connection, ctx.workspace_id),
+        MatchQueries(uow.connection, ctx.workspace_id),
         list(firsts.select("account_key", "domain").iter_rows()),
     )
     chosen: list[tuple[str | None, str | None, int, str | None]] = []
@@ -47,7 +45,7 @@ def resolve_accounts(
         fresh.append({**row, "id": temporary})
         index.add(KnownAccount(temporary, row["account_name"], key or "", domain))
         chosen.append((key, domain, temporary, None))
-    writer = BulkWriter(connection)
+    writer = BulkWriter(uow.connection)
     real = dict(
         zip((row["id"] for row in fresh), writer.allocate_ids(accounts, len(fresh)), strict=True)
     )
@@ -73,7 +71,9 @@ def resolve_accounts(
         ],
     )
     file_accounts(
-        connection, ctx.workspace_id, [(real[row["id"]], row["account_key"] or "") for row in fresh]
+        uow.connection,
+        ctx.workspace_id,
+        [(real[row["id"]], row["account_key"] or "") for row in fresh],
     )
     lookup = pl.DataFrame(
         [(key, domain, real.get(found, found), why) for key, domain, found, why in chosen],

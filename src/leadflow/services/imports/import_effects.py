@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.engine import Connection
 
 from leadflow.adapters.db.driver_io import unindexed
 from leadflow.adapters.db.import_staging import ANNOUNCED, NewPeople
@@ -37,8 +36,7 @@ class NewLead:
 
 
 def follow_new_leads(
-    connection: Connection,
-    workspace_id: int,
+    uow: UnitOfWork,
     lead_ids: Sequence[int],
     *,
     by_user_id: int | None,
@@ -47,27 +45,26 @@ def follow_new_leads(
     """Record the entry of a chunk's new leads and hand its new MQLs to sales."""
     if not lead_ids:
         return
-    uow = UnitOfWork(connection, workspace_id)
-    staged = NewPeople(connection, workspace_id)
+    staged = NewPeople(uow.connection, uow.workspace_id)
     # The events are written by the database from the stored leads, as events.record_many
     # would write them one by one.
     row_ids = staged.announce(lead_ids, by_user_id=by_user_id, now=now)
     events.deliver_many(uow, STAGE_CHANGED, row_ids, now=now)
-    for lead in _new_mqls(connection, workspace_id):
+    for lead in _new_mqls(uow):
         route_new_mql(uow, lead.id, lead.owner_id, now)
         owner_id = uow.leads.get(lead.id).owner_id
         # The clock starts when leadflow hands the lead to sales, not at its imported date.
         handover.start_clock(uow, lead.id, owner_id=owner_id, source=lead.source, now=now)
 
 
-def _new_mqls(connection: Connection, workspace_id: int) -> list[NewLead]:
+def _new_mqls(uow: UnitOfWork) -> list[NewLead]:
     """The announced leads that entered as MQLs."""
-    rows = connection.execute(
+    rows = uow.connection.execute(
         select(
             leads.c.id, leads.c.stage, leads.c.owner_id, leads.c.source, leads.c.stage_entered_at
         )
         .where(
-            unindexed(leads.c.workspace_id) == workspace_id,
+            unindexed(leads.c.workspace_id) == uow.workspace_id,
             leads.c.id.in_(select(ANNOUNCED.c.id)),
             unindexed(leads.c.stage) == Stage.MQL.value,
         )

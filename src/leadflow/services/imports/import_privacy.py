@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import polars as pl
 from sqlalchemy import select
-from sqlalchemy.engine import Connection
 
 from leadflow.adapters.db.privacy import PrivacyRepository
 from leadflow.adapters.db.tables import leads, suppressions
@@ -29,24 +28,24 @@ _BATCH = 500
 
 
 def apply_privacy(
-    connection: Connection, ctx: ImportContext, frame: pl.DataFrame, result: ChunkResult
+    uow: UnitOfWork, ctx: ImportContext, frame: pl.DataFrame, result: ChunkResult
 ) -> None:
     """Record the file's opt-outs, and count rows whose person is on the suppression list."""
     keys: PrivacyKeys | None = ctx.privacy
     if keys is None or not len(frame):
         return
-    uow = UnitOfWork(connection, ctx.workspace_id)
+    uow = UnitOfWork(uow.connection, ctx.workspace_id)
     opted_out = frame.filter(
         pl.col("email_opt_out").fill_null(False) & pl.col("email").is_not_null()
     )
     for email in opted_out["email"].to_list():
         suppress(uow, keys, email=email, phone=None, reason=SuppressionReason.OBJECTION, at=ctx.now)
-    if not _any_suppression(connection, ctx.workspace_id):
+    if not _any_suppression(uow):
         return
     people = frame.select("email", "phone").rows()
     hashed = [suppression_hashes(keys, email=email, phone=phone) for email, phone in people]
     wanted = sorted({h for pair in hashed for h in pair if h})
-    privacy = PrivacyRepository(connection, ctx.workspace_id)
+    privacy = PrivacyRepository(uow.connection, ctx.workspace_id)
     found: set[str] = set()
     for start in range(0, len(wanted), _BATCH):
         for entry in privacy.suppressions_matching(wanted[start : start + _BATCH]):
@@ -54,13 +53,15 @@ def apply_privacy(
     result.suppressed += sum(1 for pair in hashed if found.intersection(h for h in pair if h))
 
 
-def _any_suppression(connection: Connection, workspace_id: int) -> bool:
-    query = select(suppressions.c.id).where(suppressions.c.workspace_id == workspace_id).limit(1)
-    return connection.execute(query).first() is not None
+def _any_suppression(uow: UnitOfWork) -> bool:
+    query = (
+        select(suppressions.c.id).where(suppressions.c.workspace_id == uow.workspace_id).limit(1)
+    )
+    return uow.connection.execute(query).first() is not None
 
 
 def apply_permissions(
-    connection: Connection, ctx: ImportContext, frame: pl.DataFrame, result: ChunkResult
+    uow: UnitOfWork, ctx: ImportContext, frame: pl.DataFrame, result: ChunkResult
 ) -> None:
     """Do-not-call rows get phone permission none, rows with a legal basis get it per purpose,
     on the lead each row became or was merged into; what is in place already is not repeated."""
@@ -74,9 +75,9 @@ def apply_permissions(
     rows = [(lead_of[row], stop, basis) for row, stop, basis in wanted.rows() if row in lead_of]
     if not rows:
         return
-    privacy = PrivacyRepository(connection, ctx.workspace_id)
+    privacy = PrivacyRepository(uow.connection, ctx.workspace_id)
     reason = f"import of {ctx.file_name}" if ctx.file_name else "import"
-    _stop_calls(connection, ctx, privacy, [lead for lead, stop, _ in rows if stop], reason)
+    _stop_calls(uow, ctx, privacy, [lead for lead, stop, _ in rows if stop], reason)
     bases = privacy.bases_of(sorted({lead for lead, _, basis in rows if basis}))
     for lead_id, _, encoded in rows:
         if not encoded:
@@ -92,7 +93,7 @@ def apply_permissions(
 
 
 def _stop_calls(
-    connection: Connection,
+    uow: UnitOfWork,
     ctx: ImportContext,
     privacy: PrivacyRepository,
     lead_ids: list[int],
@@ -103,7 +104,7 @@ def _stop_calls(
     query = select(leads.c.contact_id).where(
         leads.c.workspace_id == ctx.workspace_id, leads.c.id.in_(sorted(set(lead_ids)))
     )
-    contact_ids = sorted({contact for (contact,) in connection.execute(query)})
+    contact_ids = sorted({contact for (contact,) in uow.connection.execute(query)})
     history = privacy.phone_permissions_of(contact_ids)
     for contact_id in contact_ids:
         entries = history.get(contact_id, [])

@@ -9,11 +9,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import polars as pl
-from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError
 
 from leadflow.adapters.db.bulk import BulkWriter
 from leadflow.adapters.db.matching import KnownPerson, MatchQueries
+from leadflow.adapters.db.uow import UnitOfWork
 from leadflow.adapters.importing.chunk import folded
 from leadflow.adapters.importing.preset_tables import HISTORY_FIELDS
 from leadflow.adapters.importing.rows import RowError
@@ -41,7 +41,7 @@ ENTRY_FIELDS = ("first_name", "last_name", "email", "phone", "job_title", "depar
                 "external_id")  # fmt: skip
 
 
-def store_chunk(connection: Connection, ctx: ImportContext, frame: pl.DataFrame) -> ChunkResult:
+def store_chunk(uow: UnitOfWork, ctx: ImportContext, frame: pl.DataFrame) -> ChunkResult:
     """Store the good rows of a chunk; rows the database or the machine refuse become errors."""
     result = ChunkResult()
     frame = _checked(ctx, frame, result)
@@ -52,15 +52,15 @@ def store_chunk(connection: Connection, ctx: ImportContext, frame: pl.DataFrame)
         email=pl.col("email").str.to_lowercase(),
         phone=pl.coalesce("phone", "mobile"),
     )
-    apply_privacy(connection, ctx, frame, result)
+    apply_privacy(uow, ctx, frame, result)
     pending = Pending()
-    frame = _match_people(connection, ctx, frame, result, pending)
-    frame = resolve_accounts(connection, ctx, frame)
-    frame = _match_at_accounts(connection, ctx, frame, result, pending)
-    _merge_rows(connection, ctx, pending.known, result)
-    created = insert_new(connection, ctx, frame, result)
+    frame = _match_people(uow, ctx, frame, result, pending)
+    frame = resolve_accounts(uow, ctx, frame)
+    frame = _match_at_accounts(uow, ctx, frame, result, pending)
+    _merge_rows(uow, ctx, pending.known, result)
+    created = insert_new(uow, ctx, frame, result)
     remember_created(ctx, created)
-    _merge_rows(connection, ctx, pending.into_rows(created, result.same_as), result)
+    _merge_rows(uow, ctx, pending.into_rows(created, result.same_as), result)
     result.resolve()
     return result
 
@@ -92,17 +92,17 @@ class Pending:
 
 
 def _merge_rows(
-    connection: Connection,
+    uow: UnitOfWork,
     ctx: ImportContext,
     merges: list[tuple[Target, dict[str, Any], str]],
     result: ChunkResult,
 ) -> None:
     """Merge rows into their people by the merge policy, one row after the other."""
     who = Who("import", Actor.IMPORT)
-    records = entry_records(connection, ctx.workspace_id, {target for target, _, _ in merges})
+    records = entry_records(uow, {target for target, _, _ in merges})
     touched: set[tuple[str, int]] = set()
     taken = TakenValues(
-        connection, ctx.workspace_id,
+        uow.connection, ctx.workspace_id,
         {(name, row[name]) for _, row, _ in merges for name in UNIQUE_FIELDS if row[name]},
     )  # fmt: skip
     for target, row, reason in merges:
@@ -111,8 +111,7 @@ def _merge_rows(
         keys = {("contact", target.contact_id), ("lead", target.lead_id or 0)}
         record = None if keys & touched else records.get(target)
         touched |= keys
-        merged = merge_entry(
-            connection, ctx.workspace_id, target, _entry(ctx, row), table=ctx.table, who=who,
+        merged = merge_entry(uow, target, _entry(ctx, row), table=ctx.table, who=who,
             reason=why, now=ctx.now, record=record, taken=taken,
         )  # fmt: skip
         if merged.updated:
@@ -135,15 +134,13 @@ def _text(value: object) -> str:
     return str(value).lower() if isinstance(value, bool) else str(value)
 
 
-def store_chunk_safely(
-    connection: Connection, ctx: ImportContext, frame: pl.DataFrame
-) -> ChunkResult:
+def store_chunk_safely(uow: UnitOfWork, ctx: ImportContext, frame: pl.DataFrame) -> ChunkResult:
     """Store a chunk set-based; if the database refuses it, row by row so that only the
     refused rows are rejected."""
-    savepoint = connection.begin_nested()
+    savepoint = uow.connection.begin_nested()
     try:
-        with BulkWriter(connection).big_cache():
-            result = store_chunk(connection, ctx, frame)
+        with BulkWriter(uow.connection).big_cache():
+            result = store_chunk(uow, ctx, frame)
     except DBAPIError:
         savepoint.rollback()
         ctx.forget()
@@ -153,9 +150,9 @@ def store_chunk_safely(
     result = ChunkResult()
     for index in range(len(frame)):
         single = frame.slice(index, 1)
-        savepoint = connection.begin_nested()
+        savepoint = uow.connection.begin_nested()
         try:
-            one = store_chunk(connection, ctx, single)
+            one = store_chunk(uow, ctx, single)
         except DBAPIError as error:
             savepoint.rollback()
             ctx.forget()
@@ -207,14 +204,14 @@ def _probe(row: dict[str, Any]) -> Probe:
 
 
 def _match_people(
-    connection: Connection,
+    uow: UnitOfWork,
     ctx: ImportContext,
     frame: pl.DataFrame,
     result: ChunkResult,
     pending: Pending,
 ) -> pl.DataFrame:
     """Rows that are a person the workspace (or an earlier row of the chunk) has already."""
-    q = MatchQueries(connection, ctx.workspace_id)
+    q = MatchQueries(uow.connection, ctx.workspace_id)
     known: dict[str, dict[str, list[KnownPerson]]] = {}
     for column in ("external_id", "email", "phone"):
         values = frame[column].drop_nulls().unique().to_list()
@@ -283,7 +280,7 @@ def _decide(
 
 
 def _match_at_accounts(
-    connection: Connection,
+    uow: UnitOfWork,
     ctx: ImportContext,
     frame: pl.DataFrame,
     result: ChunkResult,
@@ -295,7 +292,7 @@ def _match_at_accounts(
     frame = frame.with_columns(
         slot=pl.col("account_id").cast(pl.String) + "|" + names[0] + " " + names[1]
     )
-    _load_people(connection, ctx, frame)
+    _load_people(uow, ctx, frame)
     known = frame.filter(pl.col("slot").is_not_null()).join(
         ctx.people, on="slot", how="left", maintain_order="left"
     )
@@ -328,7 +325,7 @@ def _match_at_accounts(
     return frame.filter(~pl.col("row").is_in(matched)) if matched else frame
 
 
-def _load_people(connection: Connection, ctx: ImportContext, frame: pl.DataFrame) -> None:
+def _load_people(uow: UnitOfWork, ctx: ImportContext, frame: pl.DataFrame) -> None:
     """Read the named people of accounts this import has not looked at yet."""
     ids = frame.filter(pl.col("slot").is_not_null())["account_id"].unique().to_list()
     fresh = [i for i in ids if i not in ctx.people_loaded and i not in ctx.accounts_made]
@@ -342,7 +339,7 @@ def _load_people(connection: Connection, ctx: ImportContext, frame: pl.DataFrame
             p.last_name,
             p.company,
         )  # fmt: skip
-        for p in MatchQueries(connection, ctx.workspace_id).people_at(fresh)
+        for p in MatchQueries(uow.connection, ctx.workspace_id).people_at(fresh)
         if p.first_name and p.last_name
     ]
     if rows:

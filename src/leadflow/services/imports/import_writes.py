@@ -13,11 +13,11 @@ from typing import Any
 
 import polars as pl
 from polars._typing import PolarsDataType
-from sqlalchemy.engine import Connection
 
 from leadflow.adapters.db.bulk import BulkWriter
 from leadflow.adapters.db.import_staging import NewPeople
 from leadflow.adapters.db.tables import contacts, leads, stage_changes
+from leadflow.adapters.db.uow import UnitOfWork
 from leadflow.adapters.importing.chunk import DATETIME, history_of
 from leadflow.adapters.importing.preset_tables import HISTORY_FIELDS
 from leadflow.domain.stages import Actor
@@ -31,12 +31,12 @@ IMPORTED_HISTORY = "imported history"
 
 
 def insert_new(
-    connection: Connection, ctx: ImportContext, frame: pl.DataFrame, result: ChunkResult
+    uow: UnitOfWork, ctx: ImportContext, frame: pl.DataFrame, result: ChunkResult
 ) -> pl.DataFrame:
     """Contacts, leads and stage log for the rows that are new people; the rows with ids."""
     if not len(frame):
         return frame.with_columns(contact_id=pl.lit(None, pl.Int64), lead_id=pl.lit(None, pl.Int64))
-    writer = BulkWriter(connection)
+    writer = BulkWriter(uow.connection)
     frame = frame.with_columns(
         contact_id=pl.Series(writer.allocate_ids(contacts, len(frame)), dtype=pl.Int64),
         lead_id=pl.Series(writer.allocate_ids(leads, len(frame)), dtype=pl.Int64),
@@ -48,7 +48,7 @@ def insert_new(
     frame = frame.with_columns(
         logged=pl.col("entered").is_null(), entered=pl.coalesce("entered", "created")
     )
-    staged = NewPeople(connection, ctx.workspace_id)
+    staged = NewPeople(uow.connection, ctx.workspace_id)
     staged.stage(
         frame.select(
             pl.col("row").alias("file_row"), "contact_id", "lead_id", "account_id",

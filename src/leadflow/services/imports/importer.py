@@ -32,7 +32,7 @@ from leadflow.adapters.db.imports import (
     RowWarning,
 )
 from leadflow.adapters.db.tables import accounts, contacts, leads
-from leadflow.adapters.db.uow import reading
+from leadflow.adapters.db.uow import UnitOfWork, reading, unit_of_work
 from leadflow.adapters.importing import (
     ColumnMapping,
     ImportOptions,
@@ -174,20 +174,18 @@ def run_import(
             ctx.history, ctx.by_user_id = request.history, by.user_id
             chunks = _chunks(table, watermark, request.chunk_rows)
             if request.dry_run:
-                with db.transaction(request.workspace_id) as connection:
+                with unit_of_work(db, request.workspace_id) as uow:
                     for rows in chunks:
-                        rejects, warnings = _one_chunk(
-                            connection, ctx, rows, mapping, options, report
-                        )
+                        rejects, warnings = _one_chunk(uow, ctx, rows, mapping, options, report)
                         would_reject += rejects
                         would_warn += [replace(w, lead_id=None) for w in warnings]
                         _tell(progress, report)
                     raise _Rollback
             for number, rows in enumerate(chunks):
-                with db.transaction(request.workspace_id) as connection:
-                    _one_chunk(connection, ctx, rows, mapping, options, report)
+                with unit_of_work(db, request.workspace_id) as uow:
+                    _one_chunk(uow, ctx, rows, mapping, options, report)
                     if number in (0, 3) or number % 20 == 19:
-                        BulkWriter(connection).analyze(accounts, contacts, leads)
+                        BulkWriter(uow.connection).analyze(accounts, contacts, leads)
                 _tell(progress, report)
         except _Rollback:
             pass
@@ -371,7 +369,7 @@ def _chunks(
 
 
 def _one_chunk(
-    connection: Connection,
+    uow: UnitOfWork,
     ctx: ImportContext,
     rows: list[tuple[int, dict[str, str]]],
     mapping: ColumnMapping,
@@ -382,13 +380,11 @@ def _one_chunk(
     watermark."""
     chunk = normalize_chunk(rows, mapping, options)
     frame, unknown = canonical_sources(chunk.frame, ctx.sources)
-    stored = store_chunk_safely(connection, ctx, frame)
-    apply_permissions(connection, ctx, frame, stored)
+    stored = store_chunk_safely(uow, ctx, frame)
+    apply_permissions(uow, ctx, frame, stored)
     if not (report.dry_run or ctx.history or ctx.list_only):
         new_ids = [lead_id for _, lead_id in stored.created if lead_id is not None]
-        follow_new_leads(
-            connection, ctx.workspace_id, new_ids, by_user_id=ctx.by_user_id, now=ctx.now
-        )
+        follow_new_leads(uow, new_ids, by_user_id=ctx.by_user_id, now=ctx.now)
     errors = sorted([*chunk.errors, *stored.errors], key=lambda error: error.row)
     raw = dict(rows)
     rejects = [Reject(e.row, e.field, e.message, dict(raw[e.row])) for e in errors]
@@ -415,7 +411,7 @@ def _one_chunk(
     room = max(0, SAMPLE - len(report.warnings))
     report.warnings += [RowError(w.row, w.field, w.message) for w in warnings[:room]]
     if not report.dry_run:
-        imports = ImportRepository(connection, ctx.workspace_id)
+        imports = ImportRepository(uow.connection, ctx.workspace_id)
         imports.add_rejects(report.import_id, rejects)
         imports.add_warnings(report.import_id, warnings)
         imports.advance(

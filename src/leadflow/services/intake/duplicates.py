@@ -273,8 +273,7 @@ def absorb(
     table = rules.transition_table(uow.directory.workspace_config(uow.workspace_id))
     target = Target(match.person.contact_id, match.lead_id if lead_id is None else lead_id)
     path = str(data.provenance.get("kind", "api")) if data.provenance else str(by.actor)
-    merged = merge_entry(
-        uow.connection, uow.workspace_id, target, entry_of(data, now), table=table,
+    merged = merge_entry(uow, target, entry_of(data, now), table=table,
         who=Who(path, by.actor, by.user_id), reason=match.reason, now=now,
         known_at=datetime.min.replace(tzinfo=now.tzinfo) if lead_id is not None else None,
     )  # fmt: skip

@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy.engine import Connection
 
 from leadflow.adapters.db.merges import ENTRY_CONTACT_FIELDS, MergeRepository
+from leadflow.adapters.db.uow import UnitOfWork
 from leadflow.domain.lead import StageChange
 from leadflow.domain.lifecycle import TransitionTable
 from leadflow.domain.merge_policy import Action, Entry, FieldChange, Known, MergePlan, decide
@@ -59,12 +60,10 @@ class EntryRecord:
     alternates: frozenset[tuple[str, str]]
 
 
-def entry_records(
-    connection: Connection, workspace_id: int, targets: Collection[Target]
-) -> dict[Target, EntryRecord]:
+def entry_records(uow: UnitOfWork, targets: Collection[Target]) -> dict[Target, EntryRecord]:
     """The stored records of many targets, read set-based (three statements, not three per
     target); valid until one of them is merged into."""
-    repo = MergeRepository(connection, workspace_id)
+    repo = uow.merges
     found = repo.entry_contacts([t.contact_id for t in targets])
     lead_ids = [t.lead_id for t in targets if t.lead_id is not None]
     leads = repo.entry_leads(lead_ids)
@@ -125,8 +124,7 @@ def _plain(value: object) -> str | int:
 
 
 def merge_entry(
-    connection: Connection,
-    workspace_id: int,
+    uow: UnitOfWork,
     target: Target,
     entry: Entry,
     *,
@@ -146,7 +144,7 @@ def merge_entry(
     A person without a lead (a target list's contact) is only completed: empty fields filled,
     second e-mails and phones kept as alternates; nothing is replaced, so nothing needs a log.
     """
-    repo = MergeRepository(connection, workspace_id)
+    repo = uow.merges
     is_taken = taken.has if taken is not None else repo.taken
     if record is None:
         record = _read_record(repo, target)

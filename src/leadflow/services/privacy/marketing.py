@@ -158,7 +158,7 @@ def campaign_email_audience(
             LeadFilter(campaign_id=campaign_id), limit=PAGE, offset=offset
         )
         facts = marketing_facts(uow, keys, page)
-        urls = objection_urls(uow.connection, keys, base_url, [d.contact for d in page])
+        urls = objection_urls(uow, keys, base_url, [d.contact for d in page])
         for details in page:
             assert details.lead.id is not None
             decision = decide(Action.CAMPAIGN_EMAIL, facts[details.lead.id])

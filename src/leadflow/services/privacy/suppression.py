@@ -10,8 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy.engine import Connection
-
 from leadflow.adapters.db.database import Database
 from leadflow.adapters.db.people import People, e164
 from leadflow.adapters.db.uow import UnitOfWork, in_unit_of_work
@@ -88,7 +86,7 @@ def object_for_lead(
     by: Principal | None = None,
 ) -> Suppression | None:
     """Stop all marketing to the lead's person (see object_to_marketing)."""
-    contact = People(uow.connection, uow.workspace_id).contact_of_lead(lead_id)
+    contact = uow.people.contact_of_lead(lead_id)
     assert contact.id is not None
     return object_to_marketing(uow, keys, contact.id, at=at, source=source, by=by)
 
@@ -170,28 +168,22 @@ def person_of_link(db: Database, keys: PrivacyKeys, token: str) -> tuple[int, in
 
 
 def objection_urls(
-    connection: Connection, keys: PrivacyKeys, base_url: str, contacts: list[Contact]
+    uow: UnitOfWork, keys: PrivacyKeys, base_url: str, contacts: list[Contact]
 ) -> dict[int, str]:
     """Each stored contact's one-click objection link, for the footer of every marketing
     e-mail, by contact id."""
-    by_workspace: dict[int, list[int]] = {}
-    for contact in contacts:
-        assert contact.id is not None
-        by_workspace.setdefault(contact.workspace_id, []).append(contact.id)
+    ids = [contact.id for contact in contacts if contact.id is not None]
     urls: dict[int, str] = {}
-    for workspace_id, ids in by_workspace.items():
-        for contact_id, secret in People(connection, workspace_id).link_secrets(ids).items():
-            token = objection_token(keys, workspace_id, contact_id, secret)
-            urls[contact_id] = f"{base_url.rstrip('/')}{OBJECTION_PATH}{token}"
+    for contact_id, secret in uow.people.link_secrets(ids).items():
+        token = objection_token(keys, uow.workspace_id, contact_id, secret)
+        urls[contact_id] = f"{base_url.rstrip('/')}{OBJECTION_PATH}{token}"
     return urls
 
 
-def objection_url(
-    connection: Connection, keys: PrivacyKeys, base_url: str, contact: Contact
-) -> str:
+def objection_url(uow: UnitOfWork, keys: PrivacyKeys, base_url: str, contact: Contact) -> str:
     """The person's one-click objection link."""
     assert contact.id is not None
-    urls = objection_urls(connection, keys, base_url, [contact])
+    urls = objection_urls(uow, keys, base_url, [contact])
     if contact.id not in urls:
         raise NotFound("person", contact.id)
     return urls[contact.id]
@@ -199,5 +191,5 @@ def objection_url(
 
 def lead_objection_url(uow: UnitOfWork, keys: PrivacyKeys, base_url: str, lead_id: int) -> str:
     """The one-click objection link of the lead's person."""
-    contact = People(uow.connection, uow.workspace_id).contact_of_lead(lead_id)
-    return objection_url(uow.connection, keys, base_url, contact)
+    contact = uow.people.contact_of_lead(lead_id)
+    return objection_url(uow, keys, base_url, contact)

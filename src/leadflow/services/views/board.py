@@ -6,7 +6,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from leadflow.adapters.db.lead_summaries import LeadSummary
-from leadflow.adapters.db.pipeline import Pipeline
 from leadflow.adapters.db.uow import UnitOfWork
 from leadflow.domain.lifecycle import TransitionTable
 from leadflow.domain.stages import Stage
@@ -29,7 +28,7 @@ def board_view(
 ) -> BoardView:
     """A column per stage with its count and the `cards` leads that entered it last; with an
     owner, only that user's leads."""
-    pipeline = Pipeline(uow.connection, uow.workspace_id)
+    pipeline = uow.pipeline
     counts = pipeline.counts(owner_id)
     return BoardView(
         columns=[

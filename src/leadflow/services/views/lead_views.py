@@ -6,9 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from leadflow.adapters.db.lead_listing import LeadListing, ListFilter, ListingPage
+from leadflow.adapters.db.lead_listing import ListFilter, ListingPage
 from leadflow.adapters.db.lead_summaries import LeadSummary
-from leadflow.adapters.db.pipeline import Pipeline
 from leadflow.adapters.db.uow import UnitOfWork
 from leadflow.domain.activity import Activity, Task
 from leadflow.domain.campaign import Campaign
@@ -63,7 +62,7 @@ def lead_page_view(uow: UnitOfWork, lead_id: int, *, now: datetime) -> LeadPageV
     bases, _history = legal_bases(uow, lead_id)
     return LeadPageView(
         details=details,
-        card=Pipeline(uow.connection, uow.workspace_id).card(lead_id),
+        card=uow.pipeline.card(lead_id),
         history=list(reversed(uow.leads.history(lead_id))),
         framework=rules.framework(config),
         transitions=rules.transition_table(config),
@@ -116,7 +115,7 @@ def lead_list_view(
 ) -> LeadListView:
     """The leads matching the filter, one page after (or before) a cursor, with the workspace's
     members, campaigns and lead sources to filter by."""
-    listing = LeadListing(uow.connection, uow.workspace_id)
+    listing = uow.listing
     return LeadListView(
         page=listing.page(where, sort=sort, after=after, before=before, limit=limit),
         members=members_by_id(uow),
