@@ -8,7 +8,7 @@ import polars as pl
 
 from leadflow.adapters.db.account_keys import file_accounts
 from leadflow.adapters.db.bulk import BulkWriter
-from leadflow.adapters.db.matching import KnownAccount, MatchQueries
+from leadflow.adapters.db.matching import KnownAccount
 from leadflow.adapters.db.tables import accounts
 from leadflow.adapters.db.uow import UnitOfWork
 from leadflow.adapters.importing.normalize import company_key
@@ -30,7 +30,7 @@ def resolve_accounts(uow: UnitOfWork, ctx: ImportContext, frame: pl.DataFrame) -
         ["account_key", "domain"], keep="first", maintain_order=True
     )
     index = AccountIndex.load(
-        MatchQueries(uow.connection, ctx.workspace_id),
+        uow.matching,
         list(firsts.select("account_key", "domain").iter_rows()),
     )
     chosen: list[tuple[str | None, str | None, int, str | None]] = []

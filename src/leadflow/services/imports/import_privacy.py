@@ -45,7 +45,7 @@ def apply_privacy(
     people = frame.select("email", "phone").rows()
     hashed = [suppression_hashes(keys, email=email, phone=phone) for email, phone in people]
     wanted = sorted({h for pair in hashed for h in pair if h})
-    privacy = PrivacyRepository(uow.connection, ctx.workspace_id)
+    privacy = uow.privacy
     found: set[str] = set()
     for start in range(0, len(wanted), _BATCH):
         for entry in privacy.suppressions_matching(wanted[start : start + _BATCH]):
@@ -75,7 +75,7 @@ def apply_permissions(
     rows = [(lead_of[row], stop, basis) for row, stop, basis in wanted.rows() if row in lead_of]
     if not rows:
         return
-    privacy = PrivacyRepository(uow.connection, ctx.workspace_id)
+    privacy = uow.privacy
     reason = f"import of {ctx.file_name}" if ctx.file_name else "import"
     _stop_calls(uow, ctx, privacy, [lead for lead, stop, _ in rows if stop], reason)
     bases = privacy.bases_of(sorted({lead for lead, _, basis in rows if basis}))

@@ -12,7 +12,7 @@ import polars as pl
 from sqlalchemy.exc import DBAPIError
 
 from leadflow.adapters.db.bulk import BulkWriter
-from leadflow.adapters.db.matching import KnownPerson, MatchQueries
+from leadflow.adapters.db.matching import KnownPerson
 from leadflow.adapters.db.uow import UnitOfWork
 from leadflow.adapters.importing.chunk import folded
 from leadflow.adapters.importing.preset_tables import HISTORY_FIELDS
@@ -211,7 +211,7 @@ def _match_people(
     pending: Pending,
 ) -> pl.DataFrame:
     """Rows that are a person the workspace (or an earlier row of the chunk) has already."""
-    q = MatchQueries(uow.connection, ctx.workspace_id)
+    q = uow.matching
     known: dict[str, dict[str, list[KnownPerson]]] = {}
     for column in ("external_id", "email", "phone"):
         values = frame[column].drop_nulls().unique().to_list()
@@ -339,7 +339,7 @@ def _load_people(uow: UnitOfWork, ctx: ImportContext, frame: pl.DataFrame) -> No
             p.last_name,
             p.company,
         )  # fmt: skip
-        for p in MatchQueries(uow.connection, ctx.workspace_id).people_at(fresh)
+        for p in uow.matching.people_at(fresh)
         if p.first_name and p.last_name
     ]
     if rows:

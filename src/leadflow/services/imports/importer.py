@@ -411,7 +411,7 @@ def _one_chunk(
     room = max(0, SAMPLE - len(report.warnings))
     report.warnings += [RowError(w.row, w.field, w.message) for w in warnings[:room]]
     if not report.dry_run:
-        imports = ImportRepository(uow.connection, ctx.workspace_id)
+        imports = uow.imports
         imports.add_rejects(report.import_id, rejects)
         imports.add_warnings(report.import_id, warnings)
         imports.advance(
