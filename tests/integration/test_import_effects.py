@@ -181,7 +181,8 @@ def test_a_history_import_is_marked_and_routes_clocks_and_announces_nothing(
 
     lead_id = _lead_of(db, tenant, "anna@suedmetall.de")
     assert report.history and report.created == 1
-    assert get_import(db, tenant.id, report.import_id).options["history"] is True
+    with reading(db, tenant.id) as uow:
+        assert get_import(uow, report.import_id).options["history"] is True
     assert _effects(db, tenant, lead_id) == Effects(None, 0, False, 0, 0, 0)
 
 

@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from leadflow.adapters.db.database import Database
+from leadflow.adapters.db.uow import reading
 from leadflow.adapters.importing import load_mapping_file
 from leadflow.adapters.importing.limits import UploadLimits
 from leadflow.adapters.secret_key import privacy_keys
@@ -144,11 +145,13 @@ def _run(
     _print(report, rejects, warnings)
     if rejects is not None:
         with rejects.open("w", encoding="utf-8", newline="") as stream:
-            written = write_rejects(rejects_of(db, actor.workspace_id, report.import_id), stream)
+            with reading(db, actor.workspace_id) as uow:
+                written = write_rejects(rejects_of(uow, report.import_id), stream)
         out.print(f"{written} problems written to {rejects}")
     if warnings is not None:
         with warnings.open("w", encoding="utf-8", newline="") as stream:
-            found = warnings_of(db, actor.workspace_id, report.import_id)
+            with reading(db, actor.workspace_id) as uow:
+                found = warnings_of(uow, report.import_id)
             out.print(f"{write_warnings(found, stream)} warnings written to {warnings}")
     return report
 

@@ -6,39 +6,33 @@ import csv
 from collections.abc import Iterable
 from typing import TextIO
 
-from leadflow.adapters.db.database import Database
-from leadflow.adapters.db.imports import ImportRecord, ImportRepository, Reject, RowWarning
+from leadflow.adapters.db.imports import ImportRecord, Reject, RowWarning
+from leadflow.adapters.db.uow import UnitOfWork
 
 REJECT_COLUMNS = ("row", "field", "reason")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def get_import(db: Database, workspace_id: int, import_id: int) -> ImportRecord:
+def get_import(uow: UnitOfWork, import_id: int) -> ImportRecord:
     """One import of the workspace (404 for another workspace's)."""
-    with db.reading(workspace_id) as connection:
-        return ImportRepository(connection, workspace_id).get(import_id)
+    return uow.imports.get(import_id)
 
 
-def list_imports(db: Database, workspace_id: int, limit: int = 50) -> list[ImportRecord]:
+def list_imports(uow: UnitOfWork, limit: int = 50) -> list[ImportRecord]:
     """The workspace's latest imports, newest first."""
-    with db.reading(workspace_id) as connection:
-        return ImportRepository(connection, workspace_id).recent(limit)
+    return uow.imports.recent(limit)
 
 
-def rejects_of(db: Database, workspace_id: int, import_id: int) -> list[Reject]:
+def rejects_of(uow: UnitOfWork, import_id: int) -> list[Reject]:
     """Every rejected row of an import with its field and reason, in file order."""
-    with db.reading(workspace_id) as connection:
-        repository = ImportRepository(connection, workspace_id)
-        repository.get(import_id)
-        return list(repository.rejects(import_id))
+    uow.imports.get(import_id)
+    return list(uow.imports.rejects(import_id))
 
 
-def warnings_of(db: Database, workspace_id: int, import_id: int) -> list[RowWarning]:
+def warnings_of(uow: UnitOfWork, import_id: int) -> list[RowWarning]:
     """Every optional value an import dropped, with its row, field and problem, in file order."""
-    with db.reading(workspace_id) as connection:
-        repository = ImportRepository(connection, workspace_id)
-        repository.get(import_id)
-        return list(repository.warnings(import_id))
+    uow.imports.get(import_id)
+    return list(uow.imports.warnings(import_id))
 
 
 def write_warnings(warnings: Iterable[RowWarning], stream: TextIO) -> int:

@@ -9,6 +9,7 @@ from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import Response
 
 from leadflow.adapters.db.imports import ImportRecord
+from leadflow.adapters.db.uow import reading
 from leadflow.adapters.importing import MappingFile, parse_mapping_file
 from leadflow.domain.errors import NotConfigured
 from leadflow.domain.stages import Actor, Stage
@@ -142,13 +143,17 @@ def start_import(
     except BaseException:
         path.unlink(missing_ok=True)
         raise
-    return _public(get_import(db, principal.workspace_id, import_id), request)
+    with reading(db, principal.workspace_id) as uow:
+        record = get_import(uow, import_id)
+    return _public(record, request)
 
 
 @router.get("", response_model=list[ImportPublic])
 def imports(db: DbDep, principal: PrincipalDep, request: Request) -> list[ImportPublic]:
     """The workspace's latest imports and dry runs, newest first."""
-    return [_public(record, request) for record in list_imports(db, principal.workspace_id)]
+    with reading(db, principal.workspace_id) as uow:
+        records = list_imports(uow)
+    return [_public(record, request) for record in records]
 
 
 @router.get("/{import_id}", response_model=ImportPublic)
@@ -157,14 +162,17 @@ def read_import(
 ) -> ImportPublic:
     """Status and counts of one import: queued, running, done or failed; created, merged,
     rejected."""
-    return _public(get_import(db, principal.workspace_id, import_id), request)
+    with reading(db, principal.workspace_id) as uow:
+        record = get_import(uow, import_id)
+    return _public(record, request)
 
 
 @router.get("/{import_id}/rejects", name="import_rejects", response_class=Response)
 def import_rejects(import_id: IdPath, db: DbDep, principal: PrincipalDep) -> Response:
     """The reject file (CSV): row, field and reason, then the row's original values."""
     stream = io.StringIO()
-    write_rejects(rejects_of(db, principal.workspace_id, import_id), stream)
+    with reading(db, principal.workspace_id) as uow:
+        write_rejects(rejects_of(uow, import_id), stream)
     name = f"import-{import_id}-rejects.csv"
     return Response(
         stream.getvalue(),
@@ -178,7 +186,8 @@ def import_warnings(import_id: IdPath, db: DbDep, principal: PrincipalDep) -> Re
     """The warnings (CSV): row, field and the problem of each optional value that was dropped
     from an imported row, and the lead the row went to."""
     stream = io.StringIO()
-    write_warnings(warnings_of(db, principal.workspace_id, import_id), stream)
+    with reading(db, principal.workspace_id) as uow:
+        write_warnings(warnings_of(uow, import_id), stream)
     name = f"import-{import_id}-warnings.csv"
     return Response(
         stream.getvalue(),

@@ -63,11 +63,12 @@ def _page(
 ) -> Response:
     with reading(db, viewer.workspace_id) as uow:
         campaigns = all_campaigns(uow)
+        imports = list_imports(uow, limit=20)
     return page(
         request,
         "imports/index.html",
         status_code=status_code,
-        imports=list_imports(db, viewer.workspace_id, limit=20),
+        imports=imports,
         campaigns=campaigns,
         presets=list(PRESETS),
         preview=preview,
@@ -150,15 +151,17 @@ def upload(
 def import_status(request: Request, import_id: IdPath, viewer: ViewerDep, db: DbDep) -> Response:
     """An import's progress and counts, and the first rows of its reject report."""
     _marketing(viewer)
-    record = get_import(db, viewer.workspace_id, import_id)
-    rejects = rejects_of(db, viewer.workspace_id, import_id)
+    with reading(db, viewer.workspace_id) as uow:
+        record = get_import(uow, import_id)
+        rejects = rejects_of(uow, import_id)
+        warnings = warnings_of(uow, import_id)
     return page(
         request,
         "imports/status.html",
         record=record,
         rejects=rejects[:REJECTS_SHOWN],
         reject_count=len(rejects),
-        warnings=warnings_of(db, viewer.workspace_id, import_id)[:REJECTS_SHOWN],
+        warnings=warnings[:REJECTS_SHOWN],
         unknown_sources=sorted(dict(record.options.get("unknown_sources") or {}).items()),
     )
 
@@ -168,7 +171,8 @@ def warning_report(import_id: IdPath, viewer: ViewerDep, db: DbDep) -> Response:
     """The warnings as a CSV file: row, field, problem and the lead the row went to."""
     _marketing(viewer)
     stream = io.StringIO()
-    write_warnings(warnings_of(db, viewer.workspace_id, import_id), stream)
+    with reading(db, viewer.workspace_id) as uow:
+        write_warnings(warnings_of(uow, import_id), stream)
     name = f"leadflow-import-{import_id}-warnings.csv"
     return Response(
         stream.getvalue().encode("utf-8"),
@@ -182,7 +186,8 @@ def reject_report(import_id: IdPath, viewer: ViewerDep, db: DbDep) -> Response:
     """The reject report as a CSV file: row, field and reason, then the row's own values."""
     _marketing(viewer)
     stream = io.StringIO()
-    write_rejects(rejects_of(db, viewer.workspace_id, import_id), stream)
+    with reading(db, viewer.workspace_id) as uow:
+        write_rejects(rejects_of(uow, import_id), stream)
     name = f"leadflow-import-{import_id}-rejects.csv"
     return Response(
         stream.getvalue().encode("utf-8"),
