@@ -29,8 +29,9 @@ from leadflow.adapters.child_process import (
     stop_with_parent,
 )
 from leadflow.adapters.db.database import Database
-from leadflow.adapters.db.imports import QUEUED, RUNNING, ImportRecord, ImportRepository
+from leadflow.adapters.db.imports import QUEUED, RUNNING, ImportRecord
 from leadflow.adapters.db.jobs import Job, JobQueue, JobRepository
+from leadflow.adapters.db.uow import reading
 from leadflow.adapters.importing import MappingFile, TableError
 from leadflow.adapters.secret_key import privacy_keys
 from leadflow.adapters.upload_files import upload_dir, upload_in
@@ -243,8 +244,8 @@ def _run(
 
 
 def _record_of(db: Database, workspace_id: int, import_id: int) -> ImportRecord:
-    with db.reading(workspace_id) as connection:
-        return ImportRepository(connection, workspace_id).get(import_id)
+    with reading(db, workspace_id) as uow:
+        return uow.imports.get(import_id)
 
 
 def _by_params(by: Principal) -> dict[str, Any]:
