@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from html import unescape
 
 from fastapi.testclient import TestClient
@@ -10,12 +11,15 @@ from sqlalchemy import func, select
 
 from leadflow.adapters.db.database import Database
 from leadflow.adapters.db.tables import assessments
-from leadflow.adapters.db.uow import reading
+from leadflow.adapters.db.uow import in_unit_of_work, reading
+from leadflow.domain.engagement import TouchType
 from leadflow.domain.lead import Lead
 from leadflow.domain.privacy import LegalBasis, Purpose
 from leadflow.domain.stages import Role, Stage
+from leadflow.services.intake.touches import record_touch
 from leadflow.services.privacy.consent import legal_bases
-from tests.factories import ERIKA, NOW, Tenant, new_lead
+from leadflow.services.workspaces.sessions import set_locale
+from tests.factories import ERIKA, NOW, Tenant, new_campaign, new_lead
 from tests.integration.predictive_history import add_history
 from tests.integration.ui_support import sign_in
 
@@ -309,3 +313,34 @@ def test_the_legal_basis_is_recorded_from_the_lead_page_with_its_reason(
     assert len(history) == 1
     assert current[Purpose.PHONE_MARKETING].basis is LegalBasis.LEGITIMATE_INTEREST_PROSPECT
     assert current[Purpose.PHONE_MARKETING].source == "ui"
+
+
+def _touch(db: Database, tenant: Tenant, lead_id: int, kind: TouchType, days_ago: int,
+           campaign_id: int | None = None) -> None:  # fmt: skip
+    by = tenant.principal(Role.MARKETING)
+    at = NOW - timedelta(days=days_ago)
+    in_unit_of_work(
+        db,
+        tenant.id,
+        lambda uow: record_touch(uow, lead_id, kind, at, by=by, now=NOW, campaign_id=campaign_id),
+    )
+
+
+def test_the_lead_page_lists_its_touches_newest_first_in_the_users_language(
+    app_client: TestClient, tenant: Tenant, db: Database
+) -> None:
+    campaign = new_campaign(db, tenant, name="Webinar Intralogistik")
+    lead_id = new_lead(db, tenant, like=ERIKA, email="erika@muster.example")
+    _touch(db, tenant, lead_id, TouchType.PAGE_VISIT, days_ago=3)
+    _touch(db, tenant, lead_id, TouchType.WEBINAR_ATTENDED, days_ago=1, campaign_id=campaign.id)
+    sign_in(app_client, db, tenant, Role.SALES)
+
+    german = unescape(app_client.get(f"/app/leads/{lead_id}").text)
+    set_locale(db, tenant.user_ids[Role.SALES], "en")
+    english = unescape(app_client.get(f"/app/leads/{lead_id}").text)
+
+    assert "Kontaktpunkte" in german
+    webinar = german.index("An einem Webinar teilgenommen · Webinar Intralogistik")
+    assert webinar < german.index("Seite besucht")
+    assert "Attended a webinar · Webinar Intralogistik" in english
+    assert "Page visited" in english

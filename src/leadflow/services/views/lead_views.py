@@ -8,6 +8,7 @@ from datetime import datetime
 
 from leadflow.adapters.db.lead_listing import ListFilter, ListingPage
 from leadflow.adapters.db.lead_summaries import LeadSummary
+from leadflow.adapters.db.scoring import StoredTouch
 from leadflow.adapters.db.uow import UnitOfWork
 from leadflow.domain.activity import Activity, Task
 from leadflow.domain.campaign import Campaign
@@ -47,6 +48,10 @@ class LeadPageView:
     """None until a model is trained."""
     bases: dict[Purpose, BasisEntry]
     fields: list[FieldDefinition]
+    touches: list[StoredTouch]
+    """Newest first: the timeline of the lead's touches."""
+    campaign_names: dict[int, str]
+    """Of the campaigns the touches name."""
 
 
 def lead_page_view(uow: UnitOfWork, lead_id: int, *, now: datetime) -> LeadPageView:
@@ -60,6 +65,8 @@ def lead_page_view(uow: UnitOfWork, lead_id: int, *, now: datetime) -> LeadPageV
     except ModelNotTrained:
         prediction = None
     bases, _history = legal_bases(uow, lead_id)
+    touches = list(reversed(uow.scoring.touches(lead_id)))
+    named = {t.touch.campaign_id for t in touches if t.touch.campaign_id is not None}
     return LeadPageView(
         details=details,
         card=uow.pipeline.card(lead_id),
@@ -76,6 +83,8 @@ def lead_page_view(uow: UnitOfWork, lead_id: int, *, now: datetime) -> LeadPageV
         prediction=prediction,
         bases=bases,
         fields=uow.fields.all(),
+        touches=touches,
+        campaign_names={c.id: c.name for c in uow.campaigns.all() if c.id in named},
     )
 
 

@@ -163,6 +163,17 @@ FACTOR_VALUES = {
 
 TARGETS = {"sql": N_("Chance of SQL"), "won": N_("Chance of winning")}
 
+TOUCH_TYPES = {
+    "form_submitted": N_("Form submitted"),
+    "email_opened": N_("E-mail opened"),
+    "email_clicked": N_("Link in an e-mail clicked"),
+    "page_visit": N_("Page visited"),
+    "webinar_registered": N_("Registered for a webinar"),
+    "webinar_attended": N_("Attended a webinar"),
+    "trade_fair_visit": N_("Visited at a trade fair"),
+    "download": N_("Download"),
+}
+
 PRESETS = {
     "salesforce": N_("Salesforce export"),
     "hubspot": N_("HubSpot export"),
@@ -257,6 +268,9 @@ class Labels:
         if table is not None:
             return self._pick(table, str(value).lower())
         return "–" if value is None else str(value)
+
+    def touch(self, kind: object) -> str:
+        return self._pick(TOUCH_TYPES, kind)
 
     def target(self, name: object) -> str:
         return self._pick(TARGETS, name)

@@ -98,6 +98,8 @@ def lead_page(
         prediction=view.prediction,
         sla=view.sla,
         custom_fields=shown_fields(view.fields, lead.custom_fields),
+        touches=view.touches,
+        touch_campaigns=view.campaign_names,
         bases={str(purpose): entry for purpose, entry in view.bases.items()},
         purposes=[purpose.value for purpose in Purpose],
         legal_bases=[basis.value for basis in LegalBasis],
