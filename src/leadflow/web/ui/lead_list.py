@@ -13,7 +13,7 @@ from leadflow.adapters.db.lead_listing import SORTS, ListFilter
 from leadflow.adapters.db.uow import reading
 from leadflow.domain.errors import InvalidInput
 from leadflow.domain.lead import LeadFilter
-from leadflow.domain.stages import Stage
+from leadflow.domain.stages import Role, Stage
 from leadflow.services.views.lead_views import lead_list_view
 from leadflow.web.api.deps import DbDep, NowDep
 from leadflow.web.ids import MAX_ID
@@ -128,4 +128,5 @@ def lead_list(request: Request, viewer: ViewerDep, db: DbDep, now: NowDep) -> Re
         sources=view.sources,
         stages=list(Stage),
         now=now,
+        can_enter=viewer.is_(Role.MARKETING),
     )

@@ -24,6 +24,10 @@ NOTICES = {
     "task": N_("The task was added."),
     "legal_basis": N_("The legal basis was recorded."),
     "campaign": N_("The campaign was created."),
+    "lead": N_("The lead was entered."),
+    "lead_merged": N_(
+        "This person was known already: what you entered was merged into their lead."
+    ),
     "workspace": N_("You switched the workspace."),
     "language": N_("The language was changed."),
     "signed_out": N_("You are signed out."),
@@ -56,6 +60,14 @@ FIELDS = {
     "sort": N_("Sort"),
     "file": N_("File"),
     "preset": N_("Preset"),
+    "identity": N_("E-mail, last name or phone"),
+    "email": N_("E-mail"),
+    "phone": N_("Phone"),
+    "campaign_id": N_("Campaign"),
+    "owner_id": N_("Owner"),
+    "stage": N_("Stage"),
+    "source": N_("Source"),
+    "country": N_("Country"),
 }
 
 
