@@ -20,6 +20,7 @@ from leadflow.domain.privacy import BasisEntry, Purpose
 from leadflow.domain.qualification import Assessment, Framework
 from leadflow.domain.workspace import Member
 from leadflow.services.handover.clock import SlaState, sla_state_for
+from leadflow.services.intake.merges import MergeRecord, merges_of
 from leadflow.services.lifecycle import rules
 from leadflow.services.prediction.prediction_views import LeadPrediction, lead_prediction
 from leadflow.services.privacy.consent import legal_bases
@@ -52,6 +53,8 @@ class LeadPageView:
     """Newest first: the timeline of the lead's touches."""
     campaign_names: dict[int, str]
     """Of the campaigns the touches name."""
+    merges: list[MergeRecord]
+    """The merge log entries the lead takes part in, oldest first."""
 
 
 def lead_page_view(uow: UnitOfWork, lead_id: int, *, now: datetime) -> LeadPageView:
@@ -85,6 +88,7 @@ def lead_page_view(uow: UnitOfWork, lead_id: int, *, now: datetime) -> LeadPageV
         fields=uow.fields.all(),
         touches=touches,
         campaign_names={c.id: c.name for c in uow.campaigns.all() if c.id in named},
+        merges=merges_of(uow, lead_id),
     )
 
 

@@ -99,6 +99,8 @@ def lead_page(
         sla=view.sla,
         custom_fields=shown_fields(view.fields, lead.custom_fields),
         touches=view.touches,
+        merges=view.merges,
+        can_merge=viewer.is_(Role.SALES, Role.MARKETING),
         touch_campaigns=view.campaign_names,
         bases={str(purpose): entry for purpose, entry in view.bases.items()},
         purposes=[purpose.value for purpose in Purpose],

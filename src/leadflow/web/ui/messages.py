@@ -25,6 +25,8 @@ NOTICES = {
     "legal_basis": N_("The legal basis was recorded."),
     "campaign": N_("The campaign was created."),
     "lead": N_("The lead was entered."),
+    "merged": N_("The duplicate was merged into this lead."),
+    "unmerged": N_("The merge was undone."),
     "lead_merged": N_(
         "This person was known already: what you entered was merged into their lead."
     ),
@@ -37,6 +39,13 @@ NOTICES = {
 }
 
 REFUSALS = {
+    "merge_unknown": N_("No lead with this number in this workspace."),
+    "merge_refused": N_(
+        "These leads cannot be merged: it is the same lead, or one of them was merged already."
+    ),
+    "unmerge_refused": N_(
+        "This merge cannot be undone: it was undone already, or a later merge must be undone first."
+    ),
     "gate": N_(
         "Not moved to SQL: the qualification gate is not passed yet. Record the qualification "
         "first."
