@@ -27,6 +27,7 @@ class AuditAction(StrEnum):
     SIGN_IN_LOCKED = "sign_in.locked"
     SIGN_IN_UNLOCKED = "sign_in.unlocked"
     API_RATE_LIMITED = "api.rate_limited"
+    LEAD_EDITED = "lead.edited"
 
 
 OPERATOR = "operator"

@@ -197,7 +197,7 @@ class RoutingRepository:
             for r in rows
         ]
 
-    def set_owner(self, lead_id: int, user_id: int) -> None:
+    def set_owner(self, lead_id: int, user_id: int | None) -> None:
         self.connection.execute(
             update(leads).where(self._in(leads), leads.c.id == lead_id).values(owner_id=user_id)
         )

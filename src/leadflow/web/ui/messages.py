@@ -26,6 +26,7 @@ NOTICES = {
     "campaign": N_("The campaign was created."),
     "lead": N_("The lead was entered."),
     "merged": N_("The duplicate was merged into this lead."),
+    "edited": N_("The lead was saved."),
     "unmerged": N_("The merge was undone."),
     "lead_merged": N_(
         "This person was known already: what you entered was merged into their lead."
