@@ -8,11 +8,13 @@ from html import unescape
 from fastapi.testclient import TestClient
 
 from leadflow.adapters.db.database import Database
-from leadflow.adapters.db.uow import reading
+from leadflow.adapters.db.uow import in_unit_of_work, reading
+from leadflow.domain.custom_fields import FieldDefinition, FieldType
 from leadflow.domain.stages import Role
 from leadflow.services.handover.routing import assignments_of
 from leadflow.services.workspaces.audit import audit_entries
-from tests.factories import ERIKA, Tenant, new_lead
+from leadflow.services.workspaces.custom_fields import define_field
+from tests.factories import ERIKA, NOW, Tenant, new_lead
 from tests.integration.ui_support import sign_in
 
 
@@ -98,3 +100,33 @@ def test_viewers_cannot_edit_and_another_workspaces_lead_is_not_found(
     assert as_viewer.status_code == 403
     assert other.status_code == 404
     assert _person(db, tenant, mine)["job_title"] is None
+
+
+def _define(db: Database, tenant: Tenant, definition: FieldDefinition) -> None:
+    admin = tenant.principal(Role.ADMIN)
+    in_unit_of_work(db, tenant.id, lambda uow: define_field(uow, definition, by=admin, now=NOW))
+
+
+def test_custom_fields_are_edited_with_the_lead_by_their_types(
+    app_client: TestClient, tenant: Tenant, db: Database
+) -> None:
+    _define(db, tenant, FieldDefinition("budget", FieldType.NUMBER, "Budget", "Budget"))
+    _define(db, tenant, FieldDefinition("fair", FieldType.BOOLEAN, "Messekontakt", "Fair contact"))
+    lead_id = new_lead(db, tenant, like=ERIKA, email="erika@muster.example")
+    csrf = sign_in(app_client, db, tenant, Role.SALES)
+
+    form = app_client.get(f"/app/leads/{lead_id}/edit").text
+    saved = app_client.post(
+        f"/app/leads/{lead_id}/edit",
+        data=_form(csrf, **{"field.budget": "12.500,50", "field.fair": "true"}),
+        follow_redirects=False,
+    )
+    refused = app_client.post(
+        f"/app/leads/{lead_id}/edit", data=_form(csrf, **{"field.budget": "viel"})
+    )
+
+    assert 'name="field.budget"' in form and "Messekontakt" in form
+    assert saved.status_code == 303
+    with reading(db, tenant.id) as uow:
+        assert uow.leads.get(lead_id).custom_fields == {"budget": 12500.5, "fair": True}
+    assert refused.status_code == 422 and 'value="viel"' in refused.text

@@ -7,21 +7,23 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Request
 from starlette.responses import Response
 
-from leadflow.adapters.db.uow import in_unit_of_work, reading
+from leadflow.adapters.db.uow import UnitOfWork, in_unit_of_work, reading
 from leadflow.domain.errors import Conflict, InvalidInput, NotFound, PermissionDenied, StaleLead
 from leadflow.domain.stages import Role
 from leadflow.services.intake.lead_edits import LeadEdit, edit_lead
 from leadflow.services.views.lead_edit import lead_edit_view
+from leadflow.services.workspaces.custom_fields import set_values
 from leadflow.web.api.deps import DbDep, NowDep
 from leadflow.web.ids import IdPath, id_from_text
 from leadflow.web.ui.messages import explain
 from leadflow.web.ui.pages import PageRoute, catalog_of, page, redirect
-from leadflow.web.ui.session import Viewer, ViewerDep, check_csrf
+from leadflow.web.ui.session import FormDep, Viewer, ViewerDep, check_csrf
 
 router = APIRouter(
     prefix="/app/leads", route_class=PageRoute, dependencies=[Depends(check_csrf)], tags=["ui"]
 )
 TextField = Annotated[str, Form()]
+FIELD = "field."
 
 
 @router.get("/{lead_id}/edit")
@@ -37,6 +39,7 @@ def save_edit(
     viewer: ViewerDep,
     db: DbDep,
     now: NowDep,
+    posted: FormDep,
     first_name: TextField = "",
     last_name: TextField = "",
     email: TextField = "",
@@ -48,16 +51,24 @@ def save_edit(
     """Save the person and the owner; a refusal shows the form again with what was typed."""
     values = {"first_name": first_name, "last_name": last_name, "email": email, "phone": phone,
               "job_title": job_title, "owner_id": owner_id}  # fmt: skip
+    custom: dict[str, object] = {
+        name.removeprefix(FIELD): text.strip() or None
+        for name, text in posted.items()
+        if name.startswith(FIELD)
+    }
+    values.update({FIELD + key: str(value or "") for key, value in custom.items()})
     by = viewer.principal
     try:
         edit = LeadEdit(first_name, last_name, email, phone, job_title,
                         id_from_text(owner_id, "owner_id"))  # fmt: skip
         expected = id_from_text(version, "version")
-        in_unit_of_work(
-            db,
-            viewer.workspace_id,
-            lambda uow: edit_lead(uow, lead_id, edit, by=by, now=now, expected_version=expected),
-        )
+
+        def save(uow: UnitOfWork) -> None:
+            edit_lead(uow, lead_id, edit, by=by, now=now, expected_version=expected)
+            if custom:
+                set_values(uow, lead_id, custom, by=by, now=now)
+
+        in_unit_of_work(db, viewer.workspace_id, save)
     except (InvalidInput, Conflict, StaleLead, NotFound) as error:
         message = explain(error, catalog_of(request))
         return _form(request, viewer, db, lead_id, values, message, 422)
