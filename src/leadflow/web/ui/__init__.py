@@ -19,6 +19,7 @@ from leadflow.web.ui import (
     lead_page,
     model_page,
     notification_pages,
+    privacy_settings,
     qualification_form,
     quarantine_page,
 )
@@ -41,5 +42,6 @@ for module in (
     quarantine_page,
     model_page,
     notification_pages,
+    privacy_settings,
 ):
     router.include_router(module.router)
