@@ -22,6 +22,7 @@ from leadflow.web.ui import (
     privacy_settings,
     qualification_form,
     quarantine_page,
+    rule_settings,
 )
 
 router = APIRouter(include_in_schema=False)
@@ -43,5 +44,6 @@ for module in (
     model_page,
     notification_pages,
     privacy_settings,
+    rule_settings,
 ):
     router.include_router(module.router)

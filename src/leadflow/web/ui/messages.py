@@ -27,6 +27,7 @@ NOTICES = {
     "lead": N_("The lead was entered."),
     "merged": N_("The duplicate was merged into this lead."),
     "edited": N_("The lead was saved."),
+    "rules_saved": N_("The rules were checked and saved."),
     "unmerged": N_("The merge was undone."),
     "lead_merged": N_(
         "This person was known already: what you entered was merged into their lead."

@@ -1,0 +1,72 @@
+"""The SLA, routing and fit rules edited on the settings pages: what a page saves is what the
+CLI shows, a refused document changes nothing and stays in the editor, and roles hold."""
+
+from __future__ import annotations
+
+from html import unescape
+
+from fastapi.testclient import TestClient
+from typer.testing import CliRunner
+
+from leadflow.adapters.db.database import Database
+from leadflow.cli.main import app
+from leadflow.domain.stages import Role
+from tests.factories import Tenant
+from tests.integration.automation_support import one_rule
+from tests.integration.ui_support import sign_in
+
+
+def test_an_admin_sets_the_sla_and_the_cli_shows_it(
+    app_client: TestClient, db: Database, tenant: Tenant, cli: CliRunner
+) -> None:
+    csrf = sign_in(app_client, db, tenant, Role.ADMIN)
+    text = 'accept_within_hours = 6\nbundesland = "BY"\n'
+
+    saved = app_client.post(
+        "/app/settings/rules/sla", data={"csrf_token": csrf, "text": text}, follow_redirects=False
+    )
+    shown = cli.invoke(app, ["sla", "settings", "--workspace", tenant.slug])
+
+    assert saved.headers["location"] == "/app/settings/rules/sla?done=rules_saved"
+    assert "accept or reject within 6 business hours" in shown.stdout
+    assert 'bundesland = "BY"' in unescape(app_client.get("/app/settings/rules/sla").text)
+
+
+def test_a_refused_document_changes_nothing_and_stays_in_the_editor(
+    app_client: TestClient, db: Database, tenant: Tenant
+) -> None:
+    csrf = sign_in(app_client, db, tenant, Role.ADMIN)
+    broken = '[[rule]]\nfield = "account.employees"\nop = "gt"\nvalue = 100\npoints = "viele"\n'
+
+    refused = app_client.post("/app/settings/rules/fit", data={"csrf_token": csrf, "text": broken})
+    page = app_client.get("/app/settings/rules/fit")
+
+    assert refused.status_code == 422
+    assert "points = &#34;viele&#34;" in refused.text or 'points = "viele"' in unescape(
+        refused.text
+    )
+    assert "viele" not in page.text
+
+
+def test_marketing_changes_fit_rules_but_not_routing(
+    app_client: TestClient, db: Database, tenant: Tenant
+) -> None:
+    csrf = sign_in(app_client, db, tenant, Role.MARKETING)
+    rules = one_rule("account.industry", "equals", "Maschinenbau", 15)
+
+    saved = app_client.post(
+        "/app/settings/rules/fit", data={"csrf_token": csrf, "text": rules}, follow_redirects=False
+    )
+    routing = app_client.get("/app/settings/rules/routing")
+
+    assert saved.status_code == 303
+    assert "points = 15" in app_client.get("/app/settings/rules/fit").text
+    assert routing.status_code == 403
+
+
+def test_an_unknown_settings_page_is_not_found(
+    app_client: TestClient, db: Database, tenant: Tenant
+) -> None:
+    sign_in(app_client, db, tenant, Role.ADMIN)
+
+    assert app_client.get("/app/settings/rules/nonsense").status_code == 404
