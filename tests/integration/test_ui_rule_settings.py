@@ -9,8 +9,12 @@ from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
 from leadflow.adapters.db.database import Database
+from leadflow.adapters.db.uow import reading
 from leadflow.cli.main import app
+from leadflow.domain.engagement import TouchType
+from leadflow.domain.mql_threshold import MqlThreshold
 from leadflow.domain.stages import Role
+from leadflow.services.scores.scoring_settings import current_scoring_settings
 from tests.factories import Tenant
 from tests.integration.automation_support import one_rule
 from tests.integration.ui_support import sign_in
@@ -70,3 +74,39 @@ def test_an_unknown_settings_page_is_not_found(
     sign_in(app_client, db, tenant, Role.ADMIN)
 
     assert app_client.get("/app/settings/rules/nonsense").status_code == 404
+
+
+def test_marketing_sets_the_mql_threshold_and_touch_points_in_german_numbers(
+    app_client: TestClient, db: Database, tenant: Tenant
+) -> None:
+    csrf = sign_in(app_client, db, tenant, Role.MARKETING)
+    form = app_client.get("/app/settings/scoring").text
+
+    saved = app_client.post(
+        "/app/settings/scoring",
+        data={"csrf_token": csrf, "half_life_days": "14", "hot_from": "50", "warm_from": "20",
+              "mql_min_fit": "30", "mql_min_engagement": "12,5", "points.download": "7,5"},
+        follow_redirects=False,
+    )  # fmt: skip
+    refused = app_client.post(
+        "/app/settings/scoring", data={"csrf_token": csrf, "hot_from": "viel"}
+    )
+
+    assert 'name="points.webinar_attended"' in form
+    assert saved.status_code == 303
+    with reading(db, tenant.id) as uow:
+        settings = current_scoring_settings(uow)
+    assert settings.threshold == MqlThreshold(30, 12.5)
+    assert settings.engagement.half_life_days == 14
+    assert settings.engagement.points[TouchType.DOWNLOAD] == 7.5
+    assert refused.status_code == 422 and 'value="viel"' in refused.text
+
+
+def test_sales_may_not_change_the_scoring(
+    app_client: TestClient, db: Database, tenant: Tenant
+) -> None:
+    csrf = sign_in(app_client, db, tenant, Role.SALES)
+
+    refused = app_client.post("/app/settings/scoring", data={"csrf_token": csrf, "hot_from": "1"})
+
+    assert refused.status_code == 403

@@ -47,3 +47,4 @@ for module in (
     rule_settings,
 ):
     router.include_router(module.router)
+router.include_router(rule_settings.scoring_router)

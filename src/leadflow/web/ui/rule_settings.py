@@ -13,17 +13,24 @@ from fastapi import APIRouter, Depends, Form, Request
 from starlette.responses import Response
 
 from leadflow.adapters.db.uow import UnitOfWork, in_unit_of_work, reading
+from leadflow.domain.engagement import TouchType
 from leadflow.domain.errors import InvalidInput, NotFound, PermissionDenied
 from leadflow.domain.principal import Principal
 from leadflow.domain.stages import Role
 from leadflow.services.handover.routing import current_routing_rules, set_routing_rules
 from leadflow.services.handover.sla_settings import current_sla_settings, set_sla_settings
-from leadflow.services.scores.scoring_settings import current_fit_rules, set_fit_rules
+from leadflow.services.scores.scoring_settings import (
+    current_fit_rules,
+    current_scoring_settings,
+    set_fit_rules,
+    set_scoring_settings,
+    settings_as_dict,
+)
 from leadflow.web.api.deps import DbDep, NowDep
 from leadflow.web.i18n import N_
 from leadflow.web.ui.messages import explain
 from leadflow.web.ui.pages import PageRoute, catalog_of, page, redirect
-from leadflow.web.ui.session import Viewer, ViewerDep, check_csrf
+from leadflow.web.ui.session import FormDep, Viewer, ViewerDep, check_csrf
 
 router = APIRouter(
     prefix="/app/settings/rules",
@@ -119,3 +126,86 @@ def save_rules(
             error=explain(error, catalog_of(request)), detail=str(error),
         )  # fmt: skip
     return redirect(f"/app/settings/rules/{kind}", done="rules_saved")
+
+
+scoring_router = APIRouter(
+    prefix="/app/settings/scoring",
+    route_class=PageRoute,
+    dependencies=[Depends(check_csrf)],
+    tags=["ui"],
+)
+NUMBERS = ("half_life_days", "hot_from", "warm_from", "mql_min_engagement")
+
+
+@scoring_router.get("")
+def scoring_page(request: Request, viewer: ViewerDep, db: DbDep) -> Response:
+    """Touch points, the engagement half-life and bands, and the MQL threshold."""
+    _marketing(viewer)
+    with reading(db, viewer.workspace_id) as uow:
+        values = _shown(settings_as_dict(current_scoring_settings(uow)))
+    return page(request, "settings/scoring.html", values=values, touch_types=list(TouchType))
+
+
+@scoring_router.post("")
+def save_scoring(request: Request, viewer: ViewerDep, db: DbDep, posted: FormDep) -> Response:
+    """Store the settings; a value that is no number is refused naming its field."""
+    _marketing(viewer)
+    by = viewer.principal
+    try:
+        changes = _changes(posted)
+        in_unit_of_work(
+            db, viewer.workspace_id, lambda uow: set_scoring_settings(uow, changes, by=by)
+        )
+    except InvalidInput as error:
+        values = {key: value for key, value in posted.items() if key != "csrf_token"}
+        return page(
+            request, "settings/scoring.html", 422, values=values, touch_types=list(TouchType),
+            error=explain(error, catalog_of(request)), detail=str(error),
+        )  # fmt: skip
+    return redirect("/app/settings/scoring", done="rules_saved")
+
+
+def _marketing(viewer: Viewer) -> None:
+    if not viewer.is_(Role.MARKETING):
+        raise PermissionDenied("only marketing and admins change the scoring settings")
+
+
+def _shown(settings: dict[str, object]) -> dict[str, str]:
+    values = {key: _text(settings[key]) for key in (*NUMBERS, "mql_min_fit")}
+    points = settings["points"]
+    assert isinstance(points, dict)
+    values.update({f"points.{kind}": _text(worth) for kind, worth in points.items()})
+    return values
+
+
+def _text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _changes(posted: dict[str, str]) -> dict[str, object]:
+    changes: dict[str, object] = {key: _number(key, posted.get(key, "")) for key in NUMBERS}
+    fit = posted.get("mql_min_fit", "").strip()
+    if fit and not (fit.isascii() and fit.lstrip("-").isdigit()):
+        raise InvalidInput("mql_min_fit must be a whole number", field="mql_min_fit")
+    changes["mql_min_fit"] = int(fit) if fit else None
+    if changes["mql_min_fit"] is None:
+        changes["mql_min_engagement"] = None
+    changes["points"] = {
+        str(kind): _number(f"points.{kind}", posted.get(f"points.{kind}", "")) or 0.0
+        for kind in TouchType
+    }
+    return changes
+
+
+def _number(key: str, text: str) -> float | None:
+    text = text.strip().replace(" ", "")
+    if not text:
+        return None
+    try:
+        return float(text.replace(".", "").replace(",", ".") if "," in text else text)
+    except ValueError:
+        raise InvalidInput(f"{key} must be a number", field=key) from None
