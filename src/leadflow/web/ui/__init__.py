@@ -23,6 +23,7 @@ from leadflow.web.ui import (
     qualification_form,
     quarantine_page,
     rule_settings,
+    webhook_settings,
 )
 
 router = APIRouter(include_in_schema=False)
@@ -45,6 +46,7 @@ for module in (
     notification_pages,
     privacy_settings,
     rule_settings,
+    webhook_settings,
 ):
     router.include_router(module.router)
 router.include_router(rule_settings.scoring_router)

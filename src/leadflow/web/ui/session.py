@@ -136,6 +136,15 @@ async def text_fields(request: Request) -> dict[str, str]:
 FormDep = Annotated[dict[str, str], Depends(text_fields)]
 
 
+async def text_lists(request: Request) -> dict[str, list[str]]:
+    """Every posted text value by field name, for fields posted several times (checkboxes)."""
+    form = await request.form()
+    return {key: [v for v in form.getlist(key) if isinstance(v, str)] for key in form.keys()}
+
+
+FormListsDep = Annotated[dict[str, list[str]], Depends(text_lists)]
+
+
 def new_login_csrf_token() -> str:
     return secrets.token_urlsafe(32)
 
