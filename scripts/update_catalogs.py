@@ -20,7 +20,7 @@ LOCALE_DIR = WEB / "locale"
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None}
 UI_FOLDERS = (
     "auth", "board", "campaigns", "dashboard", "imports", "leads", "models", "notifications",
-    "quarantine",
+    "quarantine", "settings",
 )  # fmt: skip
 """The UI's own templates. The public form's and the privacy pages' words are marked in
 web/form_texts.py and web/privacy_pages.py, whose templates show them as given."""

@@ -18,6 +18,7 @@ from leadflow.web.ui import (
     notification_pages,
     qualification_form,
     quarantine_page,
+    settings_pages,
 )
 
 router = APIRouter(include_in_schema=False)
@@ -35,5 +36,6 @@ for module in (
     quarantine_page,
     model_page,
     notification_pages,
+    settings_pages,
 ):
     router.include_router(module.router)
