@@ -258,3 +258,15 @@ def test_the_cli_lists_users_and_tokens_and_revokes_a_token(
     assert "admin@acme.example\tadmin" in users.output
     assert "globex" not in users.output
     assert foreign.exit_code != 0
+
+
+def test_the_cli_refuses_to_demote_the_last_admin_too(
+    cli: CliRunner, db: Database, tenant: Tenant
+) -> None:
+    result = cli.invoke(
+        cli_app, ["user", "add", "admin@acme.example", "--workspace", "acme", "--role", "sales"]
+    )
+
+    assert result.exit_code != 0
+    assert "last admin" in result.output
+    assert _roles(db, tenant)[tenant.user_ids[Role.ADMIN]] == "admin"
