@@ -186,3 +186,50 @@ def token_create(
         database(), workspace_slug=workspace, role=role, user_email=user, name=name, now=now()
     )
     typer.echo(token)
+
+
+@user_app.command("list")
+@guarded
+def user_list(workspace: Annotated[str, typer.Option(help="Workspace slug.")]) -> None:
+    """List the users of a workspace: e-mail, role and name, tab-separated."""
+    db = database()
+    actor = principal(db, workspace, None)
+    with reading(db, actor.workspace_id) as uow:
+        members = directory_service.members_of(uow, by=actor)
+    for member in members:
+        typer.echo(f"{member.email}\t{member.role.value}\t{member.name or ''}")
+
+
+@token_app.command("list")
+@guarded
+def token_list(workspace: Annotated[str, typer.Option(help="Workspace slug.")]) -> None:
+    """List the API tokens of a workspace (never the tokens themselves), revoked ones too."""
+    db = database()
+    actor = principal(db, workspace, None)
+    with reading(db, actor.workspace_id) as uow:
+        tokens = directory_service.tokens_of(uow, by=actor)
+    typer.echo("id\tname\trole\tuser\tcreated\trevoked")
+    for token in tokens:
+        revoked = token.revoked_at.isoformat(timespec="seconds") if token.revoked_at else "-"
+        created = token.created_at.isoformat(timespec="seconds")
+        line = [str(token.id), token.name or "-", token.role.value, token.user_email or "-"]
+        typer.echo("\t".join([*line, created, revoked]))
+
+
+@token_app.command("revoke")
+@guarded
+def token_revoke(
+    token_id: int, workspace: Annotated[str, typer.Option(help="Workspace slug.")]
+) -> None:
+    """Revoke an API token of a workspace (by the id `token list` shows)."""
+    db = database()
+    actor = principal(db, workspace, None)
+    at = now()
+    revoked = in_unit_of_work(
+        db,
+        actor.workspace_id,
+        lambda uow: directory_service.revoke_token(uow, token_id, by=actor, now=at),
+    )
+    console.print(
+        f"token {token_id} revoked" if revoked else f"token {token_id} was revoked already"
+    )

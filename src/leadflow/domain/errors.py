@@ -68,6 +68,10 @@ class Conflict(DomainError):
     """The request collides with existing data (a duplicate key, for example)."""
 
 
+class LastAdmin(Conflict):
+    """The change would leave a workspace without an admin."""
+
+
 class MarketingNotAllowed(DomainError):
     """The person's legal basis, channel permission or objection forbids this marketing action."""
 

@@ -6,6 +6,7 @@ import hashlib
 import re
 import secrets
 from dataclasses import dataclass
+from datetime import datetime
 
 from leadflow.domain.errors import InvalidInput
 from leadflow.domain.stages import Role
@@ -39,6 +40,30 @@ class Member:
     email: str
     role: Role
     name: str | None = None
+
+
+@dataclass(frozen=True)
+class ApiToken:
+    """An API token as its workspace's admins see it: never the token itself."""
+
+    id: int
+    workspace_id: int
+    role: Role
+    name: str | None
+    user_id: int | None
+    user_email: str | None
+    created_at: datetime
+    revoked_at: datetime | None = None
+
+    @property
+    def revoked(self) -> bool:
+        return self.revoked_at is not None
+
+
+def last_admin_left(members: list[Member], user_id: int, new_role: Role | None) -> bool:
+    """Whether giving the user `new_role` (None: removing them) leaves no admin behind."""
+    admins = [m.user_id for m in members if m.role is Role.ADMIN]
+    return admins == [user_id] and new_role is not Role.ADMIN
 
 
 def new_token() -> str:

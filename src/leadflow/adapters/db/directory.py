@@ -5,14 +5,14 @@ from __future__ import annotations
 import copy
 from datetime import datetime
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.engine import Connection, RowMapping
 
 from leadflow.adapters.db.rows import inserted_id
 from leadflow.adapters.db.tables import api_tokens, memberships, users, workspaces
 from leadflow.domain.errors import NotFound
 from leadflow.domain.stages import Role
-from leadflow.domain.workspace import Member, Workspace
+from leadflow.domain.workspace import ApiToken, Member, Workspace
 
 
 class Directory:
@@ -115,6 +115,59 @@ class Directory:
             if member.user_id == user_id:
                 return member
         raise NotFound("user", user_id)
+
+    def remove_member(self, workspace_id: int, user_id: int) -> bool:
+        return bool(
+            self.connection.execute(
+                delete(memberships).where(
+                    memberships.c.workspace_id == workspace_id, memberships.c.user_id == user_id
+                )
+            ).rowcount
+        )
+
+    def tokens(self, workspace_id: int) -> list[ApiToken]:
+        rows = self.connection.execute(
+            select(api_tokens, users.c.email)
+            .outerjoin(users, users.c.id == api_tokens.c.user_id)
+            .where(api_tokens.c.workspace_id == workspace_id)
+            .order_by(api_tokens.c.id)
+        )
+        return [
+            ApiToken(
+                id=int(r.id),
+                workspace_id=workspace_id,
+                role=Role(r.role),
+                name=r.name,
+                user_id=r.user_id,
+                user_email=r.email,
+                created_at=r.created_at,
+                revoked_at=r.revoked_at,
+            )
+            for r in rows
+        ]
+
+    def revoke_tokens(
+        self,
+        workspace_id: int,
+        now: datetime,
+        *,
+        token_id: int | None = None,
+        user_id: int | None = None,
+    ) -> list[int]:
+        """Set `revoked_at` on the workspace's live tokens with that id or of that user."""
+        where = [api_tokens.c.workspace_id == workspace_id, api_tokens.c.revoked_at.is_(None)]
+        if token_id is not None:
+            where.append(api_tokens.c.id == token_id)
+        if user_id is not None:
+            where.append(api_tokens.c.user_id == user_id)
+        ids = [
+            int(i) for i in self.connection.execute(select(api_tokens.c.id).where(*where)).scalars()
+        ]
+        if ids:
+            self.connection.execute(
+                update(api_tokens).where(api_tokens.c.id.in_(ids)).values(revoked_at=now)
+            )
+        return ids
 
     def add_token(
         self,

@@ -11,10 +11,17 @@ from leadflow.adapters.db.directory import Directory
 from leadflow.adapters.db.uow import UnitOfWork, directory_transaction
 from leadflow.adapters.passwords import hash_password
 from leadflow.domain.audit import AuditAction
-from leadflow.domain.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from leadflow.domain.errors import Conflict, InvalidInput, LastAdmin, NotFound, PermissionDenied
 from leadflow.domain.principal import Principal
 from leadflow.domain.stages import Actor, Role
-from leadflow.domain.workspace import Member, Workspace, new_token, token_hash
+from leadflow.domain.workspace import (
+    ApiToken,
+    Member,
+    Workspace,
+    last_admin_left,
+    new_token,
+    token_hash,
+)
 from leadflow.services.workspaces import audit
 
 MIN_PASSWORD_LENGTH = 10
@@ -43,6 +50,8 @@ def add_user(
     by: Principal | None = None,
 ) -> int:
     """Add a user (or an existing user) to a workspace with a role (audited)."""
+    if by is not None:
+        by.require()
     email = email.strip().lower()
     if "@" not in email:
         raise InvalidInput(f"'{email}' is not an e-mail address", field="email")
@@ -61,6 +70,8 @@ def add_user(
             user_id = directory.add_user(email, name, password_hash, now)
         else:
             user_id = int(user["id"])
+            if last_admin_left(directory.members(workspace.id), user_id, role):
+                raise LastAdmin(f"{email} is the workspace's last admin: make another admin first")
         directory.set_role(workspace.id, user_id, role)
         audit.record(
             directory.connection,
@@ -166,3 +177,76 @@ def acting_principal(db: Database, workspace_slug: str, by_email: str | None) ->
 def workspace_members(uow: UnitOfWork) -> list[Member]:
     """The users of the unit of work's workspace with their roles."""
     return uow.directory.members(uow.workspace_id)
+
+
+def members_of(uow: UnitOfWork, *, by: Principal) -> list[Member]:
+    """The workspace's users with their roles; admins only."""
+    by.require()
+    return uow.directory.members(uow.workspace_id)
+
+
+def set_member_role(
+    uow: UnitOfWork, user_id: int, role: Role, *, by: Principal, now: datetime
+) -> Member:
+    """Give a member of the workspace another role (audited); the last admin stays admin."""
+    by.require()
+    members = uow.directory.members(uow.workspace_id)
+    member = _member(members, user_id)
+    if last_admin_left(members, user_id, role):
+        raise LastAdmin(f"{member.email} is the workspace's last admin: make another admin first")
+    if member.role is not role:
+        uow.directory.set_role(uow.workspace_id, user_id, role)
+        _audit(uow, by, AuditAction.ROLE_SET, f"user:{user_id}", now, role=role.value)
+    return Member(member.user_id, member.workspace_id, member.email, role, member.name)
+
+
+def remove_member(uow: UnitOfWork, user_id: int, *, by: Principal, now: datetime) -> Member:
+    """Take a user out of the workspace and revoke the workspace's tokens acting as them
+    (audited); the user row stays for their other workspaces. The last admin stays."""
+    by.require()
+    members = uow.directory.members(uow.workspace_id)
+    member = _member(members, user_id)
+    if last_admin_left(members, user_id, None):
+        raise LastAdmin(f"{member.email} is the workspace's last admin: make another admin first")
+    uow.directory.remove_member(uow.workspace_id, user_id)
+    revoked = uow.directory.revoke_tokens(uow.workspace_id, now, user_id=user_id)
+    _audit(uow, by, AuditAction.ROLE_REMOVED, f"user:{user_id}", now, revoked_tokens=revoked)
+    return member
+
+
+def _member(members: list[Member], user_id: int) -> Member:
+    for member in members:
+        if member.user_id == user_id:
+            return member
+    raise NotFound("user", user_id)
+
+
+def tokens_of(uow: UnitOfWork, *, by: Principal) -> list[ApiToken]:
+    """The workspace's API tokens, revoked ones too (never the tokens themselves); admins only."""
+    by.require()
+    return uow.directory.tokens(uow.workspace_id)
+
+
+def revoke_token(uow: UnitOfWork, token_id: int, *, by: Principal, now: datetime) -> bool:
+    """Revoke one of the workspace's tokens: it authenticates no more (audited). False when it
+    was revoked already."""
+    by.require()
+    if not any(token.id == token_id for token in uow.directory.tokens(uow.workspace_id)):
+        raise NotFound("token", token_id)
+    if not uow.directory.revoke_tokens(uow.workspace_id, now, token_id=token_id):
+        return False
+    _audit(uow, by, AuditAction.TOKEN_REVOKED, f"token:{token_id}", now)
+    return True
+
+
+def _audit(
+    uow: UnitOfWork,
+    by: Principal,
+    action: AuditAction,
+    subject: str,
+    now: datetime,
+    **details: object,
+) -> None:
+    audit.record(
+        uow.connection, by, action, subject, workspace_id=uow.workspace_id, at=now, **details
+    )

@@ -23,6 +23,7 @@ from leadflow.web.ui import (
     qualification_form,
     quarantine_page,
     rule_settings,
+    settings_pages,
     webhook_settings,
 )
 
@@ -47,6 +48,7 @@ for module in (
     privacy_settings,
     rule_settings,
     webhook_settings,
+    settings_pages,
 ):
     router.include_router(module.router)
 router.include_router(rule_settings.scoring_router)

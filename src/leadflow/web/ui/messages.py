@@ -8,6 +8,7 @@ from leadflow.domain.errors import (
     GateNotPassed,
     InvalidInput,
     InvalidTransition,
+    LastAdmin,
     NotFound,
     PermissionDenied,
     ReasonRequired,
@@ -38,6 +39,10 @@ NOTICES = {
     "imported": N_("The import is done."),
     "released": N_("The held-back submission was entered into the funnel."),
     "quarantine_deleted": N_("The held-back submission was deleted."),
+    "user_added": N_("The user was added."),
+    "role_changed": N_("The role was changed."),
+    "user_removed": N_("The user was removed from the workspace."),
+    "token_revoked": N_("The token was revoked."),
 }
 
 REFUSALS = {
@@ -79,6 +84,8 @@ FIELDS = {
     "stage": N_("Stage"),
     "source": N_("Source"),
     "country": N_("Country"),
+    "password": N_("Initial password"),
+    "role": N_("Role"),
 }
 
 
@@ -112,6 +119,11 @@ def explain(error: DomainError, catalog: Catalog) -> str:
         return _("Choose a reason: %(reasons)s") % {"reasons": reasons}
     if isinstance(error, GateNotPassed):
         return _("The qualification gate is not passed yet: record the qualification first.")
+    if isinstance(error, LastAdmin):
+        return _(
+            "This is the workspace's last administrator: make another member an administrator "
+            "first."
+        )
     if isinstance(error, Conflict):
         return _("This collides with an existing record, for example a name that is taken.")
     if isinstance(error, InvalidInput):
