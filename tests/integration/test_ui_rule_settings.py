@@ -14,6 +14,8 @@ from leadflow.cli.main import app
 from leadflow.domain.engagement import TouchType
 from leadflow.domain.mql_threshold import MqlThreshold
 from leadflow.domain.stages import Role
+from leadflow.services.lifecycle.rules import current_framework
+from leadflow.services.privacy.retention import retention_rules
 from leadflow.services.scores.scoring_settings import current_scoring_settings
 from tests.factories import Tenant
 from tests.integration.automation_support import one_rule
@@ -110,3 +112,42 @@ def test_sales_may_not_change_the_scoring(
     refused = app_client.post("/app/settings/scoring", data={"csrf_token": csrf, "hot_from": "1"})
 
     assert refused.status_code == 403
+
+
+def test_an_admin_sets_retention_rules_as_text_and_reads_them_back(
+    app_client: TestClient, db: Database, tenant: Tenant
+) -> None:
+    csrf = sign_in(app_client, db, tenant, Role.ADMIN)
+    text = '[[rules]]\nname = "unqualified"\nstages = ["disqualified", "lost"]\nmonths = 24\n'
+
+    saved = app_client.post(
+        "/app/settings/rules/retention", data={"csrf_token": csrf, "text": text},
+        follow_redirects=False,
+    )  # fmt: skip
+    shown = unescape(app_client.get("/app/settings/rules/retention").text)
+
+    assert saved.status_code == 303
+    with reading(db, tenant.id) as uow:
+        [rule] = retention_rules(uow)
+    assert (rule.name, rule.months) == ("unqualified", 24)
+    assert 'stages = ["disqualified", "lost"]' in shown
+
+
+def test_an_admin_chooses_meddic_and_the_cli_qualifies_by_it(
+    app_client: TestClient, db: Database, tenant: Tenant
+) -> None:
+    csrf = sign_in(app_client, db, tenant, Role.ADMIN)
+
+    saved = app_client.post(
+        "/app/settings/framework", data={"csrf_token": csrf, "preset": "meddic"},
+        follow_redirects=False,
+    )  # fmt: skip
+    refused = app_client.post(
+        "/app/settings/framework", data={"csrf_token": csrf, "preset": "own", "toml": "kaputt = ["}
+    )
+
+    assert saved.status_code == 303
+    with reading(db, tenant.id) as uow:
+        assert current_framework(uow)[0].key == "meddic"
+    assert refused.status_code == 422
+    assert "kaputt = [" in unescape(refused.text)

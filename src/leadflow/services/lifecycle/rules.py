@@ -36,6 +36,15 @@ def framework(config: Mapping[str, object]) -> Framework:
     return PRESETS[str(chosen.get("preset", "bant"))]
 
 
+def current_framework(uow: UnitOfWork) -> tuple[Framework, str]:
+    """The workspace's qualification framework (BANT until it chooses another) and, for a
+    framework of its own, the TOML it was given as."""
+    config = uow.directory.workspace_config(uow.workspace_id)
+    chosen = config.get("framework")
+    own = chosen.get("toml") if isinstance(chosen, dict) else None
+    return framework(config), own if isinstance(own, str) else ""
+
+
 def set_framework(
     uow: UnitOfWork,
     *,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import tomllib
 from collections import Counter
 from collections.abc import Sequence
@@ -50,6 +51,18 @@ def set_retention_rules(
         rules=[rule.as_config() for rule in rules],
     )
     return rules
+
+
+def rules_as_toml(rules: Sequence[RetentionRule]) -> str:
+    """The rules as the `[[rules]]` tables rules_from_toml reads."""
+    blocks = []
+    for rule in rules:
+        stages = ", ".join(json.dumps(str(stage)) for stage in rule.stages)
+        blocks.append(
+            f"[[rules]]\nname = {json.dumps(rule.name)}\nstages = [{stages}]\n"
+            f"months = {rule.months}\n"
+        )
+    return "\n".join(blocks)
 
 
 def rules_from_toml(text: str) -> list[object]:

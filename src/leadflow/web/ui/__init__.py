@@ -52,3 +52,4 @@ for module in (
 ):
     router.include_router(module.router)
 router.include_router(rule_settings.scoring_router)
+router.include_router(rule_settings.framework_router)

@@ -16,9 +16,12 @@ from leadflow.adapters.db.uow import UnitOfWork, in_unit_of_work, reading
 from leadflow.domain.engagement import TouchType
 from leadflow.domain.errors import InvalidInput, NotFound, PermissionDenied
 from leadflow.domain.principal import Principal
+from leadflow.domain.qualification import PRESETS
 from leadflow.domain.stages import Role
 from leadflow.services.handover.routing import current_routing_rules, set_routing_rules
 from leadflow.services.handover.sla_settings import current_sla_settings, set_sla_settings
+from leadflow.services.lifecycle.rules import current_framework, set_framework
+from leadflow.services.privacy import retention
 from leadflow.services.scores.scoring_settings import (
     current_fit_rules,
     current_scoring_settings,
@@ -57,6 +60,14 @@ def _fit_rules(uow: UnitOfWork) -> str:
     return stored.rules_toml if stored else ""
 
 
+def _retention(uow: UnitOfWork) -> str:
+    return retention.rules_as_toml(retention.retention_rules(uow))
+
+
+def _set_retention(uow: UnitOfWork, text: str, by: Principal, now: datetime) -> object:
+    return retention.set_retention_rules(uow, retention.rules_from_toml(text), by=by, now=now)
+
+
 DOCUMENTS = {
     "sla": RuleDocument(
         N_("Hand-over SLA"),
@@ -87,6 +98,16 @@ DOCUMENTS = {
         (Role.MARKETING,),
         _fit_rules,
         lambda uow, text, by, now: set_fit_rules(uow, text, by=by, now=now),
+    ),
+    "retention": RuleDocument(
+        N_("Retention rules"),
+        N_(
+            "How long leads of which stages are kept after their last change; the worker deletes "
+            "older ones every night. Without rules nothing is deleted."
+        ),  # fmt: skip
+        (),
+        _retention,
+        _set_retention,
     ),
 }
 
@@ -209,3 +230,49 @@ def _number(key: str, text: str) -> float | None:
         return float(text.replace(".", "").replace(",", ".") if "," in text else text)
     except ValueError:
         raise InvalidInput(f"{key} must be a number", field=key) from None
+
+
+framework_router = APIRouter(
+    prefix="/app/settings/framework",
+    route_class=PageRoute,
+    dependencies=[Depends(check_csrf)],
+    tags=["ui"],
+)
+
+
+@framework_router.get("")
+def framework_page(request: Request, viewer: ViewerDep, db: DbDep) -> Response:
+    """The qualification framework: a preset, or the workspace's own as TOML."""
+    _document(viewer, "sla")  # admins only, as every rules document but fit rules
+    with reading(db, viewer.workspace_id) as uow:
+        current, toml = current_framework(uow)
+    return page(request, "settings/framework.html", current=current, presets=PRESETS, toml=toml)
+
+
+@framework_router.post("")
+def save_framework(
+    request: Request,
+    viewer: ViewerDep,
+    db: DbDep,
+    now: NowDep,
+    preset: TextField = "",
+    toml: TextField = "",
+) -> Response:
+    """Choose a preset or store the workspace's own framework (checked first, audited)."""
+    _document(viewer, "sla")
+    by = viewer.principal
+    chosen, own = (preset or None, None) if preset != "own" else (None, toml)
+    try:
+        in_unit_of_work(
+            db,
+            viewer.workspace_id,
+            lambda uow: set_framework(uow, preset=chosen, toml=own, by=by, now=now),
+        )
+    except InvalidInput as error:
+        with reading(db, viewer.workspace_id) as uow:
+            current, _stored = current_framework(uow)
+        return page(
+            request, "settings/framework.html", 422, current=current, presets=PRESETS, toml=toml,
+            error=explain(error, catalog_of(request)), detail=str(error),
+        )  # fmt: skip
+    return redirect("/app/settings/framework", done="rules_saved")
