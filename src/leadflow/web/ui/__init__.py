@@ -24,6 +24,7 @@ from leadflow.web.ui import (
     quarantine_page,
     rule_settings,
     settings_pages,
+    team_settings,
     webhook_settings,
 )
 
@@ -47,8 +48,9 @@ for module in (
     notification_pages,
     privacy_settings,
     rule_settings,
-    webhook_settings,
     settings_pages,
+    team_settings,
+    webhook_settings,
 ):
     router.include_router(module.router)
 router.include_router(rule_settings.scoring_router)
