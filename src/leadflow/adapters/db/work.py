@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.engine import Connection
 
 from leadflow.adapters.db.rows import inserted_id
-from leadflow.adapters.db.tables import activities, tasks
+from leadflow.adapters.db.tables import activities, contacts, leads, tasks
 from leadflow.domain.activity import Activity, ActivityKind, Outcome, Task
+from leadflow.domain.errors import NotFound
 
 
 class WorkRepository:
@@ -74,7 +76,44 @@ class WorkRepository:
             .where(tasks.c.workspace_id == self.workspace_id, tasks.c.lead_id == lead_id)
             .order_by(tasks.c.due_on, tasks.c.id)
         )
-        return [
-            Task(r.workspace_id, r.lead_id, r.title, r.due_on, r.id, r.assignee_id, r.done_at)
-            for r in rows
-        ]
+        return [_task(row) for row in rows]
+
+    def task(self, task_id: int) -> Task:
+        row = self.connection.execute(
+            select(tasks).where(tasks.c.workspace_id == self.workspace_id, tasks.c.id == task_id)
+        ).first()
+        if row is None:
+            raise NotFound("task", task_id)
+        return _task(row)
+
+    def change_task(self, task_id: int, **values: object) -> None:
+        self.connection.execute(
+            update(tasks)
+            .where(tasks.c.workspace_id == self.workspace_id, tasks.c.id == task_id)
+            .values(**values)
+        )
+
+    def open_tasks_of(self, user_id: int, due_by: date) -> list[tuple[Task, str]]:
+        """The user's open tasks due by a day, oldest due first, each with its lead's name."""
+        name = func.trim(
+            func.coalesce(contacts.c.first_name, "") + " " + func.coalesce(contacts.c.last_name, "")
+        )
+        rows = self.connection.execute(
+            select(tasks, name.label("person"), contacts.c.email)
+            .join(leads, leads.c.id == tasks.c.lead_id)
+            .join(contacts, contacts.c.id == leads.c.contact_id)
+            .where(
+                tasks.c.workspace_id == self.workspace_id,
+                tasks.c.assignee_id == user_id,
+                tasks.c.done_at.is_(None),
+                tasks.c.due_on <= due_by,
+            )
+            .order_by(tasks.c.due_on, tasks.c.id)
+        )
+        return [(_task(row), row.person or row.email or f"#{row.lead_id}") for row in rows]
+
+
+def _task(row: Any) -> Task:
+    return Task(
+        row.workspace_id, row.lead_id, row.title, row.due_on, row.id, row.assignee_id, row.done_at
+    )

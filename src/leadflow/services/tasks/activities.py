@@ -65,3 +65,51 @@ def tasks_of(uow: UnitOfWork, lead_id: int) -> list[Task]:
     """The lead's tasks by due date; LeadNotFound for a lead the workspace lacks."""
     uow.leads.get(lead_id)
     return uow.work.tasks(lead_id)
+
+
+def _may_work_on(uow: UnitOfWork, task_id: int, by: Principal) -> Task:
+    task = uow.work.task(task_id)
+    if task.assignee_id is None or task.assignee_id != by.user_id:
+        by.require(Actor.SALES, Actor.MARKETING)
+    return task
+
+
+def complete_task(uow: UnitOfWork, task_id: int, *, by: Principal, now: datetime) -> Task:
+    """Mark a task done (its assignee, sales or marketing); done again changes nothing."""
+    task = _may_work_on(uow, task_id, by)
+    if task.done_at is None:
+        uow.work.change_task(task_id, done_at=now)
+    return uow.work.task(task_id)
+
+
+def reopen_task(uow: UnitOfWork, task_id: int, *, by: Principal) -> Task:
+    """Open a done task again."""
+    _may_work_on(uow, task_id, by)
+    uow.work.change_task(task_id, done_at=None)
+    return uow.work.task(task_id)
+
+
+def edit_task(
+    uow: UnitOfWork,
+    task_id: int,
+    *,
+    title: str,
+    due_on: date,
+    assignee_id: int | None,
+    by: Principal,
+) -> Task:
+    """Change a task's title, due day and assignee."""
+    _may_work_on(uow, task_id, by)
+    if not title.strip():
+        raise InvalidInput("a task needs a title", field="title")
+    if assignee_id is not None:
+        uow.directory.member(uow.workspace_id, assignee_id)
+    uow.work.change_task(task_id, title=title.strip(), due_on=due_on, assignee_id=assignee_id)
+    return uow.work.task(task_id)
+
+
+def my_open_tasks(uow: UnitOfWork, *, by: Principal, today: date) -> list[tuple[Task, str]]:
+    """The user's open tasks due today or overdue, across every lead, with the leads' names."""
+    if by.user_id is None:
+        return []
+    return uow.work.open_tasks_of(by.user_id, today)

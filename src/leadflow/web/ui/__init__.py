@@ -24,6 +24,7 @@ from leadflow.web.ui import (
     quarantine_page,
     rule_settings,
     settings_pages,
+    task_pages,
     team_settings,
     webhook_settings,
 )
@@ -49,6 +50,7 @@ for module in (
     privacy_settings,
     rule_settings,
     settings_pages,
+    task_pages,
     team_settings,
     webhook_settings,
 ):

@@ -28,6 +28,9 @@ NOTICES = {
     "lead": N_("The lead was entered."),
     "merged": N_("The duplicate was merged into this lead."),
     "edited": N_("The lead was saved."),
+    "task_done": N_("The task is done."),
+    "task_reopened": N_("The task is open again."),
+    "task_saved": N_("The task was saved."),
     "rules_saved": N_("The rules were checked and saved."),
     "unmerged": N_("The merge was undone."),
     "lead_merged": N_(
