@@ -6,7 +6,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.engine import Connection
 
 from leadflow.adapters.db.rows import inserted_id
@@ -86,4 +86,18 @@ class CampaignRepository:
                     leads.c.workspace_id == self.workspace_id, leads.c.campaign_id == campaign_id
                 )
             ).scalar_one()
+        )
+
+    def change(self, campaign: Campaign) -> None:
+        """Store a campaign's name, period and costs (its channel and form stay)."""
+        self.connection.execute(
+            update(campaigns)
+            .where(campaigns.c.workspace_id == self.workspace_id, campaigns.c.id == campaign.id)
+            .values(
+                name=campaign.name,
+                starts_on=campaign.starts_on,
+                ends_on=campaign.ends_on,
+                planned_cost=campaign.planned_cost,
+                actual_cost=campaign.actual_cost,
+            )
         )

@@ -7,10 +7,11 @@ from datetime import date
 from decimal import Decimal
 from typing import Annotated
 
+from babel.numbers import format_decimal
 from fastapi import APIRouter, Depends, Form, Request
 from starlette.responses import Response
 
-from leadflow.adapters.db.uow import reading
+from leadflow.adapters.db.uow import in_unit_of_work, reading
 from leadflow.domain.campaign import CHANNELS
 from leadflow.domain.errors import Conflict, InvalidInput, PermissionDenied
 from leadflow.domain.stages import Role
@@ -139,6 +140,75 @@ def campaign_page(request: Request, campaign_id: IdPath, viewer: ViewerDep, db: 
         "campaigns/detail.html",
         campaign=campaign,
         lead_count=view.lead_count,
+        cost_per_lead=campaign.actual_cost / view.lead_count if view.lead_count else None,
+        can_edit=viewer.is_(Role.MARKETING),
         form_url=f"{base}/f/{campaign.form_key}",
         snippets=embed_snippets(base, campaign.form_key, view.form_config),
     )
+
+
+@router.get("/{campaign_id}/edit")
+def edit_form(request: Request, campaign_id: IdPath, viewer: ViewerDep, db: DbDep) -> Response:
+    """The campaign's name, period and costs, to change."""
+    with reading(db, viewer.workspace_id) as uow:
+        campaign = campaign_service.campaign_of(uow, campaign_id)
+    values = {
+        "name": campaign.name,
+        "starts_on": campaign.starts_on.isoformat(),
+        "ends_on": campaign.ends_on.isoformat() if campaign.ends_on else "",
+        "planned_cost": format_decimal(campaign.planned_cost, locale=viewer.locale),
+        "actual_cost": format_decimal(campaign.actual_cost, locale=viewer.locale),
+    }
+    return _edit_form(request, viewer, campaign_id, values)
+
+
+def _edit_form(
+    request: Request,
+    viewer: Viewer,
+    campaign_id: int,
+    values: dict[str, str],
+    error: str | None = None,
+    status_code: int = 200,
+) -> Response:
+    if not viewer.is_(Role.MARKETING):
+        raise PermissionDenied("only marketing changes campaigns")
+    return page(
+        request, "campaigns/edit.html", status_code,
+        campaign_id=campaign_id, values=values, error=error,
+    )  # fmt: skip
+
+
+@router.post("/{campaign_id}/edit")
+def save_campaign(
+    request: Request,
+    campaign_id: IdPath,
+    viewer: ViewerDep,
+    db: DbDep,
+    name: TextField = "",
+    starts_on: TextField = "",
+    ends_on: TextField = "",
+    planned_cost: TextField = "",
+    actual_cost: TextField = "",
+) -> Response:
+    """Save the campaign; a refusal keeps what was typed."""
+    values = {"name": name, "starts_on": starts_on, "ends_on": ends_on,
+              "planned_cost": planned_cost, "actual_cost": actual_cost}  # fmt: skip
+    by = viewer.principal
+    try:
+        start = _day(starts_on, "starts_on", required=True)
+        assert start is not None
+        end = _day(ends_on, "ends_on", required=False)
+        planned = _money(planned_cost, viewer.locale, "planned_cost")
+        actual = _money(actual_cost, viewer.locale, "actual_cost")
+        in_unit_of_work(
+            db,
+            viewer.workspace_id,
+            lambda uow: campaign_service.edit_campaign(
+                uow, campaign_id, name=name, starts_on=start, ends_on=end,
+                planned_cost=planned, actual_cost=actual, by=by,
+            ),
+        )  # fmt: skip
+    except (InvalidInput, Conflict) as error:
+        message = explain(error, catalog_of(request))
+        return _edit_form(request, viewer, campaign_id, values, message, 422)
+    return redirect(f"/app/campaigns/{campaign_id}", done="campaign_saved")

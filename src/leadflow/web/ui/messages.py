@@ -25,6 +25,7 @@ NOTICES = {
     "task": N_("The task was added."),
     "legal_basis": N_("The legal basis was recorded."),
     "campaign": N_("The campaign was created."),
+    "campaign_saved": N_("The campaign was saved."),
     "lead": N_("The lead was entered."),
     "merged": N_("The duplicate was merged into this lead."),
     "edited": N_("The lead was saved."),
