@@ -28,6 +28,7 @@ def test_marketing_adds_the_fairs_costs_and_sees_the_cost_per_lead(
         new_lead(db, tenant, campaign_id=campaign.id, email=f"besucher{number}@werk.de")
     csrf = sign_in(app_client, db, tenant, Role.MARKETING)
 
+    form = unescape(app_client.get(f"/app/campaigns/{campaign.id}/edit").text)
     saved = app_client.post(
         f"/app/campaigns/{campaign.id}/edit",
         data=_form(csrf, ends_on="2026-03-12", planned_cost="10.000", actual_cost="12.345,60"),
@@ -35,6 +36,8 @@ def test_marketing_adds_the_fairs_costs_and_sees_the_cost_per_lead(
     )
     page = unescape(app_client.get(f"/app/campaigns/{campaign.id}").text)
 
+    assert "Kampagne bearbeiten" in form and 'name="channel"' not in form
+    assert 'value="Messe LogiMAT"' in form
     assert saved.status_code == 303
     with reading(db, tenant.id) as uow:
         stored = uow.campaigns.get(campaign.id or 0)

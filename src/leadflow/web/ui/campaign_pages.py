@@ -173,8 +173,8 @@ def _edit_form(
     if not viewer.is_(Role.MARKETING):
         raise PermissionDenied("only marketing changes campaigns")
     return page(
-        request, "campaigns/edit.html", status_code,
-        campaign_id=campaign_id, values=values, error=error,
+        request, "campaigns/form.html", status_code,
+        campaign_id=campaign_id, values=values, channels=[], error=error,
     )  # fmt: skip
 
 
