@@ -248,7 +248,11 @@ def test_the_demo_comes_with_touches_scores_and_hand_over_clocks(
         predicted = connection.execute(
             select(func.count()).select_from(predictive_scores)
         ).scalar_one()
+        engaged = connection.execute(
+            select(func.count()).select_from(leads).where(leads.c.engagement_score > 0)
+        ).scalar_one()
     assert touched >= 300
+    assert engaged > 0
     assert clocks >= 150
     assert scored > 0
     assert predicted > 0

@@ -148,6 +148,16 @@ class ScoringRepository:
             .values(fit_score=points, fit_rules_version=version, fit_matches=matches)
         )
 
+    def touched_leads(self) -> list[int]:
+        """The ids of the leads with at least one touch."""
+        rows = self.connection.execute(
+            select(touches.c.lead_id)
+            .where(touches.c.workspace_id == self.workspace_id)
+            .distinct()
+            .order_by(touches.c.lead_id)
+        )
+        return [int(lead_id) for (lead_id,) in rows]
+
     def save_engagement(self, lead_id: int, engagement: float, at: datetime) -> None:
         self.connection.execute(
             update(leads)

@@ -30,7 +30,7 @@ from leadflow.adapters.db.tables import (
     stage_changes,
     touches,
 )
-from leadflow.adapters.db.uow import unit_of_work
+from leadflow.adapters.db.uow import in_unit_of_work, unit_of_work
 from leadflow.adapters.importing.normalize import company_key
 from leadflow.domain import qualification
 from leadflow.domain.campaign import Campaign
@@ -50,6 +50,7 @@ from leadflow.services.handover.sla_settings import calendar
 from leadflow.services.prediction.predictive import train_workspace
 from leadflow.services.prediction.predictive_scoring import score_workspace
 from leadflow.services.scores.rescore import rescore_workspace
+from leadflow.services.scores.scoring import refresh_all_engagement
 from leadflow.services.workspaces.campaigns import new_form_key
 from leadflow.services.workspaces.directory import add_user, create_workspace
 
@@ -191,6 +192,7 @@ def _build_client(
         story.write(uow.connection)
     scorer = Principal.process(workspace.id, Actor.AUTOMATIC)
     rescore_workspace(db, workspace.id, by=scorer, now=now)
+    in_unit_of_work(db, workspace.id, lambda uow: refresh_all_engagement(uow, now))
     train_workspace(db, workspace.id, by=scorer, now=now)
     score_workspace(db, workspace.id, by=scorer, now=now)
     return count

@@ -66,6 +66,15 @@ def refresh_engagement(uow: UnitOfWork, lead_id: int, now: datetime) -> float:
     return engagement
 
 
+def refresh_all_engagement(uow: UnitOfWork, now: datetime) -> int:
+    """Store the engagement at `now` of every lead that has touches (after touches were written
+    in bulk, as the demo does); how many leads were refreshed."""
+    lead_ids = uow.scoring.touched_leads()
+    for lead_id in lead_ids:
+        refresh_engagement(uow, lead_id, now)
+    return len(lead_ids)
+
+
 def lead_score(uow: UnitOfWork, lead_id: int, *, at: datetime) -> LeadScore:
     """A lead's fit with its reasons, its engagement at `at`, its matrix cell and threshold."""
     repository = uow.scoring
