@@ -106,6 +106,28 @@ def matrix_cell(grade: str | None, engagement: float, settings: EngagementSettin
     return f"{row}{engagement_band(engagement, settings)}"
 
 
+@dataclass(frozen=True)
+class CellRange:
+    """The leads of one matrix cell: their grade (None counting as C) and engagement range."""
+
+    grade: str
+    engagement_from: float | None
+    engagement_below: float | None
+
+
+def cell_range(cell: str, settings: EngagementSettings) -> CellRange:
+    """What a cell 'A1' .. 'D3' of the grade x engagement matrix holds, as matrix_cell reads it."""
+    text = cell.strip().upper()
+    if len(text) != 2 or text[0] not in GRADES or text[1] not in "123":
+        raise InvalidInput(f"unknown matrix cell {cell!r}: use A1 to D3", field="cell")
+    low, high = {
+        "1": (settings.hot_from, None),
+        "2": (settings.warm_from, settings.hot_from),
+        "3": (None, settings.warm_from),
+    }[text[1]]
+    return CellRange(text[0], low, high)
+
+
 ENGAGEMENT_KEYS = ("half_life_days", "hot_from", "warm_from", "points")
 
 

@@ -33,6 +33,7 @@ from leadflow.adapters.db.lead_summaries import LeadSummary, live, summaries, su
 from leadflow.adapters.db.leads import lead_filter_conditions
 from leadflow.adapters.db.tables import accounts, contacts, leads, sla_clocks
 from leadflow.adapters.db.text_case import lower_any
+from leadflow.domain.engagement import CellRange
 from leadflow.domain.errors import InvalidInput
 from leadflow.domain.lead import LeadFilter
 
@@ -75,6 +76,8 @@ class ListFilter:
     engagement_max: float | None = None
     overdue_at: datetime | None = None
     """When set: only leads whose hand-over clock ran out before this time."""
+    cell: CellRange | None = None
+    """When set: only the leads of one cell of the grade x engagement matrix."""
 
 
 @dataclass(frozen=True)
@@ -195,6 +198,8 @@ def filter_conditions(workspace_id: int, where: ListFilter, dialect: str = "sqli
         conditions.append(leads.c.engagement_score >= where.engagement_min)
     if where.engagement_max is not None:
         conditions.append(leads.c.engagement_score <= where.engagement_max)
+    if where.cell is not None:
+        conditions += _cell_conditions(where.cell)
     if where.overdue_at is not None:
         overdue = select(sla_clocks.c.lead_id).where(
             sla_clocks.c.workspace_id == workspace_id,
@@ -278,3 +283,17 @@ def _decode(cursor: str | None, keys: tuple[SortKey, ...]) -> tuple[list[Any], i
     except (ValueError, TypeError, binascii.Error, json.JSONDecodeError) as error:
         message = "the page link is damaged: start again from page 1"
         raise InvalidInput(message, field="page") from error
+
+
+def _cell_conditions(cell: CellRange) -> list[ColumnElement[bool]]:
+    """A lead without a grade counts as C and one without engagement as 0, as matrix_cell has it."""
+    grade = leads.c.grade == cell.grade
+    if cell.grade == "C":
+        grade = or_(grade, leads.c.grade.is_(None))
+    engagement = func.coalesce(leads.c.engagement_score, 0.0)
+    conditions: list[ColumnElement[bool]] = [grade]
+    if cell.engagement_from is not None:
+        conditions.append(engagement >= cell.engagement_from)
+    if cell.engagement_below is not None:
+        conditions.append(engagement < cell.engagement_below)
+    return conditions

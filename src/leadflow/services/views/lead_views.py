@@ -3,7 +3,7 @@ move, and the lead list."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from leadflow.adapters.db.lead_listing import ListFilter, ListingPage
@@ -13,6 +13,7 @@ from leadflow.adapters.db.uow import UnitOfWork
 from leadflow.domain.activity import Activity, Task
 from leadflow.domain.campaign import Campaign
 from leadflow.domain.custom_fields import FieldDefinition
+from leadflow.domain.engagement import cell_range
 from leadflow.domain.errors import ModelNotTrained
 from leadflow.domain.lead import LeadDetails, StageChange
 from leadflow.domain.lifecycle import TransitionTable
@@ -25,6 +26,7 @@ from leadflow.services.lifecycle import rules
 from leadflow.services.prediction.prediction_views import LeadPrediction, lead_prediction
 from leadflow.services.privacy.consent import legal_bases
 from leadflow.services.scores.scoring import LeadScore, lead_score
+from leadflow.services.scores.scoring_settings import current_scoring_settings
 from leadflow.services.workspaces.directory import workspace_members
 
 
@@ -125,9 +127,14 @@ def lead_list_view(
     after: str | None,
     before: str | None,
     limit: int,
+    cell: str | None = None,
 ) -> LeadListView:
     """The leads matching the filter, one page after (or before) a cursor, with the workspace's
-    members, campaigns and lead sources to filter by."""
+    members, campaigns and lead sources to filter by; `cell` ('A1' .. 'D3') keeps the leads of
+    one cell of the grade x engagement matrix by the workspace's engagement bands."""
+    if cell:
+        bands = current_scoring_settings(uow).engagement
+        where = replace(where, cell=cell_range(cell, bands))
     listing = uow.listing
     return LeadListView(
         page=listing.page(where, sort=sort, after=after, before=before, limit=limit),

@@ -35,6 +35,7 @@ FILTER_FIELDS = (
     "fit_max",
     "engagement_min",
     "engagement_max",
+    "cell",
     "overdue",
 )
 
@@ -115,6 +116,7 @@ def lead_list(request: Request, viewer: ViewerDep, db: DbDep, now: NowDep) -> Re
             after=query.get("after") or None,
             before=query.get("before") or None,
             limit=PAGE_SIZE,
+            cell=query.get("cell") or None,
         )
     return page(
         request,
